@@ -296,9 +296,7 @@ def test_a_bare_value_means_equal_and_scores_upward(text: str, unit: str | None)
         ("≤1000元／人", "1000", "元/人"),
     ],
 )
-def test_full_width_digits_signs_separators_and_spaces_are_tolerated(
-    text: str, value: str, unit: str
-) -> None:
+def test_full_width_digits_signs_separators_and_spaces_are_tolerated(text: str, value: str, unit: str) -> None:
     read = parse_value(text)
     assert (read.kind, read.value, read.unit) == (Q, Decimal(value), unit)
     assert str(read.value) == value  # exact, as written
@@ -435,9 +433,7 @@ def test_digits_inside_a_phrase_do_not_make_it_quantitative(text: str) -> None:
     assert parse_value(text).kind is P
 
 
-@pytest.mark.parametrize(
-    ("comparator", "direction"), [("≥", UP), (">", UP), ("=", UP), ("≤", DOWN), ("<", DOWN)]
-)
+@pytest.mark.parametrize(("comparator", "direction"), [("≥", UP), (">", UP), ("=", UP), ("≤", DOWN), ("<", DOWN)])
 def test_quantitative_direction_follows_the_comparator(comparator: str, direction: Direction) -> None:
     assert parse_value(f"{comparator}5人").direction is direction
 
@@ -515,9 +511,7 @@ def test_parse_grade_knows_the_three_grades_and_their_short_names(text: str, gra
         ("97%", "≥2500人", "单位“%”无法换算为指标单位“人”"),
     ],
 )
-def test_unreadable_or_unconvertible_actuals_carry_a_chinese_error(
-    text: str, target: str, error: str
-) -> None:
+def test_unreadable_or_unconvertible_actuals_carry_a_chinese_error(text: str, target: str, error: str) -> None:
     actual = parse_actual(text, parse_value(target))
     assert (actual.value, actual.grade, actual.error) == (None, None, error)
 

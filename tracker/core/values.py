@@ -89,13 +89,9 @@ _HALF_WIDTH = str.maketrans(
 )
 
 _PREFIXES: dict[str, Comparator] = {
-    **dict.fromkeys(
-        ["≥", "≥=", ">=", "=>", "大于等于", "大于或等于", "不低于", "不少于", "不小于"], Comparator.GE
-    ),
+    **dict.fromkeys(["≥", "≥=", ">=", "=>", "大于等于", "大于或等于", "不低于", "不少于", "不小于"], Comparator.GE),
     **dict.fromkeys(["达到", "至少"], Comparator.GE),
-    **dict.fromkeys(
-        ["≤", "≤=", "<=", "=<", "小于等于", "小于或等于", "不高于", "不超过", "不多于"], Comparator.LE
-    ),
+    **dict.fromkeys(["≤", "≤=", "<=", "=<", "小于等于", "小于或等于", "不高于", "不超过", "不多于"], Comparator.LE),
     **dict.fromkeys(["不大于", "至多"], Comparator.LE),
     **dict.fromkeys([">", "大于", "高于", "超过", "多于"], Comparator.GT),
     **dict.fromkeys(["<", "小于", "低于", "少于", "不足"], Comparator.LT),
