@@ -1,5 +1,6 @@
 """Every table, imported here so that Alembic sees the whole metadata."""
 
+from tracker.models.actuals import AuditEntry, IndicatorResult, Payment, Submission, UploadBatch
 from tracker.models.base import utcnow
 from tracker.models.targets import (
     BudgetVersion,
@@ -13,13 +14,18 @@ from tracker.models.targets import (
 )
 
 __all__ = [
+    "AuditEntry",
     "BudgetVersion",
     "Dept",
     "ImportRecord",
     "Indicator",
+    "IndicatorResult",
     "Objective",
+    "Payment",
     "PlanCheckpoint",
     "Project",
     "Region",
+    "Submission",
+    "UploadBatch",
     "utcnow",
 ]
