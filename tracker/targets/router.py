@@ -4,17 +4,15 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query
+from fastapi import APIRouter, Query
 from pydantic import BaseModel
 
 from tracker.db import SessionDep
-from tracker.deps import current_scope
-from tracker.scope import Scope
+from tracker.deps import ScopeDep
 from tracker.targets import service
 from tracker.targets.schemas import ProjectOut
 
 router = APIRouter(tags=["projects"])
-ScopeDep = Annotated[Scope, Depends(current_scope)]
 
 
 class ProjectPage(BaseModel):
