@@ -6,7 +6,9 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 HOST ?= 127.0.0.1
 
-.PHONY: run test lint bench install install-dev clean
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+
+.PHONY: run test lint bench install install-dev clean browser-deps screenshots
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -26,6 +28,7 @@ install-dev: $(VENV)/.installed-dev
 run: install
 	$(BIN)/tracker db upgrade
 	$(BIN)/tracker targets import data/changli-2024-targets.txt
+	$(BIN)/tracker users ensure-admin
 	$(BIN)/tracker serve --host $(HOST) --port $(PORT)
 
 lint: install-dev
@@ -33,8 +36,17 @@ lint: install-dev
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
 
-test: lint
+# The browser tests drive Debian's chromium (never a downloaded browser); installed once, where missing.
+browser-deps:
+	@command -v chromium >/dev/null 2>&1 || { $(SUDO) apt-get update && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y chromium; }
+
+test: lint browser-deps
 	$(BIN)/pytest -q -n 2
+
+# docs/*.png at 1366×768 (a CJK font makes the Chinese legible in the pictures).
+screenshots: install-dev browser-deps
+	@fc-list :lang=zh | grep -q . || { $(SUDO) apt-get update && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y fonts-wqy-microhei; }
+	$(BIN)/python -m tests.browser.screenshots docs
 
 bench: install-dev
 	$(BIN)/python -m bench

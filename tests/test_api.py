@@ -2,22 +2,16 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from fastapi.testclient import TestClient
 from sqlalchemy.engine import Engine
 
-from tracker.db import session_scope
+from tests.support import api_client, load_changli
 from tracker.main import create_app
-from tracker.targets.service import import_targets
-
-DATA = Path(__file__).resolve().parent.parent / "data" / "changli-2024-targets.txt"
 
 
 def loaded_client() -> TestClient:
-    with session_scope() as session:
-        import_targets(session=session, data=DATA.read_bytes(), filename=DATA.name)
-    return TestClient(create_app())
+    load_changli()
+    return api_client()
 
 
 def test_health() -> None:
@@ -41,7 +35,7 @@ def test_project_by_id_is_the_show_object_plus_id(committed_db: Engine) -> None:
 
 
 def test_errors_are_json_with_a_4xx_status(committed_db: Engine) -> None:
-    client = TestClient(create_app())
+    client = api_client()
     missing = client.get("/api/v1/projects/999999")
     assert missing.status_code == 404
     assert missing.json()["error"] == "NotFound"

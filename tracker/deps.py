@@ -1,44 +1,54 @@
 """Request dependencies shared by every router: who is asking, and which units they may see.
 
-`current_principal` is the single place that decides this. Until sign-in lands (issue 6) it
-answers with an all-seeing admin; the pages-and-people work replaces its body with the signed-in
-user (token or session cookie), and every route that depends on it is scoped from then on.
+`current_principal` is the single place that decides this: an API bearer token
+(`POST /api/v1/auth/token`), or the page sign-in cookie. Nobody signed in is a 401; the pages turn
+that into a redirect to /login (tracker/web). A cookie alone may not change data through the API
+without the session's CSRF token in `X-CSRF-Token`.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Annotated
 
-from fastapi import Depends
+from fastapi import Depends, Request
+from fastapi.security import OAuth2PasswordBearer
 
-from tracker.errors import Forbidden
+from tracker.auth.principal import Principal
+from tracker.auth.rules import auth_rules
+from tracker.auth.service import load_principal
+from tracker.auth.sessions import CSRF_HEADER, check_csrf, session_user
+from tracker.auth.tokens import read_token
+from tracker.config import get_settings
+from tracker.db import SessionDep
+from tracker.errors import Unauthorized
 from tracker.scope import Scope
 
+__all__ = ["Principal", "PrincipalDep", "ScopeDep", "current_principal", "current_scope"]
 
-@dataclass(frozen=True, slots=True)
-class Principal:
-    """A signed-in user: `admin` (finance bureau), `department` (its units) or `viewer` (read only)."""
-
-    username: str
-    role: str
-    scope: Scope
-
-    @property
-    def is_admin(self) -> bool:
-        return self.role == "admin"
-
-    def require_admin(self) -> None:
-        if not self.is_admin:
-            raise Forbidden("只有财政局管理员可以执行此操作")
-
-    def require_write(self) -> None:
-        if self.role == "viewer":
-            raise Forbidden("只读用户不能修改数据")
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+oauth2_scheme = OAuth2PasswordBearer(tokenUrl="/api/v1/auth/token", auto_error=False)
 
 
-def current_principal() -> Principal:
-    return Principal(username="admin", role="admin", scope=Scope.everything())
+def current_principal(
+    request: Request, session: SessionDep, token: Annotated[str | None, Depends(oauth2_scheme)]
+) -> Principal:
+    """The signed-in user from a bearer token or the session cookie; 401 when there is none."""
+    if token:
+        username, version = read_token(
+            secret=get_settings().resolved_secret_key(), token=token, ttl=auth_rules().token_ttl
+        )
+        principal = load_principal(session=session, username=username, token_version=version)
+        if principal is None:
+            raise Unauthorized("令牌已失效，请重新登录")
+        return principal
+    signed_in = session_user(request)
+    if signed_in is not None:
+        principal = load_principal(session=session, username=signed_in[0], token_version=signed_in[1])
+        if principal is not None:
+            if request.method not in SAFE_METHODS and request.url.path.startswith("/api/"):
+                check_csrf(request, request.headers.get(CSRF_HEADER))
+            return principal
+    raise Unauthorized("请先登录")
 
 
 def current_scope(principal: Annotated[Principal, Depends(current_principal)]) -> Scope:

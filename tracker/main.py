@@ -7,8 +7,10 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from tracker.auth.router import router as auth_router
 from tracker.errors import DomainError
 from tracker.targets.router import router as targets_router
+from tracker.web import install as install_pages
 
 
 def create_app() -> FastAPI:
@@ -44,7 +46,9 @@ def create_app() -> FastAPI:
     def health() -> dict[str, str]:
         return {"status": "ok"}
 
+    app.include_router(auth_router, prefix="/api/v1")
     app.include_router(targets_router, prefix="/api/v1")
+    install_pages(app)
     return app
 
 

@@ -1,6 +1,7 @@
 """Every table, imported here so that Alembic sees the whole metadata."""
 
 from tracker.models.actuals import AuditEntry, IndicatorResult, Payment, Submission, UploadBatch
+from tracker.models.auth import LoginAttempt, User, UserUnit
 from tracker.models.base import utcnow
 from tracker.models.targets import (
     BudgetVersion,
@@ -20,6 +21,7 @@ __all__ = [
     "ImportRecord",
     "Indicator",
     "IndicatorResult",
+    "LoginAttempt",
     "Objective",
     "Payment",
     "PlanCheckpoint",
@@ -27,5 +29,7 @@ __all__ = [
     "Region",
     "Submission",
     "UploadBatch",
+    "User",
+    "UserUnit",
     "utcnow",
 ]

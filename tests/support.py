@@ -1,0 +1,53 @@
+"""Signed-in clients for tests: real users in the test database, real tokens, real page sign-in."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from fastapi.testclient import TestClient
+
+from tracker.auth.service import create_user
+from tracker.db import session_scope
+from tracker.main import create_app
+from tracker.targets.service import import_targets
+
+DATA = Path(__file__).resolve().parent.parent / "data" / "changli-2024-targets.txt"
+PASSWORD = "correct horse battery"
+_CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
+
+
+def load_changli() -> None:
+    with session_scope() as session:
+        import_targets(session=session, data=DATA.read_bytes(), filename=DATA.name)
+
+
+def add_user(username: str, role: str = "admin", units: tuple[str, ...] = ()) -> None:
+    with session_scope() as session:
+        create_user(session=session, username=username, password=PASSWORD, role=role, units=units)
+
+
+def api_client(username: str = "admin", role: str = "admin", units: tuple[str, ...] = ()) -> TestClient:
+    """A client whose requests carry a bearer token of a new user (created here)."""
+    add_user(username, role, units)
+    client = TestClient(create_app())
+    token = client.post("/api/v1/auth/token", data={"username": username, "password": PASSWORD}).json()
+    client.headers["Authorization"] = f"Bearer {token['access_token']}"
+    return client
+
+
+def csrf_of(html: str) -> str:
+    match = _CSRF.search(html)
+    assert match, "page has no CSRF field"
+    return match.group(1)
+
+
+def page_client(username: str = "admin", role: str = "admin", units: tuple[str, ...] = ()) -> TestClient:
+    """A client signed in through the /login form with a new user (created here); `.csrf` holds its token."""
+    add_user(username, role, units)
+    client = TestClient(create_app(), follow_redirects=False)
+    token = csrf_of(client.get("/login").text)
+    response = client.post("/login", data={"username": username, "password": PASSWORD, "csrf_token": token})
+    assert response.status_code == 303, response.text
+    client.csrf = csrf_of(client.get("/").text)  # type: ignore[attr-defined]
+    return client

@@ -1,0 +1,182 @@
+"""Every route × every role: sign-in is required, viewers cannot write, and no unit sees another's data.
+
+The routes come from `app.routes`, so a new route is covered the day it is added. A route whose path
+has a parameter needs a sample value of unit B in SAMPLES (the test says so when one is missing);
+a GET that needs more than `year` needs its query in QUERIES.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import zipfile
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from fastapi.routing import APIRoute
+from fastapi.testclient import TestClient
+from httpx import Response
+from sqlalchemy.engine import Engine
+from sqlmodel import Session, col, select
+
+from tests.support import PASSWORD, add_user, csrf_of, load_changli
+from tracker.main import create_app
+from tracker.models import Dept, Project
+
+UNIT_A, UNIT_B = "314001", "320001"
+PUBLIC = {
+    ("POST", "/api/v1/auth/token"),
+    ("GET", "/login"),
+    ("POST", "/login"),
+    ("POST", "/logout"),
+    ("GET", "/health"),
+}
+ROLES = ("anonymous", "admin", "dept_a", "viewer")
+LAST = {("POST", "/logout")}  # ends the session the other checks use: walked after every other route
+
+
+@dataclass(frozen=True, slots=True)
+class World:
+    project_b: int
+    markers: tuple[str, ...]  # text that only unit B's data contains
+
+
+# path parameter -> a value belonging to unit B
+SAMPLES: dict[str, Callable[[World], object]] = {
+    "project_id": lambda w: w.project_b,
+}
+# GET routes that need more query parameters than year=2024
+QUERIES: dict[str, dict[str, str]] = {}
+
+
+def build_world(engine: Engine) -> World:
+    load_changli()
+    with Session(engine) as s:
+        b = s.exec(select(Project).where(Project.dept_code == UNIT_B).order_by(col(Project.id))).all()
+        a_codes = set(s.exec(select(Project.code).where(Project.dept_code != UNIT_B)))
+        name_b = s.exec(select(Dept.name).where(Dept.code == UNIT_B)).one()
+    assert b[0].id is not None
+    codes = tuple(p.code for p in b if p.code not in a_codes)
+    return World(project_b=b[0].id, markers=(name_b, *codes))
+
+
+def clients() -> dict[str, tuple[TestClient, TestClient, str]]:
+    """Per role: (API client with a bearer token, page client with the cookie, the page CSRF token)."""
+    users = {"admin": ("admin", ()), "dept_a": ("department", (UNIT_A,)), "viewer": ("viewer", ())}
+    out = {}
+    anon = TestClient(create_app(), follow_redirects=False, raise_server_exceptions=False)
+    out["anonymous"] = (anon, anon, "")
+    for name, (role, units) in users.items():
+        add_user(name, role, units)
+        api = TestClient(create_app(), follow_redirects=False, raise_server_exceptions=False)
+        token = api.post("/api/v1/auth/token", data={"username": name, "password": PASSWORD}).json()["access_token"]
+        api.headers["Authorization"] = f"Bearer {token}"
+        page = TestClient(create_app(), follow_redirects=False, raise_server_exceptions=False)
+        login_csrf = csrf_of(page.get("/login").text)
+        page.post("/login", data={"username": name, "password": PASSWORD, "csrf_token": login_csrf})
+        out[name] = (api, page, csrf_of(page.get("/").text))
+    return out
+
+
+def texts(response: Response) -> list[str]:
+    """The body as text, and every member's text when it is a zip (xlsx, a zip of exports)."""
+    body = response.content
+    found = [body.decode("utf-8", "ignore"), body.decode("gb18030", "ignore")]
+    if body[:2] == b"PK":
+        with zipfile.ZipFile(io.BytesIO(body)) as zf:
+            found += [zf.read(n).decode("utf-8", "ignore") for n in zf.namelist()]
+    return found
+
+
+def leaked(response: Response, world: World) -> list[str]:
+    bodies = texts(response)
+    return [m for m in world.markers if any(m in t for t in bodies)]
+
+
+@dataclass(frozen=True, slots=True)
+class Endpoint:
+    method: str
+    path: str
+    params: tuple[str, ...]
+
+
+def routes() -> list[Endpoint]:
+    """Every API and page route of the app with its full path (routers included under prefixes too)."""
+    app = create_app()
+    try:  # FastAPI ≥ 0.16x keeps included routers as branches; flatten them
+        from fastapi.routing import iter_route_contexts
+
+        found = [(c.original_route, c.path, c.methods) for c in iter_route_contexts(app.routes)]
+    except ImportError:  # older FastAPI lists every route flat
+        found = [(r, getattr(r, "path", ""), getattr(r, "methods", None)) for r in app.routes]
+    out = {
+        Endpoint(m, path, tuple(re.findall(r"{(\w+)(?::\w+)?}", path)))
+        for route, path, methods in found
+        if isinstance(route, APIRoute)
+        for m in methods or ()
+        if m != "HEAD"
+    }
+    return sorted(out, key=lambda e: ((e.method, e.path) in LAST, e.path, e.method))
+
+
+def check_route(e: Endpoint, world: World, who: dict[str, tuple[TestClient, TestClient, str]]) -> list[str]:
+    problems: list[str] = []
+    method, where = e.method, f"{e.method} {e.path}"
+    try:
+        path = re.sub(r"{(\w+)(?::\w+)?}", lambda m: str(SAMPLES[m.group(1)](world)), e.path)
+    except KeyError as exc:
+        return [f"{where}: no sample value for path parameter {exc}; add it to SAMPLES"]
+    is_api = path.startswith("/api/")
+    public = (method, e.path) in PUBLIC
+    has_params = bool(e.params)
+    query = {"year": "2024", **QUERIES.get(e.path, {})}
+    for role in ROLES:
+        api, page, csrf = who[role]
+        client = api if is_api else page
+        if method == "GET":
+            attempts = [client.get(path, params=query)]
+            if role == "dept_a":  # asking for unit B by name must not help either
+                attempts.append(client.get(path, params={**query, "dept_code": UNIT_B, "unit": UNIT_B, "dept": UNIT_B}))
+        else:
+            data = {} if is_api else {"csrf_token": csrf}
+            attempts = [client.request(method, path, data=data)]
+        for r in attempts:
+            status = r.status_code
+            if status >= 500:
+                problems.append(f"{where} as {role}: {status}")
+            if role == "anonymous" and not public:
+                if is_api and status != 401:
+                    problems.append(f"{where} anonymous: {status}, want 401")
+                if not is_api and not (status == 303 and r.headers.get("location", "").startswith("/login")):
+                    problems.append(f"{where} anonymous: {status}, want a redirect to /login")
+            if role == "dept_a":
+                if leaks := leaked(r, world):
+                    problems.append(f"{where} as unit A shows unit B's data: {leaks} (status {status})")
+                if has_params and not public and status not in ((403, 404) if method == "GET" else (403, 404, 422)):
+                    problems.append(f"{where} as unit A on unit B's object: {status}, want 403/404")
+            if role == "viewer" and method != "GET" and not public:
+                allowed = (403, 422) if is_api else (403,)
+                if status not in allowed:
+                    problems.append(f"{where} as viewer: {status}, want {allowed}")
+            if role == "admin" and method == "GET" and not public and status != 200:
+                problems.append(f"{where} as admin: {status}, want 200 (is the sample real? {r.text[:200]})")
+    return problems
+
+
+def test_every_route_refuses_strangers_readers_writing_and_other_units(committed_db: Engine) -> None:
+    world = build_world(committed_db)
+    who = clients()
+    problems: list[str] = []
+    checked = 0
+    for endpoint in routes():
+        problems += check_route(endpoint, world, who)
+        checked += 1
+    assert checked >= 8
+    assert not problems, "\n".join(problems)
+
+
+def test_the_matrix_sees_every_page_and_api_route() -> None:
+    paths = {e.path for e in routes()}
+    for page in ["/", "/login", "/projects/{project_id}"]:
+        assert page in paths
+    assert "/api/v1/projects/{project_id}" in paths
