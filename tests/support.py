@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from datetime import date
 from pathlib import Path
 
 from fastapi.testclient import TestClient
@@ -51,3 +52,28 @@ def page_client(username: str = "admin", role: str = "admin", units: tuple[str, 
     assert response.status_code == 303, response.text
     client.csrf = csrf_of(client.get("/").text)  # type: ignore[attr-defined]
     return client
+
+
+def project_id(heading_no: int) -> int:
+    """The id of the 昌黎县 2024 project with this table number."""
+    from sqlmodel import select
+
+    from tracker.models import Project
+
+    with session_scope() as session:
+        pid = session.exec(select(Project.id).where(Project.heading_no == heading_no)).one()
+    assert pid is not None
+    return pid
+
+
+def add_payments(pid: int, payments: list[tuple[date, int]]) -> None:
+    """Payments straight into the tables (what an accepted upload leaves behind)."""
+    from tracker.models import Payment, UploadBatch
+
+    with session_scope() as session:
+        batch = UploadBatch(filename="payments.csv", sha256=f"{pid:064d}")
+        session.add(batch)
+        session.flush()
+        assert batch.id is not None
+        for n, (day, fen) in enumerate(payments, start=1):
+            session.add(Payment(project_id=pid, batch_id=batch.id, paid_on=day, amount_fen=fen, row_no=n))
