@@ -216,7 +216,7 @@ def _parse_table(
 ) -> ProjectData:
     cur = _Cursor(cells, heading_line)
     where = f"表{number or ''}“{title}”"
-    unit = UNIT_CELL.match(cells[0].text)
+    unit = UNIT_CELL.match(cells[0].text.split("\n")[0])
     assert unit is not None  # guaranteed by _find_headings
     dept_code, dept_name = unit.group(1), unit.group(2).strip()
     money_unit = cur.find(lambda k: k.startswith("单位:") or k.startswith("金额单位:"))
