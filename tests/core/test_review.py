@@ -101,6 +101,14 @@ def two_counts_two_costs(project: ProjectData) -> None:
     project.budget_fen = project.fiscal_fen = 1000 * WAN
 
 
+def add_cost(text: str, value: str, unit: str) -> Change:
+    def change(project: ProjectData) -> None:
+        cost = num(text, LE, value, unit)
+        project.indicators.append(indicator(9, "产出指标", "成本指标", "残疾人护理补贴发放成本", cost, "每人全年"))
+
+    return change
+
+
 def findings(*changes: Change, rules: ReviewRules | None = None) -> list[Finding]:
     project = base()
     for change in changes:
@@ -202,6 +210,11 @@ QUIET: list[tuple[list[Change], Rule]] = [
     # a total cost (全年项目总支出 ≤10万元) is not a cost per head: nothing to multiply
     ([target(4, num("≤10万元", LE, "10", "万元", ("100000", "元"))), setattr_("description", "项目总支出数", seq=4)],
      Rule.QUANTITY_COST_VS_BUDGET),
+    # a cost per 亩 does not multiply a count of 人 (2500 × 10000 = 2500 万元 would be 13.9 ×)
+    ([target(4, num("≤10000元/亩", LE, "10000", "元/亩"))], Rule.QUANTITY_COST_VS_BUDGET),
+    # a count is used once: a second cost per head is not multiplied by the same 2500 people again
+    # (2500 × (1152 + 1080) = 558 万元 would be 3.1 ×; 2500 × 1152 = 288 万元 is 1.6 ×)
+    ([add_cost("≤1080元", "1080", "元")], Rule.QUANTITY_COST_VS_BUDGET),
     # 3538.37 万元 against a budget of 3600 万元 is 0.98 ×
     ([two_counts_two_costs, setattr_("budget_fen", 3600 * WAN)], Rule.QUANTITY_COST_VS_BUDGET),
 ]  # fmt: skip

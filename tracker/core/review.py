@@ -57,6 +57,7 @@ class ReviewRules:
     budget_ratio_high: Decimal = Decimal(2)
     quantifiable_level2: tuple[str, ...] = ("数量指标", "质量指标", "时效指标", "成本指标")
     count_units: tuple[str, ...] = ("人", "人次", "户", "个", "名", "家", "所", "生", "位", "座", "套", "台", "辆")
+    person_units: tuple[str, ...] = ("人", "人次", "生", "名", "位")  # a cost per 生 multiplies a count of 人
     per_unit_words: tuple[str, ...] = ("每", "人均", "户均", "生均", "单价")  # a plain 元 cost is per head
     growth_words: tuple[str, ...] = ("增长", "增幅", "增速")  # a growth rate may exceed 100%
     plan_final_month: int = 12
@@ -191,62 +192,75 @@ class _Cost:
     indicator: IndicatorData
     written: Decimal  # the value as written, in the target's unit
     yuan_per_year: Decimal  # per unit of quantity
-    per: str | None  # the unit it is per (元/户 → 户), when written
+    per: str | None  # the count it is per (元/户/年 → 户), when the unit names one
 
 
 def _quantity_cost_findings(project: ProjectData, rules: ReviewRules) -> list[Finding]:
-    """Quantity × unit cost against the budget, summed over every cost paired with a count."""
+    """Quantity × unit cost against the budget, each count paired with at most one cost."""
     counts = [
         i
         for i in project.indicators
         if i.level2 == "数量指标" and i.target.norm_value is not None and i.target.norm_unit in rules.count_units
     ]
     costs = [c for i in project.indicators if i.level2 == "成本指标" and (c := _unit_cost(i, rules))]
-    if not counts or not costs or project.budget_fen <= 0:
+    if project.budget_fen <= 0:
         return []
     parts: list[str] = []
     total_yuan = Decimal(0)
+    paired: list[_Cost] = []
     for cost in costs:
-        count = _best_count(cost, counts)
+        count = _best_count(cost, counts, rules)
+        if count is None:
+            continue
+        counts.remove(count)  # 2495 students split over 小学/初中 costs are not counted twice
         quantity = count.target.norm_value or Decimal(0)
         total_yuan += quantity * cost.yuan_per_year
+        paired.append(cost)
         parts.append(
             f"数量指标“{count.level3}”{tidy(quantity)}{count.target.norm_unit} × "
             f"成本指标“{cost.indicator.level3}”{tidy(cost.written)}{cost.indicator.target.unit}"
         )
+    if not paired:
+        return []
     estimate_fen = int(total_yuan * 100)
     ratio = Decimal(estimate_fen) / project.budget_fen
     if rules.budget_ratio_low <= ratio <= rules.budget_ratio_high:
         return []
+    times = ratio.quantize(Decimal("0.01")) if ratio >= Decimal("0.01") else "不足0.01"
     message = (
         f"{' + '.join(parts)} = {wan_str(estimate_fen)}万元，与预算数{wan_str(project.budget_fen)}万元"
-        f"相差较大（{ratio.quantize(Decimal('0.01'))}倍）"
+        f"相差较大（{times}倍）"
     )
-    seq = costs[0].indicator.seq if len(costs) == 1 else None
+    seq = paired[0].indicator.seq if len(paired) == 1 else None
     return [Finding(Rule.QUANTITY_COST_VS_BUDGET, Severity.WARNING, seq, message)]
 
 
 def _unit_cost(ind: IndicatorData, rules: ReviewRules) -> _Cost | None:
     """The cost per unit of quantity per year in 元, or None when the cost is a total or not money."""
     target = ind.target
-    if target.norm_value is None or target.norm_unit is None:
+    if target.norm_value is None or target.norm_unit is None or target.value is None:
         return None
-    head, _, per = target.norm_unit.partition("/")
+    head, _, rest = target.norm_unit.partition("/")
+    denominators = rest.split("/") if rest else []
+    per = next((d for d in denominators if d not in ("年", "月")), None)
     if head != "元":
         return None
-    if not per and not any(word in ind.level3 + ind.description for word in rules.per_unit_words):
+    if per is None and not any(word in ind.level3 + ind.description for word in rules.per_unit_words):
         return None  # 项目总支出 ≤10万元 is a total, not a cost per head
-    denominators = per.split("/") if per else []
     yearly = target.norm_value * (12 if "月" in denominators else 1)
-    return _Cost(ind, target.value or target.norm_value, yearly, denominators[0] if denominators else None)
+    return _Cost(ind, target.value, yearly, per)
 
 
-def _best_count(cost: _Cost, counts: list[IndicatorData]) -> IndicatorData:
-    """The count a unit cost multiplies: same unit (元/户 ↔ 户) first, then most shared characters."""
-    same_unit = [c for c in counts if c.target.norm_unit == cost.per]
-    candidates = same_unit or counts
+def _best_count(cost: _Cost, counts: list[IndicatorData], rules: ReviewRules) -> IndicatorData | None:
+    """The count a unit cost multiplies: one in the unit it is per (人 ~ 人次 ~ 生), most words shared."""
+    if cost.per is None:
+        candidates = counts
+    elif cost.per in rules.person_units:
+        candidates = [c for c in counts if c.target.norm_unit in rules.person_units]
+    else:
+        candidates = [c for c in counts if c.target.norm_unit == cost.per]
     words = set(cost.indicator.level3)
-    return max(candidates, key=lambda c: len(words & set(c.level3)))
+    return max(candidates, key=lambda c: len(words & set(c.level3)), default=None)
 
 
 def _table(rule: Rule, severity: Severity, message: str) -> Finding:
