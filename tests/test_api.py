@@ -5,7 +5,7 @@ from __future__ import annotations
 from fastapi.testclient import TestClient
 from sqlalchemy.engine import Engine
 
-from tests.support import api_client, load_changli
+from tests.signin import api_client, load_changli
 from tracker.main import create_app
 
 

@@ -8,7 +8,7 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy.engine import Engine
 
-from tests.support import PASSWORD, add_user, csrf_of, page_client
+from tests.signin import PASSWORD, add_user, csrf_of, page_client
 from tracker.auth.tokens import issue_token, read_token
 from tracker.config import get_settings
 from tracker.deps import PrincipalDep

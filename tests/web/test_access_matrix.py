@@ -19,9 +19,9 @@ from httpx import Response
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
-from tests.support import PASSWORD, add_user, csrf_of, load_changli
+from tests.signin import PASSWORD, add_user, csrf_of, load_changli
 from tracker.main import create_app
-from tracker.models import Dept, Project
+from tracker.models import Dept, Project, User
 
 UNIT_A, UNIT_B = "314001", "320001"
 PUBLIC = {
@@ -38,12 +38,14 @@ LAST = {("POST", "/logout")}  # ends the session the other checks use: walked af
 @dataclass(frozen=True, slots=True)
 class World:
     project_b: int
+    user_b: int
     markers: tuple[str, ...]  # text that only unit B's data contains
 
 
 # path parameter -> a value belonging to unit B
 SAMPLES: dict[str, Callable[[World], object]] = {
     "project_id": lambda w: w.project_b,
+    "user_id": lambda w: w.user_b,
 }
 # GET routes that need more query parameters than year=2024
 QUERIES: dict[str, dict[str, str]] = {}
@@ -51,13 +53,15 @@ QUERIES: dict[str, dict[str, str]] = {}
 
 def build_world(engine: Engine) -> World:
     load_changli()
+    add_user("unit_b_user", "department", (UNIT_B,))
     with Session(engine) as s:
+        user_b = s.exec(select(User.id).where(User.username == "unit_b_user")).one()
         b = s.exec(select(Project).where(Project.dept_code == UNIT_B).order_by(col(Project.id))).all()
         a_codes = set(s.exec(select(Project.code).where(Project.dept_code != UNIT_B)))
         name_b = s.exec(select(Dept.name).where(Dept.code == UNIT_B)).one()
-    assert b[0].id is not None
+    assert b[0].id is not None and user_b is not None
     codes = tuple(p.code for p in b if p.code not in a_codes)
-    return World(project_b=b[0].id, markers=(name_b, *codes))
+    return World(project_b=b[0].id, user_b=user_b, markers=(name_b, *codes))
 
 
 def clients() -> dict[str, tuple[TestClient, TestClient, str]]:

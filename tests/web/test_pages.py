@@ -7,7 +7,7 @@ from datetime import date
 
 from sqlalchemy.engine import Engine
 
-from tests.support import add_payments, load_changli, page_client, project_id
+from tests.signin import add_payments, load_changli, page_client, project_id
 
 WAN = 1_000_000
 

@@ -2,8 +2,8 @@
 
 from fastapi import APIRouter
 
-from tracker.web.pages import auth, dashboard, project
+from tracker.web.pages import auth, dashboard, project, settings
 
 router = APIRouter(include_in_schema=False)
-for module in (auth, dashboard, project):
+for module in (auth, dashboard, project, settings):
     router.include_router(module.router)

@@ -2,17 +2,21 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date, datetime
-from typing import Annotated
+from typing import Annotated, TypeVar
 
 from fastapi import Depends, Request
 from sqlmodel import Session, select
 
 from tracker.auth.sessions import CSRF_FIELD, check_csrf
 from tracker.config import get_settings
-from tracker.deps import PrincipalDep
+from tracker.deps import Principal, PrincipalDep
+from tracker.errors import DomainError
 from tracker.models import Project
 from tracker.scope import Scope
+
+T = TypeVar("T")
 
 
 async def csrf_protect(request: Request, principal: PrincipalDep) -> None:
@@ -63,3 +67,28 @@ def default_as_of(year: int, requested: date | None = None) -> date:
     """The date to measure at: the one asked for, else today, kept inside the year."""
     day = requested or today()
     return min(max(day, date(year, 1, 1)), date(year, 12, 31))
+
+
+def attempt(request: Request, session: Session, change: Callable[[], T]) -> T | None:
+    """Run a change in a savepoint; an expected error is undone and shown on the next page instead."""
+    try:
+        with session.begin_nested():
+            return change()
+    except DomainError as exc:
+        flash(request, "error", exc.detail)
+        return None
+
+
+def _admin(principal: PrincipalDep) -> Principal:
+    principal.require_admin()
+    return principal
+
+
+def _writer(principal: PrincipalDep) -> Principal:
+    principal.require_write()
+    return principal
+
+
+# Checked before the form is read, so a reader is told "no" rather than "the form is incomplete".
+AdminDep = Annotated[Principal, Depends(_admin)]
+WriterDep = Annotated[Principal, Depends(_writer)]

@@ -1,0 +1,105 @@
+"""设置 (admin): logins, the thresholds in force, and (with monitoring) who receives alerts."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Form, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from sqlmodel import col, select
+
+from tracker.auth import service as users
+from tracker.auth.rules import auth_rules
+from tracker.config import load_rules
+from tracker.db import SessionDep
+from tracker.errors import NotFound
+from tracker.models import Dept, User
+from tracker.web.pages.common import AdminDep, CsrfDep, attempt, flash, take_flashes
+from tracker.web.templating import render
+
+router = APIRouter()
+Units = Annotated[str, Form()]
+
+
+def _codes(text: str) -> list[str]:
+    """Unit codes typed with spaces, commas or 、 between them."""
+    return [c for c in text.replace(",", " ").replace("，", " ").replace("、", " ").split() if c]
+
+
+@router.get("/settings", name="settings")
+def settings_page(request: Request, session: SessionDep, principal: AdminDep) -> HTMLResponse:
+    depts = list(session.exec(select(Dept).order_by(col(Dept.code))))
+    return render(
+        request,
+        "settings.html",
+        principal=principal,
+        title="设置",
+        users=users.list_users(session=session),
+        depts=depts,
+        rules=load_rules(),
+        flashes=take_flashes(request),
+    )
+
+
+@router.post("/settings/users")
+def add_user(
+    request: Request,
+    session: SessionDep,
+    principal: AdminDep,
+    _csrf: CsrfDep,
+    username: Annotated[str, Form()],
+    password: Annotated[str, Form()],
+    role: Annotated[str, Form()],
+    units: Units = "",
+    display_name: Annotated[str, Form()] = "",
+) -> Response:
+    user = attempt(
+        request,
+        session,
+        lambda: users.create_user(
+            session=session,
+            username=username.strip(),
+            password=password,
+            role=role,
+            units=_codes(units),
+            display_name=display_name.strip(),
+            rules=auth_rules(),
+        ),
+    )
+    if user is not None:
+        flash(request, "ok", f"已创建用户 {user.username}（{user.role_name}）")
+    return RedirectResponse("/settings#users", 303)
+
+
+@router.post("/settings/users/{user_id}")
+def change_user(
+    request: Request,
+    session: SessionDep,
+    principal: AdminDep,
+    _csrf: CsrfDep,
+    user_id: int,
+    role: Annotated[str, Form()],
+    units: Units = "",
+    active: Annotated[bool, Form()] = False,
+    password: Annotated[str, Form()] = "",
+) -> Response:
+    user = session.get(User, user_id)
+    if user is None:
+        raise NotFound("用户不存在")
+    name = user.username
+    saved = attempt(
+        request,
+        session,
+        lambda: users.update_user(
+            session=session,
+            username=name,
+            role=role,
+            units=_codes(units),
+            active=active,
+            password=password or None,
+            rules=auth_rules(),
+        ),
+    )
+    if saved is not None:
+        flash(request, "ok", f"已保存用户 {name}")
+    return RedirectResponse("/settings#users", 303)
