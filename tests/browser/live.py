@@ -46,8 +46,8 @@ class Live:
     workdir: Path
 
 
-def _setup() -> None:
-    """Runs in the child: migrate, import the targets, create the users."""
+def _setup(demo: bool = False) -> None:
+    """Runs in the child: migrate, import the targets, create the users (and demo actuals)."""
     from tracker import migrate
     from tracker.auth.service import create_user
     from tracker.db import session_scope
@@ -59,6 +59,11 @@ def _setup() -> None:
         import_targets(session=session, data=data.read_bytes(), filename=data.name)
         for username, role, units in USERS:
             create_user(session=session, username=username, password=PASSWORD, role=role, units=units)
+        if demo:
+            from tests.browser.demo import add_demo
+
+            session.flush()
+            add_demo(session)
 
 
 def free_port() -> int:
@@ -68,7 +73,7 @@ def free_port() -> int:
 
 
 @contextmanager
-def live_server(workdir: Path) -> Iterator[Live]:
+def live_server(workdir: Path, *, demo: bool = False) -> Iterator[Live]:
     """A migrated, loaded database in `workdir` and uvicorn serving it on a free 127.0.0.1 port."""
     workdir.mkdir(parents=True, exist_ok=True)
     env = {
@@ -79,8 +84,8 @@ def live_server(workdir: Path) -> Iterator[Live]:
         "PYTHONPATH": str(ROOT),
     }
     env.pop("TRACKER_ADMIN_PASSWORD", None)
-    subprocess.run([sys.executable, "-c", "from tests.browser.live import _setup; _setup()"], env=env, check=True,
-                   cwd=ROOT)  # fmt: skip
+    setup = f"from tests.browser.live import _setup; _setup(demo={demo})"
+    subprocess.run([sys.executable, "-c", setup], env=env, check=True, cwd=ROOT)
     port = free_port()
     log = (workdir / "server.log").open("wb")
     proc = subprocess.Popen(

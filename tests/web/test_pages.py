@@ -75,6 +75,9 @@ def test_project_page_shows_targets_chart_and_indicators(committed_db: Engine) -
     assert "180.00" in html and "50.00" in html  # budget and paid, 万元 with two decimals
     assert "≥2500人" in html and "绩效指标" in html and "目标审核意见" in html
     assert "payments.csv" in html  # the upload that carried the payments
+    # 3月底: 45 planned, 20 paid by then → 44.44%, red; 6月底 passed at 90 planned, 50 paid → 55.56%
+    assert re.search(r"3月底 <small>25.00%</small></td><td class=\"num\">45.00</td>\s*<td class=\"num\">20.00</td>"
+                     r"<td class=\"num\">44.44%</td><td><span class=\"light red\"", html)  # fmt: skip
 
 
 def test_another_units_project_page_is_not_found_and_shows_nothing_of_it(committed_db: Engine) -> None:

@@ -4,11 +4,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from decimal import Decimal
+from fractions import Fraction
 
 from markupsafe import Markup
 from sqlmodel import Session, col, func, select
 
+from tracker.core.plan import checkpoint_date, planned_fen, to_decimal
+from tracker.core.project import ProjectData
 from tracker.core.review import Finding, review_project
+from tracker.core.variance import LightRules, spend_light
 from tracker.models import AuditEntry, Indicator, IndicatorResult, Payment, UploadBatch
 from tracker.scope import Scope
 from tracker.targets.schemas import ProjectOut
@@ -20,6 +25,19 @@ AUDIT_LIMIT = 200
 
 
 @dataclass(frozen=True, slots=True)
+class CheckpointRow:
+    """One checkpoint of the plan: planned by then, and (once passed) what was paid and its light."""
+
+    month: int
+    day: date
+    cumulative_pct: Decimal
+    planned_fen: int
+    actual_fen: int | None
+    ratio: Decimal | None
+    light: str | None
+
+
+@dataclass(frozen=True, slots=True)
 class ProjectPage:
     project: ProjectOut
     row: ProjectRow
@@ -28,6 +46,7 @@ class ProjectPage:
     batches: list[UploadBatch]
     audit: list[AuditEntry]
     findings: list[Finding]
+    checkpoints: list[CheckpointRow]
 
     @property
     def reasons(self) -> list[IndicatorRow]:
@@ -63,13 +82,30 @@ def project_batches(*, session: Session, project_id: int) -> list[UploadBatch]:
     return list(session.exec(q))
 
 
+def checkpoint_rows(
+    *, data: ProjectData, payments: list[tuple[date, int]], as_of: date, rules: LightRules
+) -> list[CheckpointRow]:
+    """Each checkpoint with the plan at its date and, for those passed by `as_of`, the paid total and light."""
+    out = []
+    for c in sorted(data.plan, key=lambda c: c.month):
+        day = checkpoint_date(data.year, c.month)
+        planned = planned_fen(budget_fen=data.budget_fen, plan=data.plan, as_of=day, year=data.year)
+        if day > as_of:
+            out.append(CheckpointRow(c.month, day, c.cumulative_pct, planned, None, None, None))
+            continue
+        paid = sum(fen for d, fen in payments if d <= day)
+        ratio = to_decimal(Fraction(paid, planned), 4) if planned > 0 else None
+        light = spend_light(planned_fen=planned, actual_fen=paid, rules=rules).value
+        out.append(CheckpointRow(c.month, day, c.cumulative_pct, planned, paid, ratio, light))
+    return out
+
+
 def project_page(*, session: Session, scope: Scope, project_id: int, as_of: date | None, today: date) -> ProjectPage:
     """Everything the project page shows on `as_of` (default today, kept in the year); another unit's is NotFound."""
     out = get_project(session=session, scope=scope, project_id=project_id)
     day = min(max(as_of or today, date(out.year, 1, 1)), date(out.year, 12, 31))
-    rows = project_rows(
-        session=session, scope=scope, year=out.year, as_of=day, dept_code=out.dept_code, rules=light_rules()
-    )
+    rules = light_rules()
+    rows = project_rows(session=session, scope=scope, year=out.year, as_of=day, dept_code=out.dept_code, rules=rules)
     row = find_row(rows, project_id)
     assert row is not None  # get_project already checked it exists in scope
     payments = payments_by_day(session=session, project_id=project_id)
@@ -89,4 +125,5 @@ def project_page(*, session: Session, scope: Scope, project_id: int, as_of: date
         batches=project_batches(session=session, project_id=project_id),
         audit=list(audit),
         findings=review_project(project=row.data),
+        checkpoints=checkpoint_rows(data=row.data, payments=payments, as_of=day, rules=rules.spend),
     )
