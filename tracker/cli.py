@@ -16,6 +16,7 @@ from tracker.core.money import wan_str
 from tracker.core.values import parse_value
 from tracker.db import session_scope
 from tracker.errors import DomainError
+from tracker.evaluation.cli import export_app, targets_review
 from tracker.scope import Scope
 from tracker.targets import service as targets
 
@@ -24,6 +25,8 @@ db_app = typer.Typer(help="数据库", no_args_is_help=True)
 targets_app = typer.Typer(help="绩效目标表", no_args_is_help=True)
 app.add_typer(db_app, name="db")
 app.add_typer(targets_app, name="targets")
+app.add_typer(export_app, name="export")
+targets_app.command("review")(targets_review)
 
 err = Console(stderr=True)
 FormatOpt = Annotated[str, typer.Option("--format", help="json")]
