@@ -8,6 +8,7 @@ from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from tracker.errors import DomainError
+from tracker.evaluation.router import router as evaluation_router
 from tracker.targets.router import router as targets_router
 
 
@@ -45,6 +46,7 @@ def create_app() -> FastAPI:
         return {"status": "ok"}
 
     app.include_router(targets_router, prefix="/api/v1")
+    app.include_router(evaluation_router, prefix="/api/v1")
     return app
 
 

@@ -73,6 +73,7 @@ class ExportSummary:
     files: list[str] = field(default_factory=list)
     incomplete: int = 0  # projects with 未填报 indicators (no grade)
     missing_reasons: int = 0  # indicators flagged for a missing 偏差原因
+    through_month: int | None = None  # the monitoring cut-off used
 
 
 def project_file(dept_code: str, code: str, name: str) -> str:
@@ -149,7 +150,7 @@ def export_monitoring(
     if not projects:
         raise _none_found(year, dept_code)
     units = _by_unit(projects)
-    out = ExportSummary(year=year, projects=len(projects), units=len(units))
+    out = ExportSummary(year=year, projects=len(projects), units=len(units), through_month=month)
     run = _Run(sink, out, len(projects) + len(units) + 1, progress)
     for mp in projects:
         write = partial(monitoring_table.write_project_workbook, mp=mp, categories=categories)
