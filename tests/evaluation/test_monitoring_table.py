@@ -79,8 +79,8 @@ def test_overview_counts_per_project(june: tuple[Project, Path]) -> None:
     assert ws.max_row == 46  # title, header, 44 projects
 
 
-def test_cut_off_month_outside_the_year_is_refused(session: Session, changli_bytes: bytes, tmp_path: Path) -> None:
-    load(session, changli_bytes)
+def test_cut_off_month_outside_the_year_is_refused(session: Session, table1_bytes: bytes, tmp_path: Path) -> None:
+    load(session, table1_bytes)
     with pytest.raises(InvalidInput, match="截至月份"):
         export_monitoring(
             session=session, scope=Scope.everything(), year=2024, through_month=13, sink=DirSink(tmp_path)

@@ -163,9 +163,9 @@ def test_lost_points_without_reason_are_highlighted_and_listed(exported: tuple[d
     ],
 )
 def test_qualitative_grades_land_in_their_bands(
-    session: Session, changli_bytes: bytes, grade: str, entered: str | None, expected: D, problem: str | None
+    session: Session, table1_bytes: bytes, grade: str, entered: str | None, expected: D, problem: str | None
 ) -> None:
-    projects, batch = load(session, changli_bytes)
+    projects, batch = load(session, table1_bytes)
     report(session, batch, projects[1], 5, grade, grade=grade, score=entered)  # 进一步提高, 10 points
     (ev,) = evaluate(session=session, scope=EVERYONE, project_id=projects[1].id)
     assert ev.rows[4].score == expected
@@ -176,9 +176,9 @@ def test_qualitative_grades_land_in_their_bands(
 
 
 def test_a_number_for_a_quantitative_target_is_scored_by_formula_not_by_an_uploaded_score(
-    session: Session, changli_bytes: bytes
+    session: Session, table1_bytes: bytes
 ) -> None:
-    projects, batch = load(session, changli_bytes)
+    projects, batch = load(session, table1_bytes)
     report(session, batch, projects[1], 1, "2000人", value="2000", score="12.5")
     (ev,) = evaluate(session=session, scope=EVERYONE, project_id=projects[1].id)
     assert ev.rows[0].score == D("10.00")  # 12.5 × 2000 / 2500

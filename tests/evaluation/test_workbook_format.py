@@ -15,9 +15,9 @@ ATTACK = '=HYPERLINK("http://evil.example/","点我")'
 
 
 def test_text_starting_with_a_formula_sign_stays_text_with_excels_apostrophe(
-    session: Session, changli_bytes: bytes, tmp_path: Path
+    session: Session, table1_bytes: bytes, tmp_path: Path
 ) -> None:
-    projects, batch = load(session, changli_bytes)
+    projects, batch = load(session, table1_bytes)
     p = projects[1]
     report(session, batch, p, 1, "2000人", value="2000", reason=ATTACK)
     report(session, batch, p, 2, "90%", value="90", reason="+1 追加", measures="@all -整改")
@@ -48,13 +48,13 @@ def test_self_evaluation_sheet_is_numeric_chinese_and_prints_on_a4(
 
 
 def test_monitoring_sheet_is_landscape_a4_with_numeric_money(
-    session: Session, changli_bytes: bytes, tmp_path: Path
+    session: Session, table1_bytes: bytes, tmp_path: Path
 ) -> None:
-    projects, batch = load(session, changli_bytes)
-    pay(session, batch, projects[3], date(2024, 5, 1), "700")
+    projects, batch = load(session, table1_bytes)
+    pay(session, batch, projects[1], date(2024, 5, 1), "70")
     export_monitoring(session=session, scope=Scope.everything(), year=2024, through_month=6, sink=DirSink(tmp_path))
-    p = projects[3]
+    p = projects[1]
     ws = sheet(tmp_path / project_file(p.dept_code, p.code, p.name))
     assert ws.page_setup.orientation == "landscape" and int(ws.page_setup.paperSize) == 9
-    assert ws["E6"].value == 700 and ws["E6"].number_format == "0.00" and ws["F6"].number_format == "0.00%"
+    assert ws["E6"].value == 70 and ws["E6"].number_format == "0.00" and ws["F6"].number_format == "0.00%"
     assert ws["A1"].font.name == "宋体"
