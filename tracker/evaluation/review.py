@@ -14,6 +14,8 @@ from tracker.errors import InvalidInput
 from tracker.scope import Scope
 from tracker.targets.service import load_core
 
+_RATIO_KEYS = ("budget_ratio_low", "budget_ratio_high")
+
 
 class ReviewProject(BaseModel):
     id: int
@@ -34,18 +36,20 @@ class ReviewFinding(BaseModel):
 
 
 def review_rules() -> ReviewRules:
-    """The `review:` section of config/rules.yaml over the defaults."""
+    """The `review:` section of config/rules.yaml (budget_ratio_low, budget_ratio_high) over the defaults."""
     section: dict[str, Any] = load_rules().get("review") or {}
-    ratio = section.get("quantity_cost_ratio")
-    if ratio is None:
-        return ReviewRules()
-    try:
-        low, high = (Decimal(str(x)) for x in ratio)
-    except (TypeError, ValueError, InvalidOperation) as exc:
-        raise InvalidInput(f"config/rules.yaml review.quantity_cost_ratio: 应为[下限, 上限]，实为{ratio!r}") from exc
-    if not 0 <= low < high:
-        raise InvalidInput(f"config/rules.yaml review.quantity_cost_ratio: 下限{low}应小于上限{high}")
-    return ReviewRules(budget_ratio_low=low, budget_ratio_high=high)
+    values: dict[str, Decimal] = {}
+    for key, raw in section.items():
+        if key not in _RATIO_KEYS:
+            raise InvalidInput(f"config/rules.yaml review.{key}: 未知配置项（可用：{', '.join(_RATIO_KEYS)}）")
+        try:
+            values[key] = Decimal(str(raw))
+        except InvalidOperation as exc:
+            raise InvalidInput(f"config/rules.yaml review.{key}: 不是数字：{raw!r}") from exc
+    rules = ReviewRules(**values)  # type: ignore[arg-type]
+    if not 0 <= rules.budget_ratio_low < rules.budget_ratio_high:
+        raise InvalidInput("config/rules.yaml review: budget_ratio_low应小于budget_ratio_high")
+    return rules
 
 
 def review_targets(
