@@ -120,6 +120,7 @@ class _Handler:
         if self.server.stall.is_set():  # hold the client until the test lets go (or kills it)
             import asyncio
 
+            self.server.stalled.set()
             while self.server.stall.is_set():
                 await asyncio.sleep(0.05)
             return "451 try again later"
@@ -138,6 +139,7 @@ class MailServer:
     received: list[Received] = field(default_factory=list)
     lock: threading.Lock = field(default_factory=threading.Lock)
     stall: threading.Event = field(default_factory=threading.Event)
+    stalled: threading.Event = field(default_factory=threading.Event)  # a client is being held
     reject: set[str] = field(default_factory=set)
     controller: Controller | None = None
 
@@ -171,7 +173,7 @@ class Hook:
 class WebhookReceiver:
     """A real HTTP server on 127.0.0.1 that records every POST and answers the statuses it is given."""
 
-    def __init__(self) -> None:
+    def __init__(self, port: int = 0) -> None:
         self.calls: list[Hook] = []
         self.statuses: list[int] = []  # answered in turn; 200 once they run out
         self.reply: dict[str, Any] = {"errcode": 0, "errmsg": "ok"}
@@ -192,7 +194,7 @@ class WebhookReceiver:
             def log_message(self, *_args: Any) -> None:
                 pass
 
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.server = ThreadingHTTPServer(("127.0.0.1", port), Handler)
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
 
     @property
