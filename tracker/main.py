@@ -7,8 +7,11 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from tracker.alerts.router import router as alerts_router
 from tracker.auth.router import router as auth_router
 from tracker.errors import DomainError
+from tracker.evaluation.router import router as evaluation_router
+from tracker.monitoring.router import router as monitoring_router
 from tracker.targets.router import router as targets_router
 from tracker.web import install as install_pages
 
@@ -48,6 +51,9 @@ def create_app() -> FastAPI:
 
     app.include_router(auth_router, prefix="/api/v1")
     app.include_router(targets_router, prefix="/api/v1")
+    app.include_router(evaluation_router, prefix="/api/v1")
+    app.include_router(monitoring_router, prefix="/api/v1")
+    app.include_router(alerts_router, prefix="/api/v1")
     install_pages(app)
     return app
 
