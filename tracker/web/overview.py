@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections import Counter, defaultdict
+from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
@@ -11,19 +11,10 @@ from typing import Any
 
 from sqlmodel import Session
 
-from tracker.actuals.read import ResultView, cumulative_paid, result_history
-from tracker.config import load_rules
-from tracker.core.money import parse_wan
+from tracker.actuals.read import ResultView, result_history
 from tracker.core.project import IndicatorData, ProjectData
-from tracker.core.values import Grade, Kind
-from tracker.core.variance import (
-    IndicatorProgress,
-    LightRules,
-    VarianceResult,
-    compute_variance,
-    indicator_progress,
-    project_light,
-)
+from tracker.core.variance import IndicatorProgress, VarianceResult, project_light
+from tracker.monitoring.service import project_variances
 from tracker.scope import Scope
 from tracker.targets.service import load_core
 from tracker.web.format import LIGHT_ORDER
@@ -37,27 +28,6 @@ SORTS = {
     "name": "项目名称",
 }
 _SEVERITY = {"red": 0, "yellow": 1, "green": 2, None: 3}
-
-
-@dataclass(frozen=True, slots=True)
-class Rules:
-    spend: LightRules
-    indicators: LightRules
-
-
-def light_rules() -> Rules:
-    """The light thresholds of config/rules.yaml (`variance:` and `indicators:`)."""
-    data = load_rules()
-    v, i = data.get("variance") or {}, data.get("indicators") or {}
-    d = LightRules()
-    spend = LightRules(
-        green=Decimal(str(v.get("green", d.green))),
-        yellow=Decimal(str(v.get("yellow", d.yellow))),
-        min_gap_fen=parse_wan(str(v["min_gap_wan"])) if "min_gap_wan" in v else d.min_gap_fen,
-        warn_days=int(v.get("early_warning_days", d.warn_days)),
-    )
-    ind = LightRules(green=Decimal(str(i.get("green", d.green))), yellow=Decimal(str(i.get("yellow", d.yellow))))
-    return Rules(spend=spend, indicators=ind)
 
 
 @dataclass(frozen=True, slots=True)
@@ -104,55 +74,32 @@ class ProjectRow:
         return Counter(i.light for i in self.indicators)
 
 
-def indicator_rows(
-    data: ProjectData, history: dict[int, list[ResultView]], as_of: date, rules: LightRules
-) -> list[IndicatorRow]:
-    """Each indicator with its light from the reports up to `as_of` (by sequence number)."""
-    rows = []
-    for ind in data.indicators:
-        reports = history.get(ind.seq, [])
-        reported: list[tuple[date, Decimal | Grade | str]] = []
-        for r in reports:
-            if ind.target.kind == Kind.QUALITATIVE and r.grade:
-                reported.append((r.as_of, r.grade))
-            elif ind.target.kind == Kind.QUANTITATIVE and r.actual_value is not None:
-                reported.append((r.as_of, r.actual_value))
-        progress = None
-        if reported:
-            try:
-                progress = indicator_progress(
-                    target=ind.target, reported=reported, accumulation=ind.accumulation, as_of=as_of, rules=rules
-                )
-            except ValueError:
-                progress = None
-        rows.append(IndicatorRow(data=ind, progress=progress, latest=reports[-1] if reports else None))
-    return rows
-
-
 def project_rows(
-    *, session: Session, scope: Scope, year: int, as_of: date, dept_code: str | None = None, rules: Rules
+    *, session: Session, scope: Scope, year: int, as_of: date, dept_code: str | None = None
 ) -> list[ProjectRow]:
-    """Every project of the year in scope with its variance and indicator lights on `as_of`."""
+    """Every project of the year in scope, measured by the monitoring service on `as_of`, with its table."""
+    measured = {
+        v.project_id: v
+        for v in project_variances(session=session, scope=scope, year=year, dept_code=dept_code, as_of=as_of)
+    }
     loaded = load_core(session=session, scope=scope, year=year, dept_code=dept_code)
-    ids = [p.id for p, _ in loaded if p.id is not None]
-    paid = cumulative_paid(session=session, project_ids=ids, as_of=as_of)
-    by_seq: dict[int, dict[int, list[ResultView]]] = defaultdict(dict)
-    for views in result_history(session=session, project_ids=ids, as_of=as_of).values():
-        if views:
-            by_seq[views[0].project_id][views[0].seq] = views
+    history = result_history(session=session, project_ids=list(measured), as_of=as_of)
+    latest = {(views[-1].project_id, views[-1].seq): views[-1] for views in history.values() if views}
     rows = []
     for project, data in loaded:
-        assert project.id is not None
-        variance = compute_variance(
-            budget_fen=data.budget_fen,
-            plan=data.plan,
-            actual_fen=paid.get(project.id, 0),
-            as_of=as_of,
-            year=year,
-            rules=rules.spend,
-        )
-        inds = indicator_rows(data, by_seq.get(project.id, {}), as_of, rules.indicators)
-        rows.append(ProjectRow(id=project.id, data=data, variance=variance, indicators=inds))
+        v = measured.get(project.id or -1)
+        if v is None:
+            continue
+        lights = {i.seq: i for i in v.indicators}
+        inds = [
+            IndicatorRow(
+                data=ind,
+                progress=lights[ind.seq].progress if ind.seq in lights else None,
+                latest=latest.get((v.project_id, ind.seq)),
+            )
+            for ind in data.indicators
+        ]
+        rows.append(ProjectRow(id=v.project_id, data=data, variance=v.spend, indicators=inds))
     return rows
 
 
@@ -195,7 +142,7 @@ def overview(
     descending: bool = False,
 ) -> Overview:
     """The dashboard: rows filtered by unit, search text and light; counts per light before the light filter."""
-    rows = project_rows(session=session, scope=scope, year=year, as_of=as_of, rules=light_rules())
+    rows = project_rows(session=session, scope=scope, year=year, as_of=as_of)
     units = sorted({(r.data.dept_code, r.data.dept_name) for r in rows})
     if dept_code:
         rows = [r for r in rows if r.data.dept_code == dept_code]

@@ -14,12 +14,14 @@ from tracker.core.plan import checkpoint_date, planned_fen, to_decimal
 from tracker.core.project import ProjectData
 from tracker.core.review import Finding, review_project
 from tracker.core.variance import LightRules, spend_light
+from tracker.evaluation.review import review_rules
 from tracker.models import AuditEntry, Indicator, IndicatorResult, Payment, UploadBatch
+from tracker.monitoring.service import spend_rules
 from tracker.scope import Scope
 from tracker.targets.schemas import ProjectOut
 from tracker.targets.service import get_project
 from tracker.web.charts import spend_chart
-from tracker.web.overview import IndicatorRow, ProjectRow, find_row, light_rules, project_rows
+from tracker.web.overview import IndicatorRow, ProjectRow, find_row, project_rows
 
 AUDIT_LIMIT = 200
 
@@ -104,8 +106,7 @@ def project_page(*, session: Session, scope: Scope, project_id: int, as_of: date
     """Everything the project page shows on `as_of` (default today, kept in the year); another unit's is NotFound."""
     out = get_project(session=session, scope=scope, project_id=project_id)
     day = min(max(as_of or today, date(out.year, 1, 1)), date(out.year, 12, 31))
-    rules = light_rules()
-    rows = project_rows(session=session, scope=scope, year=out.year, as_of=day, dept_code=out.dept_code, rules=rules)
+    rows = project_rows(session=session, scope=scope, year=out.year, as_of=day, dept_code=out.dept_code)
     row = find_row(rows, project_id)
     assert row is not None  # get_project already checked it exists in scope
     payments = payments_by_day(session=session, project_id=project_id)
@@ -124,6 +125,6 @@ def project_page(*, session: Session, scope: Scope, project_id: int, as_of: date
         payments=payments,
         batches=project_batches(session=session, project_id=project_id),
         audit=list(audit),
-        findings=review_project(project=row.data),
-        checkpoints=checkpoint_rows(data=row.data, payments=payments, as_of=day, rules=rules.spend),
+        findings=review_project(project=row.data, rules=review_rules()),
+        checkpoints=checkpoint_rows(data=row.data, payments=payments, as_of=day, rules=spend_rules()),
     )

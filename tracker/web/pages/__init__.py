@@ -2,8 +2,8 @@
 
 from fastapi import APIRouter
 
-from tracker.web.pages import auth, dashboard, project, settings
+from tracker.web.pages import alerts, auth, dashboard, exports, project, settings
 
 router = APIRouter(include_in_schema=False)
-for module in (auth, dashboard, project, settings):
+for module in (auth, dashboard, project, alerts, exports, settings):
     router.include_router(module.router)

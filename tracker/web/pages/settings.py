@@ -1,4 +1,4 @@
-"""设置 (admin): logins, the thresholds in force, and (with monitoring) who receives alerts."""
+"""设置 (admin): logins, who receives alerts, and the thresholds in force."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlmodel import col, select
 
+from tracker.alerts.contacts import get_contacts, set_contacts, unit_contacts
 from tracker.auth import service as users
 from tracker.auth.rules import auth_rules
 from tracker.config import load_rules
@@ -22,7 +23,7 @@ Units = Annotated[str, Form()]
 
 
 def _codes(text: str) -> list[str]:
-    """Unit codes typed with spaces, commas or 、 between them."""
+    """Unit codes (or e-mail addresses) typed with spaces, commas or 、 between them."""
     return [c for c in text.replace(",", " ").replace("，", " ").replace("、", " ").split() if c]
 
 
@@ -36,6 +37,8 @@ def settings_page(request: Request, session: SessionDep, principal: AdminDep) ->
         title="设置",
         users=users.list_users(session=session),
         depts=depts,
+        contacts=unit_contacts(session=session, dept_codes=[d.code for d in depts]),
+        finance=get_contacts(session=session, dept_code=None),
         rules=load_rules(),
         flashes=take_flashes(request),
     )
@@ -103,3 +106,23 @@ def change_user(
     if saved is not None:
         flash(request, "ok", f"已保存用户 {name}")
     return RedirectResponse("/settings#users", 303)
+
+
+@router.post("/settings/contacts")
+def change_contacts(
+    request: Request,
+    session: SessionDep,
+    principal: AdminDep,
+    _csrf: CsrfDep,
+    dept_code: Annotated[str, Form()] = "",
+    emails: Annotated[str, Form()] = "",
+) -> Response:
+    """Who receives a unit's alerts (or, with no unit, the finance bureau's escalations)."""
+    code = dept_code.strip() or None
+    saved = attempt(
+        request, session, lambda: set_contacts(session=session, dept_code=code, emails=_codes(emails.replace(";", " ")))
+    )
+    if saved is not None:
+        who = f"单位 {code}" if code else "财政局"
+        flash(request, "ok", f"已保存{who}的预警联系人：{'、'.join(saved) or '无'}")
+    return RedirectResponse("/settings#contacts", 303)
