@@ -257,7 +257,21 @@ def _actual(ind: IndicatorData, result: ResultView | None, rules: ScoringRules, 
     applicable = ind.applicable and ind.level1 in rules.weights
     if ind.applicable and not applicable:
         problems.append(f"第{ind.seq}项指标“{ind.level3}”的一级指标“{ind.level1}”不在评分权重中，未计分")
-    base = IndicatorActual(
+    value = grade = score = reason = text = None
+    if result is not None:
+        cause = (
+            f"{result.reason_category}：{result.reason}" if result.reason_category and result.reason else result.reason
+        )
+        reason = "；".join(part for part in (cause, result.measures) if part and part.strip()) or None
+        grade = parse_grade(result.grade) if result.grade else None
+        value, score, text = result.actual_value, result.score, result.actual_text
+        if ind.target.kind is Kind.QUANTITATIVE and ind.target.value is not None and value is not None:
+            if grade is not None or score is not None:
+                problems.append(f"第{ind.seq}项指标“{ind.level3}”已填实际完成值，按公式计分，填报的等级或得分未采用")
+            grade = score = None
+        elif grade is None and value is None:
+            text = score = None  # neither a number nor a grade: nothing to score (未填报)
+    return IndicatorActual(
         seq=ind.seq,
         level1=ind.level1,
         level2=ind.level2,
@@ -265,24 +279,12 @@ def _actual(ind: IndicatorData, result: ResultView | None, rules: ScoringRules, 
         target=ind.target,
         weight=ind.weight,
         applicable=applicable,
+        actual_value=value,
+        grade=grade,
+        evaluator_score=score,
+        reason=reason,
+        actual_text=text,
     )
-    if result is None:
-        return base
-    reason = "；".join(
-        part
-        for part in (f"{result.reason_category}：{result.reason}" if result.reason_category and result.reason
-                     else result.reason, result.measures)
-        if part and part.strip()
-    )  # fmt: skip
-    base = replace(base, reason=reason or None, actual_text=result.actual_text)
-    grade = parse_grade(result.grade) if result.grade else None
-    if ind.target.kind is Kind.QUANTITATIVE and ind.target.value is not None and result.actual_value is not None:
-        if grade is not None or result.score is not None:
-            problems.append(f"第{ind.seq}项指标“{ind.level3}”已填实际完成值，按公式计分，填报的等级或得分未采用")
-        return replace(base, actual_value=result.actual_value)
-    if grade is None and result.actual_value is None:
-        return replace(base, actual_text=None)  # a result with neither: nothing to score
-    return replace(base, actual_value=result.actual_value, grade=grade, evaluator_score=result.score)
 
 
 def _score(
