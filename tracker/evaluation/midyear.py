@@ -30,7 +30,7 @@ from tracker.core.project import Accumulation, IndicatorData
 from tracker.core.values import Comparator, Grade, Kind, parse_grade
 from tracker.core.variance import Light, LightRules, compute_variance
 from tracker.errors import InvalidInput
-from tracker.evaluation.service import Funds
+from tracker.evaluation.schemas import Funds
 from tracker.scope import Scope
 from tracker.targets.service import load_core
 
