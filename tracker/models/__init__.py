@@ -1,7 +1,9 @@
 """Every table, imported here so that Alembic sees the whole metadata."""
 
 from tracker.models.actuals import AuditEntry, IndicatorResult, Payment, Submission, UploadBatch
+from tracker.models.alerts import Alert, AlertMessage, Contact
 from tracker.models.base import utcnow
+from tracker.models.monitoring import JobRun, SchedulerLease, VarianceSnapshot
 from tracker.models.targets import (
     BudgetVersion,
     Dept,
@@ -14,18 +16,24 @@ from tracker.models.targets import (
 )
 
 __all__ = [
+    "Alert",
+    "AlertMessage",
     "AuditEntry",
     "BudgetVersion",
+    "Contact",
     "Dept",
     "ImportRecord",
     "Indicator",
     "IndicatorResult",
+    "JobRun",
     "Objective",
     "Payment",
     "PlanCheckpoint",
     "Project",
     "Region",
+    "SchedulerLease",
     "Submission",
     "UploadBatch",
+    "VarianceSnapshot",
     "utcnow",
 ]
