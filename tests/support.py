@@ -142,9 +142,10 @@ class MailServer:
     stalled: threading.Event = field(default_factory=threading.Event)  # a client is being held
     reject: set[str] = field(default_factory=set)
     controller: Controller | None = None
+    options: dict[str, Any] = field(default_factory=dict)  # e.g. TLS and login settings for aiosmtpd
 
     def start(self) -> MailServer:
-        self.controller = Controller(_Handler(self), hostname="127.0.0.1", port=self.port)
+        self.controller = Controller(_Handler(self), hostname="127.0.0.1", port=self.port, **self.options)
         self.controller.start()
         return self
 
