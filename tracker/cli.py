@@ -16,6 +16,7 @@ from tracker.core.money import wan_str
 from tracker.core.values import parse_value
 from tracker.db import session_scope
 from tracker.errors import DomainError
+from tracker.evaluation.cli import export_app, targets_review
 from tracker.monitoring.commands import jobs_app, run_all, scheduler, units_app, variance_app
 from tracker.scope import Scope
 from tracker.targets import service as targets
@@ -25,6 +26,8 @@ db_app = typer.Typer(help="数据库", no_args_is_help=True)
 targets_app = typer.Typer(help="绩效目标表", no_args_is_help=True)
 app.add_typer(db_app, name="db")
 app.add_typer(targets_app, name="targets")
+app.add_typer(export_app, name="export")
+targets_app.command("review")(targets_review)
 app.add_typer(variance_app, name="variance")
 app.add_typer(units_app, name="units")
 app.add_typer(jobs_app, name="jobs")

@@ -9,6 +9,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from tracker.alerts.router import router as alerts_router
 from tracker.errors import DomainError
+from tracker.evaluation.router import router as evaluation_router
 from tracker.monitoring.router import router as monitoring_router
 from tracker.targets.router import router as targets_router
 
@@ -47,6 +48,7 @@ def create_app() -> FastAPI:
         return {"status": "ok"}
 
     app.include_router(targets_router, prefix="/api/v1")
+    app.include_router(evaluation_router, prefix="/api/v1")
     app.include_router(monitoring_router, prefix="/api/v1")
     app.include_router(alerts_router, prefix="/api/v1")
     return app
