@@ -29,7 +29,7 @@ run: install
 	$(BIN)/tracker db upgrade
 	$(BIN)/tracker targets import data/changli-2024-targets.txt
 	$(BIN)/tracker users ensure-admin
-	$(BIN)/tracker serve --host $(HOST) --port $(PORT)
+	$(BIN)/tracker run-all --host $(HOST) --port $(PORT)
 
 lint: install-dev
 	$(BIN)/ruff check .

@@ -120,7 +120,7 @@ class DbLease:
             session.execute(
                 update(SchedulerLease)
                 .where(col(SchedulerLease.name) == self.name, col(SchedulerLease.owner) == self.owner)
-                .values(expires_at=self.clock())
+                .values(expires_at=self.clock() - timedelta(seconds=1))
             )
 
 

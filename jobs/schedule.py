@@ -12,6 +12,7 @@ from apscheduler.triggers.cron import CronTrigger
 
 from jobs import alerts, reminders, variance
 from jobs.base import Job
+from jobs.crontab import cron_trigger
 
 JOBS: dict[str, Job] = {"variance": variance.run, "reminders": reminders.run, "alerts": alerts.run}
 DEFAULT_TIMES = {"variance": "30 1 * * *", "reminders": "0 8 * * *", "alerts": "30 8 * * *"}
@@ -46,7 +47,7 @@ def entries(rules: Mapping[str, Any], tz: ZoneInfo) -> list[Entry]:
     out = []
     for name in JOBS:
         crontab = str(section.get(name, DEFAULT_TIMES[name]))
-        out.append(Entry(name, crontab, CronTrigger.from_crontab(crontab, timezone=tz)))
+        out.append(Entry(name, crontab, cron_trigger(crontab, tz)))
     return out
 
 

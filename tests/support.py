@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import socket
 import threading
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date
@@ -142,9 +143,10 @@ class MailServer:
     stalled: threading.Event = field(default_factory=threading.Event)  # a client is being held
     reject: set[str] = field(default_factory=set)
     controller: Controller | None = None
+    options: dict[str, Any] = field(default_factory=dict)  # e.g. TLS and login settings for aiosmtpd
 
     def start(self) -> MailServer:
-        self.controller = Controller(_Handler(self), hostname="127.0.0.1", port=self.port)
+        self.controller = Controller(_Handler(self), hostname="127.0.0.1", port=self.port, **self.options)
         self.controller.start()
         return self
 
@@ -170,6 +172,11 @@ class Hook:
         return json.loads(self.body)
 
 
+class _QuietServer(ThreadingHTTPServer):
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        """A client that timed out and left is expected here."""
+
+
 class WebhookReceiver:
     """A real HTTP server on 127.0.0.1 that records every POST and answers the statuses it is given."""
 
@@ -177,12 +184,14 @@ class WebhookReceiver:
         self.calls: list[Hook] = []
         self.statuses: list[int] = []  # answered in turn; 200 once they run out
         self.reply: dict[str, Any] = {"errcode": 0, "errmsg": "ok"}
+        self.delay = 0.0  # seconds to wait before answering
         receiver = self
 
         class Handler(BaseHTTPRequestHandler):
             def do_POST(self) -> None:
                 body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
                 receiver.calls.append(Hook(self.path, dict(self.headers.items()), body))
+                time.sleep(receiver.delay)
                 status = receiver.statuses.pop(0) if receiver.statuses else 200
                 out = json.dumps(receiver.reply).encode()
                 self.send_response(status)
@@ -194,7 +203,7 @@ class WebhookReceiver:
             def log_message(self, *_args: Any) -> None:
                 pass
 
-        self.server = ThreadingHTTPServer(("127.0.0.1", port), Handler)
+        self.server = _QuietServer(("127.0.0.1", port), Handler)
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
 
     @property

@@ -136,3 +136,10 @@ def test_backoff_doubles_between_attempts(receiver: WebhookReceiver) -> None:
     with httpx.Client(timeout=5) as client, pytest.raises(SendError):
         post(client, Webhook(name="g", url=receiver.url), {}, attempts=4, backoff=0.5, sleep=waits.append)
     assert waits == [0.5, 1.0, 2.0]
+
+
+def test_a_slow_endpoint_times_out_and_the_message_waits_for_the_next_run(receiver: WebhookReceiver) -> None:
+    receiver.delay = 1.0
+    with httpx.Client(timeout=0.2) as client, pytest.raises(SendError) as caught:
+        post(client, Webhook(name="g", url=receiver.url), {}, attempts=2, backoff=0, sleep=lambda _s: None)
+    assert "ReadTimeout" in str(caught.value) and not caught.value.permanent and len(receiver.calls) == 2

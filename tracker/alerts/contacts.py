@@ -10,6 +10,7 @@ from sqlmodel import Session, col, select
 
 from tracker.errors import InvalidInput, NotFound
 from tracker.models import Contact, Dept
+from tracker.scope import Scope
 
 UNIT, FINANCE = "unit", "finance"
 _EMAIL = re.compile(r"^[^@\s<>,;]+@[^@\s<>,;]+\.[^@\s<>,;]+$")
@@ -62,3 +63,11 @@ def unit_contacts(*, session: Session, dept_codes: Iterable[str]) -> dict[str, l
         for row in session.exec(query.order_by(col(Contact.id))):
             out[row.dept_code].append(row.email)
     return {code: out.get(code, []) for code in codes}
+
+
+def contacts_overview(*, session: Session, scope: Scope) -> tuple[list[str], list[tuple[str, str, list[str]]]]:
+    """The finance bureau's addresses (all-seeing scope only) and every visible unit with its addresses."""
+    depts = session.exec(scope.filter(select(Dept), Dept.code).order_by(col(Dept.code))).all()
+    emails = unit_contacts(session=session, dept_codes=[d.code for d in depts])
+    finance = get_contacts(session=session, dept_code=None) if scope.dept_codes is None else []
+    return finance, [(d.code, d.name, emails.get(d.code, [])) for d in depts]

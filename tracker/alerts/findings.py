@@ -28,7 +28,9 @@ from tracker.monitoring.service import checkpoint_variances
 from tracker.scope import Scope
 from tracker.targets.service import load_core
 
-REPORTED = ("submitted", "approved")
+# A quarter counts as reported once submitted; an approved one reopened by an admin was reported too.
+# A returned quarter was sent back for corrections: the unit is reminded again.
+REPORTED = ("submitted", "approved", "unlocked")
 
 
 @dataclass(frozen=True, slots=True)

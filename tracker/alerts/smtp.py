@@ -54,7 +54,7 @@ class SmtpSender:
                     self.smtp.starttls(context=context)
             if s.smtp_user:
                 self.smtp.login(s.smtp_user, s.smtp_password)
-        except (OSError, smtplib.SMTPException) as exc:
+        except (OSError, smtplib.SMTPException, ValueError) as exc:  # ValueError: smtplib logs in with ASCII only
             self.close()
             raise SendError(f"无法连接邮件服务器 {s.smtp_host}:{s.smtp_port}：{exc}") from exc
         return self

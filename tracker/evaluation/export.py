@@ -23,7 +23,8 @@ from sqlmodel import Session
 from tracker.errors import NotFound
 from tracker.evaluation import monitoring_table, selfeval, summary
 from tracker.evaluation.midyear import MonitorProject, monitoring_projects, monitoring_settings
-from tracker.evaluation.service import Evaluation, evaluate, visible_project
+from tracker.evaluation.schemas import Evaluation
+from tracker.evaluation.service import evaluate, visible_project
 from tracker.evaluation.xlsx import file_stem
 from tracker.scope import Scope
 

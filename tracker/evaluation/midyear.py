@@ -24,18 +24,19 @@ from sqlmodel import Session
 
 from tracker.actuals.read import ResultView, cumulative_paid, latest_results
 from tracker.config import load_rules
-from tracker.core.money import parse_wan
 from tracker.core.plan import checkpoint_date
 from tracker.core.project import Accumulation, IndicatorData
 from tracker.core.values import Comparator, Grade, Kind, parse_grade
 from tracker.core.variance import Light, LightRules, compute_variance
 from tracker.errors import InvalidInput
-from tracker.evaluation.service import Funds
+from tracker.evaluation.schemas import Funds
+from tracker.monitoring.service import indicator_rules, spend_rules
 from tracker.scope import Scope
 from tracker.targets.service import load_core
 
 LIKELY, POSSIBLE, IMPOSSIBLE = "确定能", "有可能", "完全不可能"
 LIKELIHOODS = (LIKELY, POSSIBLE, IMPOSSIBLE)
+DEFAULT_CATEGORIES = ("经费保障", "制度保障", "人员保障", "硬件条件保障", "其他")
 _GRADE_LIKELIHOOD = {Grade.ACHIEVED: LIKELY, Grade.PARTIAL: POSSIBLE, Grade.FAILED: IMPOSSIBLE}
 
 
@@ -89,22 +90,13 @@ class MonitorProject:
 def monitoring_settings() -> tuple[int, tuple[str, ...], LightRules, Decimal]:
     """Default cut-off month, reason categories, spending lights and the indicator yellow threshold."""
     rules = load_rules()
-    mon: dict[str, Any] = rules.get("monitoring") or {}
-    var: dict[str, Any] = rules.get("variance") or {}
-    ind: dict[str, Any] = rules.get("indicators") or {}
-    try:
-        lights = LightRules(
-            green=Decimal(str(var.get("green", "0.8"))),
-            yellow=Decimal(str(var.get("yellow", "0.6"))),
-            min_gap_fen=parse_wan(str(var.get("min_gap_wan", 1))),
-            warn_days=int(var.get("early_warning_days", 10)),
-        )
-        categories = tuple(
-            str(c) for c in mon.get("reason_categories") or ("经费保障", "制度保障", "人员保障", "硬件条件保障", "其他")
-        )
-        return int(mon.get("through_month", 6)), categories, lights, Decimal(str(ind.get("yellow", "0.6")))
+    section: dict[str, Any] = rules.get("monitoring") or {}
+    try:  # the light thresholds are read exactly as the monitoring feature reads them
+        month, lights, yellow = int(section.get("through_month", 6)), spend_rules(rules), indicator_rules(rules).yellow
     except (ValueError, ArithmeticError) as exc:
-        raise InvalidInput(f"config/rules.yaml monitoring/variance: {exc}") from exc
+        raise InvalidInput(f"config/rules.yaml monitoring/variance/indicators: {exc}") from exc
+    categories = tuple(str(c) for c in section.get("reason_categories") or DEFAULT_CATEGORIES)
+    return month, categories, lights, yellow
 
 
 def monitoring_projects(

@@ -13,7 +13,7 @@ from typing import IO
 
 from tracker.core.money import fen_to_wan
 from tracker.core.scoring import RowStatus
-from tracker.evaluation.service import Evaluation, Row
+from tracker.evaluation.schemas import Evaluation, Row
 from tracker.evaluation.xlsx import Formats, Sheet, a4, add_sheet, display_width, fit_width, new_workbook, sheet_name
 
 COLUMNS = 9
@@ -63,7 +63,7 @@ def write_project_sheet(sheet: Sheet, ev: Evaluation) -> None:
     s.ws.set_row(10, _height(goals, sum(widths[1:5])))
     last = _indicators(s, ev, 11, widths)
     _total(s, ev, last + 1)
-    _notes(s, ev, last + 2)
+    _notes(s, ev, last + 2, sum(widths))
     a4(s.ws, landscape=False, repeat_rows=(0, 0))
 
 
@@ -155,7 +155,7 @@ def _total(s: Sheet, ev: Evaluation, r: int) -> None:
     s.text(r, 8, grade, "total_text")
 
 
-def _notes(s: Sheet, ev: Evaluation, r: int) -> None:
+def _notes(s: Sheet, ev: Evaluation, r: int, width: float) -> None:
     by_seq = {row.seq: row for row in ev.rows}
     notes = []
     if ev.rescaled:
@@ -166,7 +166,10 @@ def _notes(s: Sheet, ev: Evaluation, r: int) -> None:
         notes.append(f"失分但未填写偏差原因分析及改进措施（已标黄）：{_named(ev.missing_reasons, by_seq)}。")
     notes += [f"评分说明：{p}" for p in ev.problems]
     for k, note in enumerate(notes):
-        s.merge_text(r + k, 0, r + k, 8, ("说明：" if k == 0 else "") + note, "note")
+        text = ("说明：" if k == 0 else "") + note
+        s.merge_text(r + k, 0, r + k, 8, text, "note")
+        if _lines(text, width) > 1:  # Excel does not grow merged rows by itself
+            s.ws.set_row(r + k, _height(text, width))
 
 
 def _named(seqs: list[int], by_seq: dict[int, Row]) -> str:

@@ -13,9 +13,8 @@ Rules of the gathering, stated once:
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 from datetime import date
-from decimal import Decimal
 
 from sqlmodel import Session, col, select
 
@@ -33,77 +32,10 @@ from tracker.core.scoring import (
 )
 from tracker.core.values import Kind, parse_grade
 from tracker.errors import InvalidInput, NotFound
+from tracker.evaluation.schemas import Evaluation, Funds, Row
 from tracker.models import BudgetVersion, Project
 from tracker.scope import Scope
 from tracker.targets.service import load_core
-
-
-@dataclass(frozen=True, slots=True)
-class Funds:
-    total_fen: int
-    fiscal_fen: int
-    carryover_fen: int
-    other_fen: int
-
-
-@dataclass(frozen=True, slots=True)
-class Row:
-    """One indicator row of the self-evaluation table, ready to write."""
-
-    seq: int
-    level1: str
-    level2: str
-    level3: str
-    target_text: str
-    unit: str | None
-    actual: Decimal | None  # a number in the target's unit, shown numerically
-    actual_text: str  # as reported, a grade, 未填报 or 不适用
-    points: Decimal | None
-    score: Decimal | None
-    status: RowStatus
-    lost: bool
-    missing_reason: bool
-    reason: str
-
-
-@dataclass(slots=True)
-class Evaluation:
-    """A project's self-evaluation: identity, money, rows and score."""
-
-    project_id: int
-    year: int
-    heading_no: int | None
-    dept_code: str
-    dept_name: str
-    code: str
-    name: str
-    objectives: list[str]
-    initial: Funds
-    budget: Funds
-    executed_fen: int
-    execution_rate: Decimal | None  # 0.9523 = 95.23%
-    execution_points: Decimal | None
-    execution_score: Decimal | None
-    rows: list[Row]
-    total: Decimal | None
-    grade: str | None  # None while incomplete or unscored
-    complete: bool
-    rescaled: bool = False
-    dropped: list[str] = field(default_factory=list)
-    unreported: list[int] = field(default_factory=list)
-    missing_reasons: list[int] = field(default_factory=list)
-    problems: list[str] = field(default_factory=list)
-
-    @property
-    def achieved_text(self) -> str:
-        """实际完成情况: a factual sentence from the figures (the unit may rewrite it)."""
-        rate = f"{self.execution_rate * 100:.2f}%" if self.execution_rate is not None else "—"
-        scored = sum(1 for r in self.rows if r.status is RowStatus.SCORED)
-        full = sum(1 for r in self.rows if r.status is RowStatus.SCORED and not r.lost)
-        text = f"全年预算执行率{rate}；{len(self.rows)}项指标中{scored}项已填报，其中{full}项达到年度指标值"
-        if self.unreported:
-            text += f"，{len(self.unreported)}项未填报"
-        return text + "。"
 
 
 def scoring_rules() -> ScoringRules:
@@ -257,7 +189,21 @@ def _actual(ind: IndicatorData, result: ResultView | None, rules: ScoringRules, 
     applicable = ind.applicable and ind.level1 in rules.weights
     if ind.applicable and not applicable:
         problems.append(f"第{ind.seq}项指标“{ind.level3}”的一级指标“{ind.level1}”不在评分权重中，未计分")
-    base = IndicatorActual(
+    value = grade = score = reason = text = None
+    if result is not None:
+        cause = (
+            f"{result.reason_category}：{result.reason}" if result.reason_category and result.reason else result.reason
+        )
+        reason = "；".join(part for part in (cause, result.measures) if part and part.strip()) or None
+        grade = parse_grade(result.grade) if result.grade else None
+        value, score, text = result.actual_value, result.score, result.actual_text
+        if ind.target.kind is Kind.QUANTITATIVE and ind.target.value is not None and value is not None:
+            if grade is not None or score is not None:
+                problems.append(f"第{ind.seq}项指标“{ind.level3}”已填实际完成值，按公式计分，填报的等级或得分未采用")
+            grade = score = None
+        elif grade is None and value is None:
+            text = score = None  # neither a number nor a grade: nothing to score (未填报)
+    return IndicatorActual(
         seq=ind.seq,
         level1=ind.level1,
         level2=ind.level2,
@@ -265,24 +211,12 @@ def _actual(ind: IndicatorData, result: ResultView | None, rules: ScoringRules, 
         target=ind.target,
         weight=ind.weight,
         applicable=applicable,
+        actual_value=value,
+        grade=grade,
+        evaluator_score=score,
+        reason=reason,
+        actual_text=text,
     )
-    if result is None:
-        return base
-    reason = "；".join(
-        part
-        for part in (f"{result.reason_category}：{result.reason}" if result.reason_category and result.reason
-                     else result.reason, result.measures)
-        if part and part.strip()
-    )  # fmt: skip
-    base = replace(base, reason=reason or None, actual_text=result.actual_text)
-    grade = parse_grade(result.grade) if result.grade else None
-    if ind.target.kind is Kind.QUANTITATIVE and ind.target.value is not None and result.actual_value is not None:
-        if grade is not None or result.score is not None:
-            problems.append(f"第{ind.seq}项指标“{ind.level3}”已填实际完成值，按公式计分，填报的等级或得分未采用")
-        return replace(base, actual_value=result.actual_value)
-    if grade is None and result.actual_value is None:
-        return replace(base, actual_text=None)  # a result with neither: nothing to score
-    return replace(base, actual_value=result.actual_value, grade=grade, evaluator_score=result.score)
 
 
 def _score(

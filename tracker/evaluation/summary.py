@@ -6,7 +6,7 @@ from decimal import Decimal
 from typing import IO
 
 from tracker.core.money import fen_to_wan
-from tracker.evaluation.service import Evaluation
+from tracker.evaluation.schemas import Evaluation
 from tracker.evaluation.xlsx import Formats, a4, add_sheet, fit_width, new_workbook
 
 HEADERS = (

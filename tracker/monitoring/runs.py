@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 import socket
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
 from sqlmodel import Session, col, func, select
@@ -58,6 +58,7 @@ def finish_run(
 
 def ran_since(*, session: Session, name: str, since: datetime) -> bool:
     """Whether a run of `name` started at or after `since` and did not fail."""
+    since = since.astimezone(UTC)  # SQLite keeps timestamps as UTC text without a zone: compare like with like
     query = select(func.count()).where(
         JobRun.name == name, col(JobRun.started_at) >= since, col(JobRun.outcome).in_([*FINISHED_WELL, "running"])
     )
