@@ -3,19 +3,16 @@
 from __future__ import annotations
 
 import pytest
-from fastapi.testclient import TestClient
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 from typer.testing import CliRunner
 
+from tests.signin import api_client
 from tests.support import load_changli
 from tracker.alerts.contacts import get_contacts, set_contacts
 from tracker.cli import app
 from tracker.db import session_scope
-from tracker.deps import Principal, current_principal
 from tracker.errors import InvalidInput, NotFound
-from tracker.main import create_app
-from tracker.scope import Scope
 
 runner = CliRunner()
 
@@ -60,7 +57,7 @@ def test_the_command_sets_and_shows_unit_and_finance_contacts(committed_db: Engi
 def test_the_contacts_routes_show_every_unit_and_let_the_bureau_set_them(committed_db: Engine) -> None:
     with session_scope() as session:
         load_changli(session)
-    admin = TestClient(create_app())
+    admin = api_client()
     put = admin.put("/api/v1/units/314001/contacts", json={"emails": ["MZ@example.cn"]})
     assert put.status_code == 200 and put.json() == {
         "dept_code": "314001", "dept_name": "昌黎县民政局本级", "emails": ["mz@example.cn"],
@@ -72,9 +69,7 @@ def test_the_contacts_routes_show_every_unit_and_let_the_bureau_set_them(committ
     assert overview["finance"] == ["cz@example.cn"] and len(overview["units"]) == 13  # units of the 昌黎县 table
     assert [u["emails"] for u in overview["units"] if u["dept_code"] in ("314001", "360001")] == [["mz@example.cn"], []]
 
-    app = create_app()
-    app.dependency_overrides[current_principal] = lambda: Principal("mz", "department", Scope(frozenset({"314001"})))
-    unit = TestClient(app)
+    unit = api_client("mz", "department", ("314001",))
     mine = unit.get("/api/v1/contacts").json()
     assert mine == {"finance": [], "units": [{"dept_code": "314001", "dept_name": "昌黎县民政局本级",
                                               "emails": ["mz@example.cn"]}]}  # fmt: skip

@@ -46,6 +46,7 @@ class World:
 SAMPLES: dict[str, Callable[[World], object]] = {
     "project_id": lambda w: w.project_b,
     "user_id": lambda w: w.user_b,
+    "dept_code": lambda w: UNIT_B,
 }
 # GET routes that need more query parameters than year=2024
 QUERIES: dict[str, dict[str, str]] = {}
