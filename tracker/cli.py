@@ -12,6 +12,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
 from tracker import migrate
+from tracker.actuals.cli import app as actuals_app
 from tracker.core.money import wan_str
 from tracker.core.values import parse_value
 from tracker.db import session_scope
@@ -24,6 +25,7 @@ db_app = typer.Typer(help="数据库", no_args_is_help=True)
 targets_app = typer.Typer(help="绩效目标表", no_args_is_help=True)
 app.add_typer(db_app, name="db")
 app.add_typer(targets_app, name="targets")
+app.add_typer(actuals_app, name="actuals")
 
 err = Console(stderr=True)
 FormatOpt = Annotated[str, typer.Option("--format", help="json")]

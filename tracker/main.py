@@ -7,6 +7,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from tracker.actuals.router import router as actuals_router
 from tracker.errors import DomainError
 from tracker.targets.router import router as targets_router
 
@@ -45,6 +46,7 @@ def create_app() -> FastAPI:
         return {"status": "ok"}
 
     app.include_router(targets_router, prefix="/api/v1")
+    app.include_router(actuals_router, prefix="/api/v1")
     return app
 
 

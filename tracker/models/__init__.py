@@ -1,6 +1,6 @@
 """Every table, imported here so that Alembic sees the whole metadata."""
 
-from tracker.models.actuals import AuditEntry, IndicatorResult, Payment, Submission, UploadBatch
+from tracker.models.actuals import AuditEntry, BatchPeriod, IndicatorResult, Payment, Submission, UploadBatch
 from tracker.models.base import utcnow
 from tracker.models.targets import (
     BudgetVersion,
@@ -15,6 +15,7 @@ from tracker.models.targets import (
 
 __all__ = [
     "AuditEntry",
+    "BatchPeriod",
     "BudgetVersion",
     "Dept",
     "ImportRecord",

@@ -6,7 +6,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import JSON, Column, UniqueConstraint
+from sqlalchemy import JSON, Column, ForeignKey, Integer, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from tracker.models.base import decimal_column, money_column, parent_column, timestamp_column, utcnow
@@ -100,3 +100,16 @@ class AuditEntry(SQLModel, table=True):
     old: str | None = None
     new: str | None = None
     note: str = ""
+
+
+class BatchPeriod(SQLModel, table=True):
+    """A unit's quarter an upload batch wrote into: scopes the batch and guards its withdrawal by the lock."""
+
+    __tablename__ = "batch_period"
+
+    batch_id: int = Field(
+        sa_column=Column(Integer, ForeignKey("upload_batch.id", ondelete="CASCADE"), primary_key=True)
+    )
+    dept_code: str = Field(primary_key=True, max_length=20, index=True)
+    year: int = Field(primary_key=True)
+    quarter: int = Field(primary_key=True)
