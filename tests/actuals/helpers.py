@@ -64,7 +64,7 @@ def csv_bytes(header: Sequence[str], rows: Sequence[Sequence[Any]], encoding: st
 def xlsx_bytes(sheets: dict[str, Sequence[Sequence[Any]]]) -> bytes:
     """A workbook with one sheet per entry; the first row of each is its header."""
     book = Workbook()
-    book.remove(book.active)  # type: ignore[arg-type]
+    book.remove(book.active)
     for title, rows in sheets.items():
         sheet = book.create_sheet(title)
         for row in rows:

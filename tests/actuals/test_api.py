@@ -31,7 +31,7 @@ def as_user(client: TestClient, role: str, depts: set[str] | None) -> TestClient
     return client
 
 
-def post(client: TestClient, data: bytes, name: str = "q1.csv", **form: str) -> dict:  # type: ignore[type-arg]
+def post(client: TestClient, data: bytes, name: str = "q1.csv", **form: str) -> dict:
     response = client.post("/api/v1/actuals/uploads", files={"file": (name, data, "text/csv")}, data=form)
     return {"http": response.status_code, **response.json()}
 

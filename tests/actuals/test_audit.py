@@ -18,7 +18,7 @@ def p1(db: Session) -> int:
 
 
 def trail(db: Session, **where: int) -> list[tuple[str | None, str, str, str | None, str | None]]:
-    items, _ = list_audit(session=db, scope=Scope.everything(), **where)  # type: ignore[arg-type]
+    items, _ = list_audit(session=db, scope=Scope.everything(), **where)
     return [(e.actor, e.action, e.field, e.old, e.new) for e in reversed(items)]
 
 

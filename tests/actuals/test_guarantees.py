@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from sqlmodel import Session, select
 
@@ -17,6 +19,7 @@ from tests.actuals.helpers import (
     res,
     upload,
 )
+from tracker.actuals import service
 from tracker.actuals.batches import list_batches, withdraw_batch
 from tracker.actuals.read import cumulative_paid, latest_results
 from tracker.deps import Principal
@@ -84,3 +87,32 @@ def test_viewer_may_not_upload(db: Session) -> None:
     viewer = Principal(username="v", role="viewer", scope=Scope.everything())
     with pytest.raises(Exception, match="只读"):
         upload(db, csv_bytes(PAY_ZH, [pay()]), principal=viewer)
+
+
+def test_large_file_is_read_again_for_writing_and_every_row_lands(
+    db: Session, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(service, "KEEP_ROWS", 5)  # pretend 12 rows are too many to keep in memory
+    path = tmp_path / "big.csv"
+    path.write_bytes(csv_bytes(PAY_ZH, [pay(day=f"2024-03-{n + 1:02d}", amount="1", code=BIG) for n in range(12)]))
+    seen: list[tuple[str, int]] = []
+    summary = service.upload(session=db, source=path, filename="big.csv", principal=ADMIN, chunk_rows=4,
+                             progress=lambda stage, done, _total: seen.append((stage, done)))  # fmt: skip
+    assert summary.payments == 12 and counts(db)["payments"] == 12
+    assert [s for s in seen if s[0] == "写入"] == [("写入", 4), ("写入", 8), ("写入", 12)]
+    assert sorted(db.exec(select(Payment.row_no)).all()) == list(range(2, 14))
+
+
+def test_file_changed_between_checking_and_writing_writes_nothing(
+    db: Session, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(service, "KEEP_ROWS", 0)
+    path = tmp_path / "big.csv"
+    path.write_bytes(csv_bytes(PAY_ZH, [pay(code=BIG)]))
+
+    def meddle(stage: str, _done: int, _total: int | None) -> None:
+        if stage == "检查":
+            path.write_bytes(csv_bytes(PAY_ZH, [pay(code=BIG, amount="999")]))
+
+    with pytest.raises(Conflict, match="被修改"):
+        service.upload(session=db, source=path, filename="big.csv", principal=ADMIN, progress=meddle)

@@ -42,6 +42,7 @@ class FileInfo:
     fmt: Literal["csv", "xlsx"]
     encoding: str = "utf-8"
     sep: str = ","
+    equals: bool = True  # an '=' occurs somewhere: cells are checked for formulas
 
 
 @dataclass(slots=True)
@@ -75,7 +76,7 @@ def inspect(source: Source, *, filename: str, max_bytes: int) -> FileInfo:
     """Size, digest, type and encoding of a file, or UploadRejected naming what is wrong with it."""
     digest = hashlib.sha256()
     utf8 = codecs.getincrementaldecoder("utf-8")()
-    utf8_ok, size, head = True, 0, b""
+    utf8_ok, size, head, equals = True, 0, b"", False
     with _open(source) as fh:
         while block := fh.read(BLOCK):
             size += len(block)
@@ -84,6 +85,7 @@ def inspect(source: Source, *, filename: str, max_bytes: int) -> FileInfo:
             if len(head) < 65536:
                 head += block[: 65536 - len(head)]
             digest.update(block)
+            equals = equals or b"=" in block
             if utf8_ok:
                 try:
                     utf8.decode(block)
@@ -119,7 +121,15 @@ def inspect(source: Source, *, filename: str, max_bytes: int) -> FileInfo:
         raise file_error("无法识别文件编码：请保存为 UTF-8 或 GB18030 编码的 CSV")
     first_line = head.decode(encoding, errors="ignore").lstrip("\ufeff").splitlines()[0]
     sep = max((",", "\t", ";"), key=first_line.count)
-    return FileInfo(filename, size, sha, "csv", encoding, sep if first_line.count(sep) else ",")
+    return FileInfo(filename, size, sha, "csv", encoding, sep if first_line.count(sep) else ",", equals)
+
+
+def sha256_of(source: Source) -> str:
+    digest = hashlib.sha256()
+    with _open(source) as fh:
+        while block := fh.read(BLOCK):
+            digest.update(block)
+    return digest.hexdigest()
 
 
 def _decodes(source: Source, encoding: str) -> bool:
@@ -210,7 +220,7 @@ def _csv_chunks(source: Source, info: FileInfo, chunk_rows: int, progress: Progr
                 frame.columns = [names[p] for p in sorted(names)]
                 frame = _finish(kind, frame.reset_index(drop=True), first)
                 first += len(frame)
-                issues = _csv_formulas(frame, written)
+                issues = _csv_formulas(frame, written) if info.equals else []
                 if progress:
                     progress("检查", fh.tell(), info.size)
                 yield Chunk(kind, None, frame, written, issues)
@@ -219,11 +229,13 @@ def _csv_chunks(source: Source, info: FileInfo, chunk_rows: int, progress: Progr
 
 
 def _csv_formulas(frame: pd.DataFrame, headers: dict[str, str]) -> list[RowIssue]:
-    issues = []
-    for name, header in headers.items():
-        hits = frame.loc[frame[name].str.startswith("="), "row"]
-        issues += [RowIssue(int(row), header, "不能使用公式，请填写数值") for row in hits]
-    return issues
+    rows = frame["row"].tolist()
+    return [
+        RowIssue(row, header, "不能使用公式，请填写数值")
+        for name, header in headers.items()
+        for row, value in zip(rows, frame[name].tolist(), strict=True)
+        if value.lstrip().startswith("=")
+    ]
 
 
 def cell_text(value: Any) -> str:

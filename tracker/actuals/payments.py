@@ -7,6 +7,7 @@ onto the rows, so a 100,000-row file costs a few hundred Python calls plus colum
 from __future__ import annotations
 
 import io
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -22,32 +23,66 @@ from tracker.core.money import FEN_PER_WAN, wan_str
 from tracker.models import Payment
 
 _SEP = "\x1f"
-_AMOUNT = r"[+-]?\d+(?:\.\d+)?"
+_AMOUNT = re.compile(r"([+-]?)(\d+)(?:\.(\d+))?")
 _MAX_WAN_DIGITS = 10  # 99.99 亿万元 is far beyond any county budget
 VALID = ["project_id", "paid_on", "amount_fen", "note", "row"]
+
+
+def amount_fen(text: str) -> tuple[int, str | None]:
+    """Integer fen of an amount written in 万元, or why it is not one: a number above 0, at most 1 fen precise."""
+    match = _AMOUNT.fullmatch(text.replace(",", "").replace("，", ""))
+    if match is None:
+        return 0, f"金额“{text}”不是数字"
+    sign, whole, frac = match[1], match[2], (match[3] or "").rstrip("0")
+    if len(frac) > 6:
+        return 0, f"金额“{text}”精度超过1分（万元最多6位小数）"
+    if len(whole.lstrip("0")) > _MAX_WAN_DIGITS:
+        return 0, f"金额“{text}”过大"
+    fen = int(whole) * FEN_PER_WAN + int(frac.ljust(6, "0"))
+    if sign == "-" or fen == 0:
+        return 0, "金额应大于0"
+    return fen, None
+
+
+def _decide(values: np.ndarray, rule: Callable[[str], str | None]) -> np.ndarray | None:
+    """A rule applied once per distinct non-empty value, answered per row (None where fine; None if all are)."""
+    answers = {v: m for v in set(values.tolist()) if v and (m := rule(v)) is not None}
+    if not answers:
+        return None
+    return np.array([answers.get(v) for v in values.tolist()], dtype=object)
+
+
+def _texts(frame: pd.DataFrame, name: str) -> np.ndarray:
+    return np.array([v.strip() for v in frame[name].tolist()], dtype=object)
+
+
+def _joined(*parts: np.ndarray) -> np.ndarray:
+    out = parts[0]
+    for part in parts[1:]:
+        out = out + _SEP + part
+    return out
 
 
 class _Findings:
     """Marks bad rows of one chunk and lists them (as far as the listing limit allows)."""
 
     def __init__(self, chunk: Chunk, issues: Issues) -> None:
-        self.rows, self.headers, self.sheet, self.issues = chunk.frame["row"], chunk.headers, chunk.sheet, issues
-        self.bad = pd.Series(False, index=chunk.frame.index)
+        self.rows = chunk.frame["row"].to_numpy()
+        self.headers, self.sheet, self.issues = chunk.headers, chunk.sheet, issues
+        self.bad = np.zeros(len(self.rows), dtype=bool)
 
-    def add(self, mask: pd.Series, column: str, messages: pd.Series | str) -> None:
-        mask = mask.reindex(self.bad.index, fill_value=False).astype(bool)
-        if not mask.any():
+    def add(self, messages: np.ndarray | str | None, column: str, where: np.ndarray) -> None:
+        """Report the rows inside `where` whose message is given (one text for all, or one per row)."""
+        if messages is None:
             return
-        self.bad |= mask
-        rows = self.rows[mask].tolist()
-        texts = [messages] * len(rows) if isinstance(messages, str) else messages.reindex(self.bad.index)[mask].tolist()
-        self.issues.add_rows(rows, self.headers.get(column, column), texts, self.sheet)
-
-
-def _decide(values: pd.Series, rule: Callable[[str], str | None]) -> pd.Series:
-    """Apply a rule once per distinct non-empty value; NaN where the value is fine."""
-    answers = {v: m for v in values.unique() if v and (m := rule(v)) is not None}
-    return values.map(answers)
+        hit = where if isinstance(messages, str) else where & pd.notna(messages)
+        if not hit.any():
+            return
+        self.bad |= hit
+        at = np.flatnonzero(hit)
+        shown = at[: self.issues.room()]
+        texts = [messages] * len(shown) if isinstance(messages, str) else messages[shown].tolist()
+        self.issues.add_rows(self.rows[at].tolist(), self.headers.get(column, column), texts, self.sheet)
 
 
 @dataclass(slots=True)
@@ -67,57 +102,59 @@ class PaymentCheck:
     def check(self, chunk: Chunk) -> pd.DataFrame:
         """The chunk's good rows as VALID columns; every bad row goes to ctx.errors."""
         f, ctx = chunk.frame, self.ctx
+        self.where = (chunk.sheet, chunk.headers.get("amount_wan", "amount_wan"))
         if f.empty:
             return pd.DataFrame(columns=VALID)
-        self.where = (chunk.sheet, chunk.headers.get("amount_wan", "amount_wan"))
-        found = _Findings(chunk, ctx.errors)
-        dept, code = f["dept_code"].str.strip(), f["project_code"].str.strip()
-        day_text, amount_text, note = f["paid_on"].str.strip(), f["amount_wan"].str.strip(), f["note"].str.strip()
-        live = ~((day_text == "") & (amount_text == "") & (note == ""))
-        self.skipped += int((~live).sum())
+        dept, code, day, amount, note = (
+            _texts(f, name) for name in ("dept_code", "project_code", "paid_on", "amount_wan", "note")
+        )
+        live = (day != "") | (amount != "") | (note != "")
+        self.skipped += len(f) - int(live.sum())
         self.rows += int(live.sum())
-        for name, values in (("dept_code", dept), ("project_code", code), ("paid_on", day_text)):
-            found.add(live & (values == ""), name, "必填，不能为空")
-        found.add(live & (amount_text == ""), "amount_wan", "必填，不能为空")
+        found = _Findings(chunk, ctx.errors)
+        for name, values in (("dept_code", dept), ("project_code", code), ("paid_on", day), ("amount_wan", amount)):
+            found.add("必填，不能为空", name, live & (values == ""))
 
         dept_msg = _decide(dept, ctx.dept_problem)
-        found.add(live & dept_msg.notna(), "dept_code", dept_msg)
-        pair = dept + _SEP + code
+        found.add(dept_msg, "dept_code", live)
+        known = live & (dept != "") & (code != "") & (pd.isna(dept_msg) if dept_msg is not None else True)
+        pair = _joined(dept, code)
         pair_msg = _decide(pair, lambda k: ctx.project_problem(*k.split(_SEP)))
-        found.add(live & (dept != "") & (code != "") & dept_msg.isna() & pair_msg.notna(), "project_code", pair_msg)
-
-        days = {t: parse_day(t, ctx.today) for t in day_text[live].unique() if t}
-        found.add(live & day_text.map({t: m for t, (_, m) in days.items() if m}).notna(), "paid_on",
-                  day_text.map({t: m for t, (_, m) in days.items() if m}))  # fmt: skip
-        iso = day_text.map({t: d.isoformat() for t, (d, _) in days.items() if d}).astype("string")
-        fen, amount_msg = _amounts(amount_text)
-        found.add(live & (amount_text != "") & amount_msg.notna(), "amount_wan", amount_msg)
+        found.add(pair_msg, "project_code", known)
+        days = {t: parse_day(t, ctx.today) for t in set(day.tolist()) if t}
+        found.add(_decide(day, lambda t: days[t][1]), "paid_on", live)
+        amounts = {a: amount_fen(a) for a in set(amount.tolist()) if a}
+        found.add(_decide(amount, lambda a: amounts[a][1]), "amount_wan", live)
 
         # the project of the date's year and the quarter's lock need only unit, project and date
-        ok = live & (dept != "") & dept_msg.isna() & (code != "") & pair_msg.isna() & iso.notna()
-        key = (pair + _SEP + iso.str[:4])[ok]
-        refs = {k: ctx.project_in_year(d, c, int(y)) for k in key.unique() for d, c, y in [k.split(_SEP)]}
-        project_id = key.map({k: r.id for k, (r, _) in refs.items() if r})
-        found.add(project_id.isna(), "paid_on", key.map({k: m for k, (_, m) in refs.items() if m}))
-        ok &= project_id.notna().reindex(ok.index, fill_value=False)
-        month = pd.to_numeric(iso[ok].str[5:7])
-        period = dept[ok] + _SEP + iso[ok].str[:4] + _SEP + ((month - 1) // 3 + 1).astype(str)
-        locks = {k: ctx.lock_problem(d, int(y), int(q)) for k in period.unique() for d, y, q in [k.split(_SEP)]}
-        found.add(period.map({k: m for k, m in locks.items() if m}).notna(), "paid_on",
-                  period.map({k: m for k, m in locks.items() if m}))  # fmt: skip
-        ok &= ~found.bad
-        idx = ok[ok].index
-        self.periods.update((d, int(y), int(q)) for k in period.loc[idx].unique() for d, y, q in [k.split(_SEP)])
+        iso_of = {t: d.isoformat() for t, (d, _) in days.items() if d is not None}
+        iso = np.array([iso_of.get(t, "") for t in day.tolist()], dtype=object)
+        known &= (iso != "") & (pd.isna(pair_msg) if pair_msg is not None else True)
+        year_key = np.where(known, _joined(pair, np.array([i[:4] for i in iso.tolist()], dtype=object)), "")
+        refs = {
+            k: ctx.project_in_year(d, c, int(y)) for k in set(year_key.tolist()) if k for d, c, y in [k.split(_SEP)]
+        }
+        found.add(_decide(year_key, lambda k: refs[k][1]), "paid_on", known)
+        ids = {k: ref.id for k, (ref, _) in refs.items() if ref is not None}
+        project_id = np.array([ids.get(k, 0) for k in year_key.tolist()], dtype=np.int64)
+        known &= project_id != 0
+        quarter = np.array([_QUARTER.get(i[5:7], "") for i in iso.tolist()], dtype=object)
+        period = np.where(known, _joined(dept, np.array([i[:4] for i in iso.tolist()], dtype=object), quarter), "")
+        found.add(_decide(period, lambda k: ctx.lock_problem(*_period(k))), "paid_on", known)
+
+        ok = live & ~found.bad
+        self.periods.update(_period(k) for k in set(period[ok].tolist()))
+        fen = np.array([amounts[a][0] if a else 0 for a in amount.tolist()], dtype=np.int64)
         good = pd.DataFrame(
             {
-                "project_id": project_id.loc[idx].astype("int64"),
-                "paid_on": iso.loc[idx].astype(object),
-                "amount_fen": fen.loc[idx].astype("int64"),
-                "note": note.loc[idx].astype(object),
-                "row": f.loc[idx, "row"].astype("int64"),
+                "project_id": project_id[ok],
+                "paid_on": iso[ok],
+                "amount_fen": fen[ok],
+                "note": note[ok],
+                "row": found.rows[ok].astype(np.int64),
             },
             columns=VALID,
-        ).reset_index(drop=True)
+        )
         self._budget(good, chunk)
         self.digests.append(pd.DataFrame({"digest": _digest(good), "row": good["row"].to_numpy()}))
         return good
@@ -128,8 +165,8 @@ class PaymentCheck:
             return
         budget = {ref.id: ref.budget_fen for ref in self.ctx.projects.values()}
         pid = good["project_id"]
-        carry = pid.map(lambda p: self.existing.get(p, 0) + self.running.get(p, 0))
-        total = good.groupby("project_id")["amount_fen"].cumsum() + carry
+        carry = {p: self.existing.get(p, 0) + self.running.get(p, 0) for p in set(pid.tolist())}
+        total = good.groupby("project_id")["amount_fen"].cumsum() + pid.map(carry)
         crossing = good.assign(total=total)[total > pid.map(budget)].groupby("project_id").head(1)
         for p, row, cum in zip(crossing["project_id"], crossing["row"], crossing["total"], strict=True):
             if p in self.over:
@@ -169,26 +206,12 @@ class PaymentCheck:
                 self.ctx.warnings.add(RowIssue(int(row), header, message, sheet))
 
 
-def _amounts(text: pd.Series) -> tuple[pd.Series, pd.Series]:
-    """Integer fen and a message per cell (NaN when fine): 万元 above 0, at most 1 fen precise."""
-    clean = text.str.replace(",", "", regex=False).str.replace("，", "", regex=False)
-    number = clean.str.fullmatch(_AMOUNT).fillna(False).astype(bool)
-    negative = clean.str.startswith("-").fillna(False).astype(bool)
-    parts = clean.where(number, "0").str.lstrip("+-").str.partition(".")
-    whole, frac = parts[0], parts[2].str.rstrip("0")
-    too_precise = number & (frac.str.len() > 6)
-    too_big = number & (whole.str.lstrip("0").str.len() > _MAX_WAN_DIGITS)
-    usable = number & ~too_precise & ~too_big
-    fen = pd.Series(0, index=text.index, dtype="int64")
-    if usable.any():
-        fen[usable] = pd.to_numeric(whole[usable]).astype("int64") * FEN_PER_WAN + pd.to_numeric(
-            frac[usable].str.ljust(6, "0")
-        ).astype("int64")
-    message: pd.Series = pd.Series(np.nan, index=text.index, dtype=object)
-    for mask, suffix in ((~number, "”不是数字"), (too_precise, "”精度超过1分（万元最多6位小数）"), (too_big, "”过大")):
-        message.loc[mask] = ("金额“" + text[mask] + suffix).astype(object)
-    message.loc[usable & (negative | (fen == 0))] = "金额应大于0"
-    return fen, message
+_QUARTER = {f"{m:02d}": str((m - 1) // 3 + 1) for m in range(1, 13)}
+
+
+def _period(key: str) -> tuple[str, int, int]:
+    dept, year, quarter = key.split(_SEP)
+    return dept, int(year), int(quarter)
 
 
 def _digest(frame: pd.DataFrame) -> np.ndarray:

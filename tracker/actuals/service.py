@@ -16,13 +16,14 @@ from tracker.actuals import payments, results
 from tracker.actuals.audit import record
 from tracker.actuals.columns import Kind
 from tracker.actuals.context import Context, load_context, serialise
-from tracker.actuals.parsing import FileInfo, Progress, Source, inspect, iter_chunks
+from tracker.actuals.parsing import FileInfo, Progress, Source, inspect, iter_chunks, sha256_of
 from tracker.actuals.read import cumulative_paid
 from tracker.actuals.report import UploadRejected, file_error
 from tracker.actuals.schemas import PeriodOut, RowIssueOut, UploadSummary
 from tracker.config import get_settings
 from tracker.core.money import wan_str
 from tracker.deps import Principal
+from tracker.errors import Conflict
 from tracker.models import BatchPeriod, UploadBatch
 
 KEEP_ROWS = 200_000
@@ -141,6 +142,8 @@ def _write_payments(
     done = 0
     frames: Iterator[pd.DataFrame]
     if kept is None:
+        if sha256_of(source) != info.sha256:
+            raise Conflict("文件在上传过程中被修改，未写入任何数据；请重新上传")
         again = payments.PaymentCheck(ctx, existing)
         frames = (again.check(c) for c in iter_chunks(source, info, chunk_rows=chunk_rows) if c.kind is Kind.PAYMENTS)
     else:
