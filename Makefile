@@ -26,7 +26,7 @@ install-dev: $(VENV)/.installed-dev
 run: install
 	$(BIN)/tracker db upgrade
 	$(BIN)/tracker targets import data/changli-2024-targets.txt
-	$(BIN)/tracker serve --host $(HOST) --port $(PORT)
+	$(BIN)/tracker run-all --host $(HOST) --port $(PORT)
 
 lint: install-dev
 	$(BIN)/ruff check .

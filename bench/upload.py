@@ -195,15 +195,17 @@ def main() -> None:
         path = workdir / "payments.csv"
         write_payments(path, ROWS, projects)
         print(f"file: {ROWS:,} payment rows, {path.stat().st_size / 1024 / 1024:.1f} MB; best of {REPEAT}", flush=True)
-        compare("SQLite", engine, path)
+        ratios = [compare("SQLite", engine, path)]
         with pg_schema() as pg_url:
             if pg_url is not None:
                 pg_engine, _ = prepare(pg_url)
-                compare("PostgreSQL", pg_engine, path)
+                ratios.append(compare("PostgreSQL", pg_engine, path))
                 pg_engine.dispose()
         if BIG_ROWS:
             memory(engine, url, path, projects, workdir)
         engine.dispose()
+    if max(ratios) > 2:
+        raise SystemExit(1)
 
 
 if __name__ == "__main__":

@@ -17,6 +17,8 @@ from tracker.core.money import wan_str
 from tracker.core.values import parse_value
 from tracker.db import session_scope
 from tracker.errors import DomainError
+from tracker.evaluation.cli import export_app, targets_review
+from tracker.monitoring.commands import jobs_app, run_all, scheduler, units_app, variance_app
 from tracker.scope import Scope
 from tracker.targets import service as targets
 
@@ -26,6 +28,13 @@ targets_app = typer.Typer(help="绩效目标表", no_args_is_help=True)
 app.add_typer(db_app, name="db")
 app.add_typer(targets_app, name="targets")
 app.add_typer(actuals_app, name="actuals")
+app.add_typer(export_app, name="export")
+targets_app.command("review")(targets_review)
+app.add_typer(variance_app, name="variance")
+app.add_typer(units_app, name="units")
+app.add_typer(jobs_app, name="jobs")
+app.command("scheduler")(scheduler)
+app.command("run-all")(run_all)
 
 err = Console(stderr=True)
 FormatOpt = Annotated[str, typer.Option("--format", help="json")]

@@ -8,7 +8,10 @@ from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from tracker.actuals.router import router as actuals_router
+from tracker.alerts.router import router as alerts_router
 from tracker.errors import DomainError
+from tracker.evaluation.router import router as evaluation_router
+from tracker.monitoring.router import router as monitoring_router
 from tracker.targets.router import router as targets_router
 
 
@@ -47,6 +50,9 @@ def create_app() -> FastAPI:
 
     app.include_router(targets_router, prefix="/api/v1")
     app.include_router(actuals_router, prefix="/api/v1")
+    app.include_router(evaluation_router, prefix="/api/v1")
+    app.include_router(monitoring_router, prefix="/api/v1")
+    app.include_router(alerts_router, prefix="/api/v1")
     return app
 
 

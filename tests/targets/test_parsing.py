@@ -239,3 +239,14 @@ def test_plan_with_wrong_number_of_percentages_names_the_line() -> None:
     with pytest.raises(TableFormatError) as info:
         parse(broken.encode())
     assert "4个月份" in str(info.value)
+
+
+def test_variants_quarters_full_width_amounts_labelled_unit_and_budget_label() -> None:
+    variant = (
+        TABLE.replace("\t101001某某县示例局", "\t预算单位：101001 某某县示例局")
+        .replace("\t预算数\n\t1,200.50", "\t年度预算数\n\t１,２００.５０")
+        .replace("\t3月底\n\t6月底\n\t9月底\n\t12月底", "\t第一季度\n\t第二季度\n\t第三季度\n\t第四季度")
+    )
+    (p,) = parse(variant.encode()).projects
+    assert (p.dept_code, p.dept_name, p.budget_fen) == ("101001", "某某县示例局", 1_200_500_000)
+    assert [c.month for c in p.plan] == [3, 6, 12]

@@ -1,7 +1,9 @@
 """Every table, imported here so that Alembic sees the whole metadata."""
 
 from tracker.models.actuals import AuditEntry, BatchPeriod, IndicatorResult, Payment, Submission, UploadBatch
+from tracker.models.alerts import Alert, AlertMessage, Contact
 from tracker.models.base import utcnow
+from tracker.models.monitoring import JobRun, SchedulerLease, VarianceSnapshot
 from tracker.models.targets import (
     BudgetVersion,
     Dept,
@@ -14,19 +16,25 @@ from tracker.models.targets import (
 )
 
 __all__ = [
+    "Alert",
+    "AlertMessage",
     "AuditEntry",
     "BatchPeriod",
     "BudgetVersion",
+    "Contact",
     "Dept",
     "ImportRecord",
     "Indicator",
     "IndicatorResult",
+    "JobRun",
     "Objective",
     "Payment",
     "PlanCheckpoint",
     "Project",
     "Region",
+    "SchedulerLease",
     "Submission",
     "UploadBatch",
+    "VarianceSnapshot",
     "utcnow",
 ]

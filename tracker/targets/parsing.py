@@ -49,8 +49,11 @@ class ParsedFile:
 
 
 HEADING = re.compile(r"^\s*(?:(\d{1,3})\s*[.．、]?\s*)?(\S.*?绩效目标(?:申报|批复)?表)\s*$")
-UNIT_CELL = re.compile(r"^(\d{3,12})\s*(\S.*)$")
-MONTH = re.compile(r"^(\d{1,2})月(?:底|末|份)?$")
+UNIT_CELL = re.compile(r"^(?:(?:预算)?单位(?:名称)?[:：]\s*)?(\d{3,12})\s*(\S.*)$")
+MONTH = re.compile(r"^(?:截至|截止)?(\d{1,2})月(?:底|末|份)?(?:前)?$")
+QUARTERS = {"第一季度": 3, "一季度": 3, "第二季度": 6, "二季度": 6, "上半年": 6, "第三季度": 9, "三季度": 9,
+            "第四季度": 12, "四季度": 12, "全年": 12, "年底": 12, "年末": 12}  # fmt: skip
+BUDGET_LABELS = ("预算数", "年度预算数", "预算金额", "资金总额", "年度资金总额", "项目资金总额", "预算总额")
 YEAR_IN_TEXT = re.compile(r"(20\d{2})年")
 LEVEL2_TO_LEVEL1 = {l2: l1 for l1, l2s in LEVEL1_LEVEL2.items() for l2 in l2s}
 HEADER_NAMES = {
@@ -194,7 +197,7 @@ class _Cursor:
 
 
 def _money(cell: Cell, label: str, scale: int) -> int:
-    text = cell.text.strip()
+    text = cell.key.removesuffix("万元").removesuffix("元")
     if text in ("", "-", "—", "/"):
         return 0
     try:
@@ -216,7 +219,7 @@ def _parse_table(
 ) -> ProjectData:
     cur = _Cursor(cells, heading_line)
     where = f"表{number or ''}“{title}”"
-    unit = UNIT_CELL.match(cells[0].text)
+    unit = UNIT_CELL.match(cells[0].text.split("\n")[0])
     assert unit is not None  # guaranteed by _find_headings
     dept_code, dept_name = unit.group(1), unit.group(2).strip()
     money_unit = cur.find(lambda k: k.startswith("单位:") or k.startswith("金额单位:"))
@@ -231,11 +234,11 @@ def _parse_table(
     code = code_at[1].key
     name_at = cur.after("项目名称")
     name = name_at[1].text.strip() if name_at else title.removesuffix("绩效目标表")
-    budget_at = cur.after("预算数")
+    budget_at = next((at for label in BUDGET_LABELS if (at := cur.after(label))), None)
     if budget_at is None:
         raise TableFormatError(cur.line_of(code_at[0]), f"{where}缺少“预算数”")
     budget = _money(budget_at[1], "预算数", scale)
-    fiscal_label = cur.find(lambda k: k.startswith("其中") and "财政" in k)
+    fiscal_label = cur.find(lambda k: (k.startswith("其中") and "财政" in k) or k in ("财政资金", "财政拨款"))
     fiscal = _money(cells[fiscal_label + 1], "财政资金", scale) if fiscal_label is not None else budget
     other_label = cur.find(lambda k: k.startswith("其他资金"))
     other = _money(cells[other_label + 1], "其他资金", scale) if other_label is not None else 0
@@ -309,8 +312,8 @@ def _parse_plan(cur: _Cursor, label: int | None, end: int | None, where: str, is
     stop = end if end is not None else len(cur.cells)
     months: list[int] = []
     i = label + 1
-    while i < stop and (m := MONTH.match(cur.cells[i].key)):
-        months.append(int(m.group(1)))
+    while i < stop and (month := _month(cur.cells[i].key)) is not None:
+        months.append(month)
         i += 1
     if not months:
         raise TableFormatError(cur.line_of(label), f"{where}资金支出计划没有月份（如“3月底”）")
@@ -334,6 +337,12 @@ def _parse_plan(cur: _Cursor, label: int | None, end: int | None, where: str, is
             raise TableFormatError(cell.line, f"{where}支出计划月份{month}不在1-12之间")
         plan.append(Checkpoint(month=month, cumulative_pct=pct))
     return plan
+
+
+def _month(key: str) -> int | None:
+    if m := MONTH.match(key):
+        return int(m.group(1))
+    return QUARTERS.get(key)
 
 
 def _split_objectives(text: str) -> list[str]:

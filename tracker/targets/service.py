@@ -1,231 +1,28 @@
-"""Importing published target tables and reading projects back. Services never commit."""
+"""Reading projects back (the import itself lives in importer.py). Services never commit."""
 
 from __future__ import annotations
 
-import hashlib
 from collections import defaultdict
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
-from typing import Any
+from collections.abc import Sequence
+from dataclasses import dataclass
 
 from sqlmodel import Session, col, func, select
 
 from tracker.core.project import Accumulation, Checkpoint, IndicatorData, ProjectData
 from tracker.core.values import Comparator, Direction, Kind, TargetValue
-from tracker.errors import InvalidInput, NotFound
+from tracker.errors import NotFound
 from tracker.models import (
-    BudgetVersion,
     Dept,
-    ImportRecord,
     Indicator,
     Objective,
     PlanCheckpoint,
     Project,
-    Region,
 )
-from tracker.models.base import utcnow
 from tracker.scope import Scope
-from tracker.targets.parsing import ParsedFile, TableFormatError, decode, parse_text
+from tracker.targets.importer import ImportSummary, import_targets, parse_file
 from tracker.targets.schemas import ProjectOut, project_out
 
-Progress = Callable[[int, int, str], None]
-
-
-@dataclass(slots=True)
-class ImportSummary:
-    import_id: int
-    filename: str
-    year: int
-    projects: int
-    indicators: int
-    budget_fen: int
-    created: int
-    updated: int
-    unchanged: int
-    incomplete: list[str] = field(default_factory=list)
-    warnings: list[str] = field(default_factory=list)
-
-
-def parse_file(data: bytes, *, year: int | None = None) -> ParsedFile:
-    """Decode and parse; InvalidInput (naming the line) when the bytes are not a target table."""
-    if not data.strip():
-        raise InvalidInput("第1行：文件为空", line=1)
-    try:
-        return parse_text(decode(data), year=year)
-    except TableFormatError as exc:
-        raise InvalidInput(str(exc), line=exc.line) from exc
-
-
-def import_targets(
-    *,
-    session: Session,
-    data: bytes,
-    filename: str,
-    year: int | None = None,
-    imported_by: str | None = None,
-    progress: Progress | None = None,
-) -> ImportSummary:
-    """Import one file in the caller's transaction: re-importing updates in place, never duplicates."""
-    parsed = parse_file(data, year=year)
-    years = {p.year for p in parsed.projects}
-    record = ImportRecord(
-        filename=filename,
-        sha256=hashlib.sha256(data).hexdigest(),
-        year=min(years),
-        imported_by=imported_by,
-        projects=len(parsed.projects),
-        indicators=sum(len(p.indicators) for p in parsed.projects),
-        warnings=parsed.warnings,
-    )
-    session.add(record)
-    session.flush()
-    assert record.id is not None
-    counts = {"created": 0, "updated": 0, "unchanged": 0}
-    for n, data_ in enumerate(parsed.projects, start=1):
-        _upsert_region_and_dept(session, data_, parsed.region_name)
-        outcome = _upsert_project(session, data_, record.id, parsed.warnings)
-        counts[outcome] += 1
-        if progress:
-            progress(n, len(parsed.projects), data_.name)
-    record.warnings = list(parsed.warnings)
-    return ImportSummary(
-        import_id=record.id,
-        filename=filename,
-        year=record.year,
-        projects=len(parsed.projects),
-        indicators=record.indicators,
-        budget_fen=sum(p.budget_fen for p in parsed.projects),
-        incomplete=[f"{p.heading_no}.{p.name}" for p in parsed.projects if p.incomplete],
-        warnings=parsed.warnings,
-        **counts,
-    )
-
-
-def _upsert_region_and_dept(session: Session, data: ProjectData, region_name: str) -> None:
-    region_code = data.code[:6] if data.code[:6].isdigit() else None
-    if region_code and session.get(Region, region_code) is None:
-        session.add(Region(code=region_code, name=region_name))
-        session.flush()
-    dept = session.get(Dept, data.dept_code)
-    if dept is None:
-        session.add(Dept(code=data.dept_code, name=data.dept_name, region_code=region_code))
-        session.flush()
-    elif dept.name != data.dept_name:
-        dept.name = data.dept_name
-
-
-def _upsert_project(session: Session, data: ProjectData, import_id: int, warnings: list[str]) -> str:
-    project = session.exec(
-        select(Project).where(Project.year == data.year, Project.dept_code == data.dept_code, Project.code == data.code)
-    ).first()
-    fields: dict[str, Any] = {
-        "name": data.name,
-        "region_code": data.code[:6] if data.code[:6].isdigit() else None,
-        "heading_no": data.heading_no,
-        "purpose": data.purpose,
-        "budget_fen": data.budget_fen,
-        "fiscal_fen": data.fiscal_fen,
-        "other_fen": data.other_fen,
-        "incomplete": data.incomplete,
-        "source_line": data.source_line,
-    }
-    if project is None:
-        project = Project(year=data.year, dept_code=data.dept_code, code=data.code, import_id=import_id, **fields)
-        session.add(project)
-        session.flush()
-        assert project.id is not None
-        session.add(
-            BudgetVersion(
-                project_id=project.id,
-                kind="initial",
-                total_fen=data.budget_fen,
-                fiscal_fen=data.fiscal_fen,
-                other_fen=data.other_fen,
-            )
-        )
-        _replace_children(session, project.id, data)
-        _sync_indicators(session, project.id, data, warnings)
-        return "created"
-    assert project.id is not None
-    changed = any(getattr(project, k) != v for k, v in fields.items() if k != "source_line")
-    changed |= _replace_children(session, project.id, data)
-    changed |= _sync_indicators(session, project.id, data, warnings)
-    for k, v in fields.items():
-        setattr(project, k, v)
-    if changed:
-        project.import_id = import_id
-        project.updated_at = utcnow()
-        initial = session.exec(
-            select(BudgetVersion).where(BudgetVersion.project_id == project.id, BudgetVersion.kind == "initial")
-        ).first()
-        if initial is not None:
-            initial.total_fen, initial.fiscal_fen, initial.other_fen = (
-                data.budget_fen,
-                data.fiscal_fen,
-                data.other_fen,
-            )
-    return "updated" if changed else "unchanged"
-
-
-def _replace_children(session: Session, project_id: int, data: ProjectData) -> bool:
-    """Plan checkpoints and objectives follow the table exactly; True when anything differed."""
-    old_plan = session.exec(select(PlanCheckpoint).where(PlanCheckpoint.project_id == project_id)).all()
-    old_obj = session.exec(select(Objective).where(Objective.project_id == project_id)).all()
-    same_plan = [(c.month, c.cumulative_pct) for c in sorted(old_plan, key=lambda c: c.month)] == [
-        (c.month, c.cumulative_pct) for c in data.plan
-    ]
-    same_obj = [o.text for o in sorted(old_obj, key=lambda o: o.seq)] == data.objectives
-    if same_plan and same_obj:
-        return False
-    for row in [*old_plan, *old_obj]:
-        session.delete(row)
-    session.flush()
-    for c in data.plan:
-        session.add(PlanCheckpoint(project_id=project_id, month=c.month, cumulative_pct=c.cumulative_pct))
-    for seq, text in enumerate(data.objectives, start=1):
-        session.add(Objective(project_id=project_id, seq=seq, text=text))
-    return True
-
-
-def _indicator_fields(ind: IndicatorData) -> dict[str, Any]:
-    t = ind.target
-    return {
-        "level1": ind.level1,
-        "level2": ind.level2,
-        "level3": ind.level3,
-        "description": ind.description,
-        "target_text": t.text,
-        "kind": t.kind.value,
-        "comparator": t.comparator.value if t.comparator else None,
-        "value": t.value,
-        "unit": t.unit,
-        "norm_value": t.norm_value,
-        "norm_unit": t.norm_unit,
-        "direction": t.direction.value,
-        "basis": ind.basis,
-    }
-
-
-def _sync_indicators(session: Session, project_id: int, data: ProjectData, warnings: list[str]) -> bool:
-    """Match indicators by sequence number; keep the accumulation mode and weight a user may have set."""
-    existing = {i.seq: i for i in session.exec(select(Indicator).where(Indicator.project_id == project_id))}
-    changed = False
-    for ind in data.indicators:
-        fields = _indicator_fields(ind)
-        row = existing.pop(ind.seq, None)
-        if row is None:
-            session.add(Indicator(project_id=project_id, seq=ind.seq, accumulation=ind.accumulation.value, **fields))
-            changed = True
-            continue
-        for k, v in fields.items():
-            if getattr(row, k) != v:
-                setattr(row, k, v)
-                changed = True
-    for seq, row in sorted(existing.items()):
-        warnings.append(f"{data.dept_code}/{data.code}：新表没有第{seq}个指标“{row.level3}”，已删除")
-        session.delete(row)
-        changed = True
-    return changed
+__all__ = ["ImportSummary", "get_project", "import_targets", "list_projects", "load_core", "parse_file"]
 
 
 def list_projects(

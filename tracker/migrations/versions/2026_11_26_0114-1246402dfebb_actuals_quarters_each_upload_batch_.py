@@ -1,7 +1,7 @@
 """actuals: quarters each upload batch wrote into
 
 Revision ID: 1246402dfebb
-Revises: bf255f82cf91
+Revises: 3879d256c90b
 Create Date: 2026-11-26 01:14:48.970502
 """
 
@@ -12,7 +12,7 @@ import sqlmodel
 from alembic import op
 
 revision: str = "1246402dfebb"
-down_revision: str | Sequence[str] | None = "bf255f82cf91"
+down_revision: str | Sequence[str] | None = "3879d256c90b"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
