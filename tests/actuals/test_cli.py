@@ -89,3 +89,10 @@ def test_quarter_commands_submit_approve_and_unlock(loaded: Engine, tmp_path: Pa
     assert batches["total"] == 1
     withdrawn = runner.invoke(app, ["actuals", "withdraw", str(batches["items"][0]["id"]), "--reason", "重报"])
     assert withdrawn.exit_code == 0 and "已撤回" in withdrawn.stdout
+
+
+def test_whole_file_refusal_is_one_line_naming_the_file(loaded: Engine, tmp_path: Path) -> None:
+    path = tmp_path / "empty.csv"
+    path.write_bytes(b"")
+    result = runner.invoke(app, ["actuals", "upload", str(path)])
+    assert result.exit_code == 1 and result.stdout.splitlines()[0] == "file: 文件为空"

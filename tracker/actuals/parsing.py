@@ -3,6 +3,7 @@
 The file is checked before it is parsed: size limit, type by content, encoding, and for a workbook the
 archive's uncompressed size (a zip bomb is refused before openpyxl opens it). Every cell is read as text,
 so codes keep their leading zeros. Rows are numbered as the spreadsheet shows them (header = row 1).
+CSV is read here, workbooks in workbook.py.
 """
 
 from __future__ import annotations
@@ -15,13 +16,12 @@ import zipfile
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import date, datetime, time
 from pathlib import Path
-from typing import IO, Any, Literal
+from typing import IO, Literal
 
 import pandas as pd
 
-from tracker.actuals.columns import COLUMNS, SHEETS, Kind, detect_kind, map_headers, normalise_header
+from tracker.actuals.columns import COLUMNS, Kind, detect_kind, map_headers
 from tracker.actuals.report import RowIssue, file_error
 
 Source = bytes | Path | IO[bytes]
@@ -57,7 +57,7 @@ class Chunk:
 
 
 @contextmanager
-def _open(source: Source) -> Iterator[IO[bytes]]:
+def open_source(source: Source) -> Iterator[IO[bytes]]:
     if isinstance(source, bytes):
         yield io.BytesIO(source)
     elif isinstance(source, Path):
@@ -77,7 +77,7 @@ def inspect(source: Source, *, filename: str, max_bytes: int) -> FileInfo:
     digest = hashlib.sha256()
     utf8 = codecs.getincrementaldecoder("utf-8")()
     utf8_ok, size, head, equals = True, 0, b"", False
-    with _open(source) as fh:
+    with open_source(source) as fh:
         while block := fh.read(BLOCK):
             size += len(block)
             if size > max_bytes:
@@ -126,7 +126,7 @@ def inspect(source: Source, *, filename: str, max_bytes: int) -> FileInfo:
 
 def sha256_of(source: Source) -> str:
     digest = hashlib.sha256()
-    with _open(source) as fh:
+    with open_source(source) as fh:
         while block := fh.read(BLOCK):
             digest.update(block)
     return digest.hexdigest()
@@ -135,7 +135,7 @@ def sha256_of(source: Source) -> str:
 def _decodes(source: Source, encoding: str) -> bool:
     decoder = codecs.getincrementaldecoder(encoding)()
     try:
-        with _open(source) as fh:
+        with open_source(source) as fh:
             while block := fh.read(BLOCK):
                 decoder.decode(block)
         decoder.decode(b"", final=True)
@@ -146,7 +146,7 @@ def _decodes(source: Source, encoding: str) -> bool:
 
 def _check_archive(source: Source, max_bytes: int) -> None:
     """Refuse a workbook that is not one, or whose members would expand beyond a sane size."""
-    with _open(source) as fh:
+    with open_source(source) as fh:
         try:
             with zipfile.ZipFile(fh) as archive:
                 members = archive.infolist()
@@ -168,10 +168,12 @@ def iter_chunks(
     if info.fmt == "csv":
         yield from _csv_chunks(source, info, chunk_rows, progress)
     else:
-        yield from _xlsx_chunks(source, chunk_rows, progress)
+        from tracker.actuals.workbook import xlsx_chunks  # the workbook reader builds on this module
+
+        yield from xlsx_chunks(source, chunk_rows, progress)
 
 
-def _header_problems(kind: Kind | None, headers: list[str], sheet: str | None) -> tuple[Kind, dict[int, str]]:
+def read_header(kind: Kind | None, headers: list[str], sheet: str | None) -> tuple[Kind, dict[int, str]]:
     if kind is None:
         raise file_error(
             "无法判断文件内容：支出文件应有“金额（万元）”列，指标文件应有“实际完成值”列",
@@ -185,7 +187,7 @@ def _header_problems(kind: Kind | None, headers: list[str], sheet: str | None) -
     return kind, positions
 
 
-def _finish(kind: Kind, frame: pd.DataFrame, first_row: int) -> pd.DataFrame:
+def finish_frame(kind: Kind, frame: pd.DataFrame, first_row: int) -> pd.DataFrame:
     for name in COLUMNS[kind]:
         if name not in frame.columns:
             frame[name] = ""
@@ -194,10 +196,10 @@ def _finish(kind: Kind, frame: pd.DataFrame, first_row: int) -> pd.DataFrame:
 
 
 def _csv_chunks(source: Source, info: FileInfo, chunk_rows: int, progress: Progress | None) -> Iterator[Chunk]:
-    with _open(source) as fh:
+    with open_source(source) as fh:
         head = fh.read(65536).decode(info.encoding, errors="ignore").lstrip("\ufeff")
         headers = next(csv.reader(io.StringIO(head.splitlines()[0] if head else ""), delimiter=info.sep), [])
-        kind, positions = _header_problems(detect_kind(headers), headers, None)
+        kind, positions = read_header(detect_kind(headers), headers, None)
         names = {pos: name for pos, name in positions.items()}
         written = {name: headers[pos] for pos, name in positions.items()}
         fh.seek(0)
@@ -218,7 +220,7 @@ def _csv_chunks(source: Source, info: FileInfo, chunk_rows: int, progress: Progr
         try:
             for frame in reader:
                 frame.columns = [names[p] for p in sorted(names)]
-                frame = _finish(kind, frame.reset_index(drop=True), first)
+                frame = finish_frame(kind, frame.reset_index(drop=True), first)
                 first += len(frame)
                 issues = _csv_formulas(frame, written) if info.equals else []
                 if progress:
@@ -236,76 +238,3 @@ def _csv_formulas(frame: pd.DataFrame, headers: dict[str, str]) -> list[RowIssue
         for row, value in zip(rows, frame[name].tolist(), strict=True)
         if value.lstrip().startswith("=")
     ]
-
-
-def cell_text(value: Any) -> str:
-    """A cell as the text it shows: integral numbers without '.0', dates as YYYY-MM-DD."""
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "TRUE" if value else "FALSE"
-    if isinstance(value, float):
-        return str(int(value)) if value.is_integer() and abs(value) < 1e15 else repr(value)
-    if isinstance(value, datetime):
-        return value.date().isoformat() if value.time() == time(0) else value.isoformat(sep=" ")
-    if isinstance(value, date):
-        return value.isoformat()
-    return str(value)
-
-
-def _xlsx_chunks(source: Source, chunk_rows: int, progress: Progress | None) -> Iterator[Chunk]:
-    from openpyxl import load_workbook
-
-    with _open(source) as fh:
-        try:
-            book = load_workbook(fh, read_only=True, data_only=False)
-        except Exception:  # openpyxl raises many kinds on a damaged file
-            raise file_error("工作簿已损坏，无法读取") from None
-        try:
-            sheets: list[tuple[Any, Kind | None]] = [
-                (ws, SHEETS[normalise_header(ws.title)]) for ws in book if normalise_header(ws.title) in SHEETS
-            ]
-            if not sheets and len(book.worksheets) == 1:
-                sheets = [(book.worksheets[0], None)]
-            if not sheets:
-                raise file_error("工作簿中没有“支出”或“指标”工作表")
-            for ws, named_kind in sheets:
-                yield from _sheet_chunks(ws, named_kind, chunk_rows, progress)
-        finally:
-            book.close()
-
-
-def _sheet_chunks(ws: Any, named_kind: Kind | None, chunk_rows: int, progress: Progress | None) -> Iterator[Chunk]:
-    estimate = ws.max_row if isinstance(ws.max_row, int) else None
-    ws.reset_dimensions()
-    rows = ws.iter_rows()
-    headers = [cell_text(c.value).strip() for c in next(rows, ())]
-    if not any(headers):
-        return  # an empty sheet holds nothing to upload
-    kind, positions = _header_problems(named_kind or detect_kind(headers), headers, ws.title)
-    written = {name: headers[pos] for pos, name in positions.items()}
-    columns: dict[str, list[str]] = {name: [] for name in positions.values()}
-    issues: list[RowIssue] = []
-    first = row_no = 2
-    for row_no, cells in enumerate(rows, start=2):
-        for pos, name in positions.items():
-            cell = cells[pos] if pos < len(cells) else None
-            if cell is not None and cell.data_type == "f":
-                issues.append(RowIssue(row_no, written[name], "不能使用公式，请粘贴为数值", ws.title))
-                columns[name].append("")
-            else:
-                columns[name].append(cell_text(cell.value if cell is not None else None))
-        if row_no - first + 1 == chunk_rows:
-            yield _sheet_chunk(kind, ws.title, columns, written, issues, first)
-            if progress:
-                progress("检查", row_no, estimate)
-            columns, issues, first = {name: [] for name in positions.values()}, [], row_no + 1
-    if any(columns.values()) and len(next(iter(columns.values()))):
-        yield _sheet_chunk(kind, ws.title, columns, written, issues, first)
-
-
-def _sheet_chunk(
-    kind: Kind, sheet: str, columns: dict[str, list[str]], written: dict[str, str], issues: list[RowIssue], first: int
-) -> Chunk:
-    frame = _finish(kind, pd.DataFrame(columns, dtype=str), first)
-    return Chunk(kind, sheet, frame, written, issues)

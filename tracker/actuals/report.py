@@ -24,10 +24,11 @@ class RowIssue:
         return out
 
     def line(self) -> str:
-        """`row N, column C: message` (INTERFACE.md), with the sheet in brackets for a workbook."""
+        """`row N, column C: message` (INTERFACE.md); a workbook's sheet in brackets; `file: …` for the whole file."""
         where = f"[{self.sheet}] " if self.sheet else ""
-        row = "-" if self.row is None else self.row
-        return f"{where}row {row}, column {self.column}: {self.message}"
+        if self.row is None:
+            return f"{where}file: {self.message}"
+        return f"{where}row {self.row}, column {self.column}: {self.message}"
 
 
 @dataclass(slots=True)

@@ -60,6 +60,7 @@ class ResultCheck:
     rows: int = 0
     skipped: int = 0
     periods: set[tuple[str, int, int]] = field(default_factory=set)
+    points: dict[int, dict[int, Decimal]] = field(default_factory=dict)  # per project: points per seq
 
     def add(self, chunk: Chunk) -> None:
         for record in chunk.frame.to_dict("records"):
@@ -134,7 +135,10 @@ class ResultCheck:
             bad("actual", f"定性指标应填写评价等级（{'、'.join(Grade)}），填写的是“{cells['actual']}”")
         elif actual.error:
             bad("actual", actual.error)
-        score = _score(cells, indicator, indicators[project.id], actual.grade, target.kind, actual.value, ctx, bad)
+        if project.id not in self.points:
+            self.points[project.id] = indicator_points(indicators[project.id], ctx.rules)
+        points = self.points[project.id].get(indicator.seq, Decimal(100))
+        score = _score(cells, points, actual.grade, target.kind, actual.value, ctx, bad)
         likelihood = cells["likelihood"] or None
         if likelihood and likelihood not in LIKELIHOODS:
             bad("likelihood", f"完成目标可能性应为 {'、'.join(LIKELIHOODS)} 之一")
@@ -190,8 +194,7 @@ def _find_indicator(cells: dict[str, str], candidates: list[Indicator], bad: Any
 
 def _score(
     cells: dict[str, str],
-    indicator: Indicator,
-    siblings: list[Indicator],
+    points: Decimal,
     grade: Any,
     kind: Kind,
     value: Decimal | None,
@@ -212,7 +215,6 @@ def _score(
         if kind is Kind.QUANTITATIVE and value is not None:
             return bad("score", "定量指标按公式计分，不填写得分")
         return bad("score", "填写得分时实际完成值应为评价等级")
-    points = indicator_points(siblings, ctx.rules).get(indicator.seq, Decimal(100))
     low, high = qualitative_bands(ctx.rules)[grade]
     inside = low * points <= score and (score < high * points or (high == 1 and score == points))
     if not inside:
