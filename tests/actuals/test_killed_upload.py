@@ -1,4 +1,4 @@
-"""A process killed half-way through writing an upload leaves nothing; a full run leaves everything.
+"""A process killed half-way through writing an upload leaves nothing; concurrent uploads take turns.
 
 The upload runs in a child process against a file database (and PostgreSQL); a progress hook holds
 it after the first chunk of rows is written, the test kills it with SIGKILL and looks.
@@ -11,12 +11,14 @@ import signal
 import subprocess
 import sys
 import textwrap
+import threading
 from pathlib import Path
 
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
-from tests.actuals.helpers import PAY_ZH, counts, csv_bytes, pay
+from tests.actuals.helpers import ADMIN, PAY_ZH, counts, csv_bytes, pay, upload
+from tracker.actuals.report import UploadRejected
 from tracker.db import session_scope
 from tracker.targets.service import import_targets
 
@@ -78,3 +80,30 @@ def test_process_killed_mid_upload_leaves_nothing_and_a_full_run_leaves_everythi
     assert done.returncode == 0 and "committed" in out
     with Session(committed_db) as s:
         assert counts(s)["payments"] == 1000 and counts(s)["batches"] == 1
+
+
+def test_two_uploads_at_once_are_checked_one_after_the_other(committed_db: Engine, changli_bytes: bytes) -> None:
+    """Each file alone fits the 180 万元 budget, both together do not: exactly one may be applied."""
+    with session_scope() as session:
+        import_targets(session=session, data=changli_bytes, filename="changli.txt")
+    files = [csv_bytes(PAY_ZH, [pay(amount="100", note=name)]) for name in ("a", "b")]
+    start = threading.Barrier(2)
+    outcome: list[str] = []
+
+    def send(data: bytes) -> None:
+        start.wait()
+        try:
+            with session_scope() as session:
+                upload(session, data, principal=ADMIN)
+            outcome.append("applied")
+        except UploadRejected as exc:
+            outcome.append(exc.issues[0].message)
+
+    threads = [threading.Thread(target=send, args=(data,)) for data in files]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=60)
+    assert sorted(outcome)[0] == "applied" and "超过项目预算" in sorted(outcome)[1]
+    with Session(committed_db) as s:
+        assert counts(s)["payments"] == 1

@@ -26,9 +26,16 @@ _UPLOAD_LOCK_KEY = 0x7472_6163_6B31  # PostgreSQL advisory lock shared by upload
 
 
 def serialise(session: Session) -> None:
-    """On PostgreSQL, one writer of actuals at a time (SQLite serialises writers by itself)."""
+    """One writer of actuals at a time, taken before anything is read, so checks never see stale data.
+
+    PostgreSQL: a transaction-level advisory lock. SQLite: a write that changes nothing takes the
+    database's write lock now (otherwise a second writer would fail with "database is locked" when it
+    tries to write on top of the snapshot it read).
+    """
     if session.get_bind().dialect.name == "postgresql":
         session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _UPLOAD_LOCK_KEY})
+    else:
+        session.execute(text("UPDATE upload_batch SET id = id WHERE 1 = 0"))
 
 
 def local_time(at: datetime) -> str:
