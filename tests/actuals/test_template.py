@@ -4,15 +4,17 @@ from __future__ import annotations
 
 import io
 from datetime import date
+from decimal import Decimal
 
 import pytest
 from openpyxl import load_workbook
-from sqlmodel import Session
+from sqlmodel import Session, select
 
 from tests.actuals.helpers import DEPT, P1, one_issue, rejected, upload
 from tracker.actuals.template import template_bytes
 from tracker.core.values import Grade
 from tracker.errors import NotFound
+from tracker.models import IndicatorResult
 from tracker.scope import Scope
 
 
@@ -74,3 +76,15 @@ def test_template_for_a_unit_without_projects_that_year_is_not_found(db: Session
         template_bytes(session=db, scope=Scope.everything(), dept_code=DEPT, year=2023)
     with pytest.raises(NotFound):
         template_bytes(session=db, scope=Scope(frozenset({"320001"})), dept_code=DEPT, year=2024)
+
+
+def test_a_percentage_typed_into_excel_reads_as_excel_shows_it(db: Session) -> None:
+    book = load_workbook(io.BytesIO(workbook(db)))
+    sheet = book["指标"]
+    sheet["I9"], sheet["J9"] = date(2024, 3, 31), 0.97  # seq 8 of the first project: 受助对象满意率 ≥95%
+    sheet["J9"].number_format = "0%"
+    out = io.BytesIO()
+    book.save(out)
+    upload(db, out.getvalue(), "filled.xlsx")
+    stored = db.exec(select(IndicatorResult)).one()
+    assert (stored.actual_text, stored.actual_value) == ("97%", Decimal(97))

@@ -95,3 +95,10 @@ def list_audit(
         query.order_by(col(AuditEntry.at).desc(), col(AuditEntry.id).desc()).offset(offset).limit(limit)
     )
     return [audit_out(e) for e in rows], int(total)
+
+
+def audit_history(
+    *, session: Session, scope: Scope, project_id: int, limit: int = 100, offset: int = 0
+) -> tuple[list[AuditOut], int]:
+    """A project's audit trail, newest first (another unit's project answers NotFound)."""
+    return list_audit(session=session, scope=scope, project_id=project_id, limit=limit, offset=offset)

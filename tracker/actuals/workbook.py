@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import date, datetime, time
+from decimal import Decimal
 from typing import Any
 
 import pandas as pd
@@ -14,6 +15,7 @@ import pandas as pd
 from tracker.actuals.columns import SHEETS, Kind, detect_kind, normalise_header
 from tracker.actuals.parsing import Chunk, Progress, Source, finish_frame, open_source, read_header
 from tracker.actuals.report import RowIssue, file_error
+from tracker.core.units import tidy
 
 
 def cell_text(value: Any) -> str:
@@ -29,6 +31,16 @@ def cell_text(value: Any) -> str:
     if isinstance(value, date):
         return value.isoformat()
     return str(value)
+
+
+def _shown(cell: Any) -> str:
+    """A cell's text; a number formatted as a percentage reads as Excel shows it (0.97 → '97%')."""
+    if cell is None:
+        return ""
+    value = cell.value
+    if isinstance(value, int | float) and not isinstance(value, bool) and "%" in (cell.number_format or ""):
+        return f"{tidy(Decimal(repr(value)) * 100)}%"
+    return cell_text(value)
 
 
 def xlsx_chunks(source: Source, chunk_rows: int, progress: Progress | None) -> Iterator[Chunk]:
@@ -72,7 +84,7 @@ def _sheet_chunks(ws: Any, named_kind: Kind | None, chunk_rows: int, progress: P
                 issues.append(RowIssue(row_no, written[name], "不能使用公式，请粘贴为数值", ws.title))
                 columns[name].append("")
             else:
-                columns[name].append(cell_text(cell.value if cell is not None else None))
+                columns[name].append(_shown(cell))
         if row_no - first + 1 == chunk_rows:
             yield _sheet_chunk(kind, ws.title, columns, written, issues, first)
             if progress:
