@@ -5,12 +5,15 @@ from __future__ import annotations
 import io
 import zipfile
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
+import yaml
 from sqlmodel import Session
 
 from tests.actuals.helpers import PAY_ZH, RES_ZH, csv_bytes, one_issue, pay, rejected, res, upload, xlsx_bytes
-from tracker.config import get_settings
+from tracker.actuals.report import UploadRejected
+from tracker.config import ROOT, get_settings
 
 
 @pytest.fixture
@@ -103,3 +106,20 @@ def test_dry_run_reports_the_same_and_writes_nothing(db: Session) -> None:
     assert (dry.status, dry.payments, dry.batch_id) == ("dry_run", 2, None)
     applied = upload(db, data)
     assert (applied.status, applied.payments, applied.payments_wan) == ("applied", 2, dry.payments_wan)
+
+
+def test_a_refusal_lists_up_to_the_configured_number_of_rows_and_counts_them_all(
+    db: Session, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    rules = yaml.safe_load((ROOT / "config" / "rules.yaml").read_text(encoding="utf-8"))
+    rules["actuals"] = {"max_listed_rows": 3}
+    (tmp_path / "rules.yaml").write_text(yaml.safe_dump(rules, allow_unicode=True), encoding="utf-8")
+    monkeypatch.setenv("TRACKER_CONFIG_DIR", str(tmp_path))
+    get_settings.cache_clear()
+    try:
+        with pytest.raises(UploadRejected) as caught:
+            upload(db, csv_bytes(PAY_ZH, [pay(amount="0")] * 5))
+    finally:
+        get_settings.cache_clear()
+    assert ([i.row for i in caught.value.issues], caught.value.total) == ([2, 3, 4], 5)
+    assert "5 处错误" in caught.value.detail
