@@ -8,7 +8,6 @@ A unit without a contact is reported, and decided again on a later run once it h
 
 from __future__ import annotations
 
-import logging
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
@@ -25,7 +24,6 @@ from tracker.models import Alert, AlertMessage, Dept, Project
 from tracker.models.base import utcnow
 from tracker.monitoring.sql import insert_new
 
-log = logging.getLogger(__name__)
 KEY = ("project_id", "checkpoint_on", "rule", "recipient")
 
 
@@ -120,10 +118,6 @@ def record(
     info = _project_info(session, {f.project_id for f in findings})
     names = dict(session.exec(select(Dept.code, Dept.name)).all())
     report.units_without_contact = {c: names.get(c, "") for c in report.units_without_contact}
-    for code, name in report.units_without_contact.items():
-        log.warning("单位%s（%s）没有设置联系人，提醒未能发出", code, name)
-    if report.finance_without_contact:
-        log.warning("财政局没有设置联系人，红灯升级未能发出")
     for group, members in sorted(groups.items(), key=lambda kv: tuple(str(k) for k in kv[0])):
         message = _message(group, [f for _, f in members], info, names, rules, base_url, as_of, job_run_id)
         session.add(message)

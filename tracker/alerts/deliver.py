@@ -52,8 +52,6 @@ def deliver_pending(
     run = _Run(engine, rules, owner or sender_id(), clock)
     run.mail(settings)
     run.webhooks()
-    if run.report.left_queued:
-        log.warning("%d条消息未能发出，留在队列中", run.report.left_queued)
     return run.report
 
 
