@@ -60,7 +60,14 @@ def test_rejected_upload_answers_422_with_every_bad_row(app: TestClient) -> None
 def test_dry_run_answers_the_summary_and_writes_nothing(app: TestClient) -> None:
     body = post(app, csv_bytes(PAY_ZH, [pay()]), dry_run="true")
     assert (body["http"], body["status"], body["dry_run"], body["batch_id"]) == (201, "dry_run", True, None)
+    files = {"file": ("q1.csv", csv_bytes(PAY_ZH, [pay()]), "text/csv")}
+    assert app.post("/api/v1/actuals/uploads?dry_run=true", files=files).json()["status"] == "dry_run"
     assert app.get("/api/v1/actuals/uploads").json()["total"] == 0
+
+
+def test_routes_are_in_the_openapi_document(app: TestClient) -> None:
+    paths = app.get("/openapi.json").json()["paths"]
+    assert {"/api/v1/actuals/uploads", "/api/v1/actuals/template", "/api/v1/actuals/submissions/approve"} <= set(paths)
 
 
 def test_template_downloads_as_a_workbook_and_only_for_the_callers_units(app: TestClient) -> None:
