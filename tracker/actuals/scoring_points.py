@@ -12,26 +12,11 @@ from collections.abc import Mapping, Sequence
 from decimal import Decimal
 from typing import Any
 
-from tracker.core.scoring import IndicatorActual, ScoringError, ScoringRules, ScoringRulesError, score_project
+from tracker.core.scoring import IndicatorActual, ScoringError, score_project
 from tracker.core.values import Grade
 from tracker.models import Indicator
+from tracker.rules import scoring_rules
 from tracker.targets.service import indicator_target
-
-_KNOWN = ("weights", "lower_is_better", "grade_bands", "grade_shares", "total_grades")
-
-
-def scoring_rules(rules: Mapping[str, Any]) -> ScoringRules:
-    """ScoringRules from the `scoring` section, which writes bands as [low, high, default share]."""
-    section = rules.get("scoring") or {}
-    mapping: dict[str, Any] = {k: section[k] for k in _KNOWN if k in section}
-    bands = section.get("qualitative_bands") or {}
-    if bands and "grade_bands" not in mapping:
-        mapping["grade_bands"] = {k: list(v)[:2] for k, v in bands.items()}
-        mapping["grade_shares"] = {k: list(v)[2] for k, v in bands.items() if len(v) > 2}
-    try:
-        return ScoringRules.from_mapping(mapping)
-    except ScoringRulesError:
-        return ScoringRules()
 
 
 def qualitative_bands(rules: Mapping[str, Any]) -> Mapping[Grade, tuple[Decimal, Decimal]]:
