@@ -77,3 +77,18 @@ def add_payments(pid: int, payments: list[tuple[date, int]]) -> None:
         assert batch.id is not None
         for n, (day, fen) in enumerate(payments, start=1):
             session.add(Payment(project_id=pid, batch_id=batch.id, paid_on=day, amount_fen=fen, row_no=n))
+
+
+def switch_user(client: TestClient, username: str, role: str, units: tuple[str, ...] = ()) -> TestClient:
+    """Make `client` carry the token of `username` (created with this role and units when new)."""
+    from sqlmodel import select
+
+    from tracker.models import User
+
+    with session_scope() as session:
+        exists = session.exec(select(User.id).where(User.username == username)).first() is not None
+    if not exists:
+        add_user(username, role, units)
+    token = client.post("/api/v1/auth/token", data={"username": username, "password": PASSWORD}).json()
+    client.headers["Authorization"] = f"Bearer {token['access_token']}"
+    return client

@@ -12,6 +12,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
 from tracker import migrate
+from tracker.actuals.cli import app as actuals_app
 from tracker.auth.cli import users_app
 from tracker.core.money import wan_str
 from tracker.core.values import parse_value
@@ -27,6 +28,7 @@ db_app = typer.Typer(help="数据库", no_args_is_help=True)
 targets_app = typer.Typer(help="绩效目标表", no_args_is_help=True)
 app.add_typer(db_app, name="db")
 app.add_typer(targets_app, name="targets")
+app.add_typer(actuals_app, name="actuals")
 app.add_typer(users_app, name="users")
 app.add_typer(export_app, name="export")
 targets_app.command("review")(targets_review)

@@ -7,6 +7,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from tracker.actuals.router import router as actuals_router
 from tracker.alerts.router import router as alerts_router
 from tracker.auth.router import router as auth_router
 from tracker.errors import DomainError
@@ -51,6 +52,7 @@ def create_app() -> FastAPI:
 
     app.include_router(auth_router, prefix="/api/v1")
     app.include_router(targets_router, prefix="/api/v1")
+    app.include_router(actuals_router, prefix="/api/v1")
     app.include_router(evaluation_router, prefix="/api/v1")
     app.include_router(monitoring_router, prefix="/api/v1")
     app.include_router(alerts_router, prefix="/api/v1")

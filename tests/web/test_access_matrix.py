@@ -19,9 +19,15 @@ from httpx import Response
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
+from tests.actuals.helpers import PAY_ZH, csv_bytes, pay
 from tests.signin import PASSWORD, add_user, csrf_of, load_changli
+from tracker.actuals.approvals import submit_quarter
+from tracker.actuals.service import upload
+from tracker.auth.principal import Principal
+from tracker.db import session_scope
 from tracker.main import create_app
 from tracker.models import Dept, Project, User
+from tracker.scope import Scope
 
 UNIT_A, UNIT_B = "314001", "320001"
 PUBLIC = {
@@ -39,7 +45,12 @@ LAST = {("POST", "/logout")}  # ends the session the other checks use: walked af
 class World:
     project_b: int
     user_b: int
+    batch_b: int
+    submission_b: int
     markers: tuple[str, ...]  # text that only unit B's data contains
+
+    def params(self) -> dict[str, int]:
+        return {"project_b": self.project_b}
 
 
 # path parameter -> a value belonging to unit B
@@ -47,9 +58,14 @@ SAMPLES: dict[str, Callable[[World], object]] = {
     "project_id": lambda w: w.project_b,
     "user_id": lambda w: w.user_b,
     "dept_code": lambda w: UNIT_B,
+    "batch_id": lambda w: w.batch_b,
+    "submission_id": lambda w: w.submission_b,
 }
-# GET routes that need more query parameters than year=2024
-QUERIES: dict[str, dict[str, str]] = {}
+# GET routes that need more query parameters than year=2024 (unit B's, so that unit A must not see them)
+QUERIES: dict[str, dict[str, str]] = {
+    "/api/v1/actuals/template": {"dept_code": UNIT_B},
+    "/api/v1/actuals/payments": {"project_id": "{project_b}"},
+}
 
 
 def build_world(engine: Engine) -> World:
@@ -62,7 +78,19 @@ def build_world(engine: Engine) -> World:
         name_b = s.exec(select(Dept.name).where(Dept.code == UNIT_B)).one()
     assert b[0].id is not None and user_b is not None
     codes = tuple(p.code for p in b if p.code not in a_codes)
-    return World(project_b=b[0].id, user_b=user_b, markers=(name_b, *codes))
+    batch_b, submission_b = unit_b_actuals(codes[0])
+    return World(project_b=b[0].id, user_b=user_b, batch_b=batch_b, submission_b=submission_b, markers=(name_b, *codes))
+
+
+def unit_b_actuals(code: str) -> tuple[int, int]:
+    """Unit B uploads a payment and submits its first quarter (the batch and the submission to aim at)."""
+    with session_scope() as session:
+        principal = Principal(username="unit_b_user", role="department", scope=Scope(frozenset({UNIT_B})))
+        data = csv_bytes(PAY_ZH, [pay(dept=UNIT_B, code=code, day="2024-02-01", amount="5")])
+        summary = upload(session=session, source=data, filename="b.csv", principal=principal)
+        sub = submit_quarter(session=session, principal=principal, dept_code=UNIT_B, year=2024, quarter=1)
+    assert summary.batch_id is not None
+    return summary.batch_id, sub.id
 
 
 def clients() -> dict[str, tuple[TestClient, TestClient, str]]:
@@ -124,7 +152,9 @@ def routes() -> list[Endpoint]:
     return sorted(out, key=lambda e: ((e.method, e.path) in LAST, e.path, e.method))
 
 
-def check_route(e: Endpoint, world: World, who: dict[str, tuple[TestClient, TestClient, str]]) -> list[str]:
+def check_route(
+    e: Endpoint, world: World, who: dict[str, tuple[TestClient, TestClient, str]], admin_saw: list[str]
+) -> list[str]:
     problems: list[str] = []
     method, where = e.method, f"{e.method} {e.path}"
     try:
@@ -134,7 +164,7 @@ def check_route(e: Endpoint, world: World, who: dict[str, tuple[TestClient, Test
     is_api = path.startswith("/api/")
     public = (method, e.path) in PUBLIC
     has_params = bool(e.params)
-    query = {"year": "2024", **QUERIES.get(e.path, {})}
+    query = {"year": "2024", **{k: v.format(**world.params()) for k, v in QUERIES.get(e.path, {}).items()}}
     for role in ROLES:
         api, page, csrf = who[role]
         client = api if is_api else page
@@ -163,6 +193,8 @@ def check_route(e: Endpoint, world: World, who: dict[str, tuple[TestClient, Test
                 allowed = (403, 422) if is_api else (403,)
                 if status not in allowed:
                     problems.append(f"{where} as viewer: {status}, want {allowed}")
+            if role == "admin" and method == "GET" and leaked(r, world):
+                admin_saw.append(where)
             if role == "admin" and method == "GET" and not public and status != 200:
                 problems.append(f"{where} as admin: {status}, want 200 (is the sample real? {r.text[:200]})")
     return problems
@@ -172,12 +204,13 @@ def test_every_route_refuses_strangers_readers_writing_and_other_units(committed
     world = build_world(committed_db)
     who = clients()
     problems: list[str] = []
-    checked = 0
+    admin_saw: list[str] = []
     for endpoint in routes():
-        problems += check_route(endpoint, world, who)
-        checked += 1
-    assert checked >= 8
+        problems += check_route(endpoint, world, who, admin_saw)
     assert not problems, "\n".join(problems)
+    # unit B's markers do show where they should, so their absence for unit A means something
+    for where in ["GET /", "GET /api/v1/projects/{project_id}", "GET /api/v1/actuals/template", "GET /exports"]:
+        assert where in admin_saw, f"{where} never showed unit B's data to the admin: {admin_saw}"
 
 
 def test_the_matrix_sees_every_page_and_api_route() -> None:

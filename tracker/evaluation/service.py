@@ -19,7 +19,6 @@ from datetime import date
 from sqlmodel import Session, col, select
 
 from tracker.actuals.read import ResultView, cumulative_paid, latest_results
-from tracker.config import load_rules
 from tracker.core.project import IndicatorData, ProjectData
 from tracker.core.scoring import (
     IndicatorActual,
@@ -27,23 +26,17 @@ from tracker.core.scoring import (
     RowStatus,
     ScoringError,
     ScoringRules,
-    ScoringRulesError,
     score_project,
 )
 from tracker.core.values import Kind, parse_grade
 from tracker.errors import InvalidInput, NotFound
 from tracker.evaluation.schemas import Evaluation, Funds, Row
 from tracker.models import BudgetVersion, Project
+from tracker.rules import scoring_rules
 from tracker.scope import Scope
 from tracker.targets.service import load_core
 
-
-def scoring_rules() -> ScoringRules:
-    """The `scoring:` section of config/rules.yaml as ScoringRules; a bad value names its key."""
-    try:
-        return ScoringRules.from_mapping(load_rules().get("scoring") or {})
-    except ScoringRulesError as exc:
-        raise InvalidInput(f"config/rules.yaml scoring.{exc}") from exc
+__all__ = ["evaluate", "scoring_rules", "visible_project"]
 
 
 def evaluate(

@@ -1,6 +1,6 @@
 """Every table, imported here so that Alembic sees the whole metadata."""
 
-from tracker.models.actuals import AuditEntry, IndicatorResult, Payment, Submission, UploadBatch
+from tracker.models.actuals import AuditEntry, BatchPeriod, IndicatorResult, Payment, Submission, UploadBatch
 from tracker.models.alerts import Alert, AlertMessage, Contact
 from tracker.models.auth import LoginAttempt, User, UserUnit
 from tracker.models.base import utcnow
@@ -20,6 +20,7 @@ __all__ = [
     "Alert",
     "AlertMessage",
     "AuditEntry",
+    "BatchPeriod",
     "BudgetVersion",
     "Contact",
     "Dept",

@@ -6,7 +6,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import JSON, Column, UniqueConstraint
+from sqlalchemy import JSON, Column, ForeignKey, Index, Integer, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from tracker.models.base import decimal_column, money_column, parent_column, timestamp_column, utcnow
@@ -32,16 +32,22 @@ class UploadBatch(SQLModel, table=True):
 
 
 class Payment(SQLModel, table=True):
-    """One disbursement (支付) of a project; the cumulative figure is the sum of live payments."""
+    """One disbursement (支付) of a project; the cumulative figure is the sum of live payments.
+
+    Reads go by project and date, so one (project_id, paid_on) index serves them; fewer indexes keep
+    bulk uploads fast (a boolean `withdrawn` index would never be selective).
+    """
+
+    __table_args__ = (Index("ix_payment_project_id_paid_on", "project_id", "paid_on"),)
 
     id: int | None = Field(default=None, primary_key=True)
-    project_id: int = Field(sa_column=parent_column("project.id"))
+    project_id: int = Field(sa_column=Column(Integer, ForeignKey("project.id", ondelete="CASCADE"), nullable=False))
     batch_id: int = Field(sa_column=parent_column("upload_batch.id"))
-    paid_on: date = Field(index=True)
+    paid_on: date
     amount_fen: int = Field(sa_column=money_column(nullable=False))
     note: str = ""
     row_no: int = 0
-    withdrawn: bool = Field(default=False, index=True)
+    withdrawn: bool = False
 
 
 class IndicatorResult(SQLModel, table=True):
@@ -100,3 +106,16 @@ class AuditEntry(SQLModel, table=True):
     old: str | None = None
     new: str | None = None
     note: str = ""
+
+
+class BatchPeriod(SQLModel, table=True):
+    """A unit's quarter an upload batch wrote into: scopes the batch and guards its withdrawal by the lock."""
+
+    __tablename__ = "batch_period"
+
+    batch_id: int = Field(
+        sa_column=Column(Integer, ForeignKey("upload_batch.id", ondelete="CASCADE"), primary_key=True)
+    )
+    dept_code: str = Field(primary_key=True, max_length=20, index=True)
+    year: int = Field(primary_key=True)
+    quarter: int = Field(primary_key=True)

@@ -1,7 +1,7 @@
 """users, their units and sign-in attempts
 
 Revision ID: 1d65fe917dda
-Revises: 3879d256c90b
+Revises: cde47f2351e2
 Create Date: 2026-11-26 01:12:59.817835
 """
 
@@ -12,7 +12,7 @@ import sqlmodel
 from alembic import op
 
 revision: str = "1d65fe917dda"
-down_revision: str | Sequence[str] | None = "3879d256c90b"
+down_revision: str | Sequence[str] | None = "cde47f2351e2"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

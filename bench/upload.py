@@ -1,0 +1,212 @@
+"""Upload speed and memory (issue 3, item 8).
+
+Speed: a 100,000-row payment CSV checked and committed by `tracker.actuals.service.upload`, against the
+bare `pandas.read_csv` + `DataFrame.to_sql` of the same file into the same database, measured in one
+run, alternating, best of BENCH_REPEAT; the ratio must be at most 2. SQLite always, PostgreSQL when
+reachable (TRACKER_BENCH_PG_URL, else TRACKER_TEST_PG_URL, else the local test database).
+
+Memory: a 1,000,000-row file uploaded in a child process; its peak RSS is printed next to the peak RSS
+of the bare pandas load of the same file (which holds every row in memory at once).
+
+Knobs: BENCH_ROWS (100000), BENCH_BIG_ROWS (1000000, 0 skips), BENCH_REPEAT (3).
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import os
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import date, timedelta
+from pathlib import Path
+
+import pandas as pd
+import sqlalchemy as sa
+from sqlalchemy.engine import Engine
+
+ROOT = Path(__file__).resolve().parent.parent
+DATA = ROOT / "data" / "changli-2024-targets.txt"
+ROWS = int(os.environ.get("BENCH_ROWS", "100000"))
+BIG_ROWS = int(os.environ.get("BENCH_BIG_ROWS", "1000000"))
+REPEAT = int(os.environ.get("BENCH_REPEAT", "3"))
+PG_URL = os.environ.get(
+    "TRACKER_BENCH_PG_URL", os.environ.get("TRACKER_TEST_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
+)
+HEADER = ["单位编码", "项目编码", "支付日期", "金额（万元）", "备注"]
+os.environ.setdefault("TRACKER_UPLOAD_MAX_BYTES", str(1 << 30))  # the 1,000,000-row file is about 60 MB
+
+
+def write_payments(path: Path, rows: int, projects: list[tuple[str, str, int]]) -> None:
+    """Payments spread over every project, each project's total well inside its budget."""
+    per_project = -(-rows // len(projects))
+    start = date(2024, 1, 1)
+    with path.open("w", encoding="utf-8", newline="") as fh:
+        out = csv.writer(fh)
+        out.writerow(HEADER)
+        for n in range(rows):
+            dept, code, budget = projects[n % len(projects)]
+            fen = max(1, budget // (per_project * 2))
+            day = start + timedelta(days=n % 366)
+            out.writerow(
+                [dept, code, day.isoformat(), f"{fen // 1_000_000}.{fen % 1_000_000:06d}", f"第{n}笔" if n % 3 else ""]
+            )
+
+
+def prepare(url: str) -> tuple[Engine, list[tuple[str, str, int]]]:
+    """A migrated database holding the 昌黎县 2024 targets, and its (unit, project, budget) list."""
+    from sqlmodel import select
+
+    from tracker import migrate
+    from tracker.db import make_engine, session_scope
+    from tracker.models import Project
+    from tracker.targets.service import import_targets
+
+    migrate.upgrade(url)
+    engine = make_engine(url)
+    with session_scope(engine) as session:
+        import_targets(session=session, data=DATA.read_bytes(), filename=DATA.name)
+        projects = [(p.dept_code, p.code, p.budget_fen) for p in session.exec(select(Project))]
+    return engine, projects
+
+
+def clear_actuals(engine: Engine) -> None:
+    with engine.begin() as conn:
+        for table in ("audit_entry", "batch_period", "indicator_result", "payment", "upload_batch"):
+            conn.execute(sa.text(f"DELETE FROM {table}"))
+
+
+def upload(engine: Engine, path: Path) -> int:
+    """One upload through the service in one transaction; the number of payments written."""
+    from tracker.actuals import service
+    from tracker.db import session_scope
+    from tracker.deps import Principal
+    from tracker.scope import Scope
+
+    admin = Principal(username="bench", role="admin", scope=Scope.everything())
+    with session_scope(engine) as session:
+        summary = service.upload(session=session, source=path, filename=path.name, principal=admin)
+    assert summary.status == "applied", summary.message
+    return summary.payments
+
+
+def baseline(engine: Engine, path: Path) -> int:
+    """The bare load the upload is measured against."""
+    frame = pd.read_csv(path)
+    frame.to_sql("bench_baseline", engine, if_exists="replace", index=False)
+    return len(frame)
+
+
+def timed(fn: object, *args: object) -> float:
+    started = time.perf_counter()
+    fn(*args)  # type: ignore[operator]
+    return time.perf_counter() - started
+
+
+def compare(label: str, engine: Engine, path: Path) -> float:
+    """Best-of-REPEAT seconds for both, alternating so that both see the same machine."""
+    ours, bare = [], []
+    for _ in range(REPEAT):
+        bare.append(timed(baseline, engine, path))
+        with engine.begin() as conn:
+            conn.execute(sa.text("DROP TABLE IF EXISTS bench_baseline"))
+        ours.append(timed(upload, engine, path))
+        clear_actuals(engine)
+    ratio = min(ours) / min(bare)
+    verdict = "ok" if ratio <= 2 else "TOO SLOW"
+    print(
+        f"{label:<10} {ROWS:>9,} rows  upload {min(ours):6.2f} s   read_csv+to_sql {min(bare):6.2f} s   "
+        f"ratio {ratio:4.2f}  (limit 2.00: {verdict})",
+        flush=True,
+    )
+    return ratio
+
+
+@contextmanager
+def pg_schema() -> Iterator[str | None]:
+    """A throwaway schema on the PostgreSQL server, or None when it cannot be reached."""
+    try:
+        admin = sa.create_engine(PG_URL, isolation_level="AUTOCOMMIT")
+        with admin.connect() as conn:
+            conn.execute(sa.text("select 1"))
+    except Exception as exc:  # unreachable: report and go on with SQLite only
+        print(f"PostgreSQL     skipped: {PG_URL} unreachable ({type(exc).__name__})", flush=True)
+        yield None
+        return
+    schema = f"bench_{uuid.uuid4().hex[:10]}"
+    with admin.connect() as conn:
+        conn.execute(sa.text(f'CREATE SCHEMA "{schema}"'))
+    sep = "&" if "?" in PG_URL else "?"
+    try:
+        yield f"{PG_URL}{sep}options=-csearch_path%3D{schema}"
+    finally:
+        with admin.connect() as conn:
+            conn.execute(sa.text(f'DROP SCHEMA "{schema}" CASCADE'))
+        admin.dispose()
+
+
+def child(kind: str, path: str, url: str) -> None:
+    """Run in a subprocess: one load of the file, then its time and peak RSS as JSON."""
+    from tracker.db import make_engine
+
+    engine = make_engine(url)
+    started = time.perf_counter()
+    rows = upload(engine, Path(path)) if kind == "upload" else baseline(engine, Path(path))
+    seconds = time.perf_counter() - started
+    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(json.dumps({"rows": rows, "seconds": seconds, "peak_mb": peak_mb}))
+
+
+def in_child(kind: str, path: Path, url: str) -> dict[str, float]:
+    code = f"from bench.upload import child; child({kind!r}, {str(path)!r}, {url!r})"
+    done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True)
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def memory(engine: Engine, url: str, small: Path, projects: list[tuple[str, str, int]], workdir: Path) -> None:
+    """Peak RSS of a child process uploading the small and the big file, and of the bare load of the big one."""
+    big = workdir / "payments-big.csv"
+    write_payments(big, BIG_ROWS, projects)
+    for path, rows in ((small, ROWS), (big, BIG_ROWS)):
+        ours = in_child("upload", path, url)
+        clear_actuals(engine)
+        size = path.stat().st_size / 1024 / 1024
+        print(
+            f"memory     {rows:>9,} rows ({size:3.0f} MB)  upload peak RSS {ours['peak_mb']:4.0f} MB "
+            f"({ours['seconds']:.1f} s)",
+            flush=True,
+        )
+    bare = in_child("baseline", big, url)
+    shown = f"read_csv+to_sql peak RSS {bare['peak_mb']:4.0f} MB ({bare['seconds']:.1f} s)"
+    print(f"memory     {BIG_ROWS:>9,} rows            {shown}", flush=True)
+
+
+def main() -> None:
+    with tempfile.TemporaryDirectory(prefix="tracker-bench-") as tmp:
+        workdir = Path(tmp)
+        url = f"sqlite:///{workdir / 'bench.db'}"
+        engine, projects = prepare(url)
+        path = workdir / "payments.csv"
+        write_payments(path, ROWS, projects)
+        print(f"file: {ROWS:,} payment rows, {path.stat().st_size / 1024 / 1024:.1f} MB; best of {REPEAT}", flush=True)
+        ratios = [compare("SQLite", engine, path)]
+        with pg_schema() as pg_url:
+            if pg_url is not None:
+                pg_engine, _ = prepare(pg_url)
+                ratios.append(compare("PostgreSQL", pg_engine, path))
+                pg_engine.dispose()
+        if BIG_ROWS:
+            memory(engine, url, path, projects, workdir)
+        engine.dispose()
+    if max(ratios) > 2:
+        raise SystemExit(1)
+
+
+if __name__ == "__main__":
+    main()
