@@ -60,3 +60,18 @@ def ratio_pct(value: Decimal | None) -> str:
 
 def light_name(light: str | None) -> str:
     return LIGHT_NAMES.get(light, str(light))
+
+
+ACTIONS = {
+    "payment.add": "新增支付",
+    "result.set": "填报指标",
+    "batch.withdraw": "撤回批次",
+    "period.submitted": "报送季度",
+    "period.approved": "审核通过",
+    "period.returned": "退回",
+    "period.unlocked": "解锁",
+}
+
+
+def action_name(action: str) -> str:
+    return ACTIONS.get(action, action)

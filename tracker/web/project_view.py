@@ -10,12 +10,14 @@ from fractions import Fraction
 from markupsafe import Markup
 from sqlmodel import Session, col, func, select
 
+from tracker.actuals.audit import audit_history
+from tracker.actuals.schemas import AuditOut
 from tracker.core.plan import checkpoint_date, planned_fen, to_decimal
 from tracker.core.project import ProjectData
 from tracker.core.review import Finding, review_project
 from tracker.core.variance import LightRules, spend_light
 from tracker.evaluation.review import review_rules
-from tracker.models import AuditEntry, Indicator, IndicatorResult, Payment, UploadBatch
+from tracker.models import Indicator, IndicatorResult, Payment, UploadBatch
 from tracker.monitoring.service import spend_rules
 from tracker.scope import Scope
 from tracker.targets.schemas import ProjectOut
@@ -46,7 +48,7 @@ class ProjectPage:
     chart: Markup
     payments: list[tuple[date, int]]
     batches: list[UploadBatch]
-    audit: list[AuditEntry]
+    audit: list[AuditOut]
     findings: list[Finding]
     checkpoints: list[CheckpointRow]
 
@@ -110,12 +112,7 @@ def project_page(*, session: Session, scope: Scope, project_id: int, as_of: date
     row = find_row(rows, project_id)
     assert row is not None  # get_project already checked it exists in scope
     payments = payments_by_day(session=session, project_id=project_id)
-    audit = session.exec(
-        select(AuditEntry)
-        .where(AuditEntry.project_id == project_id)
-        .order_by(col(AuditEntry.at).desc(), col(AuditEntry.id).desc())
-        .limit(AUDIT_LIMIT)
-    )
+    audit, _ = audit_history(session=session, scope=scope, project_id=project_id, limit=AUDIT_LIMIT)
     return ProjectPage(
         project=out,
         row=row,
@@ -124,7 +121,7 @@ def project_page(*, session: Session, scope: Scope, project_id: int, as_of: date
         ),
         payments=payments,
         batches=project_batches(session=session, project_id=project_id),
-        audit=list(audit),
+        audit=audit,
         findings=review_project(project=row.data, rules=review_rules()),
         checkpoints=checkpoint_rows(data=row.data, payments=payments, as_of=day, rules=spend_rules()),
     )

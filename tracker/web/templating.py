@@ -24,6 +24,7 @@ templates.env.filters.update(
     pct=fmt.pct,
     ratio_pct=fmt.ratio_pct,
     light_name=fmt.light_name,
+    action_name=fmt.action_name,
 )
 templates.env.globals.update(CSRF_FIELD=CSRF_FIELD, ROLE_NAMES=ROLE_NAMES)
 

@@ -2,8 +2,8 @@
 
 from fastapi import APIRouter
 
-from tracker.web.pages import alerts, auth, dashboard, exports, project, settings
+from tracker.web.pages import alerts, approvals, auth, dashboard, exports, project, settings, upload
 
 router = APIRouter(include_in_schema=False)
-for module in (auth, dashboard, project, alerts, exports, settings):
+for module in (auth, dashboard, project, upload, approvals, alerts, exports, settings):
     router.include_router(module.router)
