@@ -56,3 +56,31 @@ def add_demo(session: Session) -> None:
                 measures="加快资金拨付，下季度集中发放" if lagging else "",
             )
         session.add(row)
+
+
+def add_demo_activity() -> None:
+    """After the demo data is committed: contacts, the jobs that decide alerts, and quarters to review."""
+    from jobs.runner import run_job
+    from tracker.actuals.approvals import approve_submissions, submit_quarter
+    from tracker.alerts.contacts import set_contacts
+    from tracker.auth.principal import principal_for
+    from tracker.db import session_scope
+
+    with session_scope() as session:
+        set_contacts(session=session, dept_code=None, emails=["jixiao@czj.example.gov.cn"])
+        for code in ("314001", "320001", "360001", "361001"):
+            set_contacts(session=session, dept_code=code, emails=[f"caiwu-{code}@example.gov.cn"])
+        admin = principal_for(username="admin", role="admin", units=frozenset())
+        subs = [
+            submit_quarter(
+                session=session,
+                principal=principal_for(username=f"u{code}", role="department", units=frozenset({code})),
+                dept_code=code,
+                year=2024,
+                quarter=quarter,
+            )
+            for code, quarter in (("314001", 1), ("314001", 2), ("320001", 2), ("360001", 2), ("361001", 2))
+        ]
+        approve_submissions(session=session, principal=admin, ids=[subs[0].id], comment="同意")
+    run_job("variance", as_of=JUNE)
+    run_job("alerts", as_of=date(2024, 7, 1))

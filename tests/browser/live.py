@@ -64,6 +64,10 @@ def _setup(demo: bool = False) -> None:
 
             session.flush()
             add_demo(session)
+    if demo:
+        from tests.browser.demo import add_demo_activity
+
+        add_demo_activity()
 
 
 def free_port() -> int:

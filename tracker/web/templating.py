@@ -11,8 +11,9 @@ from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
 
 from tracker.auth.principal import Principal
-from tracker.auth.service import ROLE_NAMES
-from tracker.auth.sessions import CSRF_FIELD, csrf_token
+from tracker.auth.service import ROLE_NAMES, load_principal
+from tracker.auth.sessions import CSRF_FIELD, csrf_token, session_user
+from tracker.db import session_scope
 from tracker.web import format as fmt
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
@@ -70,7 +71,22 @@ def render(
 
 
 def error_page(request: Request, *, status: int, message: str) -> HTMLResponse:
+    """An error as a page, with the navigation of whoever is signed in."""
     titles = {403: "没有权限", 404: "未找到", 409: "操作冲突", 422: "输入有误", 429: "请稍后再试"}
     return render(
-        request, "error.html", principal=None, status=status, title=titles.get(status, "出错了"), message=message
+        request,
+        "error.html",
+        principal=_signed_in(request),
+        status=status,
+        title=titles.get(status, "出错了"),
+        message=message,
     )
+
+
+def _signed_in(request: Request) -> Principal | None:
+    """The page user, looked up afresh (the request's own transaction has been rolled back)."""
+    who = session_user(request)
+    if who is None:
+        return None
+    with session_scope() as session:
+        return load_principal(session=session, username=who[0], token_version=who[1])
