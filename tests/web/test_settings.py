@@ -6,7 +6,7 @@ import re
 
 from fastapi.testclient import TestClient
 from sqlalchemy.engine import Engine
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from tests.signin import PASSWORD, csrf_of, page_client
 from tracker.main import create_app
@@ -69,3 +69,26 @@ def test_unit_and_viewer_logins_cannot_open_or_change_settings(committed_db: Eng
 def test_settings_show_the_thresholds_in_force(committed_db: Engine) -> None:
     page = page_client().get("/settings").text
     assert "实际/计划 ≥" in page and "0.8" in page and "严重滞后" in page
+
+
+def test_an_expected_error_undoes_the_whole_request(committed_db: Engine) -> None:
+    """A page request is one transaction: nothing it wrote survives an expected error, on SQLite too."""
+    from starlette.requests import Request
+
+    from tracker.auth.service import create_user
+    from tracker.db import session_scope
+    from tracker.errors import Conflict
+    from tracker.web.pages.common import attempt
+
+    request = Request({"type": "http", "session": {}})
+
+    def half_done() -> None:
+        create_user(session=session, username="half", password="long enough", role="viewer")
+        raise Conflict("后半步失败")
+
+    with session_scope() as session:
+        create_user(session=session, username="before", password="long enough", role="viewer")
+        assert attempt(request, session, half_done) is None
+    assert request.session["flashes"] == [["error", "后半步失败"]]
+    with Session(committed_db) as s:
+        assert s.exec(select(User).where(col(User.username).in_(["before", "half"]))).first() is None

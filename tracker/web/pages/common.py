@@ -70,11 +70,15 @@ def default_as_of(year: int, requested: date | None = None) -> date:
 
 
 def attempt(request: Request, session: Session, change: Callable[[], T]) -> T | None:
-    """Run a change in a savepoint; an expected error is undone and shown on the next page instead."""
+    """Run the request's one change; an expected error rolls the request back and is shown on the next page.
+
+    A rollback of the whole request rather than a savepoint: SQLite's driver commits a SAVEPOINT that
+    opens the transaction when it is released, so a savepoint would not be undone with the request.
+    """
     try:
-        with session.begin_nested():
-            return change()
+        return change()
     except DomainError as exc:
+        session.rollback()
         flash(request, "error", exc.detail)
         return None
 

@@ -1,0 +1,20 @@
+"""After each checkpoint: decide lagging digests, red escalations and early warnings, then send the outbox.
+
+Deciding commits before anything is sent, so a crash while sending loses nothing: what was decided
+stays queued and goes out on the next run (see tracker/alerts/outbox.py for the at-least-once rule).
+"""
+
+from __future__ import annotations
+
+from jobs.base import JobContext, JobResult
+from tracker.alerts.config import alert_rules
+from tracker.alerts.deliver import deliver_pending
+from tracker.alerts.service import decide_alerts
+from tracker.db import session_scope
+
+
+def run(ctx: JobContext) -> JobResult:
+    with session_scope(ctx.engine) as session:
+        decided = decide_alerts(session=session, as_of=ctx.as_of, job_run_id=ctx.run_id, rules=ctx.rules)
+    delivered = deliver_pending(engine=ctx.engine, settings=ctx.settings, rules=alert_rules(ctx.rules), clock=ctx.clock)
+    return JobResult(counts=decided.counts() | delivered.counts(), problems=decided.problems() + delivered.problems)

@@ -1,0 +1,68 @@
+"""Run one job and record it: a row when it starts, its outcome, counts and problems when it ends."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from datetime import date, datetime
+
+from sqlalchemy.engine import Engine
+
+from jobs.base import JobContext, JobResult
+from jobs.schedule import JOBS
+from tracker.config import get_settings, load_rules
+from tracker.db import get_engine, session_scope
+from tracker.errors import InvalidInput
+from tracker.models import JobRun
+from tracker.models.base import utcnow
+from tracker.monitoring.runs import finish_run, start_run
+from tracker.monitoring.service import today
+
+log = logging.getLogger(__name__)
+
+
+def run_job(
+    name: str,
+    *,
+    as_of: date | None = None,
+    trigger: str = "cli",
+    engine: Engine | None = None,
+    clock: Callable[[], datetime] = utcnow,
+) -> JobRun:
+    """Run `name` now for `as_of` (default today); a failure is recorded and logged, not raised."""
+    job = JOBS.get(name)
+    if job is None:
+        raise InvalidInput(f"没有名为“{name}”的任务；可选：{'、'.join(JOBS)}")
+    engine = engine or get_engine()
+    day = as_of or today()
+    with session_scope(engine) as session:
+        run = start_run(session=session, name=name, as_of=day, trigger=trigger)
+    assert run.id is not None
+    log.info("任务%s开始（%s，%s）", name, day, trigger)
+    try:
+        ctx = JobContext(
+            as_of=day, run_id=run.id, engine=engine, settings=get_settings(), rules=load_rules(), clock=clock
+        )
+        result = job(ctx)
+    except Exception as exc:
+        log.exception("任务%s失败", name)
+        first_line = (str(exc).splitlines() or [""])[0]
+        return _finish(engine, run.id, "failed", JobResult(), error=f"{type(exc).__name__}: {first_line}"[:500])
+    for problem in result.problems:
+        log.warning("任务%s：%s", name, problem)
+    outcome = "warning" if result.problems else "ok"
+    finished = _finish(engine, run.id, outcome, result)
+    log.info("任务%s结束：%s %s", name, outcome, result.counts)
+    return finished
+
+
+def _finish(engine: Engine, run_id: int, outcome: str, result: JobResult, error: str = "") -> JobRun:
+    with session_scope(engine) as session:
+        return finish_run(
+            session=session,
+            run_id=run_id,
+            outcome=outcome,
+            counts=result.counts,
+            problems=result.problems,
+            error=error,
+        )

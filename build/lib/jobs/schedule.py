@@ -1,0 +1,61 @@
+"""What runs when: the one list. Times come from config/rules.yaml `schedule`, in TRACKER_TIMEZONE."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from apscheduler.triggers.cron import CronTrigger
+
+from jobs import alerts, reminders, variance
+from jobs.base import Job
+from jobs.crontab import cron_trigger
+
+JOBS: dict[str, Job] = {"variance": variance.run, "reminders": reminders.run, "alerts": alerts.run}
+DEFAULT_TIMES = {"variance": "30 1 * * *", "reminders": "0 8 * * *", "alerts": "30 8 * * *"}
+
+
+@dataclass(frozen=True, slots=True)
+class Entry:
+    name: str
+    crontab: str
+    trigger: CronTrigger
+
+    def last_due(self, now: datetime, *, within: timedelta) -> datetime | None:
+        """The latest time this job was due at or before `now`, looking back no further than `within`."""
+        due = None
+        fire = self.trigger.get_next_fire_time(None, now - within)
+        while fire is not None and fire <= now:
+            due = fire
+            fire = self.trigger.get_next_fire_time(fire, fire + timedelta(microseconds=1))
+        return due
+
+
+@dataclass(frozen=True, slots=True)
+class Options:
+    misfire_grace_seconds: int = 86400
+    lease_seconds: int = 60
+    standby_poll_seconds: float = 15
+
+
+def entries(rules: Mapping[str, Any], tz: ZoneInfo) -> list[Entry]:
+    """Each job with its crontab, from config (defaults above when a job is not named there)."""
+    section = rules.get("schedule") or {}
+    out = []
+    for name in JOBS:
+        crontab = str(section.get(name, DEFAULT_TIMES[name]))
+        out.append(Entry(name, crontab, cron_trigger(crontab, tz)))
+    return out
+
+
+def options(rules: Mapping[str, Any]) -> Options:
+    section = rules.get("schedule") or {}
+    d = Options()
+    return Options(
+        misfire_grace_seconds=int(section.get("misfire_grace_seconds", d.misfire_grace_seconds)),
+        lease_seconds=int(section.get("lease_seconds", d.lease_seconds)),
+        standby_poll_seconds=float(section.get("standby_poll_seconds", d.standby_poll_seconds)),
+    )

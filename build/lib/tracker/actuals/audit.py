@@ -1,0 +1,104 @@
+"""The audit trail: who, when, which batch, old → new, for values that actually changed."""
+
+from __future__ import annotations
+
+from sqlmodel import Session, col, func, select
+
+from tracker.actuals.schemas import AuditOut
+from tracker.errors import InvalidInput, NotFound
+from tracker.models import AuditEntry, BatchPeriod, Project, Submission, UploadBatch
+from tracker.scope import Scope
+
+
+def record(
+    session: Session,
+    *,
+    actor: str | None,
+    action: str,
+    entity: str,
+    entity_id: int | None = None,
+    batch_id: int | None = None,
+    project_id: int | None = None,
+    field: str = "",
+    old: str | None = None,
+    new: str | None = None,
+    note: str = "",
+) -> None:
+    """Add one entry in the caller's transaction; a value that did not change is not recorded."""
+    if field and old == new:
+        return
+    session.add(
+        AuditEntry(
+            actor=actor,
+            action=action,
+            entity=entity,
+            entity_id=entity_id,
+            batch_id=batch_id,
+            project_id=project_id,
+            field=field,
+            old=old,
+            new=new,
+            note=note,
+        )
+    )
+
+
+def audit_out(e: AuditEntry) -> AuditOut:
+    assert e.id is not None
+    return AuditOut(
+        id=e.id,
+        at=e.at,
+        actor=e.actor,
+        action=e.action,
+        batch_id=e.batch_id,
+        project_id=e.project_id,
+        entity=e.entity,
+        entity_id=e.entity_id,
+        field=e.field,
+        old=e.old,
+        new=e.new,
+        note=e.note,
+    )
+
+
+def list_audit(
+    *,
+    session: Session,
+    scope: Scope,
+    project_id: int | None = None,
+    batch_id: int | None = None,
+    submission_id: int | None = None,
+    limit: int = 100,
+    offset: int = 0,
+) -> tuple[list[AuditOut], int]:
+    """Entries of a project, a batch or a quarter, newest first; a unit sees only its own."""
+    query = select(AuditEntry)
+    if project_id is not None:
+        project = session.get(Project, project_id)
+        if project is None or not scope.allows(project.dept_code):
+            raise NotFound(f"项目{project_id}不存在")
+        query = query.where(AuditEntry.project_id == project_id)
+    if batch_id is not None:
+        depts = session.exec(select(BatchPeriod.dept_code).where(BatchPeriod.batch_id == batch_id)).all()
+        if session.get(UploadBatch, batch_id) is None or not all(scope.allows(d) for d in depts):
+            raise NotFound(f"批次{batch_id}不存在")
+        query = query.where(AuditEntry.batch_id == batch_id)
+    if submission_id is not None:
+        sub = session.get(Submission, submission_id)
+        if sub is None or not scope.allows(sub.dept_code):
+            raise NotFound(f"季度报送{submission_id}不存在")
+        query = query.where(AuditEntry.entity == "submission", AuditEntry.entity_id == submission_id)
+    if project_id is None and batch_id is None and submission_id is None and scope.dept_codes is not None:
+        raise InvalidInput("请指定项目、批次或季度报送")
+    total = session.exec(select(func.count()).select_from(query.subquery())).one()
+    rows = session.exec(
+        query.order_by(col(AuditEntry.at).desc(), col(AuditEntry.id).desc()).offset(offset).limit(limit)
+    )
+    return [audit_out(e) for e in rows], int(total)
+
+
+def audit_history(
+    *, session: Session, scope: Scope, project_id: int, limit: int = 100, offset: int = 0
+) -> tuple[list[AuditOut], int]:
+    """A project's audit trail, newest first (another unit's project answers NotFound)."""
+    return list_audit(session=session, scope=scope, project_id=project_id, limit=limit, offset=offset)

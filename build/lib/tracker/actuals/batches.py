@@ -1,0 +1,202 @@
+"""Upload batches: list them, and withdraw one (reversed and kept, never deleted) before its quarter is locked."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import date
+
+from sqlalchemy import update
+from sqlmodel import Session, col, func, select
+
+from tracker.actuals.audit import record
+from tracker.actuals.context import LOCKED, serialise
+from tracker.actuals.read import cumulative_paid
+from tracker.actuals.results import AUDITED, shown
+from tracker.actuals.schemas import BatchOut, PaymentOut, PeriodOut
+from tracker.core.money import wan_str
+from tracker.deps import Principal
+from tracker.errors import Conflict, InvalidInput, NotFound
+from tracker.models import BatchPeriod, Indicator, IndicatorResult, Payment, Project, Submission, UploadBatch, utcnow
+from tracker.scope import Scope
+
+
+def _periods(session: Session, batch_ids: list[int]) -> dict[int, list[BatchPeriod]]:
+    out: dict[int, list[BatchPeriod]] = defaultdict(list)
+    if batch_ids:
+        query = select(BatchPeriod).where(col(BatchPeriod.batch_id).in_(batch_ids))
+        for p in session.exec(
+            query.order_by(col(BatchPeriod.dept_code), col(BatchPeriod.year), col(BatchPeriod.quarter))
+        ):
+            out[p.batch_id].append(p)
+    return out
+
+
+def batch_out(batch: UploadBatch, periods: list[BatchPeriod]) -> BatchOut:
+    assert batch.id is not None
+    return BatchOut(
+        id=batch.id,
+        filename=batch.filename,
+        sha256=batch.sha256,
+        uploaded_by=batch.uploaded_by,
+        uploaded_at=batch.uploaded_at,
+        status=batch.status,
+        payments=batch.payments,
+        payments_wan=str(batch.summary.get("payments_wan", "0.00")),
+        results=batch.results,
+        periods=[PeriodOut(dept_code=p.dept_code, year=p.year, quarter=p.quarter) for p in periods],
+        withdrawn_at=batch.withdrawn_at,
+        withdrawn_by=batch.withdrawn_by,
+        withdraw_reason=batch.withdraw_reason,
+    )
+
+
+def list_batches(
+    *,
+    session: Session,
+    scope: Scope,
+    year: int | None = None,
+    dept_code: str | None = None,
+    status: str | None = None,
+    limit: int = 100,
+    offset: int = 0,
+) -> tuple[list[BatchOut], int]:
+    """Batches that wrote into the scope's units, newest first."""
+    query = select(UploadBatch)
+    touched = scope.filter(select(BatchPeriod.batch_id), BatchPeriod.dept_code)
+    if year is not None:
+        touched = touched.where(BatchPeriod.year == year)
+    if dept_code is not None:
+        touched = touched.where(BatchPeriod.dept_code == dept_code)
+    if scope.dept_codes is not None or year is not None or dept_code is not None:
+        query = query.where(col(UploadBatch.id).in_(touched))
+    if status is not None:
+        query = query.where(UploadBatch.status == status)
+    total = session.exec(select(func.count()).select_from(query.subquery())).one()
+    batches = list(session.exec(query.order_by(col(UploadBatch.id).desc()).offset(offset).limit(limit)))
+    periods = _periods(session, [b.id for b in batches if b.id is not None])
+    return [batch_out(b, _visible(periods[b.id or 0], scope)) for b in batches], int(total)
+
+
+def _visible(periods: list[BatchPeriod], scope: Scope) -> list[BatchPeriod]:
+    return [p for p in periods if scope.allows(p.dept_code)]
+
+
+def _batch(session: Session, scope: Scope, batch_id: int) -> tuple[UploadBatch, list[BatchPeriod]]:
+    batch = session.get(UploadBatch, batch_id)
+    periods = _periods(session, [batch_id])[batch_id]
+    if (
+        batch is None
+        or (scope.dept_codes is not None and not periods)
+        or not all(scope.allows(p.dept_code) for p in periods)
+    ):
+        raise NotFound(f"批次{batch_id}不存在")
+    return batch, periods
+
+
+def get_batch(*, session: Session, scope: Scope, batch_id: int) -> BatchOut:
+    return batch_out(*_batch(session, scope, batch_id))
+
+
+def withdraw_batch(*, session: Session, principal: Principal, batch_id: int, reason: str) -> BatchOut:
+    """Reverse a batch: its payments stop counting, its current results give way to the ones they replaced."""
+    principal.require_write()
+    if not reason.strip():
+        raise InvalidInput("请填写撤回原因")
+    serialise(session)
+    batch, periods = _batch(session, principal.scope, batch_id)
+    if batch.status != "applied":
+        raise Conflict(f"批次{batch_id}已撤回")
+    for p in periods:
+        sub = session.exec(
+            select(Submission).where(
+                Submission.dept_code == p.dept_code, Submission.year == p.year, Submission.quarter == p.quarter
+            )
+        ).first()
+        if sub is not None and sub.status == LOCKED:
+            raise Conflict(
+                f"单位 {p.dept_code} {p.year}年第{p.quarter}季度已审核锁定，不能撤回批次{batch_id}；请先由财政局解锁"
+            )
+    actor = principal.username
+    project_ids = list(session.exec(select(Payment.project_id).where(Payment.batch_id == batch_id).distinct()))
+    before = cumulative_paid(session=session, project_ids=project_ids)
+    session.execute(update(Payment).where(col(Payment.batch_id) == batch_id).values(withdrawn=True))
+    after = cumulative_paid(session=session, project_ids=project_ids)
+    for pid in sorted(project_ids):
+        record(session, actor=actor, action="batch.withdraw", entity="project", entity_id=pid, batch_id=batch_id,
+               project_id=pid, field="cumulative_paid_wan", old=wan_str(before[pid]), new=wan_str(after[pid]),
+               note=reason)  # fmt: skip
+    _revert_results(session, batch_id, actor, reason)
+    batch.status, batch.withdrawn_at, batch.withdrawn_by, batch.withdraw_reason = "withdrawn", utcnow(), actor, reason
+    session.add(batch)
+    record(session, actor=actor, action="batch.withdraw", entity="upload_batch", entity_id=batch_id, batch_id=batch_id,
+           field="status", old="applied", new="withdrawn", note=reason)  # fmt: skip
+    session.flush()
+    return batch_out(batch, periods)
+
+
+def _revert_results(session: Session, batch_id: int, actor: str, reason: str) -> None:
+    """Each current result of the batch steps down; the newest earlier one from a live batch comes back."""
+    current = session.exec(
+        select(IndicatorResult, Indicator.project_id)
+        .join(Indicator, col(Indicator.id) == col(IndicatorResult.indicator_id))
+        .where(IndicatorResult.batch_id == batch_id, IndicatorResult.is_current == True)  # noqa: E712
+    ).all()
+    for result, project_id in current:
+        result.is_current = False
+        session.add(result)
+        previous = session.exec(
+            select(IndicatorResult)
+            .join(UploadBatch, col(UploadBatch.id) == col(IndicatorResult.batch_id))
+            .where(
+                IndicatorResult.indicator_id == result.indicator_id,
+                IndicatorResult.as_of == result.as_of,
+                col(IndicatorResult.id) < (result.id or 0),
+                UploadBatch.status == "applied",
+                IndicatorResult.batch_id != batch_id,
+            )
+            .order_by(col(IndicatorResult.id).desc())
+        ).first()
+        if previous is not None:
+            previous.is_current = True
+            session.add(previous)
+        for name in AUDITED:
+            record(session, actor=actor, action="batch.withdraw", entity="indicator_result", entity_id=result.id,
+                   batch_id=batch_id, project_id=project_id, field=name, old=shown(getattr(result, name)),
+                   new=shown(getattr(previous, name)) if previous is not None else None,
+                   note=f"{reason}（截至{result.as_of.isoformat()}）")  # fmt: skip
+
+
+def list_payments(
+    *,
+    session: Session,
+    scope: Scope,
+    project_id: int,
+    include_withdrawn: bool = False,
+    as_of: date | None = None,
+    limit: int = 100,
+    offset: int = 0,
+) -> tuple[list[PaymentOut], int]:
+    """One project's payments, by date."""
+    project = session.get(Project, project_id)
+    if project is None or not scope.allows(project.dept_code):
+        raise NotFound(f"项目{project_id}不存在")
+    query = select(Payment).where(Payment.project_id == project_id)
+    if not include_withdrawn:
+        query = query.where(Payment.withdrawn == False)  # noqa: E712
+    if as_of is not None:
+        query = query.where(Payment.paid_on <= as_of)
+    total = session.exec(select(func.count()).select_from(query.subquery())).one()
+    rows = session.exec(query.order_by(col(Payment.paid_on), col(Payment.id)).offset(offset).limit(limit))
+    return [
+        PaymentOut(
+            id=p.id or 0,
+            project_id=p.project_id,
+            batch_id=p.batch_id,
+            paid_on=p.paid_on.isoformat(),
+            amount_wan=wan_str(p.amount_fen),
+            note=p.note,
+            row_no=p.row_no,
+            withdrawn=p.withdrawn,
+        )
+        for p in rows
+    ], int(total)

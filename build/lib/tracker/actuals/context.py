@@ -1,0 +1,163 @@
+"""What an upload is checked against: units, projects, budgets, locked quarters, the caller's scope.
+
+Loaded once per upload. The checks answer a Chinese message or None, so that the vectorised payment
+checks (one call per distinct value) and the row-by-row result checks say the same thing.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy import text
+from sqlmodel import Session, col, select
+
+from tracker.actuals.report import Issues
+from tracker.config import get_settings, load_rules
+from tracker.deps import Principal
+from tracker.models import BudgetVersion, Dept, Project, Submission
+
+LOCKED = "approved"
+_DATE = re.compile(r"(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})(?:[ T]00:00(?::00)?)?")
+_UPLOAD_LOCK_KEY = 0x7472_6163_6B31  # PostgreSQL advisory lock shared by uploads, withdrawals and reviews
+
+
+def serialise(session: Session) -> None:
+    """One writer of actuals at a time, taken before anything is read, so checks never see stale data.
+
+    PostgreSQL: a transaction-level advisory lock. SQLite: a write that changes nothing takes the
+    database's write lock now (otherwise a second writer would fail with "database is locked" when it
+    tries to write on top of the snapshot it read).
+    """
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _UPLOAD_LOCK_KEY})
+    else:
+        session.execute(text("UPDATE upload_batch SET id = id WHERE 1 = 0"))
+
+
+def local_time(at: datetime) -> str:
+    """A stored timestamp in the configured zone (SQLite hands them back without a zone: they are UTC)."""
+    aware = at if at.tzinfo else at.replace(tzinfo=UTC)
+    return aware.astimezone(get_settings().tz).strftime("%Y-%m-%d %H:%M")
+
+
+def quarter_of(day: date) -> int:
+    return (day.month - 1) // 3 + 1
+
+
+def today() -> date:
+    return datetime.now(get_settings().tz).date()
+
+
+@dataclass(frozen=True, slots=True)
+class ProjectRef:
+    id: int
+    dept_code: str
+    code: str
+    year: int
+    budget_fen: int
+
+
+@dataclass(slots=True)
+class Context:
+    principal: Principal
+    today: date
+    projects: dict[tuple[str, str, int], ProjectRef]
+    years: dict[tuple[str, str], list[int]]
+    depts: set[str]
+    visible_codes: set[str]
+    locks: dict[tuple[str, int, int], str]
+    rules: dict[str, Any]
+    errors: Issues = field(default_factory=Issues)
+    warnings: Issues = field(default_factory=Issues)
+
+    def dept_problem(self, dept: str) -> str | None:
+        """Out of scope first, so that another unit's existence is not revealed."""
+        if not self.principal.scope.allows(dept):
+            return f"无权上报单位“{dept}”的数据"
+        if dept not in self.depts:
+            return f"未知单位编码“{dept}”"
+        return None
+
+    def project_problem(self, dept: str, code: str) -> str | None:
+        """None when the unit has a project with this code (in some year)."""
+        if (dept, code) in self.years:
+            return None
+        if code in self.visible_codes:
+            return f"项目“{code}”不属于单位“{dept}”"
+        return f"单位“{dept}”下没有项目编码“{code}”"
+
+    def project_in_year(self, dept: str, code: str, year: int) -> tuple[ProjectRef | None, str | None]:
+        """The unit's project of the date's year, or a message that the date is outside its years."""
+        ref = self.projects.get((dept, code, year))
+        if ref is not None:
+            return ref, None
+        years = "、".join(str(y) for y in self.years.get((dept, code), []))
+        return None, f"日期不在项目年度内：项目“{code}”属于{years}年，填写的是{year}年"
+
+    def lock_problem(self, dept: str, year: int, quarter: int) -> str | None:
+        return self.locks.get((dept, year, quarter))
+
+
+def parse_day(raw: str, now: date) -> tuple[date | None, str | None]:
+    """A date written YYYY-MM-DD (also / or .), not after today."""
+    match = _DATE.fullmatch(raw.strip())
+    if match is None:
+        return None, f"日期“{raw}”无法识别，应为 YYYY-MM-DD"
+    try:
+        day = date(int(match[1]), int(match[2]), int(match[3]))
+    except ValueError:
+        return None, f"日期“{raw}”不存在"
+    if day > now:
+        return None, f"日期 {day.isoformat()} 晚于今天"
+    return day, None
+
+
+def _budgets(session: Session) -> dict[int, int]:
+    """The budget each project is checked against: the latest adjustment, else the published 预算数."""
+    rows = session.exec(
+        select(BudgetVersion.project_id, BudgetVersion.total_fen)
+        .where(BudgetVersion.kind == "adjusted")
+        .order_by(col(BudgetVersion.created_at), col(BudgetVersion.id))
+    )
+    return dict(rows.all())
+
+
+def load_context(*, session: Session, principal: Principal) -> Context:
+    """Everything the checks need, read once."""
+    adjusted = _budgets(session)
+    projects: dict[tuple[str, str, int], ProjectRef] = {}
+    years: dict[tuple[str, str], list[int]] = {}
+    visible: set[str] = set()
+    query = sa.select(
+        col(Project.id), col(Project.dept_code), col(Project.code), col(Project.year), col(Project.budget_fen)
+    )
+    for pid, dept, code, year, budget in session.execute(query.order_by(col(Project.year))).tuples():
+        projects[(dept, code, year)] = ProjectRef(pid, dept, code, year, adjusted.get(pid, budget))
+        years.setdefault((dept, code), []).append(year)
+        if principal.scope.allows(dept):
+            visible.add(code)
+    locks = {}
+    for s in session.exec(select(Submission).where(Submission.status == LOCKED)):
+        when = local_time(s.reviewed_at) if s.reviewed_at else ""
+        locks[(s.dept_code, s.year, s.quarter)] = (
+            f"{s.year}年第{s.quarter}季度已由 {s.reviewed_by or '财政局'} 于 {when} 审核锁定（单位 {s.dept_code}），"
+            "不能再上传或撤回；如需修改请联系财政局解锁"
+        )
+    rules = load_rules()
+    limit = int(rules.get("actuals", {}).get("max_listed_rows", 1000))
+    return Context(
+        principal=principal,
+        today=today(),
+        projects=projects,
+        years=years,
+        depts=set(session.exec(select(Dept.code)).all()),
+        visible_codes=visible,
+        locks=locks,
+        rules=rules,
+        errors=Issues(limit=limit),
+        warnings=Issues(limit=limit),
+    )

@@ -1,0 +1,240 @@
+"""Reading upload files: CSV (UTF-8, UTF-8 with BOM, GB18030) and XLSX, in chunks of canonical text columns.
+
+The file is checked before it is parsed: size limit, type by content, encoding, and for a workbook the
+archive's uncompressed size (a zip bomb is refused before openpyxl opens it). Every cell is read as text,
+so codes keep their leading zeros. Rows are numbered as the spreadsheet shows them (header = row 1).
+CSV is read here, workbooks in workbook.py.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import hashlib
+import io
+import zipfile
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import IO, Literal
+
+import pandas as pd
+
+from tracker.actuals.columns import COLUMNS, Kind, detect_kind, map_headers
+from tracker.actuals.report import RowIssue, file_error
+
+Source = bytes | Path | IO[bytes]
+Progress = Callable[[str, int, int | None], None]  # stage, done, total (None when unknown)
+
+BLOCK = 1 << 20
+EXPANSION_FACTOR = 20  # a workbook may expand to 20× the upload limit; beyond that it is refused as a bomb
+MAX_ARCHIVE_MEMBERS = 10_000
+_OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+_TEXT_SUFFIXES = {"", ".csv", ".txt"}
+
+
+@dataclass(frozen=True, slots=True)
+class FileInfo:
+    filename: str
+    size: int
+    sha256: str
+    fmt: Literal["csv", "xlsx"]
+    encoding: str = "utf-8"
+    sep: str = ","
+    equals: bool = True  # an '=' occurs somewhere: cells are checked for formulas
+
+
+@dataclass(slots=True)
+class Chunk:
+    """Up to `chunk_rows` rows of one sheet: a text column per canonical name plus `row`."""
+
+    kind: Kind
+    sheet: str | None
+    frame: pd.DataFrame
+    headers: dict[str, str]  # canonical name -> header as written in the file
+    issues: list[RowIssue] = field(default_factory=list)  # formula cells met while reading
+
+
+@contextmanager
+def open_source(source: Source) -> Iterator[IO[bytes]]:
+    if isinstance(source, bytes):
+        yield io.BytesIO(source)
+    elif isinstance(source, Path):
+        with source.open("rb") as fh:
+            yield fh
+    else:
+        source.seek(0)
+        yield source
+
+
+def _mb(n: int) -> str:
+    return f"{n / 1024 / 1024:.1f} MB"
+
+
+def inspect(source: Source, *, filename: str, max_bytes: int) -> FileInfo:
+    """Size, digest, type and encoding of a file, or UploadRejected naming what is wrong with it."""
+    digest = hashlib.sha256()
+    utf8 = codecs.getincrementaldecoder("utf-8")()
+    utf8_ok, size, head, equals = True, 0, b"", False
+    with open_source(source) as fh:
+        while block := fh.read(BLOCK):
+            size += len(block)
+            if size > max_bytes:
+                raise file_error(f"文件大小超过上限 {_mb(max_bytes)}")
+            if len(head) < 65536:
+                head += block[: 65536 - len(head)]
+            digest.update(block)
+            equals = equals or b"=" in block
+            if utf8_ok:
+                try:
+                    utf8.decode(block)
+                except UnicodeDecodeError:
+                    utf8_ok = False
+        if utf8_ok:
+            try:
+                utf8.decode(b"", final=True)
+            except UnicodeDecodeError:
+                utf8_ok = False
+    sha = digest.hexdigest()
+    suffix = Path(filename).suffix.lower()
+    if not head.strip(b" \t\r\n\xef\xbb\xbf,;"):
+        raise file_error("文件为空")
+    if head.startswith(b"PK\x03\x04"):
+        if suffix not in (".xlsx", ""):
+            raise file_error(f"文件类型不受支持（{suffix}）：请上传 CSV 或 XLSX 文件")
+        _check_archive(source, max_bytes)
+        return FileInfo(filename, size, sha, "xlsx")
+    if head.startswith(_OLE):
+        raise file_error("不支持旧版 .xls 或加密的工作簿：请另存为 .xlsx 或 CSV（UTF-8）")
+    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        raise file_error("不支持 UTF-16 编码的文本：请另存为“CSV UTF-8（逗号分隔）”")
+    if suffix not in _TEXT_SUFFIXES or b"\x00" in head:
+        raise file_error(f"文件类型不受支持（{suffix or '未知'}）：请上传 CSV 或 XLSX 文件")
+    if head.startswith(codecs.BOM_UTF8):
+        encoding = "utf-8-sig"
+    elif utf8_ok:
+        encoding = "utf-8"
+    elif _decodes(source, "gb18030"):
+        encoding = "gb18030"
+    else:
+        raise file_error("无法识别文件编码：请保存为 UTF-8 或 GB18030 编码的 CSV")
+    first_line = head.decode(encoding, errors="ignore").lstrip("\ufeff").splitlines()[0]
+    sep = max((",", "\t", ";"), key=first_line.count)
+    return FileInfo(filename, size, sha, "csv", encoding, sep if first_line.count(sep) else ",", equals)
+
+
+def sha256_of(source: Source) -> str:
+    digest = hashlib.sha256()
+    with open_source(source) as fh:
+        while block := fh.read(BLOCK):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def _decodes(source: Source, encoding: str) -> bool:
+    decoder = codecs.getincrementaldecoder(encoding)()
+    try:
+        with open_source(source) as fh:
+            while block := fh.read(BLOCK):
+                decoder.decode(block)
+        decoder.decode(b"", final=True)
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+def _check_archive(source: Source, max_bytes: int) -> None:
+    """Refuse a workbook that is not one, or whose members would expand beyond a sane size."""
+    with open_source(source) as fh:
+        try:
+            with zipfile.ZipFile(fh) as archive:
+                members = archive.infolist()
+        except (zipfile.BadZipFile, OSError, EOFError):
+            raise file_error("文件已损坏，或不是 Excel 工作簿（.xlsx）") from None
+    names = {m.filename for m in members}
+    if "xl/workbook.xml" not in names:
+        raise file_error("压缩包不是 Excel 工作簿（.xlsx）：请上传 CSV 或 XLSX 文件")
+    expanded = sum(m.file_size for m in members)
+    limit = EXPANSION_FACTOR * max_bytes
+    if len(members) > MAX_ARCHIVE_MEMBERS or expanded > limit:
+        raise file_error(f"工作簿解压后大小 {_mb(expanded)} 超过上限 {_mb(limit)}，疑似压缩炸弹，已拒绝")
+
+
+def iter_chunks(
+    source: Source, info: FileInfo, *, chunk_rows: int = 50_000, progress: Progress | None = None
+) -> Iterator[Chunk]:
+    """The file's rows in chunks; UploadRejected for a sheet whose header cannot be read."""
+    if info.fmt == "csv":
+        yield from _csv_chunks(source, info, chunk_rows, progress)
+    else:
+        from tracker.actuals.workbook import xlsx_chunks  # the workbook reader builds on this module
+
+        yield from xlsx_chunks(source, chunk_rows, progress)
+
+
+def read_header(kind: Kind | None, headers: list[str], sheet: str | None) -> tuple[Kind, dict[int, str]]:
+    if kind is None:
+        raise file_error(
+            "无法判断文件内容：支出文件应有“金额（万元）”列，指标文件应有“实际完成值”列",
+            column="表头",
+            row=1,
+            sheet=sheet,
+        )
+    positions, problems, _ignored = map_headers(kind, headers)
+    if problems:
+        raise file_error("；".join(problems), column="表头", row=1, sheet=sheet)
+    return kind, positions
+
+
+def finish_frame(kind: Kind, frame: pd.DataFrame, first_row: int) -> pd.DataFrame:
+    for name in COLUMNS[kind]:
+        if name not in frame.columns:
+            frame[name] = ""
+    frame["row"] = range(first_row, first_row + len(frame))
+    return frame
+
+
+def _csv_chunks(source: Source, info: FileInfo, chunk_rows: int, progress: Progress | None) -> Iterator[Chunk]:
+    with open_source(source) as fh:
+        head = fh.read(65536).decode(info.encoding, errors="ignore").lstrip("\ufeff")
+        headers = next(csv.reader(io.StringIO(head.splitlines()[0] if head else ""), delimiter=info.sep), [])
+        kind, positions = read_header(detect_kind(headers), headers, None)
+        names = {pos: name for pos, name in positions.items()}
+        written = {name: headers[pos] for pos, name in positions.items()}
+        fh.seek(0)
+        reader = pd.read_csv(
+            fh,
+            sep=info.sep,
+            header=0,
+            usecols=sorted(names),
+            dtype=str,
+            keep_default_na=False,
+            na_filter=False,
+            skip_blank_lines=False,
+            chunksize=chunk_rows,
+            encoding=info.encoding,
+            engine="c",
+        )
+        first = 2
+        try:
+            for frame in reader:
+                frame.columns = [names[p] for p in sorted(names)]
+                frame = finish_frame(kind, frame.reset_index(drop=True), first)
+                first += len(frame)
+                issues = _csv_formulas(frame, written) if info.equals else []
+                if progress:
+                    progress("检查", fh.tell(), info.size)
+                yield Chunk(kind, None, frame, written, issues)
+        except pd.errors.ParserError as exc:
+            raise file_error(f"CSV 格式错误：{exc}") from None
+
+
+def _csv_formulas(frame: pd.DataFrame, headers: dict[str, str]) -> list[RowIssue]:
+    rows = frame["row"].tolist()
+    return [
+        RowIssue(row, header, "不能使用公式，请填写数值")
+        for name, header in headers.items()
+        for row, value in zip(rows, frame[name].tolist(), strict=True)
+        if value.lstrip().startswith("=")
+    ]

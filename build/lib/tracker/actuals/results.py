@@ -1,0 +1,294 @@
+"""Indicator result rows (指标): checked row by row (a unit reports tens of them), then compared with
+what is stored, so that an unchanged value writes nothing and a changed one supersedes the old row."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from sqlmodel import Session, col, select
+
+from tracker.actuals.context import Context, ProjectRef, parse_day, quarter_of
+from tracker.actuals.parsing import Chunk
+from tracker.actuals.report import RowIssue
+from tracker.actuals.scoring_points import indicator_points, qualitative_bands
+from tracker.core.values import Grade, Kind, parse_actual
+from tracker.models import Indicator, IndicatorResult
+from tracker.targets.service import indicator_target
+
+LIKELIHOODS = ("确定能", "有可能", "完全不可能")
+NEEDS_REASON = frozenset({"有可能", "完全不可能"})
+AUDITED = ("actual_text", "score", "likelihood", "reason_category", "reason", "measures")
+_CENT = Decimal("0.01")
+
+
+@dataclass(slots=True)
+class ResultRow:
+    """A good row, ready to be stored."""
+
+    row: int
+    sheet: str | None
+    project: ProjectRef
+    indicator: Indicator
+    as_of: date
+    actual_text: str
+    actual_value: Decimal | None
+    grade: str | None
+    score: Decimal | None
+    likelihood: str | None
+    reason_category: str | None
+    reason: str
+    measures: str
+
+    def values(self) -> dict[str, Any]:
+        return {name: getattr(self, name) for name in AUDITED}
+
+
+@dataclass(slots=True)
+class Change:
+    row: ResultRow
+    old: IndicatorResult | None
+    fields: list[tuple[str, str | None, str | None]]  # name, old, new (as text)
+
+
+@dataclass(slots=True)
+class ResultCheck:
+    ctx: Context
+    pending: list[tuple[Chunk, dict[str, str]]] = field(default_factory=list)
+    rows: int = 0
+    skipped: int = 0
+    periods: set[tuple[str, int, int]] = field(default_factory=set)
+    points: dict[int, dict[int, Decimal]] = field(default_factory=dict)  # per project: points per seq
+
+    def add(self, chunk: Chunk) -> None:
+        for record in chunk.frame.to_dict("records"):
+            cells = {str(k): str(v).strip() for k, v in record.items() if k != "row"}
+            cells["row"] = str(record["row"])
+            if not any(cells[name] for name in ("as_of", "actual", "score", "likelihood", "reason_category",
+                                                "reason", "measures")):  # fmt: skip
+                self.skipped += 1
+                continue
+            self.rows += 1
+            self.pending.append((chunk, cells))
+
+    def check(self, session: Session) -> list[ResultRow]:
+        """Every good row; the bad ones go to ctx.errors."""
+        indicators = _indicators(session, self._project_ids())
+        good: list[ResultRow] = []
+        first_of: dict[tuple[int, date], int] = {}
+        for chunk, cells in self.pending:
+            issues: list[RowIssue] = []
+
+            def bad(
+                column: str, message: str, chunk: Chunk = chunk, cells: dict[str, str] = cells, out: list = issues
+            ) -> None:
+                out.append(RowIssue(int(cells["row"]), chunk.headers.get(column, column), message, chunk.sheet))
+
+            result = self._row(cells, indicators, bad)
+            if result is not None and not issues:
+                key = (result.indicator.id or 0, result.as_of)
+                if key in first_of:
+                    bad("as_of", f"与第{first_of[key]}行是同一指标、同一截至日期")
+                else:
+                    first_of[key] = result.row
+                    result.sheet = chunk.sheet
+                    good.append(result)
+                    self.periods.add((result.project.dept_code, result.as_of.year, quarter_of(result.as_of)))
+            self.ctx.errors.extend(issues)
+        return good
+
+    def _project_ids(self) -> set[int]:
+        ids: set[int] = set()
+        for _chunk, cells in self.pending:
+            pair = (cells["dept_code"], cells["project_code"])
+            ids.update(self.ctx.projects[(*pair, year)].id for year in self.ctx.years.get(pair, []))
+        return ids
+
+    def _row(self, cells: dict[str, str], indicators: dict[int, list[Indicator]], bad: Any) -> ResultRow | None:
+        ctx = self.ctx
+        for name in ("dept_code", "project_code", "as_of", "actual"):
+            if not cells[name]:
+                bad(name, "必填，不能为空")
+        dept, code = cells["dept_code"], cells["project_code"]
+        if dept and (problem := ctx.dept_problem(dept)):
+            return bad("dept_code", problem)
+        if dept and code and (problem := ctx.project_problem(dept, code)):
+            return bad("project_code", problem)
+        day, problem = parse_day(cells["as_of"], ctx.today) if cells["as_of"] else (None, None)
+        if problem:
+            bad("as_of", problem)
+        if not (dept and code and day):
+            return None
+        project, problem = ctx.project_in_year(dept, code, day.year)
+        if project is None:
+            return bad("as_of", problem or "")
+        if lock := ctx.lock_problem(dept, day.year, quarter_of(day)):
+            bad("as_of", lock)
+        indicator = _find_indicator(cells, indicators.get(project.id, []), bad)
+        if indicator is None or not cells["actual"]:
+            return None
+        target = indicator_target(indicator)
+        actual = parse_actual(cells["actual"], target)
+        if actual.error and target.kind is Kind.QUALITATIVE:
+            bad("actual", f"定性指标应填写评价等级（{'、'.join(Grade)}），填写的是“{cells['actual']}”")
+        elif actual.error:
+            bad("actual", actual.error)
+        if project.id not in self.points:
+            self.points[project.id] = indicator_points(indicators[project.id], ctx.rules)
+        points = self.points[project.id].get(indicator.seq, Decimal(100))
+        score = _score(cells, points, actual.grade, target.kind, actual.value, ctx, bad)
+        likelihood = cells["likelihood"] or None
+        if likelihood and likelihood not in LIKELIHOODS:
+            bad("likelihood", f"完成目标可能性应为 {'、'.join(LIKELIHOODS)} 之一")
+        if likelihood in NEEDS_REASON:
+            for name, label in (("reason", "偏差原因"), ("measures", "改进措施")):
+                if not cells[name]:
+                    bad(name, f"完成目标可能性为“{likelihood}”时必须填写{label}")
+        category = cells["reason_category"] or None
+        categories = [str(c) for c in ctx.rules.get("monitoring", {}).get("reason_categories", [])]
+        if category and categories and category not in categories:
+            bad("reason_category", f"偏差原因类别应为 {'、'.join(categories)} 之一")
+        return ResultRow(
+            row=int(cells["row"]),
+            sheet=None,
+            project=project,
+            indicator=indicator,
+            as_of=day,
+            actual_text=cells["actual"],
+            actual_value=actual.value,
+            grade=actual.grade.value if actual.grade else None,
+            score=score,
+            likelihood=likelihood,
+            reason_category=category,
+            reason=cells["reason"],
+            measures=cells["measures"],
+        )
+
+
+def _find_indicator(cells: dict[str, str], candidates: list[Indicator], bad: Any) -> Indicator | None:
+    """By sequence number (checked against the name when both are given), else by a name unique in the project."""
+    seq_text, name = cells.get("seq", ""), cells.get("indicator", "")
+    if seq_text:
+        try:
+            seq = int(Decimal(seq_text))
+        except (InvalidOperation, ValueError):
+            return bad("seq", f"指标序号“{seq_text}”不是整数")
+        found = next((i for i in candidates if i.seq == seq), None)
+        if found is None:
+            return bad("seq", f"项目中没有第{seq}项指标")
+        if name and "".join(name.split()) != "".join(found.level3.split()):
+            return bad("indicator", f"第{seq}项指标是“{found.level3}”，与填写的“{name}”不符")
+        return found
+    if not name:
+        return bad("seq", "请填写指标序号或三级指标")
+    matches = [i for i in candidates if "".join(i.level3.split()) == "".join(name.split())]
+    if not matches:
+        return bad("indicator", f"项目中没有名为“{name}”的指标")
+    if len(matches) > 1:
+        seqs = "、".join(str(i.seq) for i in matches)
+        return bad("indicator", f"指标“{name}”在项目中出现多次（第{seqs}项），请填写指标序号")
+    return matches[0]
+
+
+def _score(
+    cells: dict[str, str],
+    points: Decimal,
+    grade: Any,
+    kind: Kind,
+    value: Decimal | None,
+    ctx: Context,
+    bad: Any,
+) -> Decimal | None:
+    """The score of a graded actual, inside its grade's band of the indicator's points."""
+    text = cells.get("score", "")
+    if not text:
+        return None
+    try:
+        score = Decimal(text)
+    except InvalidOperation:
+        return bad("score", f"得分“{text}”不是数字")
+    if not score.is_finite() or score < 0 or score != score.quantize(_CENT):
+        return bad("score", f"得分“{text}”应为不小于0、最多两位小数的数")
+    if grade is None:
+        if kind is Kind.QUANTITATIVE and value is not None:
+            return bad("score", "定量指标按公式计分，不填写得分")
+        return bad("score", "填写得分时实际完成值应为评价等级")
+    low, high = qualitative_bands(ctx.rules)[grade]
+    inside = low * points <= score and (score < high * points or (high == 1 and score == points))
+    if not inside:
+        closing = "]" if high == 1 else ")"
+        span = f"[{(low * points).quantize(_CENT)}, {(high * points).quantize(_CENT)}{closing}"
+        return bad("score", f"得分 {text} 不在“{grade.value}”的分值区间 {span} 内（该指标分值 {points}）")
+    return score
+
+
+def _indicators(session: Session, project_ids: set[int]) -> dict[int, list[Indicator]]:
+    out: dict[int, list[Indicator]] = {}
+    if not project_ids:
+        return out
+    query = select(Indicator).where(col(Indicator.project_id).in_(project_ids)).order_by(col(Indicator.seq))
+    for ind in session.exec(query):
+        out.setdefault(ind.project_id, []).append(ind)
+    return out
+
+
+def shown(value: Any) -> str | None:
+    if value is None or value == "":
+        return None
+    if isinstance(value, Decimal):
+        return str(value.quantize(_CENT))
+    return str(value)
+
+
+def compare(session: Session, rows: list[ResultRow]) -> list[Change]:
+    """What each good row would change against the current stored result (empty `fields` = unchanged)."""
+    ids = {r.indicator.id for r in rows}
+    current: dict[tuple[int, date], IndicatorResult] = {}
+    if ids:
+        query = select(IndicatorResult).where(
+            col(IndicatorResult.indicator_id).in_(ids),
+            IndicatorResult.is_current == True,  # noqa: E712
+        )
+        current = {(r.indicator_id, r.as_of): r for r in session.exec(query)}
+    changes = []
+    for row in rows:
+        old = current.get((row.indicator.id or 0, row.as_of))
+        fields = []
+        for name, new in row.values().items():
+            before = getattr(old, name) if old is not None else None
+            if shown(before) != shown(new):
+                fields.append((name, shown(before), shown(new)))
+        changes.append(Change(row, old, fields))
+    return changes
+
+
+def store(session: Session, changes: list[Change], batch_id: int) -> list[tuple[Change, IndicatorResult]]:
+    """Write the changed results; the superseded rows stay as history (is_current False)."""
+    written = []
+    for change in changes:
+        if not change.fields:
+            continue
+        if change.old is not None:
+            change.old.is_current = False
+            session.add(change.old)
+        r = change.row
+        new = IndicatorResult(
+            indicator_id=r.indicator.id or 0,
+            batch_id=batch_id,
+            as_of=r.as_of,
+            actual_text=r.actual_text,
+            actual_value=r.actual_value,
+            grade=r.grade,
+            score=r.score,
+            likelihood=r.likelihood,
+            reason_category=r.reason_category,
+            reason=r.reason,
+            measures=r.measures,
+            row_no=r.row,
+        )
+        session.add(new)
+        written.append((change, new))
+    session.flush()
+    return written

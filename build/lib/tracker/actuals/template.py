@@ -1,0 +1,152 @@
+"""The pre-filled workbook a unit reports its quarter in: sheets 说明, 支出 and 指标 (INTERFACE.md)."""
+
+from __future__ import annotations
+
+import io
+from datetime import date
+from typing import Any
+
+import xlsxwriter
+from sqlmodel import Session
+
+from tracker.actuals.columns import PAYMENT_COLUMNS, RESULT_COLUMNS
+from tracker.actuals.read import cumulative_paid
+from tracker.actuals.results import LIKELIHOODS
+from tracker.config import load_rules
+from tracker.core.money import fen_to_wan
+from tracker.core.project import ProjectData
+from tracker.core.values import Grade, Kind
+from tracker.errors import NotFound
+from tracker.scope import Scope
+from tracker.targets.service import load_core
+
+SPARE_ROWS = 500  # drop-downs and formats reach this far below the pre-filled rows, for copied rows
+
+PAYMENT_HEADERS = ["单位编码", "项目编码", "项目名称", "预算数（万元）", "资金支出计划", "已支付（万元）"] + [
+    PAYMENT_COLUMNS[k][0] for k in ("paid_on", "amount_wan", "note")
+]
+RESULT_HEADERS = ["单位编码", "项目编码", "项目名称", "指标序号", "一级指标", "二级指标", "三级指标", "指标值"] + [
+    RESULT_COLUMNS[k][0] for k in ("as_of", "actual", "score", "likelihood", "reason_category", "reason", "measures")
+]
+
+
+def template_filename(dept_code: str, year: int) -> str:
+    return f"{dept_code}-{year}-执行情况填报.xlsx"
+
+
+def _instructions(dept_name: str, year: int, categories: list[str]) -> list[str]:
+    return [
+        f"{dept_name} {year}年 预算执行和绩效目标完成情况填报模板",
+        "",
+        "1. 本工作簿有两张表：“支出”填写每一笔支付，“指标”填写绩效指标完成情况。两张表可以只填其中一张。",
+        "2. 灰色列已预填（单位编码、项目编码、项目名称、预算、指标等），请勿修改；表头（第1行）请勿修改。",
+        "3. 支出：一行一笔支付。同一项目有多笔支付时，复制该项目的行，分别填写支付日期和金额。",
+        "   支付日期写作 YYYY-MM-DD，须在本年度内且不晚于今天；金额单位为万元，大于0，最多6位小数（即精确到分）。",
+        "   累计支付不能超过项目预算。两行完全相同的支付会提示核对，但不会被拒绝。",
+        "4. 指标：填写截至日期和实际完成值。数量类填数字和单位，如 2600人、97%；单位可以换算（如 2.6万人）。",
+        f"   定性指标从下拉列表选择评价等级：{'、'.join(Grade)}。",
+        "   同一指标、同一截至日期再次上传时，新值替换旧值，旧值保留在历史记录中。",
+        "5. 完成目标可能性为“有可能”或“完全不可能”时，必须填写偏差原因和改进措施；",
+        f"   偏差原因类别：{'、'.join(categories)}。",
+        "6. 得分只在评价等级类指标自评时填写，须在该等级的分值区间内；定量指标按公式计分，不填得分。",
+        "7. 未填写的预填行上传时会被跳过；只填了一部分的行会被列为错误。",
+        "8. 请不要使用公式。上传时先检查整份文件：只要有一处错误就不写入任何数据，并列出每一处错误的行号、列名和原因。",
+        "9. 已由财政局审核锁定的季度不能再上传或撤回；如需修改，请联系财政局解锁。",
+    ]
+
+
+def _plan_text(project: ProjectData) -> str:
+    return "；".join(f"{c.month}月底{c.cumulative_pct.normalize():f}%" for c in project.plan)
+
+
+def template_bytes(*, session: Session, scope: Scope, dept_code: str, year: int) -> bytes:
+    """The workbook for one unit and year, pre-filled with its projects and indicators."""
+    scope.check(dept_code, "单位")
+    loaded = load_core(session=session, scope=scope, year=year, dept_code=dept_code)
+    if not loaded:
+        raise NotFound(f"单位 {dept_code} 在 {year} 年没有项目")
+    paid = cumulative_paid(session=session, project_ids=[p.id for p, _ in loaded if p.id is not None])
+    categories = [str(c) for c in load_rules().get("monitoring", {}).get("reason_categories", [])]
+    buffer = io.BytesIO()
+    book = xlsxwriter.Workbook(buffer, {"in_memory": True})
+    fmt = _formats(book)
+    notes = book.add_worksheet("说明")
+    notes.set_column(0, 0, 120)
+    for n, line in enumerate(_instructions(loaded[0][1].dept_name, year, categories)):
+        notes.write_string(n, 0, line, fmt["title"] if n == 0 else fmt["wrap"])
+
+    pays = _sheet(book, "支出", PAYMENT_HEADERS, [12, 26, 40, 14, 30, 14, 14, 14, 30], fmt)
+    for r, (project, data) in enumerate(loaded, start=1):
+        pays.write_string(r, 0, data.dept_code, fmt["code"])
+        pays.write_string(r, 1, data.code, fmt["code"])
+        pays.write_string(r, 2, data.name, fmt["given"])
+        pays.write_number(r, 3, float(fen_to_wan(data.budget_fen)), fmt["money_given"])
+        pays.write_string(r, 4, _plan_text(data), fmt["given"])
+        pays.write_number(r, 5, float(fen_to_wan(paid.get(project.id or 0, 0))), fmt["money_given"])
+    last = len(loaded) + SPARE_ROWS
+    pays.set_column(6, 6, 14, fmt["date"])
+    pays.set_column(7, 7, 14, fmt["money"])
+    pays.data_validation(1, 6, last, 6, _date_rule(year))
+    pays.data_validation(1, 7, last, 7, {"validate": "decimal", "criteria": ">", "value": 0,
+                                         "error_message": "金额应为大于0的数（万元）"})  # fmt: skip
+
+    widths = [12, 26, 30, 8, 12, 16, 30, 16, 14, 18, 8, 14, 14, 30, 30]
+    ind = _sheet(book, "指标", RESULT_HEADERS, widths, fmt)
+    r = 0
+    for _project, data in loaded:
+        for i in data.indicators:
+            r += 1
+            for c, value in enumerate([data.dept_code, data.code, data.name]):
+                ind.write_string(r, c, value, fmt["code"] if c < 2 else fmt["given"])
+            ind.write_number(r, 3, i.seq, fmt["given"])
+            for c, value in enumerate([i.level1, i.level2, i.level3, i.target.text], start=4):
+                ind.write_string(r, c, value, fmt["given"])
+            if i.target.kind is Kind.QUALITATIVE:
+                ind.data_validation(r, 9, r, 9, _list_rule(list(Grade), "请从下拉列表选择评价等级"))
+    last = r + SPARE_ROWS
+    ind.set_column(8, 8, 14, fmt["date"])
+    ind.data_validation(1, 8, last, 8, _date_rule(year))
+    ind.data_validation(1, 11, last, 11, _list_rule(list(LIKELIHOODS), "请从下拉列表选择"))
+    if categories:
+        ind.data_validation(1, 12, last, 12, _list_rule(categories, "请从下拉列表选择偏差原因类别"))
+    notes.activate()
+    book.close()
+    return buffer.getvalue()
+
+
+def _formats(book: Any) -> dict[str, Any]:
+    grey = {"bg_color": "#EEEEEE", "border": 1, "border_color": "#CCCCCC"}
+    return {
+        "title": book.add_format({"bold": True, "font_size": 14}),
+        "wrap": book.add_format({"text_wrap": False}),
+        "header": book.add_format({"bold": True, "bg_color": "#DDEBF7", "border": 1, "text_wrap": True}),
+        "code": book.add_format({**grey, "num_format": "@"}),
+        "given": book.add_format(grey),
+        "money_given": book.add_format({**grey, "num_format": "0.00"}),
+        "date": book.add_format({"num_format": "yyyy-mm-dd"}),
+        "money": book.add_format({"num_format": "0.00####"}),
+        "text": book.add_format({"num_format": "@"}),
+    }
+
+
+def _sheet(book: Any, name: str, headers: list[str], widths: list[int], fmt: dict[str, Any]) -> Any:
+    sheet = book.add_worksheet(name)
+    for c, (header, width) in enumerate(zip(headers, widths, strict=True)):
+        sheet.set_column(c, c, width, fmt["code"] if c < 2 else None)
+        sheet.write_string(0, c, header, fmt["header"])
+    sheet.freeze_panes(1, 0)
+    return sheet
+
+
+def _date_rule(year: int) -> dict[str, Any]:
+    return {
+        "validate": "date",
+        "criteria": "between",
+        "minimum": date(year, 1, 1),
+        "maximum": date(year, 12, 31),
+        "error_message": f"请填写{year}年内的日期（YYYY-MM-DD）",
+    }
+
+
+def _list_rule(values: list[str], message: str) -> dict[str, Any]:
+    return {"validate": "list", "source": values, "error_message": message}

@@ -1,0 +1,101 @@
+"""Reading XLSX uploads with openpyxl in read-only mode: sheets 支出 and 指标, every cell as the text it shows.
+
+A formula cell is refused (its value is whatever Excel last computed, which nobody checked).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import date, datetime, time
+from decimal import Decimal
+from typing import Any
+
+import pandas as pd
+
+from tracker.actuals.columns import SHEETS, Kind, detect_kind, normalise_header
+from tracker.actuals.parsing import Chunk, Progress, Source, finish_frame, open_source, read_header
+from tracker.actuals.report import RowIssue, file_error
+from tracker.core.units import tidy
+
+
+def cell_text(value: Any) -> str:
+    """A cell as the text it shows: integral numbers without '.0', dates as YYYY-MM-DD."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "TRUE" if value else "FALSE"
+    if isinstance(value, float):
+        return str(int(value)) if value.is_integer() and abs(value) < 1e15 else repr(value)
+    if isinstance(value, datetime):
+        return value.date().isoformat() if value.time() == time(0) else value.isoformat(sep=" ")
+    if isinstance(value, date):
+        return value.isoformat()
+    return str(value)
+
+
+def _shown(cell: Any) -> str:
+    """A cell's text; a number formatted as a percentage reads as Excel shows it (0.97 → '97%')."""
+    if cell is None:
+        return ""
+    value = cell.value
+    if isinstance(value, int | float) and not isinstance(value, bool) and "%" in (cell.number_format or ""):
+        return f"{tidy(Decimal(repr(value)) * 100)}%"
+    return cell_text(value)
+
+
+def xlsx_chunks(source: Source, chunk_rows: int, progress: Progress | None) -> Iterator[Chunk]:
+    from openpyxl import load_workbook
+
+    with open_source(source) as fh:
+        try:
+            book = load_workbook(fh, read_only=True, data_only=False)
+        except Exception:  # openpyxl raises many kinds on a damaged file
+            raise file_error("工作簿已损坏，无法读取") from None
+        try:
+            sheets: list[tuple[Any, Kind | None]] = [
+                (ws, SHEETS[normalise_header(ws.title)]) for ws in book if normalise_header(ws.title) in SHEETS
+            ]
+            if not sheets and len(book.worksheets) == 1:
+                sheets = [(book.worksheets[0], None)]
+            if not sheets:
+                raise file_error("工作簿中没有“支出”或“指标”工作表")
+            for ws, named_kind in sheets:
+                yield from _sheet_chunks(ws, named_kind, chunk_rows, progress)
+        finally:
+            book.close()
+
+
+def _sheet_chunks(ws: Any, named_kind: Kind | None, chunk_rows: int, progress: Progress | None) -> Iterator[Chunk]:
+    estimate = ws.max_row if isinstance(ws.max_row, int) else None
+    ws.reset_dimensions()
+    rows = ws.iter_rows()
+    headers = [cell_text(c.value).strip() for c in next(rows, ())]
+    if not any(headers):
+        return  # an empty sheet holds nothing to upload
+    kind, positions = read_header(named_kind or detect_kind(headers), headers, ws.title)
+    written = {name: headers[pos] for pos, name in positions.items()}
+    columns: dict[str, list[str]] = {name: [] for name in positions.values()}
+    issues: list[RowIssue] = []
+    first = row_no = 2
+    for row_no, cells in enumerate(rows, start=2):
+        for pos, name in positions.items():
+            cell = cells[pos] if pos < len(cells) else None
+            if cell is not None and cell.data_type == "f":
+                issues.append(RowIssue(row_no, written[name], "不能使用公式，请粘贴为数值", ws.title))
+                columns[name].append("")
+            else:
+                columns[name].append(_shown(cell))
+        if row_no - first + 1 == chunk_rows:
+            yield _sheet_chunk(kind, ws.title, columns, written, issues, first)
+            if progress:
+                progress("检查", row_no, estimate)
+            columns, issues, first = {name: [] for name in positions.values()}, [], row_no + 1
+    if any(columns.values()) and len(next(iter(columns.values()))):
+        yield _sheet_chunk(kind, ws.title, columns, written, issues, first)
+
+
+def _sheet_chunk(
+    kind: Kind, sheet: str, columns: dict[str, list[str]], written: dict[str, str], issues: list[RowIssue], first: int
+) -> Chunk:
+    frame = finish_frame(kind, pd.DataFrame(columns, dtype=str), first)
+    return Chunk(kind, sheet, frame, written, issues)

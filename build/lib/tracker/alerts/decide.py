@@ -1,0 +1,182 @@
+"""Turn findings into stored decisions and composed messages, in the caller's transaction.
+
+Each (project, checkpoint, rule, recipient) is inserted at most once (the unique key decides, with
+ON CONFLICT DO NOTHING). Only the rows this transaction inserted become messages, so a second run,
+a re-run with another date, or a second scheduler deciding at the same moment adds nothing.
+A unit without a contact is reported, and decided again on a later run once it has one.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from sqlalchemy import Table, update
+from sqlmodel import Session, col, select
+
+from tracker.alerts import compose
+from tracker.alerts.config import AlertRules
+from tracker.alerts.contacts import get_contacts, unit_contacts
+from tracker.alerts.findings import Finding
+from tracker.models import Alert, AlertMessage, Dept, Project
+from tracker.models.base import utcnow
+from tracker.monitoring.sql import insert_new
+
+KEY = ("project_id", "checkpoint_on", "rule", "recipient")
+
+
+@dataclass(slots=True)
+class DecideReport:
+    findings: int = 0
+    alerts: int = 0  # decisions new in this run
+    messages: int = 0  # messages new in this run
+    units_without_contact: dict[str, str] = field(default_factory=dict)  # code → name
+    finance_without_contact: bool = False
+
+    def problems(self) -> list[str]:
+        out = [
+            f"单位{code}（{name}）没有设置联系人（tracker units contact {code} EMAIL…），其提醒未能发出"
+            for code, name in sorted(self.units_without_contact.items())
+        ]
+        if self.finance_without_contact:
+            out.append("财政局没有设置联系人（tracker units contact --finance EMAIL…），红灯升级未能发出")
+        return out
+
+    def counts(self) -> dict[str, int]:
+        return {"findings": self.findings, "alerts": self.alerts, "messages": self.messages}
+
+
+def _recipients(
+    session: Session, findings: list[Finding], rules: AlertRules, report: DecideReport
+) -> list[tuple[Finding, str, str]]:
+    units = unit_contacts(session=session, dept_codes={f.dept_code for f in findings if f.audience == "unit"})
+    finance = get_contacts(session=session, dept_code=None) if any(f.audience == "finance" for f in findings) else []
+    out: list[tuple[Finding, str, str]] = []
+    for f in findings:
+        mails = units.get(f.dept_code, []) if f.audience == "unit" else finance
+        if not mails:
+            if f.audience == "unit":
+                report.units_without_contact[f.dept_code] = ""
+            else:
+                report.finance_without_contact = True
+        out += [(f, "mail", m) for m in mails]
+        dept = f.dept_code if f.audience == "unit" else None
+        out += [(f, "webhook", h.recipient) for h in rules.webhooks if h.wants(f.rule, dept)]
+    return out
+
+
+def _row(f: Finding, recipient: str, channel: str, as_of: date) -> dict[str, Any]:
+    return {
+        "project_id": f.project_id,
+        "dept_code": f.dept_code,
+        "year": f.year,
+        "checkpoint_on": f.checkpoint_on,
+        "rule": f.rule,
+        "recipient": recipient,
+        "channel": channel,
+        "light": f.light.value if f.light else None,
+        "planned_fen": f.planned_fen,
+        "actual_fen": f.actual_fen,
+        "forecast_fen": f.forecast_fen,
+        "ratio": f.ratio,
+        "as_of": as_of,
+        "created_at": utcnow(),
+    }
+
+
+def _group_key(f: Finding, channel: str, recipient: str) -> tuple[str, str, str, str | None, str, str]:
+    """Which decisions share a message: a unit's digest, the bureau's escalation, one reminder stage."""
+    if f.audience == "finance":
+        return (channel, recipient, "finance", None, "escalation", "")
+    if f.rule.startswith("reminder"):
+        return (channel, recipient, "unit", f.dept_code, "reminder", f"{f.rule}@{f.checkpoint_on}")
+    return (channel, recipient, "unit", f.dept_code, "digest", "")
+
+
+def record(
+    *,
+    session: Session,
+    findings: list[Finding],
+    as_of: date,
+    rules: AlertRules,
+    base_url: str,
+    job_run_id: int | None = None,
+) -> DecideReport:
+    """Store new decisions and one composed message per group; answer what was new and who was missing."""
+    report = DecideReport(findings=len(findings))
+    targets = _recipients(session, findings, rules, report)
+    table: Table = Alert.__table__  # type: ignore[attr-defined]
+    rows = [_row(f, r, channel, as_of) for f, channel, r in targets]
+    inserted = insert_new(session, table, rows, key=KEY, returning=("id", *KEY)) if rows else []
+    by_key = {(f.project_id, f.checkpoint_on, f.rule, r): (f, channel) for f, channel, r in targets}
+    groups: dict[tuple[str, str, str, str | None, str, str], list[tuple[int, Finding]]] = defaultdict(list)
+    for alert_id, project_id, checkpoint_on, rule, recipient in inserted:
+        f, channel = by_key[(project_id, checkpoint_on, rule, recipient)]
+        groups[_group_key(f, channel, recipient)].append((alert_id, f))
+    info = _project_info(session, {f.project_id for f in findings})
+    names = dict(session.exec(select(Dept.code, Dept.name)).all())
+    report.units_without_contact = {c: names.get(c, "") for c in report.units_without_contact}
+    for group, members in sorted(groups.items(), key=lambda kv: tuple(str(k) for k in kv[0])):
+        message = _message(group, [f for _, f in members], info, names, rules, base_url, as_of, job_run_id)
+        session.add(message)
+        session.flush()
+        ids = [alert_id for alert_id, _ in members]
+        session.execute(update(Alert).where(col(Alert.id).in_(ids)).values(message_id=message.id))
+        report.alerts += len(ids)
+        report.messages += 1
+    return report
+
+
+def _project_info(session: Session, ids: set[int]) -> dict[int, tuple[str, str, str]]:
+    if not ids:
+        return {}
+    query = select(Project.id, Project.name, Project.code, Dept.name).join(Dept, col(Dept.code) == Project.dept_code)
+    rows = session.exec(query.where(col(Project.id).in_(ids)))
+    return {pid: (name, code, dept) for pid, name, code, dept in rows if pid is not None}
+
+
+def _message(
+    key: tuple[str, str, str, str | None, str, str],
+    findings: list[Finding],
+    info: dict[int, tuple[str, str, str]],
+    names: dict[str, str],
+    rules: AlertRules,
+    base_url: str,
+    as_of: date,
+    job_run_id: int | None,
+) -> AlertMessage:
+    channel, recipient, audience, dept_code, kind, _ = key
+    base = base_url.rstrip("/")
+    items = sorted(
+        (
+            compose.Item(f, *info.get(f.project_id, ("", "", "")), url=f"{base}/projects/{f.project_id}")
+            for f in findings
+        ),
+        key=lambda i: (i.finding.dept_code, i.finding.checkpoint_on, i.finding.rule, i.finding.project_id),
+    )
+    dept_name = names.get(dept_code or "", "")
+    if kind == "escalation":
+        composed = compose.escalation(items)
+    elif kind == "reminder":
+        composed = compose.reminder(dept_name, items, as_of=as_of)
+    else:
+        composed = compose.digest(dept_name, items)
+    payload = None
+    if channel == "webhook":
+        hook = next(h for h in rules.webhooks if h.recipient == recipient)
+        meta = {"kind": kind, "audience": audience, "dept_code": dept_code, "as_of": as_of.isoformat()}
+        payload = compose.webhook_payload(hook.format, composed, items, meta)
+    return AlertMessage(
+        channel=channel,
+        recipient=recipient,
+        audience=audience,
+        dept_code=dept_code,
+        kind=kind,
+        subject=composed.subject,
+        body_text=composed.text,
+        body_html=composed.html,
+        payload=payload,
+        job_run_id=job_run_id,
+    )

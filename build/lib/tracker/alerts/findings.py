@@ -1,0 +1,170 @@
+"""Which projects deserve an alert or a reminder on a given day (DOMAIN.md §3), before any recipient is known.
+
+- lagging: the project's latest checkpoint is over (its day has ended) and no more than
+  `after_checkpoint_days` ago, and spending up to that day was yellow or red against the plan at it.
+  Measuring at the checkpoint (not at the run date) makes every run after it decide the same.
+- escalation: the same, when the light is one of `escalate_lights` (red); it goes to the finance bureau.
+- early_warning: within `early_warning_days` of the next checkpoint and, at the year-to-date pace, on
+  course to miss it.
+- reminder_before_N / reminder_overdue_M: the unit has not submitted the checkpoint's quarter and its
+  report is due in at most N days (the nearest stage only) or overdue by at least M days.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from datetime import date, timedelta
+from decimal import Decimal
+from fractions import Fraction
+
+from sqlmodel import Session, col, select
+
+from tracker.alerts.config import AlertRules
+from tracker.core.plan import checkpoint_date, last_checkpoint, next_checkpoint, planned_fen, to_decimal
+from tracker.core.project import ProjectData
+from tracker.core.variance import Light, LightRules, spend_light
+from tracker.models import Project, Submission
+from tracker.monitoring.service import checkpoint_variances
+from tracker.scope import Scope
+from tracker.targets.service import load_core
+
+# A quarter counts as reported once submitted; an approved one reopened by an admin was reported too.
+# A returned quarter was sent back for corrections: the unit is reminded again.
+REPORTED = ("submitted", "approved", "unlocked")
+
+
+@dataclass(frozen=True, slots=True)
+class Finding:
+    project_id: int
+    year: int
+    dept_code: str
+    rule: str
+    checkpoint_on: date
+    audience: str  # unit | finance
+    light: Light | None = None
+    planned_fen: int | None = None
+    actual_fen: int | None = None
+    forecast_fen: int | None = None
+    ratio: Decimal | None = None
+    due_on: date | None = None  # reminders: when the report is due
+
+
+def _pairs(session: Session, as_of: date) -> list[tuple[Project, ProjectData]]:
+    """This year's projects, and last year's while its December checkpoint may still be alerted."""
+    scope = Scope.everything()
+    return load_core(session=session, scope=scope, year=as_of.year - 1) + load_core(
+        session=session, scope=scope, year=as_of.year
+    )
+
+
+def spending_findings(*, session: Session, as_of: date, spend: LightRules, alerts: AlertRules) -> list[Finding]:
+    """Lagging projects at their latest checkpoint, their escalations, and early warnings."""
+    pairs = _pairs(session, as_of)
+    ended = as_of - timedelta(days=1)  # a checkpoint's own day may still bring payments
+    due: dict[int, date] = {}
+    for p, data in pairs:
+        cp = last_checkpoint(data.plan, ended, year=p.year)
+        if p.id is not None and cp is not None:
+            day = checkpoint_date(p.year, cp.month)
+            if (as_of - day).days <= alerts.after_checkpoint_days:
+                due[p.id] = day
+    at_checkpoint = checkpoint_variances(session=session, pairs=pairs, days=due, rules=spend)
+    out: list[Finding] = []
+    for p, _ in pairs:
+        result = at_checkpoint.get(p.id or -1)
+        if p.id is None or result is None or result.light not in (Light.YELLOW, Light.RED):
+            continue
+        lagging = Finding(
+            project_id=p.id,
+            year=p.year,
+            dept_code=p.dept_code,
+            rule="lagging",
+            checkpoint_on=due[p.id],
+            audience="unit",
+            light=result.light,
+            planned_fen=result.planned_at_checkpoint_fen,
+            actual_fen=result.actual_fen,
+            ratio=result.checkpoint_ratio,
+        )
+        out.append(lagging)
+        if result.light in alerts.escalate_lights:
+            out.append(replace(lagging, rule="escalation", audience="finance"))
+    current = [(p, d) for p, d in pairs if p.year == as_of.year]
+    days = {p.id: as_of for p, _ in current if p.id is not None}
+    today = checkpoint_variances(session=session, pairs=current, days=days, rules=spend)
+    for p, _ in current:
+        r = today[p.id or -1]
+        if not r.early_warning or r.next_checkpoint is None or r.planned_at_next_fen is None:
+            continue
+        on_course = r.forecast_at_next_fen if r.forecast_at_next_fen is not None else max(r.actual_fen, 0)
+        assert p.id is not None
+        out.append(
+            Finding(
+                project_id=p.id,
+                year=p.year,
+                dept_code=p.dept_code,
+                rule="early_warning",
+                checkpoint_on=checkpoint_date(p.year, r.next_checkpoint.month),
+                audience="unit",
+                light=spend_light(planned_fen=r.planned_at_next_fen, actual_fen=on_course, rules=spend),
+                planned_fen=r.planned_at_next_fen,
+                actual_fen=r.actual_fen,
+                forecast_fen=r.forecast_at_next_fen,
+                ratio=to_decimal(Fraction(on_course, r.planned_at_next_fen), 4) if r.planned_at_next_fen else None,
+            )
+        )
+    return out
+
+
+def quarter_of(month: int) -> int:
+    return (month - 1) // 3 + 1
+
+
+def _reported(session: Session, years: set[int]) -> set[tuple[str, int, int]]:
+    query = select(Submission.dept_code, Submission.year, Submission.quarter).where(
+        col(Submission.year).in_(sorted(years)), col(Submission.status).in_(REPORTED)
+    )
+    return {(d, y, q) for d, y, q in session.exec(query)}
+
+
+def reminder_findings(*, session: Session, as_of: date, alerts: AlertRules) -> list[Finding]:
+    """Reminders before a report is due and after it is overdue, for units that have not submitted."""
+    pairs = _pairs(session, as_of)
+    reported = _reported(session, {as_of.year - 1, as_of.year})
+    shift = timedelta(days=alerts.report_due_days)
+    out: list[Finding] = []
+    for p, data in pairs:
+        assert p.id is not None
+        stages: list[tuple[str, date, date]] = []  # rule, checkpoint, due
+        # The checkpoint whose report falls due next (its deadline is still ahead of as_of).
+        upcoming = next_checkpoint(data.plan, as_of - shift, year=p.year)
+        if upcoming is not None:
+            cp_day = checkpoint_date(p.year, upcoming.month)
+            left = (cp_day + shift - as_of).days
+            ahead = [n for n in alerts.reminder_days_before if n >= left]
+            if ahead:
+                stages.append((f"reminder_before_{min(ahead)}", cp_day, cp_day + shift))
+        passed = last_checkpoint(data.plan, as_of - shift - timedelta(days=1), year=p.year)
+        if passed is not None:
+            cp_day = checkpoint_date(p.year, passed.month)
+            over = (as_of - cp_day - shift).days
+            behind = [m for m in alerts.overdue_days_after if m <= over]
+            if behind and over <= alerts.after_checkpoint_days:
+                stages.append((f"reminder_overdue_{max(behind)}", cp_day, cp_day + shift))
+        for rule, cp_day, due_on in stages:
+            if (p.dept_code, p.year, quarter_of(cp_day.month)) in reported:
+                continue
+            planned = planned_fen(budget_fen=data.budget_fen, plan=data.plan, as_of=cp_day, year=p.year)
+            out.append(
+                Finding(
+                    project_id=p.id,
+                    year=p.year,
+                    dept_code=p.dept_code,
+                    rule=rule,
+                    checkpoint_on=cp_day,
+                    audience="unit",
+                    planned_fen=planned,
+                    due_on=due_on,
+                )
+            )
+    return out

@@ -1,0 +1,220 @@
+"""Logins: create and change users, check a password with rate limiting, load the signed-in principal."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlmodel import Session, col, delete, func, select
+
+from tracker.auth.passwords import generate_password, hash_password, verify_password, waste_time_like_a_check
+from tracker.auth.principal import Principal, principal_for
+from tracker.auth.rules import AuthRules
+from tracker.errors import Conflict, InvalidInput, NotFound
+from tracker.models import Dept, LoginAttempt, User, UserUnit, utcnow
+from tracker.models.auth import ROLES
+
+ROLE_NAMES = {"admin": "财政局管理员", "department": "预算单位", "viewer": "只读"}
+_USERNAME = re.compile(r"^[\w.@-]{2,100}$")
+_DEPT = re.compile(r"^\d{6}$")
+
+
+@dataclass(frozen=True, slots=True)
+class UserView:
+    id: int
+    username: str
+    role: str
+    display_name: str
+    units: tuple[str, ...]
+    active: bool
+    created_at: datetime
+
+    @property
+    def role_name(self) -> str:
+        return ROLE_NAMES.get(self.role, self.role)
+
+
+@dataclass(frozen=True, slots=True)
+class LoginResult:
+    """A principal on success; `locked` when too many recent failures stop this attempt being checked."""
+
+    principal: Principal | None
+    locked: bool = False
+    token_version: int = 0
+
+
+def _check_fields(role: str, units: list[str], rules: AuthRules, password: str | None) -> None:
+    if role not in ROLES:
+        raise InvalidInput(f"角色须为 {' / '.join(ROLES)} 之一：{role}")
+    bad = [u for u in units if not _DEPT.match(u)]
+    if bad:
+        raise InvalidInput(f"单位编码须为6位数字：{'、'.join(bad)}")
+    if role == "department" and not units:
+        raise InvalidInput("预算单位用户至少要指定一个单位（--dept）")
+    if role == "admin" and units:
+        raise InvalidInput("管理员可以查看所有单位，不能限定单位")
+    if password is not None and len(password) < rules.min_password_length:
+        raise InvalidInput(f"密码至少 {rules.min_password_length} 位")
+
+
+def _units(session: Session, user_id: int) -> list[str]:
+    q = select(UserUnit.dept_code).where(UserUnit.user_id == user_id).order_by(col(UserUnit.dept_code))
+    return list(session.exec(q))
+
+
+def _get(session: Session, username: str) -> User:
+    user = session.exec(select(User).where(User.username == username)).first()
+    if user is None:
+        raise NotFound(f"用户不存在：{username}")
+    return user
+
+
+def unknown_units(*, session: Session, units: Iterable[str]) -> list[str]:
+    """Unit codes that no imported table mentions (allowed, since users may be created first)."""
+    codes = sorted(set(units))
+    known = set(session.exec(select(Dept.code).where(col(Dept.code).in_(codes)))) if codes else set()
+    return [c for c in codes if c not in known]
+
+
+def create_user(
+    *,
+    session: Session,
+    username: str,
+    password: str,
+    role: str,
+    units: Iterable[str] = (),
+    display_name: str = "",
+    rules: AuthRules = AuthRules(),
+) -> UserView:
+    """A new login; the username must be new, a department user needs at least one unit."""
+    unit_list = sorted(set(units))
+    if not _USERNAME.match(username):
+        raise InvalidInput("用户名须为2–100个字母、数字或 . _ @ -")
+    _check_fields(role, unit_list, rules, password)
+    if session.exec(select(User.id).where(User.username == username)).first() is not None:
+        raise Conflict(f"用户名已存在：{username}")
+    user = User(username=username, password_hash=hash_password(password), role=role, display_name=display_name)
+    session.add(user)
+    session.flush()
+    assert user.id is not None
+    for code in unit_list:
+        session.add(UserUnit(user_id=user.id, dept_code=code))
+    session.flush()
+    return _view(session, user)
+
+
+def update_user(
+    *,
+    session: Session,
+    username: str,
+    role: str | None = None,
+    units: Iterable[str] | None = None,
+    active: bool | None = None,
+    password: str | None = None,
+    rules: AuthRules = AuthRules(),
+) -> UserView:
+    """Change a login's role, units, active flag or password; a change of rights ends its sessions."""
+    user = _get(session, username)
+    assert user.id is not None
+    new_role = role if role is not None else user.role
+    new_units = sorted(set(units)) if units is not None else _units(session, user.id)
+    _check_fields(new_role, new_units, rules, password)
+    if user.role == "admin" and (new_role != "admin" or active is False) and _last_active_admin(session, user):
+        raise Conflict("至少要保留一个启用的管理员")
+    rights_changed = new_role != user.role or new_units != _units(session, user.id) or active is False
+    user.role = new_role
+    if active is not None:
+        user.active = active
+    if password is not None:
+        user.password_hash = hash_password(password)
+    if rights_changed or password is not None:
+        user.token_version += 1
+    if units is not None:
+        session.exec(delete(UserUnit).where(col(UserUnit.user_id) == user.id))
+        for code in new_units:
+            session.add(UserUnit(user_id=user.id, dept_code=code))
+    session.flush()
+    return _view(session, user)
+
+
+def _last_active_admin(session: Session, user: User) -> bool:
+    others = select(func.count()).where(User.role == "admin", col(User.active), User.id != user.id)
+    return session.exec(others).one() == 0
+
+
+def _view(session: Session, user: User) -> UserView:
+    assert user.id is not None
+    return UserView(
+        id=user.id,
+        username=user.username,
+        role=user.role,
+        display_name=user.display_name,
+        units=tuple(_units(session, user.id)),
+        active=user.active,
+        created_at=user.created_at,
+    )
+
+
+def list_users(*, session: Session) -> list[UserView]:
+    """Every login, by username."""
+    return [_view(session, u) for u in session.exec(select(User).order_by(col(User.username)))]
+
+
+def load_principal(*, session: Session, username: str, token_version: int) -> Principal | None:
+    """The principal of an active user whose sign-in is still valid (same token version), else None."""
+    user = session.exec(select(User).where(User.username == username)).first()
+    if user is None or not user.active or user.token_version != token_version or user.id is None:
+        return None
+    return principal_for(username=user.username, role=user.role, units=frozenset(_units(session, user.id)))
+
+
+def token_version(*, session: Session, username: str) -> int:
+    return _get(session, username).token_version
+
+
+def authenticate(
+    *, session: Session, username: str, password: str, ip: str, rules: AuthRules, now: datetime | None = None
+) -> LoginResult:
+    """Check a password unless this username and address failed too often lately; record the attempt."""
+    now = now or utcnow()
+    since = now - rules.window
+    session.exec(delete(LoginAttempt).where(col(LoginAttempt.at) < now - max(rules.window * 4, rules.window)))
+    failures = session.exec(
+        select(func.count()).where(
+            LoginAttempt.username == username, LoginAttempt.ip == ip, ~col(LoginAttempt.ok), LoginAttempt.at >= since
+        )
+    ).one()
+    if failures >= rules.max_failures:
+        return LoginResult(principal=None, locked=True)
+    user = session.exec(select(User).where(User.username == username)).first()
+    if user is None:
+        waste_time_like_a_check(password)
+        ok = False
+    else:
+        ok = verify_password(user.password_hash, password) and user.active
+    session.add(LoginAttempt(username=username[:100], ip=ip[:64], at=now, ok=ok))
+    if ok and user is not None:
+        # a success wipes the slate for this username and address
+        session.exec(
+            delete(LoginAttempt).where(
+                col(LoginAttempt.username) == username, col(LoginAttempt.ip) == ip, ~col(LoginAttempt.ok)
+            )
+        )
+        principal = load_principal(session=session, username=username, token_version=user.token_version)
+        return LoginResult(principal=principal, token_version=user.token_version)
+    session.flush()
+    return LoginResult(principal=None)
+
+
+def ensure_admin(*, session: Session, password: str | None, rules: AuthRules = AuthRules()) -> str | None:
+    """Make sure `admin` exists; with a password given it is (re)set to it. Returns a generated password."""
+    user = session.exec(select(User).where(User.username == "admin")).first()
+    if user is None:
+        generated = None if password else generate_password()
+        create_user(session=session, username="admin", password=password or str(generated), role="admin", rules=rules)
+        return generated
+    if password and not verify_password(user.password_hash, password):
+        update_user(session=session, username="admin", password=password, active=True, rules=rules)
+    return None

@@ -1,0 +1,80 @@
+"""Settings from the environment (prefix TRACKER_) and the rules files under config/."""
+
+from __future__ import annotations
+
+import secrets
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import yaml
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+class Settings(BaseSettings):
+    """One settings object; see ../shared/INTERFACE.md for the public names."""
+
+    model_config = SettingsConfigDict(env_prefix="TRACKER_", env_file=".env", extra="ignore")
+
+    database_url: str = ""
+    var_dir: Path = Path("var")
+    config_dir: Path = ROOT / "config"
+    timezone: str = "Asia/Shanghai"
+    secret_key: str = ""
+    base_url: str = "http://127.0.0.1:8000"
+    environment: str = "development"
+
+    smtp_host: str = ""
+    smtp_port: int = 25
+    smtp_user: str = ""
+    smtp_password: str = ""
+    smtp_starttls: bool = False
+    smtp_ssl: bool = False
+    mail_from: str = "tracker@localhost"
+
+    admin_password: str = ""
+    upload_max_bytes: int = 20 * 1024 * 1024
+
+    @property
+    def db_url(self) -> str:
+        """The configured database, or the embedded SQLite file under var/."""
+        if self.database_url:
+            return self.database_url
+        self.var_dir.mkdir(parents=True, exist_ok=True)
+        return f"sqlite:///{(self.var_dir / 'tracker.db').resolve()}"
+
+    @property
+    def tz(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
+
+    def resolved_secret_key(self) -> str:
+        """The secret key; generated once and kept under var/ for the embedded setup."""
+        if self.secret_key:
+            return self.secret_key
+        if self.environment == "production":
+            raise RuntimeError("TRACKER_SECRET_KEY is required in production")
+        self.var_dir.mkdir(parents=True, exist_ok=True)
+        path = self.var_dir / "secret_key"
+        if not path.exists():
+            path.write_text(secrets.token_urlsafe(48), encoding="utf-8")
+            path.chmod(0o600)
+        return path.read_text(encoding="utf-8").strip()
+
+
+@lru_cache
+def get_settings() -> Settings:
+    return Settings()
+
+
+def load_rules(name: str = "rules.yaml", settings: Settings | None = None) -> dict[str, Any]:
+    """The rules that vary by place and year (weights, bands, thresholds, days), as a plain mapping."""
+    settings = settings or get_settings()
+    path = Path(settings.config_dir) / name
+    with path.open(encoding="utf-8") as fh:
+        data = yaml.safe_load(fh) or {}
+    if not isinstance(data, dict):
+        raise ValueError(f"{path}: expected a mapping at the top level")
+    return data

@@ -1,0 +1,41 @@
+"""Exact money: integer fen (分) inside, 万元 with two decimals for display."""
+
+from __future__ import annotations
+
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+
+FEN_PER_WAN = 1_000_000  # 1 万元 = 10,000 元 = 1,000,000 分
+_TWO = Decimal("0.01")
+
+
+class MoneyError(ValueError):
+    """A text that is not an amount, or an amount more precise than one fen."""
+
+
+def parse_wan(text: str | Decimal | int | float) -> int:
+    """Read an amount in 万元 (e.g. '1,400.00') and return integer fen; reject sub-fen precision."""
+    if isinstance(text, float):
+        text = repr(text)
+    raw = str(text).strip().replace(",", "").replace("，", "").replace(" ", "")
+    if raw == "":
+        raise MoneyError("金额为空")
+    try:
+        amount = Decimal(raw)
+    except InvalidOperation as exc:
+        raise MoneyError(f"不是金额：{text!s}") from exc
+    if not amount.is_finite():
+        raise MoneyError(f"不是金额：{text!s}")
+    fen = amount * FEN_PER_WAN
+    if fen != fen.to_integral_value():
+        raise MoneyError(f"金额精度超过1分：{text!s}")
+    return int(fen)
+
+
+def fen_to_wan(fen: int) -> Decimal:
+    """Exact 万元 value of an amount in fen."""
+    return Decimal(fen) / FEN_PER_WAN
+
+
+def wan_str(fen: int) -> str:
+    """万元 with two decimals, rounded half up (display and API)."""
+    return str(fen_to_wan(fen).quantize(_TWO, rounding=ROUND_HALF_UP))

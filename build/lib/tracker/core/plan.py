@@ -1,0 +1,121 @@
+"""Spending plan (资金支出计划): checkpoints, planned cumulative spend and time progress (DOMAIN.md §3).
+
+Pure: standard library only. Conventions used throughout:
+- `Checkpoint.cumulative_pct` is in percent points (Decimal("25") means 25% of the budget).
+- a checkpoint month M falls on the last day of M; it counts as passed on that day.
+- time runs by calendar day from 1 January (value 0) to 31 December; planned spend and time
+  progress are piecewise linear between anchors and hold their last value after the last anchor.
+- shares are exact `Fraction`s; round only when showing (`to_pct`) or paying out fen (`round_half_up`).
+"""
+
+from __future__ import annotations
+
+import calendar
+from collections.abc import Iterable, Sequence
+from datetime import date
+from decimal import Decimal
+from fractions import Fraction
+
+from tracker.core.project import Checkpoint
+
+_Anchor = tuple[date, Fraction]
+
+
+def checkpoint_date(year: int, month: int) -> date:
+    """The day a checkpoint month falls on: the last day of that month."""
+    return date(year, month, calendar.monthrange(year, month)[1])
+
+
+def sorted_plan(plan: Iterable[Checkpoint]) -> list[Checkpoint]:
+    """Checkpoints in month order; a month outside 1–12 or given twice is a ValueError."""
+    ordered = sorted(plan, key=lambda cp: cp.month)
+    months = [cp.month for cp in ordered]
+    if any(not 1 <= m <= 12 for m in months):
+        raise ValueError(f"支出计划月份须在1–12之间：{months}")
+    if len(set(months)) != len(months):
+        raise ValueError(f"支出计划月份重复：{months}")
+    return ordered
+
+
+def checkpoints_passed(plan: Iterable[Checkpoint], as_of: date, *, year: int | None = None) -> list[Checkpoint]:
+    """Checkpoints whose date is on or before `as_of` (year defaults to as_of's year)."""
+    y = as_of.year if year is None else year
+    return [cp for cp in sorted_plan(plan) if checkpoint_date(y, cp.month) <= as_of]
+
+
+def last_checkpoint(plan: Iterable[Checkpoint], as_of: date, *, year: int | None = None) -> Checkpoint | None:
+    """The latest checkpoint on or before `as_of`, or None when none has been reached."""
+    passed = checkpoints_passed(plan, as_of, year=year)
+    return passed[-1] if passed else None
+
+
+def next_checkpoint(plan: Iterable[Checkpoint], as_of: date, *, year: int | None = None) -> Checkpoint | None:
+    """The first checkpoint strictly after `as_of`, or None when none is left."""
+    y = as_of.year if year is None else year
+    return next((cp for cp in sorted_plan(plan) if checkpoint_date(y, cp.month) > as_of), None)
+
+
+def _interpolate(anchors: Sequence[_Anchor], as_of: date) -> Fraction:
+    """Linear by day between anchors; 0 up to the first anchor's date, the last value after the last."""
+    prev_day, prev_value = anchors[0]
+    if as_of <= prev_day:
+        return prev_value
+    for day, value in anchors[1:]:
+        if as_of <= day:
+            elapsed = Fraction((as_of - prev_day).days, (day - prev_day).days)
+            return prev_value + (value - prev_value) * elapsed
+        prev_day, prev_value = day, value
+    return prev_value
+
+
+def _plan_anchors(plan: Iterable[Checkpoint], year: int) -> list[_Anchor]:
+    anchors: list[_Anchor] = [(date(year, 1, 1), Fraction(0))]
+    for cp in sorted_plan(plan):
+        anchors.append((checkpoint_date(year, cp.month), Fraction(cp.cumulative_pct) / 100))
+    return anchors
+
+
+def planned_share(plan: Iterable[Checkpoint], as_of: date, *, year: int | None = None) -> Fraction:
+    """Exact planned cumulative share of the budget at `as_of` (1 = 100%)."""
+    y = as_of.year if year is None else year
+    return _interpolate(_plan_anchors(plan, y), as_of)
+
+
+def planned_fen(*, budget_fen: int, plan: Iterable[Checkpoint], as_of: date, year: int | None = None) -> int:
+    """Planned cumulative spend at `as_of` in fen: budget × planned share, rounded half up."""
+    return round_half_up(budget_fen * planned_share(plan, as_of, year=year))
+
+
+def time_progress(as_of: date, *, year: int | None = None) -> Fraction:
+    """Linear time progress the province reports against: M/12 at the end of month M.
+
+    Within a month it runs by day, so 31 January is 1/12, 15 February 2024 is 1/12 + 15/29 × 1/12,
+    and 1 January is 0 (the same origin as the spending plan).
+    """
+    y = as_of.year if year is None else year
+    anchors = [(date(y, 1, 1), Fraction(0))]
+    anchors += [(checkpoint_date(y, m), Fraction(m, 12)) for m in range(1, 13)]
+    return _interpolate(anchors, as_of)
+
+
+def time_progress_by_day(as_of: date, *, year: int | None = None) -> Fraction:
+    """Time progress by calendar day: 0 on 1 January, 1 on 31 December."""
+    y = as_of.year if year is None else year
+    return _interpolate([(date(y, 1, 1), Fraction(0)), (date(y, 12, 31), Fraction(1))], as_of)
+
+
+def round_half_up(value: Fraction | int) -> int:
+    """Nearest integer, halves away from zero (the usual 四舍五入)."""
+    magnitude = abs(Fraction(value))
+    rounded = int(magnitude + Fraction(1, 2))  # int() truncates, i.e. floors a non-negative value
+    return rounded if value >= 0 else -rounded
+
+
+def to_decimal(value: Fraction, places: int) -> Decimal:
+    """A Fraction as a Decimal with `places` decimals, rounded half up."""
+    return Decimal(round_half_up(value * 10**places)).scaleb(-places)
+
+
+def to_pct(share: Fraction, places: int = 2) -> Decimal:
+    """A share (1 = 100%) in percent points with two decimals: Fraction(1, 4) → Decimal('25.00')."""
+    return to_decimal(share * 100, places)

@@ -1,0 +1,235 @@
+"""Target values (指标值): comparator + number + unit, or a qualitative phrase (DOMAIN.md §2).
+
+Pure: standard library only.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from decimal import Decimal
+from enum import StrEnum
+
+from tracker.core.units import canonical_unit, convert, is_percent, normalise
+
+__all__ = [
+    "Actual",
+    "Comparator",
+    "Direction",
+    "Grade",
+    "Kind",
+    "TargetValue",
+    "convert",
+    "is_percent",
+    "parse_actual",
+    "parse_grade",
+    "parse_value",
+    "phrase_direction",
+]
+
+
+class Comparator(StrEnum):
+    GE = "ge"
+    GT = "gt"
+    EQ = "eq"
+    LE = "le"
+    LT = "lt"
+
+
+class Direction(StrEnum):
+    """Which way is better: up (higher is better), down (lower is better), or unknown."""
+
+    UP = "up"
+    DOWN = "down"
+    NONE = "none"
+
+
+class Kind(StrEnum):
+    QUANTITATIVE = "quantitative"
+    QUALITATIVE = "qualitative"
+
+
+@dataclass(frozen=True, slots=True)
+class TargetValue:
+    """One target value as written and as read."""
+
+    text: str
+    kind: Kind
+    comparator: Comparator | None
+    value: Decimal | None
+    unit: str | None
+    norm_value: Decimal | None
+    norm_unit: str | None
+    direction: Direction
+
+
+class Grade(StrEnum):
+    """The three grades an actual of a qualitative indicator is reported in (DOMAIN.md §5)."""
+
+    ACHIEVED = "达成年度指标"
+    PARTIAL = "部分达成年度指标并具有一定效果"
+    FAILED = "未达成年度指标且效果较差"
+
+
+@dataclass(frozen=True, slots=True)
+class Actual:
+    """One reported actual as written and as read, its value in the target's unit."""
+
+    text: str
+    value: Decimal | None
+    grade: Grade | None
+    error: str | None
+
+
+# Full-width digits and signs are read as their ASCII forms; ≧/≦ and the slanted ⩾/⩽ as ≥/≤.
+_HALF_WIDTH = str.maketrans(
+    {chr(0xFF10 + digit): str(digit) for digit in range(10)}
+    | {"．": ".", "，": ",", "＞": ">", "＜": "<", "＝": "=", "％": "%", "－": "-", "＋": "+", "／": "/"}
+    | {"≧": "≥", "≦": "≤", "⩾": "≥", "⩽": "≤"}
+)
+
+_PREFIXES: dict[str, Comparator] = {
+    **dict.fromkeys(["≥", "≥=", ">=", "=>", "大于等于", "大于或等于", "不低于", "不少于", "不小于"], Comparator.GE),
+    **dict.fromkeys(["达到", "至少"], Comparator.GE),
+    **dict.fromkeys(["≤", "≤=", "<=", "=<", "小于等于", "小于或等于", "不高于", "不超过", "不多于"], Comparator.LE),
+    **dict.fromkeys(["不大于", "至多"], Comparator.LE),
+    **dict.fromkeys([">", "大于", "高于", "超过", "多于"], Comparator.GT),
+    **dict.fromkeys(["<", "小于", "低于", "少于", "不足"], Comparator.LT),
+    **dict.fromkeys(["=", "==", "等于"], Comparator.EQ),
+}
+# In law and in these tables 以上/以下/以内 include the number itself (民法典 第1259条).
+_SUFFIXES: dict[str, Comparator] = {
+    **dict.fromkeys(["及以上", "以上"], Comparator.GE),
+    **dict.fromkeys(["及以下", "以下", "以内", "之内", "内"], Comparator.LE),
+}
+
+
+def _longest_first(words: dict[str, Comparator]) -> list[tuple[str, Comparator]]:
+    return sorted(words.items(), key=lambda item: -len(item[0]))
+
+
+_PREFIX_ORDER = _longest_first(_PREFIXES)
+_SUFFIX_ORDER = _longest_first(_SUFFIXES)
+
+_NUMBER = r"[+-]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?"
+# A unit is %, ‰, or up to four short word parts joined by / or *; 12月底前完成 fails on the
+# stop characters below, so a deadline or a phrase is never read as a number with a long unit.
+_UNIT_PART = r"[\u4e00-\u9fffA-Za-z²³℃°]{1,5}"
+_QUANTITY = re.compile(rf"(?P<number>{_NUMBER})(?P<unit>[%‰]|{_UNIT_PART}(?:[/*·]{_UNIT_PART}){{0,3}})?")
+_PHRASE_CHARS = frozenset("底前后完成内外的了及以之提高低降增减上下左右约余多少等和或至")
+
+_UP_WORDS = ("提高", "增强", "扩大", "提升", "增加", "改善", "增长", "上升")
+_DOWN_WORDS = ("降低", "减少", "节约", "减轻", "下降", "缩短", "压缩", "压减")
+
+_DIRECTION_OF: dict[Comparator, Direction] = {
+    Comparator.GE: Direction.UP,
+    Comparator.GT: Direction.UP,
+    Comparator.EQ: Direction.UP,  # = is scored like ≥ (DOMAIN.md §2)
+    Comparator.LE: Direction.DOWN,
+    Comparator.LT: Direction.DOWN,
+}
+
+_GRADES: dict[str, Grade] = {grade.value: grade for grade in Grade} | {
+    "达成": Grade.ACHIEVED,
+    "部分达成": Grade.PARTIAL,
+    "未达成": Grade.FAILED,
+}
+
+
+def _compact(text: str) -> str:
+    """The text with full-width forms made half-width and all whitespace removed."""
+    return "".join(text.translate(_HALF_WIDTH).split())
+
+
+def _split_comparator(compact: str) -> tuple[Comparator | None, str]:
+    """The leading comparator (symbol or word) and the rest of the text."""
+    for word, comparator in _PREFIX_ORDER:
+        if compact.startswith(word):
+            return comparator, compact[len(word) :]
+    return None, compact
+
+
+def _quantity(rest: str) -> tuple[Decimal, str | None, Comparator | None] | None:
+    """Number, unit as written and suffix comparator (以上/以下/以内) of a quantity, or None."""
+    suffix: Comparator | None = None
+    for word, comparator in _SUFFIX_ORDER:
+        if rest.endswith(word) and len(rest) > len(word):
+            rest, suffix = rest[: -len(word)], comparator
+            break
+    match = _QUANTITY.fullmatch(rest)
+    if match is None:
+        return None
+    unit = match.group("unit")
+    if unit is not None and _PHRASE_CHARS.intersection(unit):
+        return None
+    return Decimal(match.group("number").replace(",", "")), canonical_unit(unit), suffix
+
+
+def phrase_direction(text: str) -> Direction:
+    """Direction named by the first 提高-like or 降低-like word of a phrase; 不 before it turns it."""
+    found: list[tuple[int, Direction]] = []
+    for words, direction in ((_UP_WORDS, Direction.UP), (_DOWN_WORDS, Direction.DOWN)):
+        for word in words:
+            at = text.find(word)
+            if at >= 0:
+                found.append((at, direction))
+    if not found:
+        return Direction.NONE
+    at, direction = min(found)
+    if at > 0 and text[at - 1] == "不":
+        return Direction.DOWN if direction is Direction.UP else Direction.UP
+    return direction
+
+
+def _qualitative(text: str, direction: Direction) -> TargetValue:
+    return TargetValue(text, Kind.QUALITATIVE, None, None, None, None, None, direction)
+
+
+def parse_value(text: str) -> TargetValue:
+    """Read a target value: comparator + number + unit, or a qualitative phrase (DOMAIN.md §2)."""
+    compact = _compact(text)
+    comparator, rest = _split_comparator(compact)
+    quantity = _quantity(rest)
+    if quantity is None:
+        direction = phrase_direction(compact)
+        if direction is Direction.NONE and comparator is not None:
+            direction = _DIRECTION_OF[comparator]  # 不低于上年, 不超过预算
+        return _qualitative(text, direction)
+    value, unit, suffix = quantity
+    comparator = comparator or suffix or Comparator.EQ
+    norm_value, norm_unit = normalise(value, unit)
+    return TargetValue(
+        text=text,
+        kind=Kind.QUANTITATIVE,
+        comparator=comparator,
+        value=value,
+        unit=unit,
+        norm_value=norm_value,
+        norm_unit=norm_unit,
+        direction=_DIRECTION_OF[comparator],
+    )
+
+
+def parse_grade(text: str) -> Grade | None:
+    """The grade written in the text (full name, or 达成/部分达成/未达成), else None."""
+    return _GRADES.get(_compact(text))
+
+
+def parse_actual(text: str, target: TargetValue) -> Actual:
+    """Read a reported actual against its target: a grade, or a number converted to the target's unit."""
+    shown = text.strip()
+    if not shown:
+        return Actual(text, None, None, "实际值为空")
+    grade = parse_grade(text)
+    if grade is not None:
+        return Actual(text, None, grade, None)
+    read = parse_value(text)  # a comparator written in an actual (≥97%) is ignored
+    if read.value is None:
+        return Actual(text, None, None, f"无法识别的实际值：{shown}")
+    if target.kind is Kind.QUALITATIVE:
+        grades = "、".join(Grade)
+        return Actual(text, None, None, f"定性指标应填写评价等级（{grades}）：{shown}")
+    value = convert(read.value, read.unit, target.unit)
+    if value is None:
+        return Actual(text, None, None, f"单位“{read.unit}”无法换算为指标单位“{target.unit}”")
+    return Actual(text, value, None, None)

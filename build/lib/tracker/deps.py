@@ -1,0 +1,59 @@
+"""Request dependencies shared by every router: who is asking, and which units they may see.
+
+`current_principal` is the single place that decides this: an API bearer token
+(`POST /api/v1/auth/token`), or the page sign-in cookie. Nobody signed in is a 401; the pages turn
+that into a redirect to /login (tracker/web). A cookie alone may not change data through the API
+without the session's CSRF token in `X-CSRF-Token`.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import Depends, Request
+from fastapi.security import OAuth2PasswordBearer
+
+from tracker.auth.principal import Principal
+from tracker.auth.rules import auth_rules
+from tracker.auth.service import load_principal
+from tracker.auth.sessions import CSRF_HEADER, check_csrf, session_user
+from tracker.auth.tokens import read_token
+from tracker.config import get_settings
+from tracker.db import SessionDep
+from tracker.errors import Unauthorized
+from tracker.scope import Scope
+
+__all__ = ["Principal", "PrincipalDep", "ScopeDep", "current_principal", "current_scope"]
+
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+oauth2_scheme = OAuth2PasswordBearer(tokenUrl="/api/v1/auth/token", auto_error=False)
+
+
+def current_principal(
+    request: Request, session: SessionDep, token: Annotated[str | None, Depends(oauth2_scheme)]
+) -> Principal:
+    """The signed-in user from a bearer token or the session cookie; 401 when there is none."""
+    if token:
+        username, version = read_token(
+            secret=get_settings().resolved_secret_key(), token=token, ttl=auth_rules().token_ttl
+        )
+        principal = load_principal(session=session, username=username, token_version=version)
+        if principal is None:
+            raise Unauthorized("令牌已失效，请重新登录")
+        return principal
+    signed_in = session_user(request)
+    if signed_in is not None:
+        principal = load_principal(session=session, username=signed_in[0], token_version=signed_in[1])
+        if principal is not None:
+            if request.method not in SAFE_METHODS and request.url.path.startswith("/api/"):
+                check_csrf(request, request.headers.get(CSRF_HEADER))
+            return principal
+    raise Unauthorized("请先登录")
+
+
+def current_scope(principal: Annotated[Principal, Depends(current_principal)]) -> Scope:
+    return principal.scope
+
+
+PrincipalDep = Annotated[Principal, Depends(current_principal)]
+ScopeDep = Annotated[Scope, Depends(current_scope)]

@@ -1,0 +1,214 @@
+"""The mid-year 绩效运行监控表 (DOMAIN.md §4): what is spent and reached by the end of month M.
+
+Rules of the table, stated once:
+- 1–M月执行数 = live payments up to the last day of M; 全年预计执行数 = the year-to-date pace carried
+  to 31 December, capped at the budget (core.variance).
+- 1–M月完成值 = the latest current result dated up to the end of M.
+- 全年预计完成值: a cumulative indicator (counts) carries its year-to-date pace to 31 December; a
+  level indicator (rates, costs per head) and a graded one stay where they are.
+- 完成目标可能性 is what the unit reported; when it reported none, it is estimated from the forecast
+  (meets the target → 确定能; higher-is-better at ≥ the yellow threshold of the target, or any
+  lower-is-better miss → 有可能; otherwise 完全不可能) and marked （测算）.
+- 有可能 and 完全不可能 need 偏差原因 and 改进措施; rows lacking either are flagged.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
+
+from sqlmodel import Session
+
+from tracker.actuals.read import ResultView, cumulative_paid, latest_results
+from tracker.config import load_rules
+from tracker.core.plan import checkpoint_date
+from tracker.core.project import Accumulation, IndicatorData
+from tracker.core.values import Comparator, Grade, Kind, parse_grade
+from tracker.core.variance import Light, LightRules, compute_variance
+from tracker.errors import InvalidInput
+from tracker.evaluation.schemas import Funds
+from tracker.monitoring.service import indicator_rules, spend_rules
+from tracker.scope import Scope
+from tracker.targets.service import load_core
+
+LIKELY, POSSIBLE, IMPOSSIBLE = "确定能", "有可能", "完全不可能"
+LIKELIHOODS = (LIKELY, POSSIBLE, IMPOSSIBLE)
+DEFAULT_CATEGORIES = ("经费保障", "制度保障", "人员保障", "硬件条件保障", "其他")
+_GRADE_LIKELIHOOD = {Grade.ACHIEVED: LIKELY, Grade.PARTIAL: POSSIBLE, Grade.FAILED: IMPOSSIBLE}
+
+
+@dataclass(frozen=True, slots=True)
+class MonitorRow:
+    seq: int
+    level1: str
+    level2: str
+    level3: str
+    target_text: str
+    unit: str | None
+    actual: Decimal | None  # numeric, in the target's unit
+    actual_text: str  # as reported, a grade, or 未填报
+    forecast: Decimal | None
+    forecast_text: str
+    likelihood: str | None
+    estimated: bool  # likelihood estimated here, not reported
+    reason_category: str | None
+    reason: str
+    measures: str
+    missing_reason: bool
+    reported: bool = True
+
+
+@dataclass(slots=True)
+class MonitorProject:
+    project_id: int
+    year: int
+    through_month: int
+    heading_no: int | None
+    dept_code: str
+    dept_name: str
+    code: str
+    name: str
+    objectives: list[str]
+    budget: Funds
+    executed_fen: int
+    planned_fen: int
+    planned_pct: Decimal
+    time_progress_pct: Decimal
+    execution_rate: Decimal | None  # fraction, 0.4512 = 45.12%
+    forecast_fen: int | None
+    light: Light | None
+    rows: list[MonitorRow]
+
+    @property
+    def missing_reasons(self) -> list[int]:
+        return [r.seq for r in self.rows if r.missing_reason]
+
+
+def monitoring_settings() -> tuple[int, tuple[str, ...], LightRules, Decimal]:
+    """Default cut-off month, reason categories, spending lights and the indicator yellow threshold."""
+    rules = load_rules()
+    section: dict[str, Any] = rules.get("monitoring") or {}
+    try:  # the light thresholds are read exactly as the monitoring feature reads them
+        month, lights, yellow = int(section.get("through_month", 6)), spend_rules(rules), indicator_rules(rules).yellow
+    except (ValueError, ArithmeticError) as exc:
+        raise InvalidInput(f"config/rules.yaml monitoring/variance/indicators: {exc}") from exc
+    categories = tuple(str(c) for c in section.get("reason_categories") or DEFAULT_CATEGORIES)
+    return month, categories, lights, yellow
+
+
+def monitoring_projects(
+    *,
+    session: Session,
+    scope: Scope,
+    year: int,
+    through_month: int,
+    dept_code: str | None = None,
+    project_id: int | None = None,
+) -> list[MonitorProject]:
+    """The monitoring table of every project of the year the scope may see, through month M."""
+    if not 1 <= through_month <= 12:
+        raise InvalidInput(f"截至月份应在1到12之间，实为{through_month}")
+    _, _, lights, yellow = monitoring_settings()
+    loaded = load_core(session=session, scope=scope, year=year, dept_code=dept_code)
+    if project_id is not None:
+        loaded = [(p, d) for p, d in loaded if p.id == project_id]
+    ids = [p.id for p, _ in loaded if p.id is not None]
+    cut_off = checkpoint_date(year, through_month)
+    paid = cumulative_paid(session=session, project_ids=ids, as_of=cut_off)
+    results: dict[int, dict[int, ResultView]] = defaultdict(dict)
+    for r in latest_results(session=session, project_ids=ids, as_of=cut_off).values():
+        results[r.project_id][r.seq] = r
+    out = []
+    for project, data in loaded:
+        assert project.id is not None
+        v = compute_variance(
+            budget_fen=data.budget_fen, plan=data.plan, actual_fen=paid.get(project.id, 0), as_of=cut_off, year=year,
+            rules=lights,
+        )  # fmt: skip
+        out.append(
+            MonitorProject(
+                project_id=project.id,
+                year=year,
+                through_month=through_month,
+                heading_no=data.heading_no,
+                dept_code=data.dept_code,
+                dept_name=data.dept_name,
+                code=data.code,
+                name=data.name,
+                objectives=list(data.objectives),
+                budget=Funds(data.budget_fen, data.fiscal_fen, 0, data.other_fen),
+                executed_fen=v.actual_fen,
+                planned_fen=v.planned_fen,
+                planned_pct=v.planned_pct,
+                time_progress_pct=v.time_progress_pct,
+                execution_rate=(v.actual_pct / 100) if v.actual_pct is not None else None,
+                forecast_fen=v.forecast_year_end_fen if v.forecast_year_end_fen is not None else v.actual_fen,
+                light=v.light,
+                rows=[_row(i, results[project.id].get(i.seq), year, yellow) for i in data.indicators],
+            )
+        )
+    return out
+
+
+def _row(ind: IndicatorData, result: ResultView | None, year: int, yellow: Decimal) -> MonitorRow:
+    target = ind.target
+    if result is None:
+        return MonitorRow(ind.seq, ind.level1, ind.level2, ind.level3, target.text, target.unit, None, "未填报",
+                          None, "", None, False, None, "", "", False, reported=False)  # fmt: skip
+    grade = parse_grade(result.grade) if result.grade else None
+    actual = result.actual_value if target.kind is Kind.QUANTITATIVE else None
+    forecast = _forecast(actual, ind.accumulation, result.as_of, year)
+    likelihood = result.likelihood if result.likelihood in LIKELIHOODS else None
+    estimated = likelihood is None
+    if likelihood is None:
+        likelihood = _estimate(ind, forecast, grade, yellow)
+    needs = likelihood in (POSSIBLE, IMPOSSIBLE)
+    missing = needs and not (result.reason.strip() and result.measures.strip())
+    return MonitorRow(
+        seq=ind.seq,
+        level1=ind.level1,
+        level2=ind.level2,
+        level3=ind.level3,
+        target_text=target.text,
+        unit=target.unit,
+        actual=actual,
+        actual_text=grade.value if grade is not None and actual is None else result.actual_text,
+        forecast=forecast,
+        forecast_text=grade.value if grade is not None and forecast is None else "",
+        likelihood=likelihood,
+        estimated=estimated and likelihood is not None,
+        reason_category=result.reason_category,
+        reason=result.reason,
+        measures=result.measures,
+        missing_reason=missing,
+    )
+
+
+def _forecast(actual: Decimal | None, accumulation: Accumulation, as_of: date, year: int) -> Decimal | None:
+    """The full-year value: counts go on at their pace to 31 December, levels stay."""
+    if actual is None:
+        return None
+    start, end = date(year, 1, 1), date(year, 12, 31)
+    elapsed = (min(as_of, end) - start).days + 1
+    if accumulation is not Accumulation.CUMULATIVE or elapsed >= (end - start).days + 1:
+        return actual
+    whole = (end - start).days + 1
+    return (actual * whole / elapsed).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP).normalize()
+
+
+def _estimate(ind: IndicatorData, forecast: Decimal | None, grade: Grade | None, yellow: Decimal) -> str | None:
+    target = ind.target
+    if grade is not None:
+        return _GRADE_LIKELIHOOD[grade]
+    if forecast is None or target.value is None:
+        return None
+    if target.comparator in (Comparator.LE, Comparator.LT):
+        return LIKELY if forecast <= target.value else POSSIBLE
+    if forecast >= target.value:
+        return LIKELY
+    if target.value > 0 and forecast / target.value >= yellow:
+        return POSSIBLE
+    return IMPOSSIBLE

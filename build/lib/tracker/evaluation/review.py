@@ -1,0 +1,83 @@
+"""Target review (绩效目标审核, DOMAIN.md §6) of the stored tables: the pure checks, scoped, with names."""
+
+from __future__ import annotations
+
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from pydantic import BaseModel
+from sqlmodel import Session
+
+from tracker.config import load_rules
+from tracker.core.review import ReviewRules, review_project
+from tracker.errors import InvalidInput
+from tracker.scope import Scope
+from tracker.targets.service import load_core
+
+_RATIO_KEYS = ("budget_ratio_low", "budget_ratio_high")
+
+
+class ReviewProject(BaseModel):
+    id: int
+    dept_code: str
+    code: str
+    name: str
+
+
+class ReviewFinding(BaseModel):
+    """One finding: which project and indicator, how serious, which rule, and a sentence in Chinese."""
+
+    project: ReviewProject
+    seq: int | None  # the indicator's sequence number; None for the table as a whole
+    indicator: str | None  # its 三级指标 name
+    severity: str  # error | warning | info
+    rule: str
+    message: str
+
+
+def review_rules() -> ReviewRules:
+    """The `review:` section of config/rules.yaml (budget_ratio_low, budget_ratio_high) over the defaults."""
+    section: dict[str, Any] = load_rules().get("review") or {}
+    values: dict[str, Decimal] = {}
+    for key, raw in section.items():
+        if key not in _RATIO_KEYS:
+            raise InvalidInput(f"config/rules.yaml review.{key}: 未知配置项（可用：{', '.join(_RATIO_KEYS)}）")
+        try:
+            values[key] = Decimal(str(raw))
+        except InvalidOperation as exc:
+            raise InvalidInput(f"config/rules.yaml review.{key}: 不是数字：{raw!r}") from exc
+    rules = ReviewRules(**values)  # type: ignore[arg-type]
+    if not 0 <= rules.budget_ratio_low < rules.budget_ratio_high:
+        raise InvalidInput("config/rules.yaml review: budget_ratio_low应小于budget_ratio_high")
+    return rules
+
+
+def review_targets(
+    *,
+    session: Session,
+    scope: Scope,
+    year: int | None = None,
+    dept_code: str | None = None,
+    severity: str | None = None,
+) -> list[ReviewFinding]:
+    """Every finding on the tables the scope may see, table by table in published order."""
+    rules = review_rules()
+    out: list[ReviewFinding] = []
+    for project, data in load_core(session=session, scope=scope, year=year, dept_code=dept_code):
+        assert project.id is not None
+        who = ReviewProject(id=project.id, dept_code=project.dept_code, code=project.code, name=project.name)
+        names = {i.seq: i.level3 for i in data.indicators}
+        for f in review_project(project=data, rules=rules):
+            if severity is not None and f.severity.value != severity:
+                continue
+            out.append(
+                ReviewFinding(
+                    project=who,
+                    seq=f.seq,
+                    indicator=names.get(f.seq) if f.seq is not None else None,
+                    severity=f.severity.value,
+                    rule=f.rule.value,
+                    message=f.message,
+                )
+            )
+    return out

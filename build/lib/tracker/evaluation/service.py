@@ -1,0 +1,264 @@
+"""Year-end self-evaluation: gather a year's money and results per project and score them (DOMAIN.md §5).
+
+Rules of the gathering, stated once:
+- 全年执行数 = live payments dated up to 31 December of the year (actuals.read.cumulative_paid).
+- The actual of an indicator is its latest current result dated up to 31 December.
+- 年初预算数 is the published (initial) budget; 全年预算数 the latest adjustment, else the initial one.
+- A number reported for a quantitative target is scored by formula; a grade or score uploaded with
+  it is ignored and noted. An evaluator score outside its grade's band is dropped (the grade's
+  default share scores instead) and the problem is listed in the workbook.
+- 偏差原因分析及改进措施 = the uploaded reason (with its category) and measures.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import replace
+from datetime import date
+
+from sqlmodel import Session, col, select
+
+from tracker.actuals.read import ResultView, cumulative_paid, latest_results
+from tracker.core.project import IndicatorData, ProjectData
+from tracker.core.scoring import (
+    IndicatorActual,
+    ProjectScore,
+    RowStatus,
+    ScoringError,
+    ScoringRules,
+    score_project,
+)
+from tracker.core.values import Kind, parse_grade
+from tracker.errors import InvalidInput, NotFound
+from tracker.evaluation.schemas import Evaluation, Funds, Row
+from tracker.models import BudgetVersion, Project
+from tracker.rules import scoring_rules
+from tracker.scope import Scope
+from tracker.targets.service import load_core
+
+__all__ = ["evaluate", "scoring_rules", "visible_project"]
+
+
+def evaluate(
+    *,
+    session: Session,
+    scope: Scope,
+    year: int | None = None,
+    dept_code: str | None = None,
+    project_id: int | None = None,
+    rules: ScoringRules | None = None,
+) -> list[Evaluation]:
+    """Score every project of the year the scope may see (or one unit's, or one project)."""
+    rules = rules or scoring_rules()
+    if project_id is None and year is None:
+        raise InvalidInput("需要年度或项目")
+    if project_id is not None:
+        project = visible_project(session=session, scope=scope, project_id=project_id)
+        year, dept_code = project.year, project.dept_code
+    loaded = load_core(session=session, scope=scope, year=year, dept_code=dept_code)
+    if project_id is not None:
+        loaded = [(p, d) for p, d in loaded if p.id == project_id]
+    ids = [p.id for p, _ in loaded if p.id is not None]
+    assert year is not None
+    year_end = date(year, 12, 31)
+    paid = cumulative_paid(session=session, project_ids=ids, as_of=year_end)
+    results: dict[int, dict[int, ResultView]] = defaultdict(dict)
+    for r in latest_results(session=session, project_ids=ids, as_of=year_end).values():
+        results[r.project_id][r.seq] = r
+    funds = _funds(session, ids)
+    out = []
+    for project, data in loaded:
+        assert project.id is not None
+        initial, budget = funds.get(project.id, (None, None))
+        fallback = Funds(data.budget_fen, data.fiscal_fen, 0, data.other_fen)
+        out.append(
+            _evaluate_one(
+                project.id,
+                data,
+                initial or fallback,
+                budget or initial or fallback,
+                paid.get(project.id, 0),
+                results[project.id],
+                rules,
+            )
+        )
+    return out
+
+
+def visible_project(*, session: Session, scope: Scope, project_id: int) -> Project:
+    """A project the scope may see; another unit's answers 404 like a missing one."""
+    project = session.get(Project, project_id)
+    if project is None or not scope.allows(project.dept_code):
+        raise NotFound(f"项目{project_id}不存在")
+    return project
+
+
+def _funds(session: Session, ids: list[int]) -> dict[int, tuple[Funds | None, Funds | None]]:
+    """Initial and latest adjusted budget per project (one query)."""
+    if not ids:
+        return {}
+    query = select(BudgetVersion).where(col(BudgetVersion.project_id).in_(ids))
+    order = (col(BudgetVersion.effective_on), col(BudgetVersion.created_at), col(BudgetVersion.id))
+    out: dict[int, tuple[Funds | None, Funds | None]] = {}
+    for v in session.exec(query.order_by(*order)):
+        funds = Funds(v.total_fen, v.fiscal_fen, v.carryover_fen, v.other_fen)
+        initial, adjusted = out.get(v.project_id, (None, None))
+        out[v.project_id] = (funds, adjusted) if v.kind == "initial" else (initial, funds)
+    return out
+
+
+def _evaluate_one(
+    project_id: int,
+    data: ProjectData,
+    initial: Funds,
+    budget: Funds,
+    executed_fen: int,
+    results: dict[int, ResultView],
+    rules: ScoringRules,
+) -> Evaluation:
+    problems: list[str] = []
+    inputs = [_actual(ind, results.get(ind.seq), rules, problems) for ind in data.indicators]
+    evaluation = Evaluation(
+        project_id=project_id,
+        year=data.year,
+        heading_no=data.heading_no,
+        dept_code=data.dept_code,
+        dept_name=data.dept_name,
+        code=data.code,
+        name=data.name,
+        objectives=list(data.objectives),
+        initial=initial,
+        budget=budget,
+        executed_fen=executed_fen,
+        execution_rate=None,
+        execution_points=None,
+        execution_score=None,
+        rows=[],
+        total=None,
+        grade=None,
+        complete=False,
+        problems=problems,
+    )
+    score = _score(budget.total_fen, executed_fen, inputs, rules, problems)
+    if score is None:
+        evaluation.rows = [_unscored_row(i, results.get(i.seq)) for i in inputs]
+        return evaluation
+    by_seq = {i.seq: i for i in inputs}
+    evaluation.execution_rate = score.execution_rate
+    evaluation.execution_points = score.execution_points
+    evaluation.execution_score = score.execution_score
+    evaluation.total = score.total
+    evaluation.grade = score.grade
+    evaluation.complete = score.complete
+    evaluation.rescaled = score.rescaled
+    evaluation.dropped = list(score.dropped)
+    evaluation.unreported = list(score.unreported)
+    evaluation.missing_reasons = list(score.missing_reasons)
+    missing = set(score.missing_reasons)
+    evaluation.rows = [
+        Row(
+            seq=r.seq,
+            level1=r.level1,
+            level2=r.level2,
+            level3=r.level3,
+            target_text=r.target_text,
+            unit=by_seq[r.seq].target.unit,
+            actual=by_seq[r.seq].actual_value if r.status is RowStatus.SCORED else None,
+            actual_text=r.actual_text if r.status is RowStatus.SCORED and r.actual_text else r.status.value,
+            points=r.points,
+            score=r.score,
+            status=r.status,
+            lost=r.lost,
+            missing_reason=r.seq in missing,
+            reason=r.reason or "",
+        )
+        for r in score.rows
+    ]
+    return evaluation
+
+
+def _actual(ind: IndicatorData, result: ResultView | None, rules: ScoringRules, problems: list[str]) -> IndicatorActual:
+    """The scoring input of one indicator from its latest result (None: 未填报)."""
+    applicable = ind.applicable and ind.level1 in rules.weights
+    if ind.applicable and not applicable:
+        problems.append(f"第{ind.seq}项指标“{ind.level3}”的一级指标“{ind.level1}”不在评分权重中，未计分")
+    value = grade = score = reason = text = None
+    if result is not None:
+        cause = (
+            f"{result.reason_category}：{result.reason}" if result.reason_category and result.reason else result.reason
+        )
+        reason = "；".join(part for part in (cause, result.measures) if part and part.strip()) or None
+        grade = parse_grade(result.grade) if result.grade else None
+        value, score, text = result.actual_value, result.score, result.actual_text
+        if ind.target.kind is Kind.QUANTITATIVE and ind.target.value is not None and value is not None:
+            if grade is not None or score is not None:
+                problems.append(f"第{ind.seq}项指标“{ind.level3}”已填实际完成值，按公式计分，填报的等级或得分未采用")
+            grade = score = None
+        elif grade is None and value is None:
+            text = score = None  # neither a number nor a grade: nothing to score (未填报)
+    return IndicatorActual(
+        seq=ind.seq,
+        level1=ind.level1,
+        level2=ind.level2,
+        level3=ind.level3,
+        target=ind.target,
+        weight=ind.weight,
+        applicable=applicable,
+        actual_value=value,
+        grade=grade,
+        evaluator_score=score,
+        reason=reason,
+        actual_text=text,
+    )
+
+
+def _score(
+    budget_fen: int, executed_fen: int, inputs: list[IndicatorActual], rules: ScoringRules, problems: list[str]
+) -> ProjectScore | None:
+    """Score; an uploaded evaluator score that cannot stand is listed and its grade's default share used."""
+
+    def run(rows: list[IndicatorActual]) -> ProjectScore:
+        return score_project(budget_fen=budget_fen, executed_fen=executed_fen, indicators=rows, rules=rules)
+
+    try:
+        return run(inputs)
+    except ScoringError as exc:
+        first = list(exc.problems)
+    plain = [replace(i, evaluator_score=None) for i in inputs]
+    try:
+        run(plain)
+    except ScoringError:
+        problems.extend(first)  # not the evaluator scores' fault: nothing can be scored
+        return None
+    kept = []
+    for k, i in enumerate(inputs):
+        if i.evaluator_score is None:
+            kept.append(plain[k])
+            continue
+        try:  # this one evaluator score alone: does it stand?
+            run([*plain[:k], i, *plain[k + 1 :]])
+            kept.append(i)
+        except ScoringError as exc:
+            problems.extend(f"{p}，已按等级默认比例计分" for p in exc.problems)
+            kept.append(plain[k])
+    return run(kept)
+
+
+def _unscored_row(ind: IndicatorActual, result: ResultView | None) -> Row:
+    status = RowStatus.NOT_APPLICABLE if not ind.applicable else RowStatus.UNREPORTED
+    return Row(
+        seq=ind.seq,
+        level1=ind.level1,
+        level2=ind.level2,
+        level3=ind.level3,
+        target_text=ind.target.text,
+        unit=ind.target.unit,
+        actual=None,
+        actual_text=result.actual_text if result is not None else status.value,
+        points=None,
+        score=None,
+        status=status,
+        lost=False,
+        missing_reason=False,
+        reason=ind.reason or "",
+    )

@@ -1,0 +1,63 @@
+"""The FastAPI application: API under /api/v1, pages at the root, JSON errors everywhere."""
+
+from __future__ import annotations
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from tracker.actuals.router import router as actuals_router
+from tracker.alerts.router import router as alerts_router
+from tracker.auth.router import router as auth_router
+from tracker.errors import DomainError
+from tracker.evaluation.router import router as evaluation_router
+from tracker.monitoring.router import router as monitoring_router
+from tracker.targets.router import router as targets_router
+from tracker.web import install as install_pages
+
+
+def create_app() -> FastAPI:
+    app = FastAPI(
+        title="tracker 预算绩效运行监控",
+        version="0.1.0",
+        docs_url="/docs",
+        openapi_url="/openapi.json",
+    )
+
+    @app.exception_handler(DomainError)
+    async def domain_error(_request: Request, exc: DomainError) -> JSONResponse:
+        return JSONResponse(exc.body(), status_code=exc.status_code)
+
+    @app.exception_handler(RequestValidationError)
+    async def validation_error(_request: Request, exc: RequestValidationError) -> JSONResponse:
+        parts = []
+        for e in exc.errors():
+            where = ".".join(str(p) for p in e.get("loc", ()) if p != "body")
+            parts.append(f"{where}: {e.get('msg')}")
+        return JSONResponse({"error": "InvalidInput", "detail": "; ".join(parts)}, status_code=422)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(_request: Request, exc: StarletteHTTPException) -> JSONResponse:
+        name = {401: "Unauthorized", 403: "Forbidden", 404: "NotFound", 405: "MethodNotAllowed"}.get(
+            exc.status_code, "HTTPError"
+        )
+        return JSONResponse(
+            {"error": name, "detail": str(exc.detail)}, status_code=exc.status_code, headers=exc.headers
+        )
+
+    @app.get("/health", tags=["health"])
+    def health() -> dict[str, str]:
+        return {"status": "ok"}
+
+    app.include_router(auth_router, prefix="/api/v1")
+    app.include_router(targets_router, prefix="/api/v1")
+    app.include_router(actuals_router, prefix="/api/v1")
+    app.include_router(evaluation_router, prefix="/api/v1")
+    app.include_router(monitoring_router, prefix="/api/v1")
+    app.include_router(alerts_router, prefix="/api/v1")
+    install_pages(app)
+    return app
+
+
+app = create_app()

@@ -1,0 +1,44 @@
+"""Every table, imported here so that Alembic sees the whole metadata."""
+
+from tracker.models.actuals import AuditEntry, BatchPeriod, IndicatorResult, Payment, Submission, UploadBatch
+from tracker.models.alerts import Alert, AlertMessage, Contact
+from tracker.models.auth import LoginAttempt, User, UserUnit
+from tracker.models.base import utcnow
+from tracker.models.monitoring import JobRun, SchedulerLease, VarianceSnapshot
+from tracker.models.targets import (
+    BudgetVersion,
+    Dept,
+    ImportRecord,
+    Indicator,
+    Objective,
+    PlanCheckpoint,
+    Project,
+    Region,
+)
+
+__all__ = [
+    "Alert",
+    "AlertMessage",
+    "AuditEntry",
+    "BatchPeriod",
+    "BudgetVersion",
+    "Contact",
+    "Dept",
+    "ImportRecord",
+    "Indicator",
+    "IndicatorResult",
+    "JobRun",
+    "LoginAttempt",
+    "Objective",
+    "Payment",
+    "PlanCheckpoint",
+    "Project",
+    "Region",
+    "SchedulerLease",
+    "Submission",
+    "UploadBatch",
+    "User",
+    "UserUnit",
+    "VarianceSnapshot",
+    "utcnow",
+]

@@ -1,0 +1,121 @@
+"""Actuals: upload batches, payments, indicator results, quarterly submissions and the audit trail."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import JSON, Column, ForeignKey, Index, Integer, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+from tracker.models.base import decimal_column, money_column, parent_column, timestamp_column, utcnow
+
+
+class UploadBatch(SQLModel, table=True):
+    """One accepted upload. Withdrawing reverses it (status), it is never deleted."""
+
+    __tablename__ = "upload_batch"
+
+    id: int | None = Field(default=None, primary_key=True)
+    filename: str = Field(max_length=500)
+    sha256: str = Field(max_length=64, index=True)
+    uploaded_by: str | None = Field(default=None, max_length=100)
+    uploaded_at: datetime = Field(default_factory=utcnow, sa_column=timestamp_column(nullable=False))
+    status: str = Field(default="applied", max_length=20)  # applied | withdrawn
+    payments: int = 0
+    results: int = 0
+    withdrawn_at: datetime | None = Field(default=None, sa_column=timestamp_column(nullable=True))
+    withdrawn_by: str | None = Field(default=None, max_length=100)
+    withdraw_reason: str = ""
+    summary: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+
+
+class Payment(SQLModel, table=True):
+    """One disbursement (支付) of a project; the cumulative figure is the sum of live payments.
+
+    Reads go by project and date, so one (project_id, paid_on) index serves them; fewer indexes keep
+    bulk uploads fast (a boolean `withdrawn` index would never be selective).
+    """
+
+    __table_args__ = (Index("ix_payment_project_id_paid_on", "project_id", "paid_on"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    project_id: int = Field(sa_column=Column(Integer, ForeignKey("project.id", ondelete="CASCADE"), nullable=False))
+    batch_id: int = Field(sa_column=parent_column("upload_batch.id"))
+    paid_on: date
+    amount_fen: int = Field(sa_column=money_column(nullable=False))
+    note: str = ""
+    row_no: int = 0
+    withdrawn: bool = False
+
+
+class IndicatorResult(SQLModel, table=True):
+    """A reported value of an indicator as of a date; a later report for the same date supersedes it."""
+
+    __tablename__ = "indicator_result"
+
+    id: int | None = Field(default=None, primary_key=True)
+    indicator_id: int = Field(sa_column=parent_column("indicator.id"))
+    batch_id: int = Field(sa_column=parent_column("upload_batch.id"))
+    as_of: date = Field(index=True)
+    actual_text: str = Field(max_length=200)
+    actual_value: Decimal | None = Field(default=None, sa_column=decimal_column())  # in the target's unit
+    grade: str | None = Field(default=None, max_length=40)
+    score: Decimal | None = Field(default=None, sa_column=decimal_column(7, 2))
+    likelihood: str | None = Field(default=None, max_length=20)  # 确定能 | 有可能 | 完全不可能
+    reason_category: str | None = Field(default=None, max_length=20)
+    reason: str = ""
+    measures: str = ""
+    is_current: bool = Field(default=True, index=True)
+    row_no: int = 0
+    created_at: datetime = Field(default_factory=utcnow, sa_column=timestamp_column(nullable=False))
+
+
+class Submission(SQLModel, table=True):
+    """A unit's quarter: draft → submitted → approved (locked) or returned; an admin may unlock."""
+
+    __table_args__ = (UniqueConstraint("dept_code", "year", "quarter", name="uq_submission_dept_year_quarter"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    dept_code: str = Field(foreign_key="dept.code", max_length=20, index=True)
+    year: int
+    quarter: int
+    status: str = Field(default="draft", max_length=20)  # draft | submitted | approved | returned
+    comment: str = ""
+    submitted_by: str | None = Field(default=None, max_length=100)
+    submitted_at: datetime | None = Field(default=None, sa_column=timestamp_column(nullable=True))
+    reviewed_by: str | None = Field(default=None, max_length=100)
+    reviewed_at: datetime | None = Field(default=None, sa_column=timestamp_column(nullable=True))
+
+
+class AuditEntry(SQLModel, table=True):
+    """Who changed what, when, in which batch: old → new, for values that actually changed."""
+
+    __tablename__ = "audit_entry"
+
+    id: int | None = Field(default=None, primary_key=True)
+    at: datetime = Field(default_factory=utcnow, sa_column=timestamp_column(nullable=False))
+    actor: str | None = Field(default=None, max_length=100)
+    action: str = Field(max_length=40)  # payment.add | result.set | batch.withdraw | period.approve …
+    batch_id: int | None = Field(default=None, index=True)
+    project_id: int | None = Field(default=None, index=True)
+    entity: str = Field(max_length=40)
+    entity_id: int | None = None
+    field: str = Field(default="", max_length=60)
+    old: str | None = None
+    new: str | None = None
+    note: str = ""
+
+
+class BatchPeriod(SQLModel, table=True):
+    """A unit's quarter an upload batch wrote into: scopes the batch and guards its withdrawal by the lock."""
+
+    __tablename__ = "batch_period"
+
+    batch_id: int = Field(
+        sa_column=Column(Integer, ForeignKey("upload_batch.id", ondelete="CASCADE"), primary_key=True)
+    )
+    dept_code: str = Field(primary_key=True, max_length=20, index=True)
+    year: int = Field(primary_key=True)
+    quarter: int = Field(primary_key=True)

@@ -1,0 +1,249 @@
+"""Variance over the database: each project's spending against plan and its indicators' lights.
+
+Reads targets through `load_core`, payments through `actuals.read.cumulative_paid` and results
+through `actuals.read.result_history`; the rules themselves are the pure `core.variance`.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections import defaultdict
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+
+from sqlmodel import Session
+
+from tracker.actuals.read import ResultView, cumulative_paid, result_history
+from tracker.config import get_settings, load_rules
+from tracker.core.money import parse_wan
+from tracker.core.project import IndicatorData, ProjectData
+from tracker.core.values import Grade, Kind
+from tracker.core.variance import (
+    IndicatorProgress,
+    Light,
+    LightRules,
+    VarianceResult,
+    compute_variance,
+    indicator_progress,
+    project_light,
+    worst_light,
+)
+from tracker.errors import NotFound
+from tracker.models import Project
+from tracker.scope import Scope
+from tracker.targets.service import load_core
+
+log = logging.getLogger(__name__)
+
+
+def spend_rules(rules: Mapping[str, Any] | None = None) -> LightRules:
+    """Spending light thresholds from config/rules.yaml `variance` (defaults per DOMAIN.md §3)."""
+    section = (rules if rules is not None else load_rules()).get("variance") or {}
+    base = LightRules()
+    return LightRules(
+        green=Decimal(str(section.get("green", base.green))),
+        yellow=Decimal(str(section.get("yellow", base.yellow))),
+        min_gap_fen=parse_wan(str(section.get("min_gap_wan", "1"))),
+        warn_days=int(section.get("early_warning_days", base.warn_days)),
+    )
+
+
+def indicator_rules(rules: Mapping[str, Any] | None = None) -> LightRules:
+    """Indicator light thresholds from config/rules.yaml `indicators` (DOMAIN.md §4)."""
+    section = (rules if rules is not None else load_rules()).get("indicators") or {}
+    base = LightRules()
+    return LightRules(
+        green=Decimal(str(section.get("green", base.green))), yellow=Decimal(str(section.get("yellow", base.yellow)))
+    )
+
+
+def today() -> date:
+    """Today in the configured time zone (Asia/Shanghai)."""
+    return datetime.now(get_settings().tz).date()
+
+
+def effective_as_of(year: int, as_of: date | None) -> date:
+    """The date a project of `year` is measured on: as given, else today, but never after 31 December."""
+    return as_of if as_of is not None else min(today(), date(year, 12, 31))
+
+
+@dataclass(frozen=True, slots=True)
+class IndicatorLight:
+    seq: int
+    level1: str
+    level3: str
+    target_text: str
+    accumulation: str
+    progress: IndicatorProgress
+    actual_text: str | None
+    problem: str | None  # a stored report the rules cannot read
+
+
+@dataclass(frozen=True, slots=True)
+class ProjectVariance:
+    project_id: int
+    year: int
+    dept_code: str
+    dept_name: str
+    code: str
+    name: str
+    spend: VarianceResult
+    indicators: list[IndicatorLight]
+    indicator_light: Light | None
+    overall_light: Light | None
+
+
+def _reported(ind: IndicatorData, history: list[ResultView]) -> list[tuple[date, Decimal | Grade | str]]:
+    out: list[tuple[date, Decimal | Grade | str]] = []
+    for r in history:
+        if ind.target.kind == Kind.QUALITATIVE:
+            if r.grade:
+                out.append((r.as_of, r.grade))
+        elif r.actual_value is not None:
+            out.append((r.as_of, r.actual_value))
+    return out
+
+
+def _indicator_lights(
+    data: ProjectData, ids: dict[int, int], history: dict[int, list[ResultView]], as_of: date, rules: LightRules
+) -> list[IndicatorLight]:
+    out = []
+    for ind in data.indicators:
+        if not ind.applicable:
+            continue
+        reports = history.get(ids.get(ind.seq, -1), [])
+        problem = None
+        try:
+            progress = indicator_progress(
+                target=ind.target,
+                reported=_reported(ind, reports),
+                accumulation=ind.accumulation,
+                as_of=as_of,
+                rules=rules,
+            )
+        except ValueError as exc:
+            problem = str(exc)
+            progress = IndicatorProgress(actual=None, grade=None, reported_on=None, ratio=None, light=None)
+        shown = next((r.actual_text for r in reversed(reports) if r.as_of == progress.reported_on), None)
+        out.append(
+            IndicatorLight(
+                seq=ind.seq,
+                level1=ind.level1,
+                level3=ind.level3,
+                target_text=ind.target.text,
+                accumulation=ind.accumulation.value,
+                progress=progress,
+                actual_text=shown,
+                problem=problem,
+            )
+        )
+    return out
+
+
+def _measure(
+    session: Session,
+    pairs: list[tuple[Project, ProjectData]],
+    as_of: date | None,
+    *,
+    with_indicators: bool,
+    rules: Mapping[str, Any],
+) -> list[ProjectVariance]:
+    s_rules, i_rules = spend_rules(rules), indicator_rules(rules)
+    by_day: dict[date, list[int]] = defaultdict(list)
+    for p, _ in pairs:
+        assert p.id is not None
+        by_day[effective_as_of(p.year, as_of)].append(p.id)
+    paid: dict[int, int] = {}
+    for day, ids in by_day.items():
+        paid.update(cumulative_paid(session=session, project_ids=ids, as_of=day))
+    history: dict[int, list[ResultView]] = {}
+    seq_to_id: dict[int, dict[int, int]] = defaultdict(dict)
+    if with_indicators and pairs:
+        ids = [p.id for p, _ in pairs if p.id is not None]
+        history = result_history(session=session, project_ids=ids, as_of=max(by_day))
+        for views in history.values():
+            for v in views:
+                seq_to_id[v.project_id][v.seq] = v.indicator_id
+    out = []
+    for p, data in pairs:
+        assert p.id is not None
+        day = effective_as_of(p.year, as_of)
+        spend = compute_variance(
+            budget_fen=data.budget_fen, plan=data.plan, actual_fen=paid[p.id], as_of=day, year=p.year, rules=s_rules
+        )
+        lights = _indicator_lights(data, seq_to_id[p.id], history, day, i_rules) if with_indicators else []
+        ind_light = worst_light(i.progress.light for i in lights)
+        out.append(
+            ProjectVariance(
+                project_id=p.id,
+                year=p.year,
+                dept_code=p.dept_code,
+                dept_name=data.dept_name,
+                code=p.code,
+                name=p.name,
+                spend=spend,
+                indicators=lights,
+                indicator_light=ind_light,
+                overall_light=project_light(spend=spend.light, indicators=[ind_light]),
+            )
+        )
+    return out
+
+
+def project_variances(
+    *,
+    session: Session,
+    scope: Scope,
+    year: int | None = None,
+    dept_code: str | None = None,
+    as_of: date | None = None,
+    with_indicators: bool = True,
+    rules: Mapping[str, Any] | None = None,
+) -> list[ProjectVariance]:
+    """Every project the scope may see, measured on `as_of` (default: today, capped at its year's end)."""
+    if year is None and as_of is not None:
+        year = as_of.year
+    pairs = load_core(session=session, scope=scope, year=year, dept_code=dept_code)
+    return _measure(
+        session, pairs, as_of, with_indicators=with_indicators, rules=rules if rules is not None else load_rules()
+    )
+
+
+def project_variance(*, session: Session, scope: Scope, project_id: int, as_of: date | None = None) -> ProjectVariance:
+    """One project's variance with its indicators; another unit's project answers 404 like a missing one."""
+    project = session.get(Project, project_id)
+    if project is None or not scope.allows(project.dept_code):
+        raise NotFound(f"项目{project_id}不存在")
+    pairs = [
+        pair
+        for pair in load_core(session=session, scope=scope, year=project.year, dept_code=project.dept_code)
+        if pair[0].id == project_id
+    ]
+    return _measure(session, pairs, as_of, with_indicators=True, rules=load_rules())[0]
+
+
+def checkpoint_variances(
+    *, session: Session, pairs: list[tuple[Project, ProjectData]], days: Mapping[int, date], rules: LightRules
+) -> dict[int, VarianceResult]:
+    """Each project's variance on its own date (e.g. its last checkpoint), paid up to that date."""
+    by_day: dict[date, list[int]] = defaultdict(list)
+    for pid, day in days.items():
+        by_day[day].append(pid)
+    paid: dict[int, int] = {}
+    for day, ids in by_day.items():
+        paid.update(cumulative_paid(session=session, project_ids=ids, as_of=day))
+    out: dict[int, VarianceResult] = {}
+    for p, data in pairs:
+        if p.id is not None and p.id in days:
+            out[p.id] = compute_variance(
+                budget_fen=data.budget_fen,
+                plan=data.plan,
+                actual_fen=paid[p.id],
+                as_of=days[p.id],
+                year=p.year,
+                rules=rules,
+            )
+    return out

@@ -1,0 +1,19 @@
+"""The rule sets of config/rules.yaml as the pure core's dataclasses; a bad value names its key."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from tracker.config import load_rules
+from tracker.core.scoring import ScoringRules, ScoringRulesError
+from tracker.errors import InvalidInput
+
+
+def scoring_rules(rules: Mapping[str, Any] | None = None) -> ScoringRules:
+    """The `scoring:` section (DOMAIN.md §5); `rules` is the whole loaded file, read afresh when None."""
+    section = (rules if rules is not None else load_rules()).get("scoring") or {}
+    try:
+        return ScoringRules.from_mapping(section)
+    except ScoringRulesError as exc:
+        raise InvalidInput(f"config/rules.yaml scoring.{exc}") from exc

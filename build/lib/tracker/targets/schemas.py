@@ -1,0 +1,110 @@
+"""The project object of `tracker targets show` and `GET /api/v1/projects` (INTERFACE.md)."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from pydantic import BaseModel
+
+from tracker.core.money import wan_str
+from tracker.models import Indicator, PlanCheckpoint, Project
+
+
+def json_number(value: Decimal | None) -> int | float | None:
+    """A Decimal as a JSON number: integral values without a fraction."""
+    if value is None:
+        return None
+    if value == value.to_integral_value():
+        return int(value)
+    return float(value.normalize())
+
+
+class PlanPointOut(BaseModel):
+    month: int
+    cumulative_pct: float
+
+
+class IndicatorOut(BaseModel):
+    seq: int
+    level1: str
+    level2: str
+    level3: str
+    description: str
+    target_text: str
+    kind: str
+    comparator: str | None
+    value: int | float | None
+    unit: str | None
+    norm_value: int | float | None
+    norm_unit: str | None
+    direction: str
+    accumulation: str
+    weight: float | None
+    applicable: bool
+    basis: str
+
+
+class ProjectOut(BaseModel):
+    id: int
+    year: int
+    dept_code: str
+    dept_name: str
+    code: str
+    name: str
+    budget_wan: str
+    fiscal_wan: str
+    other_wan: str
+    purpose: str
+    objectives: list[str]
+    plan: list[PlanPointOut]
+    incomplete: bool
+    indicators: list[IndicatorOut]
+
+
+def indicator_out(ind: Indicator) -> IndicatorOut:
+    return IndicatorOut(
+        seq=ind.seq,
+        level1=ind.level1,
+        level2=ind.level2,
+        level3=ind.level3,
+        description=ind.description,
+        target_text=ind.target_text,
+        kind=ind.kind,
+        comparator=ind.comparator,
+        value=json_number(ind.value),
+        unit=ind.unit,
+        norm_value=json_number(ind.norm_value),
+        norm_unit=ind.norm_unit,
+        direction=ind.direction,
+        accumulation=ind.accumulation,
+        weight=float(ind.weight) if ind.weight is not None else None,
+        applicable=ind.applicable,
+        basis=ind.basis,
+    )
+
+
+def project_out(
+    project: Project,
+    *,
+    dept_name: str,
+    objectives: list[str],
+    plan: list[PlanCheckpoint],
+    indicators: list[Indicator],
+) -> ProjectOut:
+    assert project.id is not None
+    return ProjectOut(
+        id=project.id,
+        year=project.year,
+        dept_code=project.dept_code,
+        dept_name=dept_name,
+        code=project.code,
+        name=project.name,
+        budget_wan=wan_str(project.budget_fen),
+        fiscal_wan=wan_str(project.fiscal_fen),
+        other_wan=wan_str(project.other_fen),
+        purpose=project.purpose,
+        objectives=objectives,
+        plan=[PlanPointOut(month=c.month, cumulative_pct=float(c.cumulative_pct)) for c in plan],
+        incomplete=project.incomplete,
+        indicators=[indicator_out(i) for i in indicators],
+    )

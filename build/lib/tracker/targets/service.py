@@ -1,0 +1,161 @@
+"""Reading projects back (the import itself lives in importer.py). Services never commit."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from sqlmodel import Session, col, func, select
+
+from tracker.core.project import Accumulation, Checkpoint, IndicatorData, ProjectData
+from tracker.core.values import Comparator, Direction, Kind, TargetValue
+from tracker.errors import NotFound
+from tracker.models import (
+    Dept,
+    Indicator,
+    Objective,
+    PlanCheckpoint,
+    Project,
+)
+from tracker.scope import Scope
+from tracker.targets.importer import ImportSummary, import_targets, parse_file
+from tracker.targets.schemas import ProjectOut, project_out
+
+__all__ = ["ImportSummary", "get_project", "import_targets", "list_projects", "load_core", "parse_file"]
+
+
+def list_projects(
+    *,
+    session: Session,
+    scope: Scope,
+    year: int | None = None,
+    dept_code: str | None = None,
+    limit: int | None = None,
+    offset: int = 0,
+) -> tuple[list[ProjectOut], int]:
+    """Projects the scope may see, in table order, with their total count."""
+    query = scope.filter(select(Project), Project.dept_code)
+    if year is not None:
+        query = query.where(Project.year == year)
+    if dept_code is not None:
+        query = query.where(Project.dept_code == dept_code)
+    total = session.exec(select(func.count()).select_from(query.subquery())).one()
+    query = query.order_by(col(Project.year), col(Project.heading_no), col(Project.id)).offset(offset)
+    if limit is not None:
+        query = query.limit(limit)
+    projects = list(session.exec(query))
+    return _assemble(session, projects), int(total)
+
+
+def get_project(*, session: Session, scope: Scope, project_id: int) -> ProjectOut:
+    """One project; another unit's project answers 404 like a missing one."""
+    project = session.get(Project, project_id)
+    if project is None or not scope.allows(project.dept_code):
+        raise NotFound(f"项目{project_id}不存在")
+    return _assemble(session, [project])[0]
+
+
+@dataclass(slots=True)
+class _Children:
+    depts: dict[str, str]
+    plans: dict[int, list[PlanCheckpoint]]
+    objectives: dict[int, list[str]]
+    indicators: dict[int, list[Indicator]]
+
+
+def _children(session: Session, projects: Sequence[Project]) -> _Children:
+    """Load children for many projects with one query per table (no N+1)."""
+    ids = [p.id for p in projects if p.id is not None]
+    codes = {p.dept_code for p in projects}
+    out = _Children({}, defaultdict(list), defaultdict(list), defaultdict(list))
+    if not ids:
+        return out
+    out.depts = {d.code: d.name for d in session.exec(select(Dept).where(col(Dept.code).in_(codes)))}
+    plan_q = select(PlanCheckpoint).where(col(PlanCheckpoint.project_id).in_(ids))
+    for c in session.exec(plan_q.order_by(col(PlanCheckpoint.month))):
+        out.plans[c.project_id].append(c)
+    for o in session.exec(select(Objective).where(col(Objective.project_id).in_(ids)).order_by(col(Objective.seq))):
+        out.objectives[o.project_id].append(o.text)
+    ind_q = select(Indicator).where(col(Indicator.project_id).in_(ids))
+    for i in session.exec(ind_q.order_by(col(Indicator.seq))):
+        out.indicators[i.project_id].append(i)
+    return out
+
+
+def _assemble(session: Session, projects: Sequence[Project]) -> list[ProjectOut]:
+    ch = _children(session, projects)
+    return [
+        project_out(
+            p,
+            dept_name=ch.depts.get(p.dept_code, ""),
+            objectives=ch.objectives[p.id],
+            plan=ch.plans[p.id],
+            indicators=ch.indicators[p.id],
+        )
+        for p in projects
+        if p.id is not None
+    ]
+
+
+def load_core(
+    *, session: Session, scope: Scope, year: int | None = None, dept_code: str | None = None
+) -> list[tuple[Project, ProjectData]]:
+    """Stored projects with their plain-value form for the pure rules (variance, scoring, review)."""
+    query = scope.filter(select(Project), Project.dept_code)
+    if year is not None:
+        query = query.where(Project.year == year)
+    if dept_code is not None:
+        query = query.where(Project.dept_code == dept_code)
+    projects = list(session.exec(query.order_by(col(Project.year), col(Project.heading_no), col(Project.id))))
+    ch = _children(session, projects)
+    return [(p, _core(p, ch)) for p in projects if p.id is not None]
+
+
+def indicator_target(i: Indicator) -> TargetValue:
+    """A stored indicator's target as the pure TargetValue."""
+    return TargetValue(
+        text=i.target_text,
+        kind=Kind(i.kind),
+        comparator=Comparator(i.comparator) if i.comparator else None,
+        value=i.value,
+        unit=i.unit,
+        norm_value=i.norm_value,
+        norm_unit=i.norm_unit,
+        direction=Direction(i.direction),
+    )
+
+
+def _core(p: Project, ch: _Children) -> ProjectData:
+    assert p.id is not None
+    return ProjectData(
+        year=p.year,
+        dept_code=p.dept_code,
+        dept_name=ch.depts.get(p.dept_code, ""),
+        code=p.code,
+        name=p.name,
+        budget_fen=p.budget_fen,
+        fiscal_fen=p.fiscal_fen,
+        other_fen=p.other_fen,
+        purpose=p.purpose,
+        objectives=list(ch.objectives[p.id]),
+        plan=[Checkpoint(c.month, c.cumulative_pct) for c in ch.plans[p.id]],
+        indicators=[
+            IndicatorData(
+                seq=i.seq,
+                level1=i.level1,
+                level2=i.level2,
+                level3=i.level3,
+                description=i.description,
+                target=indicator_target(i),
+                basis=i.basis,
+                accumulation=Accumulation(i.accumulation),
+                weight=i.weight,
+                applicable=i.applicable,
+            )
+            for i in ch.indicators[p.id]
+        ],
+        incomplete=p.incomplete,
+        heading_no=p.heading_no,
+        source_line=p.source_line,
+    )

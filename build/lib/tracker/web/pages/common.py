@@ -1,0 +1,94 @@
+"""What page routes share: CSRF on every form post, safe redirects, flash messages, the year to show."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date, datetime
+from typing import Annotated, TypeVar
+
+from fastapi import Depends, Request
+from sqlmodel import Session, select
+
+from tracker.auth.sessions import CSRF_FIELD, check_csrf
+from tracker.config import get_settings
+from tracker.deps import Principal, PrincipalDep
+from tracker.errors import DomainError
+from tracker.models import Project
+from tracker.scope import Scope
+
+T = TypeVar("T")
+
+
+async def csrf_protect(request: Request, principal: PrincipalDep) -> None:
+    """Every signed-in form post carries this session's token (checked after sign-in, so anonymous is 401)."""
+    form = await request.form()
+    token = form.get(CSRF_FIELD)
+    check_csrf(request, token if isinstance(token, str) else None)
+
+
+CsrfDep = Annotated[None, Depends(csrf_protect)]
+
+
+def safe_next(target: str | None) -> str:
+    """Only a path on this site, never another host (`//evil`, `http://…`)."""
+    if not target or not target.startswith("/") or target.startswith("//") or "\\" in target:
+        return "/"
+    return target
+
+
+def flash(request: Request, kind: str, text: str) -> None:
+    """A message for the next page (kind: ok / error / info)."""
+    request.session.setdefault("flashes", [])
+    request.session["flashes"] = [*request.session["flashes"], [kind, text]]
+
+
+def take_flashes(request: Request) -> list[tuple[str, str]]:
+    items = request.session.pop("flashes", []) if "session" in request.scope else []
+    return [(str(k), str(t)) for k, t in items]
+
+
+def today() -> date:
+    return datetime.now(get_settings().tz).date()
+
+
+def years(*, session: Session, scope: Scope) -> list[int]:
+    """The years with projects this user may see, newest first."""
+    q = scope.filter(select(Project.year).distinct(), Project.dept_code)
+    return sorted(set(session.exec(q)), reverse=True)
+
+
+def pick_year(requested: int | None, available: list[int]) -> int:
+    if requested is not None:
+        return requested
+    return available[0] if available else today().year
+
+
+def default_as_of(year: int, requested: date | None = None) -> date:
+    """The date to measure at: the one asked for, else today, kept inside the year."""
+    day = requested or today()
+    return min(max(day, date(year, 1, 1)), date(year, 12, 31))
+
+
+def attempt(request: Request, session: Session, change: Callable[[], T]) -> T | None:
+    """Run a change in a savepoint; an expected error is undone and shown on the next page instead."""
+    try:
+        with session.begin_nested():
+            return change()
+    except DomainError as exc:
+        flash(request, "error", exc.detail)
+        return None
+
+
+def _admin(principal: PrincipalDep) -> Principal:
+    principal.require_admin()
+    return principal
+
+
+def _writer(principal: PrincipalDep) -> Principal:
+    principal.require_write()
+    return principal
+
+
+# Checked before the form is read, so a reader is told "no" rather than "the form is incomplete".
+AdminDep = Annotated[Principal, Depends(_admin)]
+WriterDep = Annotated[Principal, Depends(_writer)]

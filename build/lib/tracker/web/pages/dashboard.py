@@ -1,0 +1,68 @@
+"""总览: every project the user may see, with spend against plan and indicator lights."""
+
+from __future__ import annotations
+
+from datetime import date
+from urllib.parse import urlencode
+
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse
+
+from tracker.db import SessionDep
+from tracker.deps import PrincipalDep
+from tracker.web.overview import SORTS, overview
+from tracker.web.pages.common import default_as_of, pick_year, take_flashes, years
+from tracker.web.templating import render
+
+router = APIRouter()
+
+
+@router.get("/", name="dashboard")
+def dashboard(
+    request: Request,
+    session: SessionDep,
+    principal: PrincipalDep,
+    year: int | None = None,
+    as_of: date | None = None,
+    unit: str | None = None,
+    light: str | None = None,
+    q: str | None = None,
+    sort: str = "no",
+    desc: bool = False,
+) -> HTMLResponse:
+    available = years(session=session, scope=principal.scope)
+    chosen = pick_year(year, available)
+    day = default_as_of(chosen, as_of)
+    view = overview(
+        session=session,
+        scope=principal.scope,
+        year=chosen,
+        as_of=day,
+        dept_code=unit or None,
+        light=light or None,
+        query=q,
+        sort=sort if sort in SORTS else "no",
+        descending=desc,
+    )
+    base = {"year": chosen, "as_of": day.isoformat(), "unit": unit or "", "q": q or ""}
+
+    def link(**changes: object) -> str:
+        params = {**base, "light": light or "", "sort": sort, "desc": "1" if desc else "", **changes}
+        return "/?" + urlencode({k: v for k, v in params.items() if v not in ("", None, False)})
+
+    return render(
+        request,
+        "dashboard.html",
+        principal=principal,
+        title="总览",
+        view=view,
+        years=available or [chosen],
+        unit=unit or "",
+        light=light or "",
+        q=q or "",
+        sort=sort,
+        desc=desc,
+        sorts=SORTS,
+        link=link,
+        flashes=take_flashes(request),
+    )

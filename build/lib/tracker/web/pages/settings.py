@@ -1,0 +1,128 @@
+"""设置 (admin): logins, who receives alerts, and the thresholds in force."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Form, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from sqlmodel import col, select
+
+from tracker.alerts.contacts import get_contacts, set_contacts, unit_contacts
+from tracker.auth import service as users
+from tracker.auth.rules import auth_rules
+from tracker.config import load_rules
+from tracker.db import SessionDep
+from tracker.errors import NotFound
+from tracker.models import Dept, User
+from tracker.web.pages.common import AdminDep, CsrfDep, attempt, flash, take_flashes
+from tracker.web.templating import render
+
+router = APIRouter()
+Units = Annotated[str, Form()]
+
+
+def _codes(text: str) -> list[str]:
+    """Unit codes (or e-mail addresses) typed with spaces, commas or 、 between them."""
+    return [c for c in text.replace(",", " ").replace("，", " ").replace("、", " ").split() if c]
+
+
+@router.get("/settings", name="settings")
+def settings_page(request: Request, session: SessionDep, principal: AdminDep) -> HTMLResponse:
+    depts = list(session.exec(select(Dept).order_by(col(Dept.code))))
+    return render(
+        request,
+        "settings.html",
+        principal=principal,
+        title="设置",
+        users=users.list_users(session=session),
+        depts=depts,
+        contacts=unit_contacts(session=session, dept_codes=[d.code for d in depts]),
+        finance=get_contacts(session=session, dept_code=None),
+        rules=load_rules(),
+        flashes=take_flashes(request),
+    )
+
+
+@router.post("/settings/users")
+def add_user(
+    request: Request,
+    session: SessionDep,
+    principal: AdminDep,
+    _csrf: CsrfDep,
+    username: Annotated[str, Form()],
+    password: Annotated[str, Form()],
+    role: Annotated[str, Form()],
+    units: Units = "",
+    display_name: Annotated[str, Form()] = "",
+) -> Response:
+    user = attempt(
+        request,
+        session,
+        lambda: users.create_user(
+            session=session,
+            username=username.strip(),
+            password=password,
+            role=role,
+            units=_codes(units),
+            display_name=display_name.strip(),
+            rules=auth_rules(),
+        ),
+    )
+    if user is not None:
+        flash(request, "ok", f"已创建用户 {user.username}（{user.role_name}）")
+    return RedirectResponse("/settings#users", 303)
+
+
+@router.post("/settings/users/{user_id}")
+def change_user(
+    request: Request,
+    session: SessionDep,
+    principal: AdminDep,
+    _csrf: CsrfDep,
+    user_id: int,
+    role: Annotated[str, Form()],
+    units: Units = "",
+    active: Annotated[bool, Form()] = False,
+    password: Annotated[str, Form()] = "",
+) -> Response:
+    user = session.get(User, user_id)
+    if user is None:
+        raise NotFound("用户不存在")
+    name = user.username
+    saved = attempt(
+        request,
+        session,
+        lambda: users.update_user(
+            session=session,
+            username=name,
+            role=role,
+            units=_codes(units),
+            active=active,
+            password=password or None,
+            rules=auth_rules(),
+        ),
+    )
+    if saved is not None:
+        flash(request, "ok", f"已保存用户 {name}")
+    return RedirectResponse("/settings#users", 303)
+
+
+@router.post("/settings/contacts")
+def change_contacts(
+    request: Request,
+    session: SessionDep,
+    principal: AdminDep,
+    _csrf: CsrfDep,
+    dept_code: Annotated[str, Form()] = "",
+    emails: Annotated[str, Form()] = "",
+) -> Response:
+    """Who receives a unit's alerts (or, with no unit, the finance bureau's escalations)."""
+    code = dept_code.strip() or None
+    saved = attempt(
+        request, session, lambda: set_contacts(session=session, dept_code=code, emails=_codes(emails.replace(";", " ")))
+    )
+    if saved is not None:
+        who = f"单位 {code}" if code else "财政局"
+        flash(request, "ok", f"已保存{who}的预警联系人：{'、'.join(saved) or '无'}")
+    return RedirectResponse("/settings#contacts", 303)

@@ -1,0 +1,136 @@
+"""上报: download the template, check a file (dry run) and see every bad row, import it, submit the quarter."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, File, Form, Request, UploadFile
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from sqlmodel import Session, col, select
+
+from tracker.actuals import approvals, batches, service
+from tracker.actuals.report import UploadRejected
+from tracker.actuals.schemas import UploadSummary
+from tracker.auth.principal import Principal
+from tracker.db import SessionDep
+from tracker.errors import InvalidInput
+from tracker.models import Dept
+from tracker.web import pending
+from tracker.web.pages.common import CsrfDep, WriterDep, attempt, flash, pick_year, take_flashes, years
+from tracker.web.templating import render
+
+router = APIRouter()
+
+
+def _units(session: Session, principal: Principal) -> list[Dept]:
+    """The units this user may report for."""
+    query = principal.scope.filter(select(Dept), Dept.code)
+    return list(session.exec(query.order_by(col(Dept.code))))
+
+
+def _page(
+    request: Request,
+    session: Session,
+    principal: Principal,
+    *,
+    status: int = 200,
+    summary: UploadSummary | None = None,
+    rejected: UploadRejected | None = None,
+    token: str = "",
+) -> HTMLResponse:
+    year = pick_year(None, years(session=session, scope=principal.scope))
+    quarters, _ = approvals.list_submissions(session=session, scope=principal.scope, year=year, limit=200)
+    recent, _ = batches.list_batches(session=session, scope=principal.scope, limit=10)
+    return render(
+        request,
+        "upload.html",
+        principal=principal,
+        status=status,
+        title="上报",
+        year=year,
+        units=_units(session, principal),
+        quarters=quarters,
+        recent=recent,
+        summary=summary,
+        rejected=rejected,
+        token=token,
+        status_names=approvals.STATUS_NAMES,
+        flashes=take_flashes(request),
+    )
+
+
+@router.get("/upload", name="upload")
+def upload_page(request: Request, session: SessionDep, principal: WriterDep) -> HTMLResponse:
+    return _page(request, session, principal)
+
+
+def _run(
+    request: Request, session: Session, principal: Principal, data: bytes, filename: str, dry_run: bool
+) -> UploadSummary | HTMLResponse:
+    """One upload in a savepoint; a refused file answers the page with every bad row listed."""
+    try:
+        with session.begin_nested():
+            return service.upload(session=session, source=data, filename=filename, principal=principal, dry_run=dry_run)
+    except UploadRejected as exc:
+        return _page(request, session, principal, status=422, rejected=exc)
+
+
+@router.post("/upload")
+async def upload_file(
+    request: Request,
+    session: SessionDep,
+    principal: WriterDep,
+    _csrf: CsrfDep,
+    file: Annotated[UploadFile, File()],
+    mode: Annotated[str, Form()] = "check",
+) -> Response:
+    data = await file.read()
+    filename = file.filename or "upload"
+    if not data:
+        raise InvalidInput("请选择要上传的文件")
+    outcome = _run(request, session, principal, data, filename, dry_run=mode != "apply")
+    if isinstance(outcome, HTMLResponse):
+        return outcome
+    if outcome.status == "dry_run":
+        token = pending.keep(request, data=data, filename=filename)
+        return _page(request, session, principal, summary=outcome, token=token)
+    flash(request, "ok", outcome.message)
+    return RedirectResponse("/upload", 303)
+
+
+@router.post("/upload/confirm")
+def confirm_upload(
+    request: Request, session: SessionDep, principal: WriterDep, _csrf: CsrfDep, token: Annotated[str, Form()] = ""
+) -> Response:
+    kept = pending.take(request, token)
+    if kept is None:
+        flash(request, "error", "待导入的文件已失效，请重新上传")
+        return RedirectResponse("/upload", 303)
+    outcome = _run(request, session, principal, kept[0], kept[1], dry_run=False)
+    if isinstance(outcome, HTMLResponse):
+        return outcome
+    pending.drop(request)
+    flash(request, "ok", outcome.message)
+    return RedirectResponse("/upload", 303)
+
+
+@router.post("/upload/submit")
+def submit_quarter(
+    request: Request,
+    session: SessionDep,
+    principal: WriterDep,
+    _csrf: CsrfDep,
+    dept_code: Annotated[str, Form()],
+    year: Annotated[int, Form()],
+    quarter: Annotated[int, Form()],
+) -> Response:
+    done = attempt(
+        request,
+        session,
+        lambda: approvals.submit_quarter(
+            session=session, principal=principal, dept_code=dept_code, year=year, quarter=quarter
+        ),
+    )
+    if done is not None:
+        flash(request, "ok", f"已报送 {done.dept_name} {done.year}年第{done.quarter}季度，等待财政局审核")
+    return RedirectResponse("/upload#quarters", 303)
