@@ -67,11 +67,11 @@ def upload_page(request: Request, session: SessionDep, principal: WriterDep) -> 
 def _run(
     request: Request, session: Session, principal: Principal, data: bytes, filename: str, dry_run: bool
 ) -> UploadSummary | HTMLResponse:
-    """One upload in a savepoint; a refused file answers the page with every bad row listed."""
+    """One upload; a refused file rolls the request back and answers the page with every bad row listed."""
     try:
-        with session.begin_nested():
-            return service.upload(session=session, source=data, filename=filename, principal=principal, dry_run=dry_run)
+        return service.upload(session=session, source=data, filename=filename, principal=principal, dry_run=dry_run)
     except UploadRejected as exc:
+        session.rollback()
         return _page(request, session, principal, status=422, rejected=exc)
 
 
