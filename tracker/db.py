@@ -23,6 +23,9 @@ def make_engine(url: str) -> Engine:
     engine = create_engine(url, **kwargs)
     if url.startswith("sqlite"):
 
+        # pysqlite opens its transaction lazily, just before the first write, so that readers never
+        # hold a snapshot that a lock upgrade would have to break. The price: a SAVEPOINT that opens
+        # a transaction commits on RELEASE. Do not use begin_nested(); roll back the whole request.
         @event.listens_for(engine, "connect")
         def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
             cur = dbapi_conn.cursor()
