@@ -10,12 +10,16 @@ import time
 from pathlib import Path
 
 import httpx
+import pytest
 from sqlalchemy.engine import Engine
 
 from tests.support import free_port
 
 
-def test_run_all_serves_the_api_and_runs_the_scheduler_then_stops_both(committed_db: Engine, tmp_path: Path) -> None:
+@pytest.mark.parametrize("stop", [signal.SIGINT, signal.SIGTERM], ids=["ctrl-c", "sigterm"])
+def test_run_all_serves_the_api_and_runs_the_scheduler_then_stops_both(
+    committed_db: Engine, tmp_path: Path, stop: signal.Signals
+) -> None:
     port = free_port()
     log = tmp_path / "run-all.log"
     cmd = [sys.executable, "-m", "tracker.cli", "run-all", "--port", str(port)]
@@ -33,7 +37,7 @@ def test_run_all_serves_the_api_and_runs_the_scheduler_then_stops_both(committed
         while "本进程成为执行调度器" not in log.read_text(errors="replace"):
             assert time.monotonic() < deadline, log.read_text(errors="replace")
             time.sleep(0.2)
-        proc.send_signal(signal.SIGINT)  # what Ctrl-C sends
+        proc.send_signal(stop)  # Ctrl-C, or `kill` / `docker stop`
         assert proc.wait(30) == 0
     finally:
         if proc.poll() is None:

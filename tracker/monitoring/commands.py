@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
+import signal
 import subprocess
 import sys
 import time
@@ -130,7 +131,12 @@ def run_all(
     host: Annotated[str, typer.Option()] = "127.0.0.1",
     port: Annotated[int, typer.Option()] = 8000,
 ) -> None:
-    """Start `tracker scheduler` and `tracker serve` as two processes; Ctrl-C (or either ending) stops both."""
+    """Start `tracker scheduler` and `tracker serve` as two processes; Ctrl-C, SIGTERM or either ending stops both."""
+
+    def _stop(_signum: int, _frame: object) -> None:
+        raise KeyboardInterrupt  # `docker stop`, systemd and `kill` send SIGTERM: treat it as Ctrl-C
+
+    signal.signal(signal.SIGTERM, _stop)
     children = [
         subprocess.Popen([sys.executable, "-m", "jobs"]),
         subprocess.Popen([sys.executable, "-m", "tracker.cli", "serve", "--host", host, "--port", str(port)]),
