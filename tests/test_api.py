@@ -44,7 +44,12 @@ def test_errors_are_json_with_a_4xx_status(committed_db: Engine) -> None:
     assert client.get("/api/v1/nowhere").json()["error"] == "NotFound"
 
 
-def test_openapi_is_served() -> None:
+def test_openapi_is_served_and_the_docs_page_needs_no_internet() -> None:
     client = TestClient(create_app())
-    assert client.get("/docs").status_code == 200
+    page = client.get("/docs")
+    assert page.status_code == 200
+    assert "cdn" not in page.text.lower() and "https://" not in page.text
+    js = client.get("/docs-assets/swagger-ui-bundle.js")
+    assert js.status_code == 200 and '"5.' in js.text  # Swagger UI 5 renders OpenAPI 3.1
+    assert client.get("/docs-assets/swagger-ui.css").status_code == 200
     assert "/api/v1/projects" in client.get("/openapi.json").json()["paths"]

@@ -22,7 +22,6 @@ def make_engine(url: str) -> Engine:
         kwargs = {"connect_args": {"check_same_thread": False, "timeout": 30}}
     engine = create_engine(url, **kwargs)
     if url.startswith("sqlite"):
-
         # pysqlite opens its transaction lazily, just before the first write, so that readers never
         # hold a snapshot that a lock upgrade would have to break. The price: a SAVEPOINT that opens
         # a transaction commits on RELEASE. Do not use begin_nested(); roll back the whole request.

@@ -5,6 +5,7 @@ from __future__ import annotations
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from fastapi_offline import FastAPIOffline
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from tracker.actuals.router import router as actuals_router
@@ -18,11 +19,13 @@ from tracker.web import install as install_pages
 
 
 def create_app() -> FastAPI:
-    app = FastAPI(
+    app = FastAPIOffline(  # /docs from files in the installed package: offline networks have no CDN
         title="tracker 预算绩效运行监控",
         version="0.1.0",
         docs_url="/docs",
+        redoc_url=None,
         openapi_url="/openapi.json",
+        static_url="/docs-assets",
     )
 
     @app.exception_handler(DomainError)

@@ -36,6 +36,8 @@ PUBLIC = {
     ("POST", "/login"),
     ("POST", "/logout"),
     ("GET", "/health"),
+    ("GET", "/docs"),  # the API's description, no data (as /openapi.json)
+    ("GET", "/docs/oauth2-redirect"),
 }
 ROLES = ("anonymous", "admin", "dept_a", "viewer")
 LAST = {("POST", "/logout")}  # ends the session the other checks use: walked after every other route
