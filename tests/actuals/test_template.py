@@ -51,8 +51,9 @@ def test_template_offers_drop_downs_for_grades_likelihood_and_reason_categories(
     grades = '"' + ",".join(Grade) + '"'
     assert lists["J6"] == grades and lists["J7"] == grades  # seq 5 and 6 of the first project are qualitative
     assert "J2" not in lists  # a count takes a number
-    assert lists["L2:L576"] == '"确定能,有可能,完全不可能"'
-    assert lists["M2:M576"] == '"经费保障,制度保障,人员保障,硬件条件保障,其他"'
+    assert sheet["K1"].value == "上年值"
+    assert lists["M2:M576"] == '"确定能,有可能,完全不可能"'
+    assert lists["N2:N576"] == '"经费保障,制度保障,人员保障,硬件条件保障,其他"'
 
 
 def test_untouched_template_has_nothing_to_upload(db: Session) -> None:
@@ -63,7 +64,7 @@ def test_filled_in_template_uploads_and_skips_the_rows_left_alone(db: Session) -
     book = load_workbook(io.BytesIO(workbook(db)))
     book["支出"]["G2"], book["支出"]["H2"] = date(2024, 3, 10), 40.5
     book["指标"]["I2"], book["指标"]["J2"] = date(2024, 3, 31), "2600人"
-    book["指标"]["I6"], book["指标"]["J6"], book["指标"]["K6"] = date(2024, 3, 31), Grade.ACHIEVED.value, 9
+    book["指标"]["I6"], book["指标"]["J6"], book["指标"]["L6"] = date(2024, 3, 31), Grade.ACHIEVED.value, 9
     out = io.BytesIO()
     book.save(out)
     summary = upload(db, out.getvalue(), "filled.xlsx")

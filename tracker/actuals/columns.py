@@ -35,6 +35,7 @@ RESULT_COLUMNS: dict[str, tuple[str, tuple[str, ...]]] = {
     "indicator": ("三级指标", ("指标名称",)),
     "as_of": ("截至日期", ("日期",)),
     "actual": ("实际完成值", ("完成值",)),
+    "baseline": ("上年值", ("上年完成值", "上年实际完成值")),  # optional: for 较上年提高-style targets
     "score": ("得分", ()),
     "likelihood": ("完成目标可能性", ()),
     "reason_category": ("偏差原因类别", ("原因类别",)),
@@ -57,7 +58,7 @@ REQUIRED: dict[Kind, tuple[str, ...]] = {
 # The fields a user fills in; a row with none of them is an untouched template row.
 FILLED: dict[Kind, tuple[str, ...]] = {
     Kind.PAYMENTS: ("paid_on", "amount_wan", "note"),
-    Kind.RESULTS: ("as_of", "actual", "score", "likelihood", "reason_category", "reason", "measures"),
+    Kind.RESULTS: ("as_of", "actual", "baseline", "score", "likelihood", "reason_category", "reason", "measures"),
 }
 COLUMNS = {Kind.PAYMENTS: PAYMENT_COLUMNS, Kind.RESULTS: RESULT_COLUMNS}
 

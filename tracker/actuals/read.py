@@ -40,6 +40,8 @@ class ResultView:
     as_of: date
     actual_text: str
     actual_value: Decimal | None
+    baseline_text: str  # 上年值 as written, "" when none
+    baseline_value: Decimal | None  # in the unit of actual_value
     grade: str | None
     score: Decimal | None
     likelihood: str | None
@@ -73,6 +75,8 @@ def result_history(
                 as_of=r.as_of,
                 actual_text=r.actual_text,
                 actual_value=r.actual_value,
+                baseline_text=r.baseline_text,
+                baseline_value=r.baseline_value,
                 grade=r.grade,
                 score=r.score,
                 likelihood=r.likelihood,

@@ -1,5 +1,10 @@
 """Indicator result rows (指标): checked row by row (a unit reports tens of them), then compared with
-what is stored, so that an unchanged value writes nothing and a changed one supersedes the old row."""
+what is stored, so that an unchanged value writes nothing and a changed one supersedes the old row.
+
+上年值 (baseline, optional) is last year's value, read like an actual number. It is what lets a
+qualitative target with a direction (较上年提高, 进一步降低) take a number as its actual: the year-end
+score then follows the direction (DOMAIN.md §5). Such a number without 上年值 is refused, as before.
+"""
 
 from __future__ import annotations
 
@@ -10,17 +15,20 @@ from typing import Any
 
 from sqlmodel import Session, col, select
 
+from tracker.actuals.columns import FILLED
+from tracker.actuals.columns import Kind as SheetKind
 from tracker.actuals.context import Context, ProjectRef, parse_day, quarter_of
 from tracker.actuals.parsing import Chunk
 from tracker.actuals.report import RowIssue
 from tracker.actuals.scoring_points import indicator_points, qualitative_bands
-from tracker.core.values import Grade, Kind, parse_actual
+from tracker.core.units import convert
+from tracker.core.values import Direction, Grade, Kind, TargetValue, parse_actual, parse_grade, parse_value
 from tracker.models import Indicator, IndicatorResult
 from tracker.targets.service import indicator_target
 
 LIKELIHOODS = ("确定能", "有可能", "完全不可能")
 NEEDS_REASON = frozenset({"有可能", "完全不可能"})
-AUDITED = ("actual_text", "score", "likelihood", "reason_category", "reason", "measures")
+AUDITED = ("actual_text", "baseline_text", "score", "likelihood", "reason_category", "reason", "measures")
 _CENT = Decimal("0.01")
 
 
@@ -35,6 +43,8 @@ class ResultRow:
     as_of: date
     actual_text: str
     actual_value: Decimal | None
+    baseline_text: str
+    baseline_value: Decimal | None
     grade: str | None
     score: Decimal | None
     likelihood: str | None
@@ -66,8 +76,7 @@ class ResultCheck:
         for record in chunk.frame.to_dict("records"):
             cells = {str(k): str(v).strip() for k, v in record.items() if k != "row"}
             cells["row"] = str(record["row"])
-            if not any(cells[name] for name in ("as_of", "actual", "score", "likelihood", "reason_category",
-                                                "reason", "measures")):  # fmt: skip
+            if not any(cells[name] for name in FILLED[SheetKind.RESULTS]):
                 self.skipped += 1
                 continue
             self.rows += 1
@@ -130,15 +139,11 @@ class ResultCheck:
         if indicator is None or not cells["actual"]:
             return None
         target = indicator_target(indicator)
-        actual = parse_actual(cells["actual"], target)
-        if actual.error and target.kind is Kind.QUALITATIVE:
-            bad("actual", f"定性指标应填写评价等级（{'、'.join(Grade)}），填写的是“{cells['actual']}”")
-        elif actual.error:
-            bad("actual", actual.error)
+        value, grade, baseline = _read_actual(cells["actual"], cells["baseline"], target, bad)
         if project.id not in self.points:
             self.points[project.id] = indicator_points(indicators[project.id], ctx.rules)
         points = self.points[project.id].get(indicator.seq, Decimal(100))
-        score = _score(cells, points, actual.grade, target.kind, actual.value, ctx, bad)
+        score = _score(cells, points, grade, target.kind, value, ctx, bad)
         likelihood = cells["likelihood"] or None
         if likelihood and likelihood not in LIKELIHOODS:
             bad("likelihood", f"完成目标可能性应为 {'、'.join(LIKELIHOODS)} 之一")
@@ -157,14 +162,82 @@ class ResultCheck:
             indicator=indicator,
             as_of=day,
             actual_text=cells["actual"],
-            actual_value=actual.value,
-            grade=actual.grade.value if actual.grade else None,
+            actual_value=value,
+            baseline_text=cells["baseline"],
+            baseline_value=baseline,
+            grade=grade.value if grade else None,
             score=score,
             likelihood=likelihood,
             reason_category=category,
             reason=cells["reason"],
             measures=cells["measures"],
         )
+
+
+def _read_actual(
+    text: str, baseline_text: str, target: TargetValue, bad: Any
+) -> tuple[Decimal | None, Grade | None, Decimal | None]:
+    """The actual (a number in the target's unit, or a grade) and last year's value, read against the target.
+
+    A qualitative target with a direction takes a number only together with 上年值; both are then kept
+    in the unit the actual is written in (the target has none), 上年值 converted to it.
+    """
+    relative = target.kind is Kind.QUALITATIVE and target.direction is not Direction.NONE
+    baseline, baseline_unit = _read_baseline(baseline_text, target, relative, bad)
+    actual = parse_actual(text, target)
+    if actual.error is None:
+        return actual.value, actual.grade, baseline
+    grades = "、".join(Grade)
+    number = _number(text) if relative else None
+    if number is None:
+        if target.kind is Kind.QUALITATIVE:
+            numbers = "，或填写数值并同时填写上年值" if relative else ""
+            bad("actual", f"定性指标应填写评价等级（{grades}）{numbers}，填写的是“{text}”")
+        else:
+            bad("actual", actual.error)
+        return None, None, baseline
+    if not baseline_text:
+        bad(
+            "actual", f"指标值“{target.text}”为定性指标：填写数值“{text}”时须同时填写上年值，或改填评价等级（{grades}）"
+        )
+        return None, None, None
+    if baseline is None:  # 上年值 given but unreadable: already reported on its column
+        return None, None, None
+    value, unit = number
+    converted = convert(baseline, baseline_unit, unit)
+    if converted is None:
+        bad("baseline", f"上年值无法识别：单位“{baseline_unit}”无法换算为实际完成值的单位“{unit}”")
+        return None, None, None
+    return value, None, converted
+
+
+def _read_baseline(text: str, target: TargetValue, relative: bool, bad: Any) -> tuple[Decimal | None, str | None]:
+    """Last year's value and its unit (the target's, when it has one); (None, None) when blank or bad."""
+    if not text:
+        return None, None
+    if parse_grade(text) is not None:
+        bad("baseline", f"上年值无法识别：应填写上年的数值（如 1200人），评价等级“{text}”不是上年值")
+        return None, None
+    if target.kind is Kind.QUALITATIVE and not relative:
+        bad("baseline", f"上年值无法识别：指标值“{target.text}”没有提高或降低的方向，不按上年值评分，请删去上年值")
+        return None, None
+    number = _number(text)
+    if number is None:
+        bad("baseline", f"上年值无法识别：“{text}”不是数值，应填写如 1200人、95%")
+        return None, None
+    if target.kind is Kind.QUALITATIVE:
+        return number
+    read = parse_actual(text, target)
+    if read.value is None:
+        bad("baseline", f"上年值无法识别：单位“{number[1]}”无法换算为指标单位“{target.unit}”")
+        return None, None
+    return read.value, target.unit
+
+
+def _number(text: str) -> tuple[Decimal, str | None] | None:
+    """A number with its unit as written (a comparator before it is ignored), or None."""
+    read = parse_value(text)
+    return (read.value, read.unit) if read.kind is Kind.QUANTITATIVE and read.value is not None else None
 
 
 def _find_indicator(cells: dict[str, str], candidates: list[Indicator], bad: Any) -> Indicator | None:
@@ -214,6 +287,8 @@ def _score(
     if grade is None:
         if kind is Kind.QUANTITATIVE and value is not None:
             return bad("score", "定量指标按公式计分，不填写得分")
+        if value is not None:
+            return bad("score", "实际完成值为数值时按与上年值的比较计分，不填写得分")
         return bad("score", "填写得分时实际完成值应为评价等级")
     low, high = qualitative_bands(ctx.rules)[grade]
     inside = low * points <= score and (score < high * points or (high == 1 and score == points))
@@ -280,6 +355,8 @@ def store(session: Session, changes: list[Change], batch_id: int) -> list[tuple[
             as_of=r.as_of,
             actual_text=r.actual_text,
             actual_value=r.actual_value,
+            baseline_text=r.baseline_text,
+            baseline_value=r.baseline_value,
             grade=r.grade,
             score=r.score,
             likelihood=r.likelihood,

@@ -15,7 +15,7 @@ from tracker.actuals.results import LIKELIHOODS
 from tracker.config import load_rules
 from tracker.core.money import fen_to_wan
 from tracker.core.project import ProjectData
-from tracker.core.values import Grade, Kind
+from tracker.core.values import Direction, Grade, Kind
 from tracker.errors import NotFound
 from tracker.scope import Scope
 from tracker.targets.service import load_core
@@ -26,8 +26,14 @@ PAYMENT_HEADERS = ["单位编码", "项目编码", "项目名称", "预算数（
     PAYMENT_COLUMNS[k][0] for k in ("paid_on", "amount_wan", "note")
 ]
 RESULT_HEADERS = ["单位编码", "项目编码", "项目名称", "指标序号", "一级指标", "二级指标", "三级指标", "指标值"] + [
-    RESULT_COLUMNS[k][0] for k in ("as_of", "actual", "score", "likelihood", "reason_category", "reason", "measures")
+    RESULT_COLUMNS[k][0]
+    for k in ("as_of", "actual", "baseline", "score", "likelihood", "reason_category", "reason", "measures")
 ]
+
+
+def _result_col(name: str) -> int:
+    """Position of a column of sheet 指标 by its canonical name."""
+    return RESULT_HEADERS.index(RESULT_COLUMNS[name][0])
 
 
 def template_filename(dept_code: str, year: int) -> str:
@@ -45,6 +51,8 @@ def _instructions(dept_name: str, year: int, categories: list[str]) -> list[str]
         "   累计支付不能超过项目预算。两行完全相同的支付会提示核对，但不会被拒绝。",
         "4. 指标：填写截至日期和实际完成值。数量类填数字和单位，如 2600人、97%；单位可以换算（如 2.6万人）。",
         f"   定性指标从下拉列表选择评价等级：{'、'.join(Grade)}。",
+        "   上年值（可选）：“较上年提高”“进一步降低”这类指标，可以在实际完成值填数字、在上年值填上年同口径的数字"
+        "（如 1280人 和 1200人），年终按是否较上年提高（降低）评分；不填上年值时请选择评价等级。",
         "   同一指标、同一截至日期再次上传时，新值替换旧值，旧值保留在历史记录中。",
         "5. 完成目标可能性为“有可能”或“完全不可能”时，必须填写偏差原因和改进措施；",
         f"   偏差原因类别：{'、'.join(categories)}。",
@@ -90,7 +98,8 @@ def template_bytes(*, session: Session, scope: Scope, dept_code: str, year: int)
     pays.data_validation(1, 7, last, 7, {"validate": "decimal", "criteria": ">", "value": 0,
                                          "error_message": "金额应为大于0的数（万元）"})  # fmt: skip
 
-    widths = [12, 26, 30, 8, 12, 16, 30, 16, 14, 18, 8, 14, 14, 30, 30]
+    widths = [12, 26, 30, 8, 12, 16, 30, 16, 14, 18, 12, 8, 14, 14, 30, 30]
+    as_of, actual, likelihood, category = (_result_col(n) for n in ("as_of", "actual", "likelihood", "reason_category"))
     ind = _sheet(book, "指标", RESULT_HEADERS, widths, fmt)
     r = 0
     for _project, data in loaded:
@@ -101,14 +110,17 @@ def template_bytes(*, session: Session, scope: Scope, dept_code: str, year: int)
             ind.write_number(r, 3, i.seq, fmt["given"])
             for c, value in enumerate([i.level1, i.level2, i.level3, i.target.text], start=4):
                 ind.write_string(r, c, value, fmt["given"])
-            if i.target.kind is Kind.QUALITATIVE:
-                ind.data_validation(r, 9, r, 9, _list_rule(list(Grade), "请从下拉列表选择评价等级"))
+            if i.target.kind is Kind.QUALITATIVE and i.target.direction is Direction.NONE:
+                ind.data_validation(r, actual, r, actual, _list_rule(list(Grade), "请从下拉列表选择评价等级"))
+            elif i.target.kind is Kind.QUALITATIVE:  # 较上年提高: a grade, or a number with 上年值
+                rule = _list_rule(list(Grade), "请选择评价等级；如填写数字，请同时填写上年值")
+                ind.data_validation(r, actual, r, actual, {**rule, "error_type": "information"})
     last = r + SPARE_ROWS
-    ind.set_column(8, 8, 14, fmt["date"])
-    ind.data_validation(1, 8, last, 8, _date_rule(year))
-    ind.data_validation(1, 11, last, 11, _list_rule(list(LIKELIHOODS), "请从下拉列表选择"))
+    ind.set_column(as_of, as_of, 14, fmt["date"])
+    ind.data_validation(1, as_of, last, as_of, _date_rule(year))
+    ind.data_validation(1, likelihood, last, likelihood, _list_rule(list(LIKELIHOODS), "请从下拉列表选择"))
     if categories:
-        ind.data_validation(1, 12, last, 12, _list_rule(categories, "请从下拉列表选择偏差原因类别"))
+        ind.data_validation(1, category, last, category, _list_rule(categories, "请从下拉列表选择偏差原因类别"))
     notes.activate()
     book.close()
     return buffer.getvalue()

@@ -3,6 +3,9 @@
 Rules of the gathering, stated once:
 - 全年执行数 = live payments dated up to 31 December of the year (actuals.read.cumulative_paid).
 - The actual of an indicator is its latest current result dated up to 31 December.
+- A qualitative target with a direction (较上年提高) reported as a number with 上年值 is scored by
+  whether the number moved in the target's direction (达成 or 未达成 at the default share); the table
+  shows it as "1280（上年1200）".
 - 年初预算数 is the published (initial) budget; 全年预算数 the latest adjustment, else the initial one.
 - A number reported for a quantitative target is scored by formula; a grade or score uploaded with
   it is ignored and noted. An evaluator score outside its grade's band is dropped (the grade's
@@ -15,6 +18,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import replace
 from datetime import date
+from decimal import Decimal
 
 from sqlmodel import Session, col, select
 
@@ -163,7 +167,7 @@ def _evaluate_one(
             level3=r.level3,
             target_text=r.target_text,
             unit=by_seq[r.seq].target.unit,
-            actual=by_seq[r.seq].actual_value if r.status is RowStatus.SCORED else None,
+            actual=_shown_number(by_seq[r.seq]) if r.status is RowStatus.SCORED else None,
             actual_text=r.actual_text if r.status is RowStatus.SCORED and r.actual_text else r.status.value,
             points=r.points,
             score=r.score,
@@ -182,7 +186,7 @@ def _actual(ind: IndicatorData, result: ResultView | None, rules: ScoringRules, 
     applicable = ind.applicable and ind.level1 in rules.weights
     if ind.applicable and not applicable:
         problems.append(f"第{ind.seq}项指标“{ind.level3}”的一级指标“{ind.level1}”不在评分权重中，未计分")
-    value = grade = score = reason = text = None
+    value = grade = score = reason = text = baseline = None
     if result is not None:
         cause = (
             f"{result.reason_category}：{result.reason}" if result.reason_category and result.reason else result.reason
@@ -190,12 +194,15 @@ def _actual(ind: IndicatorData, result: ResultView | None, rules: ScoringRules, 
         reason = "；".join(part for part in (cause, result.measures) if part and part.strip()) or None
         grade = parse_grade(result.grade) if result.grade else None
         value, score, text = result.actual_value, result.score, result.actual_text
+        baseline = result.baseline_value
         if ind.target.kind is Kind.QUANTITATIVE and ind.target.value is not None and value is not None:
             if grade is not None or score is not None:
                 problems.append(f"第{ind.seq}项指标“{ind.level3}”已填实际完成值，按公式计分，填报的等级或得分未采用")
             grade = score = None
         elif grade is None and value is None:
             text = score = None  # neither a number nor a grade: nothing to score (未填报)
+        elif grade is None and baseline is not None:  # a number against last year's (较上年提高)
+            text = f"{result.actual_text}（上年{result.baseline_text}）"
     return IndicatorActual(
         seq=ind.seq,
         level1=ind.level1,
@@ -207,9 +214,16 @@ def _actual(ind: IndicatorData, result: ResultView | None, rules: ScoringRules, 
         actual_value=value,
         grade=grade,
         evaluator_score=score,
+        baseline=baseline,
         reason=reason,
         actual_text=text,
     )
+
+
+def _shown_number(ind: IndicatorActual) -> Decimal | None:
+    """The actual written as a number: only against a quantitative target (a number against last
+    year's is shown as text with 上年值 beside it)."""
+    return ind.actual_value if ind.target.kind is Kind.QUANTITATIVE else None
 
 
 def _score(

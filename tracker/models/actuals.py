@@ -61,6 +61,10 @@ class IndicatorResult(SQLModel, table=True):
     as_of: date = Field(index=True)
     actual_text: str = Field(max_length=200)
     actual_value: Decimal | None = Field(default=None, sa_column=decimal_column())  # in the target's unit
+    # last year's value, for 较上年提高-style targets: as written, and in the target's unit (a qualitative
+    # target has none: then in the unit of actual_value)
+    baseline_text: str = Field(default="", max_length=200, sa_column_kwargs={"server_default": ""})
+    baseline_value: Decimal | None = Field(default=None, sa_column=decimal_column())
     grade: str | None = Field(default=None, max_length=40)
     score: Decimal | None = Field(default=None, sa_column=decimal_column(7, 2))
     likelihood: str | None = Field(default=None, max_length=20)  # 确定能 | 有可能 | 完全不可能
