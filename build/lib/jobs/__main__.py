@@ -1,5 +1,0 @@
-"""`python -m jobs`: the scheduler in its own process (the same as `tracker scheduler`)."""
-
-from jobs.scheduler import main
-
-main()

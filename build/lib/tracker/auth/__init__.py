@@ -1,1 +1,0 @@
-"""People: logins, roles, the units a user may see, sign-in and tokens."""
