@@ -85,3 +85,22 @@ def test_parse_value_prints_the_interface_json(text: str, expected: dict[str, ob
     assert result.exit_code == 0
     out = json.loads(result.stdout)
     assert {k: out[k] for k in expected} == expected
+
+
+def test_a_database_behind_the_code_gets_a_sentence_and_exit_2_not_a_traceback(tmp_path: Path) -> None:
+    import os
+    import subprocess
+    import sys
+
+    from alembic import command
+
+    from tracker import migrate
+
+    url = f"sqlite:///{tmp_path / 'old.db'}"
+    command.upgrade(migrate.alembic_config(url), "46f7088c1c31")  # the first revision: no users table yet
+    env = {**os.environ, "TRACKER_DATABASE_URL": url, "TRACKER_VAR_DIR": str(tmp_path / "var")}
+    result = subprocess.run(
+        [sys.executable, "-m", "tracker.cli", "users", "list"], env=env, capture_output=True, text=True, timeout=60
+    )
+    assert result.returncode == 2
+    assert "tracker db upgrade" in result.stderr and "Traceback" not in result.stderr

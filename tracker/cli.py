@@ -10,6 +10,7 @@ from typing import Annotated, Any
 import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+from sqlalchemy.exc import OperationalError, ProgrammingError
 
 from tracker import migrate
 from tracker.actuals.cli import app as actuals_app
@@ -138,8 +139,15 @@ def serve(
     uvicorn.run("tracker.main:app", host=host, port=port, workers=workers, proxy_headers=True)
 
 
-def main() -> None:  # pragma: no cover - console entry point
-    app()
+def main() -> None:
+    """Console entry point: a database behind the code gets a sentence and exit 2, not a traceback."""
+    try:
+        app()
+    except (OperationalError, ProgrammingError):
+        if migrate.is_current():
+            raise
+        err.print("[red]错误：[/red]数据库结构不是最新的，请先运行 tracker db upgrade", highlight=False)
+        sys.exit(2)
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -29,3 +29,20 @@ def upgrade(url: str | None = None) -> None:
 def check(url: str | None = None) -> None:
     """Fail if the models and the migrations disagree (`alembic check`)."""
     command.check(alembic_config(url))
+
+
+def is_current(url: str | None = None) -> bool:
+    """True when the database is at the newest revision (nothing for `tracker db upgrade` to do)."""
+    from alembic.runtime.migration import MigrationContext
+    from alembic.script import ScriptDirectory
+
+    from tracker.config import get_settings
+    from tracker.db import make_engine
+
+    heads = set(ScriptDirectory.from_config(alembic_config(url)).get_heads())
+    engine = make_engine(url or get_settings().db_url)
+    try:
+        with engine.connect() as conn:
+            return set(MigrationContext.configure(conn).get_current_heads()) == heads
+    finally:
+        engine.dispose()
