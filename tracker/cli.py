@@ -9,7 +9,6 @@ from typing import Annotated, Any
 
 import typer
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 from sqlalchemy.exc import OperationalError, ProgrammingError
 
 from tracker import migrate
@@ -21,6 +20,7 @@ from tracker.db import session_scope
 from tracker.errors import DomainError
 from tracker.evaluation.cli import export_app, targets_review
 from tracker.monitoring.commands import jobs_app, run_all, scheduler, units_app, variance_app
+from tracker.progress import count_bar
 from tracker.scope import Scope
 from tracker.targets import service as targets
 
@@ -70,7 +70,7 @@ def targets_import(
         data = path.read_bytes()
     except OSError as exc:
         fail(f"无法读取 {path}：{exc.strerror}", 2)
-    with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), console=err) as bar:
+    with count_bar(err) as bar:
         task = bar.add_task("导入项目", total=None)
 
         def progress(done: int, total: int, _name: str) -> None:

@@ -9,12 +9,12 @@ from typing import Annotated
 
 import typer
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from tracker.db import session_scope
 from tracker.errors import DomainError
 from tracker.evaluation import export
 from tracker.evaluation.review import review_targets
+from tracker.progress import count_bar
 from tracker.scope import Scope
 
 export_app = typer.Typer(help="导出自评表和监控表", no_args_is_help=True)
@@ -26,12 +26,6 @@ def _fail(message: str, code: int) -> None:
     raise typer.Exit(code)
 
 
-def _bar() -> Progress:
-    return Progress(
-        TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(), console=err
-    )
-
-
 @export_app.command("self-evaluation")
 def export_self_evaluation(
     year: Annotated[int, typer.Option(help="年度")],
@@ -39,7 +33,7 @@ def export_self_evaluation(
     dept: Annotated[str | None, typer.Option(help="单位编码")] = None,
 ) -> None:
     """One workbook per project (项目支出绩效自评表), one per unit, and summary.xlsx."""
-    with _bar() as bar:
+    with count_bar(err) as bar:
         task = bar.add_task("导出自评表", total=None)
         try:
             with session_scope() as session:
@@ -65,7 +59,7 @@ def export_monitoring(
     dept: Annotated[str | None, typer.Option(help="单位编码")] = None,
 ) -> None:
     """The 绩效运行监控表 through month M: one workbook per project, one per unit, and overview.xlsx."""
-    with _bar() as bar:
+    with count_bar(err) as bar:
         task = bar.add_task("导出监控表", total=None)
         try:
             with session_scope() as session:
