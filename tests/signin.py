@@ -23,9 +23,13 @@ def load_changli() -> None:
         import_targets(session=session, data=DATA.read_bytes(), filename=DATA.name)
 
 
-def add_user(username: str, role: str = "admin", units: tuple[str, ...] = ()) -> None:
+def add_user(
+    username: str, role: str = "admin", units: tuple[str, ...] = (), regions: tuple[str, ...] | None = None
+) -> None:
+    """A login; units are 昌黎县's (130322) unless regions say otherwise (users may come before the data)."""
+    places = regions if regions is not None else (("130322",) if units else ())
     with session_scope() as session:
-        create_user(session=session, username=username, password=PASSWORD, role=role, units=units)
+        create_user(session=session, username=username, password=PASSWORD, role=role, units=units, regions=places)
 
 
 def api_client(username: str = "admin", role: str = "admin", units: tuple[str, ...] = ()) -> TestClient:

@@ -14,6 +14,7 @@ from sqlalchemy.exc import OperationalError, ProgrammingError
 from tracker import migrate
 from tracker.actuals.cli import app as actuals_app
 from tracker.auth.cli import users_app
+from tracker.budget.cli import budget_app
 from tracker.core.money import wan_str
 from tracker.core.values import parse_value
 from tracker.db import session_scope
@@ -31,6 +32,7 @@ app.add_typer(db_app, name="db")
 app.add_typer(targets_app, name="targets")
 app.add_typer(actuals_app, name="actuals")
 app.add_typer(users_app, name="users")
+app.add_typer(budget_app, name="budget")
 app.add_typer(export_app, name="export")
 targets_app.command("review")(targets_review)
 app.add_typer(variance_app, name="variance")

@@ -38,7 +38,7 @@ def test_accepted_upload_answers_201_with_a_summary_and_again_says_unchanged(app
     data = csv_bytes(PAY_ZH, [pay(), pay(day="2024-03-06")])
     first = post(app, data)
     assert (first["http"], first["status"], first["payments"], first["payments_wan"]) == (201, "applied", 2, "20.00")
-    assert first["periods"] == [{"dept_code": DEPT, "year": 2024, "quarter": 1}]
+    assert first["periods"] == [{"region_code": "130322", "dept_code": DEPT, "year": 2024, "quarter": 1}]
     again = post(app, data)
     assert (again["http"], again["status"]) == (201, "unchanged") and "未做任何修改" in again["message"]
     assert app.get("/api/v1/actuals/uploads").json()["total"] == 1

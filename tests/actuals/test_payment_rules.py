@@ -90,10 +90,10 @@ def test_english_headers_and_amounts_are_stored_as_integer_fen(db: Session) -> N
 
 
 def test_codes_are_read_as_text_and_keep_leading_zeros(db: Session) -> None:
-    db.add(Dept(code="012345", name="零字头单位"))
+    db.add(Dept(region_code="130322", code="012345", name="零字头单位"))
     db.flush()
-    db.add(Project(year=2024, dept_code="012345", code="0013", name="零字头项目", budget_fen=10**8, fiscal_fen=10**8,
-                   other_fen=0))  # fmt: skip
+    db.add(Project(year=2024, region_code="130322", dept_code="012345", code="0013", name="零字头项目",
+                   budget_fen=10**8, fiscal_fen=10**8, other_fen=0))  # fmt: skip
     db.flush()
     upload(db, csv_bytes(PAY_ZH, [pay(dept="012345", code="0013")]))
     project = db.exec(select(Project).where(Project.code == "0013")).one()

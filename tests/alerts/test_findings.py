@@ -124,10 +124,16 @@ def test_reminders_come_n_days_before_the_checkpoint_and_when_overdue(q1: Sessio
 
 
 def test_a_unit_that_has_reported_the_quarter_is_not_reminded(q1: Session) -> None:
-    q1.add(Submission(dept_code="314001", year=2024, quarter=1, status="submitted"))
-    q1.add(Submission(dept_code="320001", year=2024, quarter=1, status="unlocked"))  # reported, then reopened
-    q1.add(Submission(dept_code="360001", year=2024, quarter=1, status="draft"))  # a draft is not a report
-    q1.add(Submission(dept_code="361001", year=2024, quarter=1, status="returned"))  # sent back: remind again
+    q1.add(Submission(region_code="130322", dept_code="314001", year=2024, quarter=1, status="submitted"))
+    q1.add(
+        Submission(region_code="130322", dept_code="320001", year=2024, quarter=1, status="unlocked")
+    )  # reported, then reopened
+    q1.add(
+        Submission(region_code="130322", dept_code="360001", year=2024, quarter=1, status="draft")
+    )  # a draft is not a report
+    q1.add(
+        Submission(region_code="130322", dept_code="361001", year=2024, quarter=1, status="returned")
+    )  # sent back: remind again
     q1.flush()
     assert reminders(q1, date(2024, 4, 1)) == {"reminder_overdue_1": MARCH_UNITS - {"314001", "320001"}}
 

@@ -19,7 +19,7 @@ def subjects(server: MailServer, address: str) -> list[str]:
 
 def test_units_that_have_not_reported_are_reminded_once_per_stage(quarter: Engine, smtp: MailServer) -> None:
     with session_scope() as session:
-        session.add(Submission(dept_code="360001", year=2024, quarter=1, status="approved"))
+        session.add(Submission(region_code="130322", dept_code="360001", year=2024, quarter=1, status="approved"))
     first = run_job("reminders", as_of=date(2024, 3, 21))
     assert subjects(smtp, MZ) == ["【填报提醒】昌黎县民政局本级：请于2024年3月31日前报送3月底执行情况"]
     assert subjects(smtp, TY) == ["【填报提醒】昌黎县退役军人事务局本级：请于2024年3月31日前报送3月底执行情况"]

@@ -25,7 +25,9 @@ def test_password_is_stored_as_an_argon2id_hash(session: Session) -> None:
 
 
 def test_department_user_sees_only_its_units_and_can_write(session: Session) -> None:
-    service.create_user(session=session, username="d1", password=PW, role="department", units=["314001", "301001"])
+    service.create_user(
+        session=session, username="d1", password=PW, role="department", units=["314001", "301001"], regions=["130322"]
+    )
     p = service.load_principal(session=session, username="d1", token_version=0)
     assert p is not None and p.scope == Scope(frozenset({"314001", "301001"}), can_write=True)
     assert p.can_write and not p.is_admin
@@ -33,7 +35,9 @@ def test_department_user_sees_only_its_units_and_can_write(session: Session) -> 
 
 def test_viewer_reads_everything_or_its_units_but_writes_nothing(session: Session) -> None:
     service.create_user(session=session, username="v1", password=PW, role="viewer")
-    service.create_user(session=session, username="v2", password=PW, role="viewer", units=["314001"])
+    service.create_user(
+        session=session, username="v2", password=PW, role="viewer", units=["314001"], regions=["130322"]
+    )
     v1 = service.load_principal(session=session, username="v1", token_version=0)
     v2 = service.load_principal(session=session, username="v2", token_version=0)
     assert v1 is not None and v1.scope.dept_codes is None and not v1.can_write
@@ -62,7 +66,9 @@ def test_usernames_are_unique(session: Session) -> None:
 
 
 def test_password_change_and_disabling_end_existing_sign_ins(session: Session) -> None:
-    service.create_user(session=session, username="d2", password=PW, role="department", units=["314001"])
+    service.create_user(
+        session=session, username="d2", password=PW, role="department", units=["314001"], regions=["130322"]
+    )
     service.update_user(session=session, username="d2", password="another password")
     assert service.load_principal(session=session, username="d2", token_version=0) is None
     assert service.load_principal(session=session, username="d2", token_version=1) is not None

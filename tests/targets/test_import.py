@@ -6,7 +6,7 @@ import pytest
 from sqlmodel import Session, func, select
 
 from tracker.errors import InvalidInput
-from tracker.models import BudgetVersion, Dept, ImportRecord, Indicator, PlanCheckpoint, Project
+from tracker.models import BudgetChange, Dept, ImportRecord, Indicator, PlanCheckpoint, Project, Region
 from tracker.scope import Scope
 from tracker.targets.service import import_targets, list_projects
 
@@ -22,7 +22,9 @@ def test_import_gives_44_projects_405_indicators_and_the_budget_total(session: S
     assert count(session, Indicator) == 405
     assert session.exec(select(func.sum(Project.budget_fen))).one() == 24_596_120_000
     assert count(session, Dept) == len({p.dept_code for p in session.exec(select(Project))})
-    assert count(session, BudgetVersion) == 44
+    assert count(session, BudgetChange) == 0  # 年初 is the project's own figure; changes come later
+    assert [(r.code, r.name) for r in session.exec(select(Region))] == [("130322", "秦皇岛市昌黎县")]
+    assert {p.region_code for p in session.exec(select(Project))} == {"130322"}
 
 
 def test_reimport_updates_in_place_and_never_duplicates(session: Session, changli_bytes: bytes) -> None:

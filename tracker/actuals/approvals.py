@@ -20,6 +20,7 @@ from tracker.core.money import wan_str
 from tracker.deps import Principal
 from tracker.errors import Conflict, InvalidInput, NotFound
 from tracker.models import Dept, Indicator, IndicatorResult, Payment, Project, Submission, utcnow
+from tracker.places import resolve_unit
 from tracker.scope import Scope
 
 STATUS_NAMES = {
@@ -42,22 +43,32 @@ def _transition(session: Session, s: Submission, status: str, actor: str, note: 
     session.add(s)
 
 
-def submit_quarter(*, session: Session, principal: Principal, dept_code: str, year: int, quarter: int) -> SubmissionOut:
+def submit_quarter(
+    *,
+    session: Session,
+    principal: Principal,
+    dept_code: str,
+    year: int,
+    quarter: int,
+    region_code: str | None = None,
+) -> SubmissionOut:
     """The unit declares its quarter complete and asks the finance bureau to review it."""
     principal.require_write()
     principal.scope.check(dept_code, "单位")
-    if session.get(Dept, dept_code) is None:
-        raise NotFound("单位不存在")
+    unit = resolve_unit(session=session, dept_code=dept_code, region_code=region_code)
     if quarter not in (1, 2, 3, 4):
         raise InvalidInput("季度应为1到4")
     serialise(session)
     sub = session.exec(
         select(Submission).where(
-            Submission.dept_code == dept_code, Submission.year == year, Submission.quarter == quarter
+            Submission.region_code == unit.region_code,
+            Submission.dept_code == dept_code,
+            Submission.year == year,
+            Submission.quarter == quarter,
         )
     ).first()
     if sub is None:
-        sub = Submission(dept_code=dept_code, year=year, quarter=quarter)
+        sub = Submission(region_code=unit.region_code, dept_code=dept_code, year=year, quarter=quarter)
         session.add(sub)
         session.flush()
     if sub.status in ("submitted", LOCKED):
@@ -152,35 +163,44 @@ def list_submissions(
 def _outs(session: Session, subs: list[Submission]) -> list[SubmissionOut]:
     """Assemble with one query per table: amounts and result counts grouped by unit and date."""
     depts = {s.dept_code for s in subs}
-    names = dict(session.exec(select(Dept.code, Dept.name).where(col(Dept.code).in_(depts))).all()) if depts else {}
-    paid: dict[tuple[str, int, int], int] = defaultdict(int)
-    counted: dict[tuple[str, int, int], int] = defaultdict(int)
+    names: dict[tuple[str, str], str] = {}
+    if depts:
+        rows = session.exec(select(Dept.region_code, Dept.code, Dept.name).where(col(Dept.code).in_(depts)))
+        names = {(r, c): n for r, c, n in rows}
+    paid: dict[tuple[str, str, int, int], int] = defaultdict(int)
+    counted: dict[tuple[str, str, int, int], int] = defaultdict(int)
     if subs:
         first, last = date(min(s.year for s in subs), 1, 1), date(max(s.year for s in subs), 12, 31)
         pays = (
-            sa.select(col(Project.dept_code), col(Payment.paid_on), func.sum(col(Payment.amount_fen)))
+            sa.select(
+                col(Project.region_code),
+                col(Project.dept_code),
+                col(Payment.paid_on),
+                func.sum(col(Payment.amount_fen)),
+            )
             .join(Project, col(Project.id) == col(Payment.project_id))
             .where(col(Project.dept_code).in_(depts), col(Payment.withdrawn) == False)  # noqa: E712
             .where(col(Payment.paid_on) >= first, col(Payment.paid_on) <= last)
-            .group_by(col(Project.dept_code), col(Payment.paid_on))
+            .group_by(col(Project.region_code), col(Project.dept_code), col(Payment.paid_on))
         )
-        for dept, day, amount in session.execute(pays).tuples():
-            paid[(dept, day.year, quarter_of(day))] += int(amount)
+        for region, dept, day, amount in session.execute(pays).tuples():
+            paid[(region, dept, day.year, quarter_of(day))] += int(amount)
         reported = (
-            sa.select(col(Project.dept_code), col(IndicatorResult.as_of), func.count())
+            sa.select(col(Project.region_code), col(Project.dept_code), col(IndicatorResult.as_of), func.count())
             .join(Indicator, col(Indicator.id) == col(IndicatorResult.indicator_id))
             .join(Project, col(Project.id) == col(Indicator.project_id))
             .where(col(Project.dept_code).in_(depts), col(IndicatorResult.is_current) == True)  # noqa: E712
             .where(col(IndicatorResult.as_of) >= first, col(IndicatorResult.as_of) <= last)
-            .group_by(col(Project.dept_code), col(IndicatorResult.as_of))
+            .group_by(col(Project.region_code), col(Project.dept_code), col(IndicatorResult.as_of))
         )
-        for dept, day, n in session.execute(reported).tuples():
-            counted[(dept, day.year, quarter_of(day))] += int(n)
+        for region, dept, day, n in session.execute(reported).tuples():
+            counted[(region, dept, day.year, quarter_of(day))] += int(n)
     return [
         SubmissionOut(
             id=s.id or 0,
+            region_code=s.region_code,
             dept_code=s.dept_code,
-            dept_name=names.get(s.dept_code, ""),
+            dept_name=names.get((s.region_code, s.dept_code), ""),
             year=s.year,
             quarter=s.quarter,
             status=s.status,
@@ -190,8 +210,8 @@ def _outs(session: Session, subs: list[Submission]) -> list[SubmissionOut]:
             submitted_at=s.submitted_at,
             reviewed_by=s.reviewed_by,
             reviewed_at=s.reviewed_at,
-            paid_wan=wan_str(paid[(s.dept_code, s.year, s.quarter)]),
-            results=counted[(s.dept_code, s.year, s.quarter)],
+            paid_wan=wan_str(paid[(s.region_code, s.dept_code, s.year, s.quarter)]),
+            results=counted[(s.region_code, s.dept_code, s.year, s.quarter)],
         )
         for s in subs
     ]

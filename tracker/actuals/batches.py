@@ -43,7 +43,9 @@ def batch_out(batch: UploadBatch, periods: list[BatchPeriod]) -> BatchOut:
         payments=batch.payments,
         payments_wan=str(batch.summary.get("payments_wan", "0.00")),
         results=batch.results,
-        periods=[PeriodOut(dept_code=p.dept_code, year=p.year, quarter=p.quarter) for p in periods],
+        periods=[
+            PeriodOut(region_code=p.region_code, dept_code=p.dept_code, year=p.year, quarter=p.quarter) for p in periods
+        ],
         withdrawn_at=batch.withdrawn_at,
         withdrawn_by=batch.withdrawn_by,
         withdraw_reason=batch.withdraw_reason,
@@ -109,7 +111,10 @@ def withdraw_batch(*, session: Session, principal: Principal, batch_id: int, rea
     for p in periods:
         sub = session.exec(
             select(Submission).where(
-                Submission.dept_code == p.dept_code, Submission.year == p.year, Submission.quarter == p.quarter
+                Submission.region_code == p.region_code,
+                Submission.dept_code == p.dept_code,
+                Submission.year == p.year,
+                Submission.quarter == p.quarter,
             )
         ).first()
         if sub is not None and sub.status == LOCKED:

@@ -16,9 +16,10 @@ from sqlalchemy import text
 from sqlmodel import Session, col, select
 
 from tracker.actuals.report import Issues
+from tracker.budget.service import changed_budgets
 from tracker.config import get_settings, load_rules
 from tracker.deps import Principal
-from tracker.models import BudgetVersion, Dept, Project, Submission
+from tracker.models import Dept, Project, Submission
 
 LOCKED = "approved"
 _DATE = re.compile(r"(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})(?:[ T]00:00(?::00)?)?")
@@ -55,6 +56,7 @@ def today() -> date:
 @dataclass(frozen=True, slots=True)
 class ProjectRef:
     id: int
+    region_code: str
     dept_code: str
     code: str
     year: int
@@ -69,7 +71,7 @@ class Context:
     years: dict[tuple[str, str], list[int]]
     depts: set[str]
     visible_codes: set[str]
-    locks: dict[tuple[str, int, int], str]
+    locks: dict[tuple[str, str, int, int], str]  # (region, unit, year, quarter)
     rules: dict[str, Any]
     errors: Issues = field(default_factory=Issues)
     warnings: Issues = field(default_factory=Issues)
@@ -98,8 +100,8 @@ class Context:
         years = "、".join(str(y) for y in self.years.get((dept, code), []))
         return None, f"日期不在项目年度内：项目“{code}”属于{years}年，填写的是{year}年"
 
-    def lock_problem(self, dept: str, year: int, quarter: int) -> str | None:
-        return self.locks.get((dept, year, quarter))
+    def lock_problem(self, region: str, dept: str, year: int, quarter: int) -> str | None:
+        return self.locks.get((region, dept, year, quarter))
 
 
 def parse_day(raw: str, now: date) -> tuple[date | None, str | None]:
@@ -116,34 +118,31 @@ def parse_day(raw: str, now: date) -> tuple[date | None, str | None]:
     return day, None
 
 
-def _budgets(session: Session) -> dict[int, int]:
-    """The budget each project is checked against: the latest adjustment, else the published 预算数."""
-    rows = session.exec(
-        select(BudgetVersion.project_id, BudgetVersion.total_fen)
-        .where(BudgetVersion.kind == "adjusted")
-        .order_by(col(BudgetVersion.created_at), col(BudgetVersion.id))
-    )
-    return dict(rows.all())
-
-
 def load_context(*, session: Session, principal: Principal) -> Context:
     """Everything the checks need, read once."""
-    adjusted = _budgets(session)
+    # Payments may reach the effective budget with every recorded change (DOMAIN.md §3), at year end.
+    changed = changed_budgets(session=session)
     projects: dict[tuple[str, str, int], ProjectRef] = {}
     years: dict[tuple[str, str], list[int]] = {}
     visible: set[str] = set()
     query = sa.select(
-        col(Project.id), col(Project.dept_code), col(Project.code), col(Project.year), col(Project.budget_fen)
+        col(Project.id),
+        col(Project.region_code),
+        col(Project.dept_code),
+        col(Project.code),
+        col(Project.year),
+        col(Project.budget_fen),
     )
-    for pid, dept, code, year, budget in session.execute(query.order_by(col(Project.year))).tuples():
-        projects[(dept, code, year)] = ProjectRef(pid, dept, code, year, adjusted.get(pid, budget))
+    for pid, region, dept, code, year, budget in session.execute(query.order_by(col(Project.year))).tuples():
+        effective = changed[pid].year_end(year) if pid in changed else budget
+        projects[(dept, code, year)] = ProjectRef(pid, region, dept, code, year, effective)
         years.setdefault((dept, code), []).append(year)
         if principal.scope.allows(dept):
             visible.add(code)
     locks = {}
     for s in session.exec(select(Submission).where(Submission.status == LOCKED)):
         when = local_time(s.reviewed_at) if s.reviewed_at else ""
-        locks[(s.dept_code, s.year, s.quarter)] = (
+        locks[(s.region_code, s.dept_code, s.year, s.quarter)] = (
             f"{s.year}年第{s.quarter}季度已由 {s.reviewed_by or '财政局'} 于 {when} 审核锁定（单位 {s.dept_code}），"
             "不能再上传或撤回；如需修改请联系财政局解锁"
         )

@@ -93,7 +93,7 @@ class PaymentCheck:
     existing: dict[int, int]  # live cumulative paid per project before this file
     running: dict[int, int] = field(default_factory=dict)
     over: set[int] = field(default_factory=set)
-    periods: set[tuple[str, int, int]] = field(default_factory=set)
+    periods: set[tuple[str, str, int, int]] = field(default_factory=set)  # (region, unit, year, quarter)
     rows: int = 0
     skipped: int = 0
     digests: list[pd.DataFrame] = field(default_factory=list)
@@ -139,7 +139,10 @@ class PaymentCheck:
         project_id = np.array([ids.get(k, 0) for k in year_key.tolist()], dtype=np.int64)
         known &= project_id != 0
         quarter = np.array([_QUARTER.get(i[5:7], "") for i in iso.tolist()], dtype=object)
-        period = np.where(known, _joined(dept, np.array([i[:4] for i in iso.tolist()], dtype=object), quarter), "")
+        places = {k: ref.region_code for k, (ref, _) in refs.items() if ref is not None}
+        region = np.array([places.get(k, "") for k in year_key.tolist()], dtype=object)
+        years = np.array([i[:4] for i in iso.tolist()], dtype=object)
+        period = np.where(known, _joined(_joined(region, dept), years, quarter), "")
         found.add(_decide(period, lambda k: ctx.lock_problem(*_period(k))), "paid_on", known)
 
         ok = live & ~found.bad
@@ -175,7 +178,8 @@ class PaymentCheck:
             before = self.existing.get(int(p), 0)
             message = (
                 f"累计支付 {wan_str(int(cum))} 万元超过项目预算 {wan_str(budget[p])} 万元"
-                f"（系统中已有 {wan_str(before)} 万元，本文件截至此行 {wan_str(int(cum) - before)} 万元）"
+                f"（预算含已记录的调整；系统中已有 {wan_str(before)} 万元，"
+                f"本文件截至此行 {wan_str(int(cum) - before)} 万元）"
             )
             self.ctx.errors.add(RowIssue(int(row), chunk.headers.get("amount_wan", "amount_wan"), message, chunk.sheet))
         sums = good.groupby("project_id")["amount_fen"].sum()
@@ -209,9 +213,9 @@ class PaymentCheck:
 _QUARTER = {f"{m:02d}": str((m - 1) // 3 + 1) for m in range(1, 13)}
 
 
-def _period(key: str) -> tuple[str, int, int]:
-    dept, year, quarter = key.split(_SEP)
-    return dept, int(year), int(quarter)
+def _period(key: str) -> tuple[str, str, int, int]:
+    region, dept, year, quarter = key.split(_SEP)
+    return region, dept, int(year), int(quarter)
 
 
 def _digest(frame: pd.DataFrame) -> np.ndarray:

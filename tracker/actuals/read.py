@@ -13,6 +13,7 @@ from decimal import Decimal
 
 from sqlmodel import Session, col, func, select
 
+from tracker.core.budget import FUNDING_SOURCES, FundingSource, parse_source
 from tracker.models import Indicator, IndicatorResult, Payment
 
 
@@ -30,6 +31,26 @@ def cumulative_paid(*, session: Session, project_ids: Iterable[int], as_of: date
         query = query.where(Payment.paid_on <= as_of)
     paid = {pid: int(total) for pid, total in session.exec(query)}
     return {pid: paid.get(pid, 0) for pid in ids}
+
+
+def paid_by_source(
+    *, session: Session, project_ids: Iterable[int], as_of: date | None = None
+) -> dict[int, dict[FundingSource, int]]:
+    """Fen paid per project and funding source (资金性质) up to and including `as_of`."""
+    ids = list(project_ids)
+    out: dict[int, dict[FundingSource, int]] = {pid: dict.fromkeys(FUNDING_SOURCES, 0) for pid in ids}
+    if not ids:
+        return out
+    query = (
+        select(Payment.project_id, Payment.source, func.coalesce(func.sum(Payment.amount_fen), 0))
+        .where(col(Payment.project_id).in_(ids), Payment.withdrawn == False)  # noqa: E712
+        .group_by(col(Payment.project_id), col(Payment.source))
+    )
+    if as_of is not None:
+        query = query.where(Payment.paid_on <= as_of)
+    for pid, source, total in session.exec(query):
+        out[pid][parse_source(source)] += int(total)
+    return out
 
 
 @dataclass(frozen=True, slots=True)

@@ -69,7 +69,7 @@ class ResultCheck:
     pending: list[tuple[Chunk, dict[str, str]]] = field(default_factory=list)
     rows: int = 0
     skipped: int = 0
-    periods: set[tuple[str, int, int]] = field(default_factory=set)
+    periods: set[tuple[str, str, int, int]] = field(default_factory=set)  # (region, unit, year, quarter)
     points: dict[int, dict[int, Decimal]] = field(default_factory=dict)  # per project: points per seq
 
     def add(self, chunk: Chunk) -> None:
@@ -104,7 +104,14 @@ class ResultCheck:
                     first_of[key] = result.row
                     result.sheet = chunk.sheet
                     good.append(result)
-                    self.periods.add((result.project.dept_code, result.as_of.year, quarter_of(result.as_of)))
+                    self.periods.add(
+                        (
+                            result.project.region_code,
+                            result.project.dept_code,
+                            result.as_of.year,
+                            quarter_of(result.as_of),
+                        )
+                    )
             self.ctx.errors.extend(issues)
         return good
 
@@ -133,7 +140,7 @@ class ResultCheck:
         project, problem = ctx.project_in_year(dept, code, day.year)
         if project is None:
             return bad("as_of", problem or "")
-        if lock := ctx.lock_problem(dept, day.year, quarter_of(day)):
+        if lock := ctx.lock_problem(project.region_code, dept, day.year, quarter_of(day)):
             bad("as_of", lock)
         indicator = _find_indicator(cells, indicators.get(project.id, []), bad)
         if indicator is None or not cells["actual"]:

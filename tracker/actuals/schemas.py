@@ -25,6 +25,7 @@ class RowIssueOut(BaseModel):
 
 
 class PeriodOut(BaseModel):
+    region_code: str = ""
     dept_code: str
     year: int
     quarter: int
@@ -75,6 +76,7 @@ class BatchPage(BaseModel):
 
 class SubmissionOut(BaseModel):
     id: int
+    region_code: str = ""
     dept_code: str
     dept_name: str
     year: int

@@ -87,7 +87,10 @@ def upload(
     }
     periods = sorted(pay.periods | {p for c in changed for p in [_period(c)]})
     warnings = [RowIssueOut.of(w) for w in ctx.warnings.sorted()]
-    extra = {"periods": [PeriodOut(dept_code=d, year=y, quarter=q) for d, y, q in periods], "warnings": warnings}
+    extra = {
+        "periods": [PeriodOut(region_code=r, dept_code=d, year=y, quarter=q) for r, d, y, q in periods],
+        "warnings": warnings,
+    }
     extra["warnings_total"] = ctx.warnings.total
     if not pay.rows and not changed:
         message = f"{len(changes)} 个指标值与系统中已有数据相同，未做任何修改"
@@ -113,17 +116,17 @@ def upload(
             record(session, actor=principal.username, action="result.set", entity="indicator_result",
                    entity_id=new.id, batch_id=batch.id, project_id=change.row.project.id, field=field, old=old,
                    new=value, note=note)  # fmt: skip
-    for dept, year, quarter in periods:
-        session.add(BatchPeriod(batch_id=batch.id, dept_code=dept, year=year, quarter=quarter))
+    for region, dept, year, quarter in periods:
+        session.add(BatchPeriod(batch_id=batch.id, region_code=region, dept_code=dept, year=year, quarter=quarter))
     summary = _summary(info, "applied", f"已写入批次 {batch.id}：{what}", False, batch.id, counts, extra)
     batch.summary = summary.model_dump(mode="json", exclude={"warnings"})
     session.flush()
     return summary
 
 
-def _period(change: results.Change) -> tuple[str, int, int]:
-    day = change.row.as_of
-    return (change.row.project.dept_code, day.year, (day.month - 1) // 3 + 1)
+def _period(change: results.Change) -> tuple[str, str, int, int]:
+    day, ref = change.row.as_of, change.row.project
+    return (ref.region_code, ref.dept_code, day.year, (day.month - 1) // 3 + 1)
 
 
 def _write_payments(

@@ -136,11 +136,15 @@ def digest(dept_name: str, items: Sequence[Item]) -> Composed:
 
 def escalation(items: Sequence[Item]) -> Composed:
     """The finance bureau's list of red projects, grouped by unit."""
-    ordered = sorted(items, key=lambda i: (i.finding.dept_code, i.finding.checkpoint_on))
-    units = {i.finding.dept_code for i in ordered}
+
+    def unit(i: Item) -> tuple[str, str]:  # a unit is (region, unit code): two counties both have 314001
+        return (i.finding.region_code, i.finding.dept_code)
+
+    ordered = sorted(items, key=lambda i: (unit(i), i.finding.checkpoint_on))
+    units = {unit(i) for i in ordered}
     sections = [
         (f"{dept}（{items_[0].dept_name}）：", items_)
-        for dept, items_ in ((d, list(g)) for d, g in groupby(ordered, key=lambda i: i.finding.dept_code))
+        for (_, dept), items_ in ((d, list(g)) for d, g in groupby(ordered, key=unit))
     ]
     subject = f"【红灯升级】{len(ordered)}个项目支出进度严重滞后（涉及{len(units)}个单位）"
     text, html = _page(
@@ -182,6 +186,7 @@ def webhook_payload(fmt: str, composed: Composed, items: Sequence[Item], meta: d
         "items": [
             {
                 "project_id": i.finding.project_id,
+                "region_code": i.finding.region_code,
                 "dept_code": i.finding.dept_code,
                 "code": i.code,
                 "name": i.name,

@@ -18,7 +18,7 @@ from sqlmodel import Session, col, select
 
 from tracker.alerts import compose
 from tracker.alerts.config import AlertRules
-from tracker.alerts.contacts import get_contacts, unit_contacts
+from tracker.alerts.contacts import finance_contacts, unit_contacts
 from tracker.alerts.findings import Finding
 from tracker.models import Alert, AlertMessage, Dept, Project
 from tracker.models.base import utcnow
@@ -32,13 +32,14 @@ class DecideReport:
     findings: int = 0
     alerts: int = 0  # decisions new in this run
     messages: int = 0  # messages new in this run
-    units_without_contact: dict[str, str] = field(default_factory=dict)  # code → name
+    units_without_contact: dict[tuple[str, str], str] = field(default_factory=dict)  # (region, code) → name
     finance_without_contact: bool = False
 
     def problems(self) -> list[str]:
         out = [
-            f"单位{code}（{name}）没有设置联系人（tracker units contact {code} EMAIL…），其提醒未能发出"
-            for code, name in sorted(self.units_without_contact.items())
+            f"地区{region}单位{code}（{name}）没有设置联系人（tracker units contact {code} EMAIL… --region {region}），"
+            "其提醒未能发出"
+            for (region, code), name in sorted(self.units_without_contact.items())
         ]
         if self.finance_without_contact:
             out.append("财政局没有设置联系人（tracker units contact --finance EMAIL…），红灯升级未能发出")
@@ -51,14 +52,17 @@ class DecideReport:
 def _recipients(
     session: Session, findings: list[Finding], rules: AlertRules, report: DecideReport
 ) -> list[tuple[Finding, str, str]]:
-    units = unit_contacts(session=session, dept_codes={f.dept_code for f in findings if f.audience == "unit"})
-    finance = get_contacts(session=session, dept_code=None) if any(f.audience == "finance" for f in findings) else []
+    units = unit_contacts(
+        session=session, units={(f.region_code, f.dept_code) for f in findings if f.audience == "unit"}
+    )
+    finance = finance_contacts(session=session, regions={f.region_code for f in findings if f.audience == "finance"})
     out: list[tuple[Finding, str, str]] = []
     for f in findings:
-        mails = units.get(f.dept_code, []) if f.audience == "unit" else finance
+        unit = (f.region_code, f.dept_code)
+        mails = units.get(unit, []) if f.audience == "unit" else finance.get(f.region_code, [])
         if not mails:
             if f.audience == "unit":
-                report.units_without_contact[f.dept_code] = ""
+                report.units_without_contact[unit] = ""
             else:
                 report.finance_without_contact = True
         out += [(f, "mail", m) for m in mails]
@@ -70,6 +74,7 @@ def _recipients(
 def _row(f: Finding, recipient: str, channel: str, as_of: date) -> dict[str, Any]:
     return {
         "project_id": f.project_id,
+        "region_code": f.region_code,
         "dept_code": f.dept_code,
         "year": f.year,
         "checkpoint_on": f.checkpoint_on,
@@ -86,13 +91,19 @@ def _row(f: Finding, recipient: str, channel: str, as_of: date) -> dict[str, Any
     }
 
 
-def _group_key(f: Finding, channel: str, recipient: str) -> tuple[str, str, str, str | None, str, str]:
-    """Which decisions share a message: a unit's digest, the bureau's escalation, one reminder stage."""
+GroupKey = tuple[str, str, str, str | None, str | None, str, str]
+
+
+def _group_key(f: Finding, channel: str, recipient: str) -> GroupKey:
+    """Which decisions share a message: a unit's digest, the bureau's escalation, one reminder stage.
+
+    (channel, recipient, audience, region, unit code, kind, stage): a unit is (region, unit code).
+    """
     if f.audience == "finance":
-        return (channel, recipient, "finance", None, "escalation", "")
+        return (channel, recipient, "finance", None, None, "escalation", "")
     if f.rule.startswith("reminder"):
-        return (channel, recipient, "unit", f.dept_code, "reminder", f"{f.rule}@{f.checkpoint_on}")
-    return (channel, recipient, "unit", f.dept_code, "digest", "")
+        return (channel, recipient, "unit", f.region_code, f.dept_code, "reminder", f"{f.rule}@{f.checkpoint_on}")
+    return (channel, recipient, "unit", f.region_code, f.dept_code, "digest", "")
 
 
 def record(
@@ -111,13 +122,13 @@ def record(
     rows = [_row(f, r, channel, as_of) for f, channel, r in targets]
     inserted = insert_new(session, table, rows, key=KEY, returning=("id", *KEY)) if rows else []
     by_key = {(f.project_id, f.checkpoint_on, f.rule, r): (f, channel) for f, channel, r in targets}
-    groups: dict[tuple[str, str, str, str | None, str, str], list[tuple[int, Finding]]] = defaultdict(list)
+    groups: dict[GroupKey, list[tuple[int, Finding]]] = defaultdict(list)
     for alert_id, project_id, checkpoint_on, rule, recipient in inserted:
         f, channel = by_key[(project_id, checkpoint_on, rule, recipient)]
         groups[_group_key(f, channel, recipient)].append((alert_id, f))
     info = _project_info(session, {f.project_id for f in findings})
-    names = dict(session.exec(select(Dept.code, Dept.name)).all())
-    report.units_without_contact = {c: names.get(c, "") for c in report.units_without_contact}
+    names = {(r, c): n for r, c, n in session.exec(select(Dept.region_code, Dept.code, Dept.name))}
+    report.units_without_contact = {u: names.get(u, "") for u in report.units_without_contact}
     for group, members in sorted(groups.items(), key=lambda kv: tuple(str(k) for k in kv[0])):
         message = _message(group, [f for _, f in members], info, names, rules, base_url, as_of, job_run_id)
         session.add(message)
@@ -132,22 +143,24 @@ def record(
 def _project_info(session: Session, ids: set[int]) -> dict[int, tuple[str, str, str]]:
     if not ids:
         return {}
-    query = select(Project.id, Project.name, Project.code, Dept.name).join(Dept, col(Dept.code) == Project.dept_code)
+    query = select(Project.id, Project.name, Project.code, Dept.name).join(
+        Dept, (col(Dept.code) == Project.dept_code) & (col(Dept.region_code) == Project.region_code)
+    )
     rows = session.exec(query.where(col(Project.id).in_(ids)))
     return {pid: (name, code, dept) for pid, name, code, dept in rows if pid is not None}
 
 
 def _message(
-    key: tuple[str, str, str, str | None, str, str],
+    key: GroupKey,
     findings: list[Finding],
     info: dict[int, tuple[str, str, str]],
-    names: dict[str, str],
+    names: dict[tuple[str, str], str],
     rules: AlertRules,
     base_url: str,
     as_of: date,
     job_run_id: int | None,
 ) -> AlertMessage:
-    channel, recipient, audience, dept_code, kind, _ = key
+    channel, recipient, audience, region_code, dept_code, kind, _ = key
     base = base_url.rstrip("/")
     items = sorted(
         (
@@ -156,7 +169,7 @@ def _message(
         ),
         key=lambda i: (i.finding.dept_code, i.finding.checkpoint_on, i.finding.rule, i.finding.project_id),
     )
-    dept_name = names.get(dept_code or "", "")
+    dept_name = names.get((region_code or "", dept_code or ""), "")
     if kind == "escalation":
         composed = compose.escalation(items)
     elif kind == "reminder":
@@ -166,12 +179,19 @@ def _message(
     payload = None
     if channel == "webhook":
         hook = next(h for h in rules.webhooks if h.recipient == recipient)
-        meta = {"kind": kind, "audience": audience, "dept_code": dept_code, "as_of": as_of.isoformat()}
+        meta = {
+            "kind": kind,
+            "audience": audience,
+            "region_code": region_code,
+            "dept_code": dept_code,
+            "as_of": as_of.isoformat(),
+        }
         payload = compose.webhook_payload(hook.format, composed, items, meta)
     return AlertMessage(
         channel=channel,
         recipient=recipient,
         audience=audience,
+        region_code=region_code,
         dept_code=dept_code,
         kind=kind,
         subject=composed.subject,

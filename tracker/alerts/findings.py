@@ -37,6 +37,7 @@ REPORTED = ("submitted", "approved", "unlocked")
 class Finding:
     project_id: int
     year: int
+    region_code: str
     dept_code: str
     rule: str
     checkpoint_on: date
@@ -77,6 +78,7 @@ def spending_findings(*, session: Session, as_of: date, spend: LightRules, alert
         lagging = Finding(
             project_id=p.id,
             year=p.year,
+            region_code=p.region_code,
             dept_code=p.dept_code,
             rule="lagging",
             checkpoint_on=due[p.id],
@@ -102,6 +104,7 @@ def spending_findings(*, session: Session, as_of: date, spend: LightRules, alert
             Finding(
                 project_id=p.id,
                 year=p.year,
+                region_code=p.region_code,
                 dept_code=p.dept_code,
                 rule="early_warning",
                 checkpoint_on=checkpoint_date(p.year, r.next_checkpoint.month),
@@ -120,11 +123,11 @@ def quarter_of(month: int) -> int:
     return (month - 1) // 3 + 1
 
 
-def _reported(session: Session, years: set[int]) -> set[tuple[str, int, int]]:
-    query = select(Submission.dept_code, Submission.year, Submission.quarter).where(
+def _reported(session: Session, years: set[int]) -> set[tuple[str, str, int, int]]:
+    query = select(Submission.region_code, Submission.dept_code, Submission.year, Submission.quarter).where(
         col(Submission.year).in_(sorted(years)), col(Submission.status).in_(REPORTED)
     )
-    return {(d, y, q) for d, y, q in session.exec(query)}
+    return {(r, d, y, q) for r, d, y, q in session.exec(query)}
 
 
 def reminder_findings(*, session: Session, as_of: date, alerts: AlertRules) -> list[Finding]:
@@ -152,13 +155,14 @@ def reminder_findings(*, session: Session, as_of: date, alerts: AlertRules) -> l
             if behind and over <= alerts.after_checkpoint_days:
                 stages.append((f"reminder_overdue_{max(behind)}", cp_day, cp_day + shift))
         for rule, cp_day, due_on in stages:
-            if (p.dept_code, p.year, quarter_of(cp_day.month)) in reported:
+            if (p.region_code, p.dept_code, p.year, quarter_of(cp_day.month)) in reported:
                 continue
             planned = planned_fen(budget_fen=data.budget_fen, plan=data.plan, as_of=cp_day, year=p.year)
             out.append(
                 Finding(
                     project_id=p.id,
                     year=p.year,
+                    region_code=p.region_code,
                     dept_code=p.dept_code,
                     rule=rule,
                     checkpoint_on=cp_day,

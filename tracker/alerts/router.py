@@ -12,7 +12,7 @@ from tracker.alerts.schemas import AlertPage
 from tracker.alerts.service import list_alerts
 from tracker.db import SessionDep
 from tracker.deps import PrincipalDep, ScopeDep
-from tracker.models import Dept
+from tracker.places import resolve_unit
 
 router = APIRouter(tags=["alerts"])
 
@@ -33,6 +33,7 @@ def get_alerts(
 
 
 class UnitContacts(BaseModel):
+    region_code: str = ""
     dept_code: str
     dept_name: str
     emails: list[str]
@@ -51,15 +52,21 @@ class EmailsIn(BaseModel):
 def get_contacts(session: SessionDep, scope: ScopeDep) -> ContactsOut:
     """Every visible unit with its alert recipients (an empty list is a unit nobody would hear about)."""
     finance, units = contacts_overview(session=session, scope=scope)
-    return ContactsOut(finance=finance, units=[UnitContacts(dept_code=c, dept_name=n, emails=e) for c, n, e in units])
+    return ContactsOut(
+        finance=finance,
+        units=[UnitContacts(region_code=r, dept_code=c, dept_name=n, emails=e) for r, c, n, e in units],
+    )
 
 
 @router.put("/units/{dept_code}/contacts", response_model=UnitContacts)
-def put_unit_contacts(dept_code: str, body: EmailsIn, session: SessionDep, principal: PrincipalDep) -> UnitContacts:
+def put_unit_contacts(
+    dept_code: str, body: EmailsIn, session: SessionDep, principal: PrincipalDep, region_code: str | None = None
+) -> UnitContacts:
+    """A unit's recipients; `region_code` is needed where several regions have this unit code."""
     principal.require_admin()
-    emails = set_contacts(session=session, dept_code=dept_code, emails=body.emails)
-    dept = session.get(Dept, dept_code)
-    return UnitContacts(dept_code=dept_code, dept_name=dept.name if dept else "", emails=emails)
+    dept = resolve_unit(session=session, dept_code=dept_code, region_code=region_code)
+    emails = set_contacts(session=session, dept_code=dept_code, emails=body.emails, region_code=dept.region_code)
+    return UnitContacts(region_code=dept.region_code, dept_code=dept_code, dept_name=dept.name, emails=emails)
 
 
 @router.put("/finance/contacts", response_model=EmailsIn)

@@ -2,18 +2,28 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from tracker.core.budget import FUNDING_SOURCES, FundingSource
 from tracker.core.scoring import RowStatus
 
 
 @dataclass(frozen=True, slots=True)
 class Funds:
+    """An amount split by funding source (本年财政拨款 / 上年结转 / 其他资金), the 项目资金 rows."""
+
     total_fen: int
     fiscal_fen: int
     carryover_fen: int
     other_fen: int
+
+    @classmethod
+    def of(cls, by_source: Mapping[FundingSource, int]) -> Funds:
+        """From amounts per source; the total is their sum."""
+        current, carried, other = (by_source.get(s, 0) for s in FUNDING_SOURCES)
+        return cls(current + carried + other, current, carried, other)
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,8 +58,8 @@ class Evaluation:
     code: str
     name: str
     objectives: list[str]
-    initial: Funds
-    budget: Funds
+    initial: Funds  # 年初预算数
+    budget: Funds  # 全年预算数: the effective budget on 31 December
     executed_fen: int
     execution_rate: Decimal | None  # 0.9523 = 95.23%
     execution_points: Decimal | None
@@ -63,6 +73,9 @@ class Evaluation:
     unreported: list[int] = field(default_factory=list)
     missing_reasons: list[int] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)
+    executed: Funds | None = None  # 全年执行数 per funding source (payments' 资金性质)
+    region_code: str = ""
+    region_name: str = ""
 
     @property
     def achieved_text(self) -> str:

@@ -13,7 +13,7 @@ from typing import IO
 
 from tracker.core.money import fen_to_wan
 from tracker.core.scoring import RowStatus
-from tracker.evaluation.schemas import Evaluation, Row
+from tracker.evaluation.schemas import Evaluation, Funds, Row
 from tracker.evaluation.xlsx import Formats, Sheet, a4, add_sheet, display_width, fit_width, new_workbook, sheet_name
 
 COLUMNS = 9
@@ -72,23 +72,24 @@ def _funds(s: Sheet, ev: Evaluation) -> None:
     s.merge_text(4, 1, 4, 2, "", "header")
     for c, label in enumerate(("年初预算数", "全年预算数（A）", "全年执行数（B）", "分值", "执行率（B/A）", "得分"), 3):
         s.text(4, c, label, "header")
+    executed = ev.executed or Funds(ev.executed_fen, ev.executed_fen, 0, 0)
     lines = (
-        ("年度资金总额", ev.initial.total_fen, ev.budget.total_fen),
-        ("其中：本年财政拨款", ev.initial.fiscal_fen, ev.budget.fiscal_fen),
-        ("上年结转资金", ev.initial.carryover_fen, ev.budget.carryover_fen),
-        ("其他资金", ev.initial.other_fen, ev.budget.other_fen),
+        ("年度资金总额", ev.initial.total_fen, ev.budget.total_fen, ev.executed_fen),
+        ("其中：本年财政拨款", ev.initial.fiscal_fen, ev.budget.fiscal_fen, executed.fiscal_fen),
+        ("上年结转资金", ev.initial.carryover_fen, ev.budget.carryover_fen, executed.carryover_fen),
+        ("其他资金", ev.initial.other_fen, ev.budget.other_fen, executed.other_fen),
     )
-    for r, (label, initial, budget) in enumerate(lines, start=5):
+    for r, (label, initial, budget, spent) in enumerate(lines, start=5):
         s.merge_text(r, 1, r, 2, label)
         s.number(r, 3, fen_to_wan(initial))
         s.number(r, 4, fen_to_wan(budget))
+        s.number(r, 5, fen_to_wan(spent))  # per source from the payments' 资金性质
         if r == 5:
-            s.number(r, 5, fen_to_wan(ev.executed_fen))
             s.number(r, 6, ev.execution_points, "score")
             s.number(r, 7, ev.execution_rate, "pct")
             s.number(r, 8, ev.execution_score, "score")
-        else:  # payments are not split by source: 执行数 is given for the total only
-            for c in (5, 6, 7, 8):
+        else:  # points, rate and score belong to the total
+            for c in (6, 7, 8):
                 s.text(r, c, "—", "center")
 
 

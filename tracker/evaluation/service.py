@@ -6,7 +6,9 @@ Rules of the gathering, stated once:
 - A qualitative target with a direction (较上年提高) reported as a number with 上年值 is scored by
   whether the number moved in the target's direction (达成 or 未达成 at the default share); the table
   shows it as "1280（上年1200）".
-- 年初预算数 is the published (initial) budget; 全年预算数 the latest adjustment, else the initial one.
+- 年初预算数 is the published (initial) budget; 全年预算数 the effective budget on 31 December
+  (tracker/budget: 年初 + carry-over + adjustments in force), each split by funding source;
+  全年执行数 is split by the payments' funding source.
 - A number reported for a quantitative target is scored by formula; a grade or score uploaded with
   it is ignored and noted. An evaluator score outside its grade's band is dropped (the grade's
   default share scores instead) and the problem is listed in the workbook.
@@ -20,9 +22,10 @@ from dataclasses import replace
 from datetime import date
 from decimal import Decimal
 
-from sqlmodel import Session, col, select
+from sqlmodel import Session
 
-from tracker.actuals.read import ResultView, cumulative_paid, latest_results
+from tracker.actuals.read import ResultView, cumulative_paid, latest_results, paid_by_source
+from tracker.budget.service import load_budgets
 from tracker.core.project import IndicatorData, ProjectData
 from tracker.core.scoring import (
     IndicatorActual,
@@ -35,7 +38,7 @@ from tracker.core.scoring import (
 from tracker.core.values import Kind, parse_grade
 from tracker.errors import InvalidInput, NotFound
 from tracker.evaluation.schemas import Evaluation, Funds, Row
-from tracker.models import BudgetVersion, Project
+from tracker.models import Project
 from tracker.rules import scoring_rules
 from tracker.scope import Scope
 from tracker.targets.service import load_core
@@ -69,23 +72,24 @@ def evaluate(
     results: dict[int, dict[int, ResultView]] = defaultdict(dict)
     for r in latest_results(session=session, project_ids=ids, as_of=year_end).values():
         results[r.project_id][r.seq] = r
-    funds = _funds(session, ids)
+    budgets = load_budgets(session=session, projects=[p for p, _ in loaded])
+    by_source = paid_by_source(session=session, project_ids=ids, as_of=year_end)
     out = []
     for project, data in loaded:
         assert project.id is not None
-        initial, budget = funds.get(project.id, (None, None))
-        fallback = Funds(data.budget_fen, data.fiscal_fen, 0, data.other_fen)
-        out.append(
-            _evaluate_one(
-                project.id,
-                data,
-                initial or fallback,
-                budget or initial or fallback,
-                paid.get(project.id, 0),
-                results[project.id],
-                rules,
-            )
+        budget = budgets[project.id]
+        evaluation = _evaluate_one(
+            project.id,
+            data,
+            Funds.of(budget.initial_by_source()),
+            Funds.of(budget.by_source(year_end)),
+            paid.get(project.id, 0),
+            results[project.id],
+            rules,
         )
+        evaluation.executed = Funds.of(by_source.get(project.id, {}))
+        evaluation.region_code = project.region_code
+        out.append(evaluation)
     return out
 
 
@@ -95,20 +99,6 @@ def visible_project(*, session: Session, scope: Scope, project_id: int) -> Proje
     if project is None or not scope.allows(project.dept_code):
         raise NotFound(f"项目{project_id}不存在")
     return project
-
-
-def _funds(session: Session, ids: list[int]) -> dict[int, tuple[Funds | None, Funds | None]]:
-    """Initial and latest adjusted budget per project (one query)."""
-    if not ids:
-        return {}
-    query = select(BudgetVersion).where(col(BudgetVersion.project_id).in_(ids))
-    order = (col(BudgetVersion.effective_on), col(BudgetVersion.created_at), col(BudgetVersion.id))
-    out: dict[int, tuple[Funds | None, Funds | None]] = {}
-    for v in session.exec(query.order_by(*order)):
-        funds = Funds(v.total_fen, v.fiscal_fen, v.carryover_fen, v.other_fen)
-        initial, adjusted = out.get(v.project_id, (None, None))
-        out[v.project_id] = (funds, adjusted) if v.kind == "initial" else (initial, funds)
-    return out
 
 
 def _evaluate_one(

@@ -21,6 +21,12 @@ def run_migrations_online() -> None:
     url = config.get_main_option("sqlalchemy.url") or get_settings().db_url
     engine = make_engine(url)
     with engine.connect() as conn:
+        if conn.dialect.name == "sqlite":
+            # Batch mode copies a table and drops the old one; with foreign keys on, SQLite's DROP
+            # TABLE deletes the children (ON DELETE CASCADE) first. The pragma only takes effect
+            # outside a transaction, so it is set before Alembic opens its own; _run checks the keys.
+            conn.exec_driver_sql("PRAGMA foreign_keys=OFF")
+            conn.commit()
         _run(conn)
     engine.dispose()
 
@@ -34,6 +40,10 @@ def _run(connection: object) -> None:
     )
     with context.begin_transaction():
         context.run_migrations()
+        if connection.dialect.name == "sqlite":  # type: ignore[attr-defined]
+            broken = connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall()  # type: ignore[attr-defined]
+            if broken:
+                raise RuntimeError(f"迁移后外键不一致：{broken[:5]}")
 
 
 run_migrations_online()

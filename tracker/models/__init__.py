@@ -2,11 +2,11 @@
 
 from tracker.models.actuals import AuditEntry, BatchPeriod, IndicatorResult, Payment, Submission, UploadBatch
 from tracker.models.alerts import Alert, AlertMessage, Contact
-from tracker.models.auth import LoginAttempt, User, UserUnit
+from tracker.models.auth import LoginAttempt, User, UserRegion, UserUnit
 from tracker.models.base import utcnow
 from tracker.models.monitoring import JobRun, SchedulerLease, VarianceSnapshot
 from tracker.models.targets import (
-    BudgetVersion,
+    BudgetChange,
     Dept,
     ImportRecord,
     Indicator,
@@ -21,7 +21,7 @@ __all__ = [
     "AlertMessage",
     "AuditEntry",
     "BatchPeriod",
-    "BudgetVersion",
+    "BudgetChange",
     "Contact",
     "Dept",
     "ImportRecord",
@@ -38,6 +38,7 @@ __all__ = [
     "Submission",
     "UploadBatch",
     "User",
+    "UserRegion",
     "UserUnit",
     "VarianceSnapshot",
     "utcnow",

@@ -6,7 +6,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import JSON, Column, ForeignKey, Index, Integer, UniqueConstraint
+from sqlalchemy import JSON, Column, ForeignKey, ForeignKeyConstraint, Index, Integer, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from tracker.models.base import decimal_column, money_column, parent_column, timestamp_column, utcnow
@@ -46,6 +46,8 @@ class Payment(SQLModel, table=True):
     paid_on: date
     amount_fen: int = Field(sa_column=money_column(nullable=False))
     note: str = ""
+    # 资金性质: 本年财政拨款 | 上年结转 | 其他资金 (core.budget.FundingSource); the self-evaluation's rows
+    source: str = Field(default="本年财政拨款", max_length=20, sa_column_kwargs={"server_default": "本年财政拨款"})
     row_no: int = 0
     withdrawn: bool = False
 
@@ -79,10 +81,16 @@ class IndicatorResult(SQLModel, table=True):
 class Submission(SQLModel, table=True):
     """A unit's quarter: draft → submitted → approved (locked) or returned; an admin may unlock."""
 
-    __table_args__ = (UniqueConstraint("dept_code", "year", "quarter", name="uq_submission_dept_year_quarter"),)
+    __table_args__ = (
+        UniqueConstraint("region_code", "dept_code", "year", "quarter", name="uq_submission_region_dept_year_quarter"),
+        ForeignKeyConstraint(
+            ["region_code", "dept_code"], ["dept.region_code", "dept.code"], name="fk_submission_region_dept_dept"
+        ),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
-    dept_code: str = Field(foreign_key="dept.code", max_length=20, index=True)
+    region_code: str = Field(max_length=12)
+    dept_code: str = Field(max_length=20, index=True)
     year: int
     quarter: int
     status: str = Field(default="draft", max_length=20)  # draft | submitted | approved | returned
@@ -120,6 +128,7 @@ class BatchPeriod(SQLModel, table=True):
     batch_id: int = Field(
         sa_column=Column(Integer, ForeignKey("upload_batch.id", ondelete="CASCADE"), primary_key=True)
     )
+    region_code: str = Field(primary_key=True, max_length=12)
     dept_code: str = Field(primary_key=True, max_length=20, index=True)
     year: int = Field(primary_key=True)
     quarter: int = Field(primary_key=True)

@@ -13,12 +13,18 @@ from tracker.models.base import decimal_column, money_column, parent_column, tim
 
 
 class Contact(SQLModel, table=True):
-    """An address that receives a unit's alerts (kind `unit`) or the finance bureau's escalations (`finance`)."""
+    """An address that receives a unit's alerts (kind `unit`) or the finance bureau's escalations (`finance`).
 
-    __table_args__ = (UniqueConstraint("kind", "dept_code", "email", name="uq_contact_kind_dept_email"),)
+    A unit is (region, unit code); a finance contact with region "" hears every region's escalations.
+    """
+
+    __table_args__ = (
+        UniqueConstraint("kind", "region_code", "dept_code", "email", name="uq_contact_kind_region_dept_email"),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     kind: str = Field(max_length=10)  # unit | finance
+    region_code: str = Field(default="", max_length=12, index=True)
     dept_code: str = Field(default="", max_length=20, index=True)  # "" for the finance bureau
     email: str = Field(max_length=320)
     created_at: datetime = Field(default_factory=utcnow, sa_column=timestamp_column(nullable=False))
@@ -33,6 +39,7 @@ class AlertMessage(SQLModel, table=True):
     channel: str = Field(max_length=10)  # mail | webhook
     recipient: str = Field(max_length=320)  # an e-mail address, or webhook:<name>
     audience: str = Field(max_length=10)  # unit | finance
+    region_code: str | None = Field(default=None, max_length=12)  # None: spans regions
     dept_code: str | None = Field(default=None, max_length=20, index=True)  # None: spans units (finance)
     kind: str = Field(max_length=20)  # digest | escalation | reminder
     subject: str = Field(max_length=500)
@@ -58,6 +65,7 @@ class Alert(SQLModel, table=True):
 
     id: int | None = Field(default=None, primary_key=True)
     project_id: int = Field(sa_column=parent_column("project.id"))
+    region_code: str = Field(max_length=12)
     dept_code: str = Field(max_length=20, index=True)
     year: int
     checkpoint_on: date

@@ -27,14 +27,29 @@ class User(SQLModel, table=True):
     token_version: int = 0  # raised when the password changes or the login is disabled: old tokens stop working
 
 
-class UserUnit(SQLModel, table=True):
-    """One unit (预算单位) a user is limited to; a department user may have several."""
+class UserRegion(SQLModel, table=True):
+    """One region (行政区划) a user is limited to: a county admin or viewer; none means province-wide.
 
-    __tablename__ = "user_unit"
-    __table_args__ = (UniqueConstraint("user_id", "dept_code", name="uq_user_unit_user_dept"),)
+    No foreign key to `region`: a county's users may be set up before its first table is imported.
+    """
+
+    __tablename__ = "user_region"
+    __table_args__ = (UniqueConstraint("user_id", "region_code", name="uq_user_region_user_region"),)
 
     id: int | None = Field(default=None, primary_key=True)
     user_id: int = Field(sa_column=parent_column("app_user.id"))
+    region_code: str = Field(max_length=12, index=True)
+
+
+class UserUnit(SQLModel, table=True):
+    """One unit (region, unit code) a user is limited to; a department user may have several."""
+
+    __tablename__ = "user_unit"
+    __table_args__ = (UniqueConstraint("user_id", "region_code", "dept_code", name="uq_user_unit_user_region_dept"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    user_id: int = Field(sa_column=parent_column("app_user.id"))
+    region_code: str = Field(max_length=12)
     dept_code: str = Field(max_length=20, index=True)
 
 

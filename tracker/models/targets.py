@@ -5,25 +5,25 @@ from __future__ import annotations
 from datetime import date, datetime
 from decimal import Decimal
 
-from sqlalchemy import JSON, Column, UniqueConstraint
+from sqlalchemy import JSON, Column, ForeignKeyConstraint, Index, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from tracker.models.base import decimal_column, money_column, parent_column, timestamp_column, utcnow
 
 
 class Region(SQLModel, table=True):
-    """A county or district by its 6-digit administrative code (130322 = 昌黎县)."""
+    """A county or district (行政区划) by its 6-digit code (130322 = 昌黎县), named by the file's first line."""
 
     code: str = Field(primary_key=True, max_length=12)
     name: str = Field(default="", max_length=100)
 
 
 class Dept(SQLModel, table=True):
-    """A budget unit (预算单位) by its unit code."""
+    """A budget unit (预算单位): its code is unique only inside its region (two counties both have 314001)."""
 
+    region_code: str = Field(primary_key=True, foreign_key="region.code", max_length=12)
     code: str = Field(primary_key=True, max_length=20)
     name: str = Field(max_length=200)
-    region_code: str | None = Field(default=None, foreign_key="region.code", max_length=12)
 
 
 class ImportRecord(SQLModel, table=True):
@@ -44,16 +44,26 @@ class ImportRecord(SQLModel, table=True):
 
 
 class Project(SQLModel, table=True):
-    """A project's target table; identified by (year, unit code, project code)."""
+    """A project's target table; identified by (year, region, unit code, project code).
 
-    __table_args__ = (UniqueConstraint("year", "dept_code", "code", name="uq_project_year_dept_code"),)
+    `budget_fen` (with its fiscal/other split) is the published 年初预算数; the budget in force on a
+    date adds the project's `BudgetChange` rows (tracker/core/budget.py).
+    """
+
+    __table_args__ = (
+        UniqueConstraint("year", "region_code", "dept_code", "code", name="uq_project_year_region_dept_code"),
+        ForeignKeyConstraint(
+            ["region_code", "dept_code"], ["dept.region_code", "dept.code"], name="fk_project_region_dept_dept"
+        ),
+        Index("ix_project_region_code_dept_code", "region_code", "dept_code"),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     year: int = Field(index=True)
-    dept_code: str = Field(foreign_key="dept.code", max_length=20, index=True)
+    region_code: str = Field(max_length=12)
+    dept_code: str = Field(max_length=20, index=True)
     code: str = Field(max_length=40, index=True)
     name: str = Field(max_length=500)
-    region_code: str | None = Field(default=None, foreign_key="region.code", max_length=12)
     heading_no: int | None = None
     purpose: str = ""
     budget_fen: int = Field(sa_column=money_column(nullable=False))
@@ -65,20 +75,20 @@ class Project(SQLModel, table=True):
     updated_at: datetime = Field(default_factory=utcnow, sa_column=timestamp_column(nullable=False))
 
 
-class BudgetVersion(SQLModel, table=True):
-    """A budget figure with its history: 年初 (initial, from the published table) and adjustments."""
+class BudgetChange(SQLModel, table=True):
+    """One change to a project's budget (DOMAIN.md §3): 预算调整, 调剂 or 上年结转, never erased by a re-import."""
 
-    __tablename__ = "budget_version"
+    __tablename__ = "budget_change"
 
     id: int | None = Field(default=None, primary_key=True)
     project_id: int = Field(sa_column=parent_column("project.id"))
-    kind: str = Field(max_length=20)  # initial | adjusted
-    total_fen: int = Field(sa_column=money_column(nullable=False))
-    fiscal_fen: int = Field(sa_column=money_column(nullable=False))
-    other_fen: int = Field(sa_column=money_column(nullable=False))
-    carryover_fen: int = Field(default=0, sa_column=money_column(nullable=False))
-    effective_on: date | None = None
-    note: str = ""
+    kind: str = Field(max_length=20)  # adjustment | transfer | carryover (core.budget.ChangeKind)
+    effective_on: date
+    doc: str = Field(default="", max_length=200)  # 文号
+    amount_fen: int = Field(sa_column=money_column(nullable=False))  # signed: a cut is negative
+    reason: str = ""
+    source: str = Field(max_length=20)  # 本年财政拨款 | 上年结转 | 其他资金 (core.budget.FundingSource)
+    recorded_by: str | None = Field(default=None, max_length=100)
     created_at: datetime = Field(default_factory=utcnow, sa_column=timestamp_column(nullable=False))
 
 

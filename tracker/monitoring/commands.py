@@ -66,19 +66,25 @@ def variance_show(
 def units_contact(
     args: Annotated[list[str] | None, typer.Argument(help="CODE EMAIL…，或与 --finance 一起只给 EMAIL…")] = None,
     finance: Annotated[bool, typer.Option("--finance", help="设置财政局（红灯升级）的联系人")] = False,
+    region: Annotated[
+        str | None,
+        typer.Option("--region", help="地区代码（多个地区有同一单位编码时必填）"),
+    ] = None,
 ) -> None:
     """Set who receives a unit's alerts, or (--finance) the finance bureau's escalations; no address shows them."""
     values = list(args or [])
     if not finance and not values:
         _fail("请给出单位编码：tracker units contact CODE EMAIL…", 2)
     code = None if finance else values.pop(0)
-    who = "财政局" if code is None else f"单位{code}"
+    who = ("财政局" if code is None else f"单位{code}") if region is None else f"地区{region}"
+    if region is not None:
+        who += f"单位{code}" if code else "财政局"
     try:
         with session_scope() as session:
             if values:
-                emails = set_contacts(session=session, dept_code=code, emails=values)
+                emails = set_contacts(session=session, dept_code=code, emails=values, region_code=region)
             else:
-                emails = get_contacts(session=session, dept_code=code)
+                emails = get_contacts(session=session, dept_code=code, region_code=region)
     except DomainError as exc:
         _fail(exc.detail, 2)
     print(f"{who}的联系人：{'、'.join(emails) if emails else '（未设置）'}")

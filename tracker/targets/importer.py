@@ -15,12 +15,13 @@ from sqlmodel import Session, col, select
 
 from tracker.core.project import IndicatorData, ProjectData
 from tracker.errors import InvalidInput
-from tracker.models import BudgetVersion, Dept, ImportRecord, Indicator, Objective, PlanCheckpoint, Project, Region
+from tracker.models import Dept, ImportRecord, Indicator, Objective, PlanCheckpoint, Project, Region
 from tracker.models.base import utcnow
+from tracker.places import region_of
 from tracker.targets.parsing import ParsedFile, TableFormatError, decode, parse_text
 
 Progress = Callable[[int, int, str], None]
-Key = tuple[int, str, str]
+Key = tuple[int, str, str, str]  # (year, region, unit code, project code)
 
 
 @dataclass(slots=True)
@@ -59,6 +60,7 @@ def import_targets(
 ) -> ImportSummary:
     """Import one file: re-importing updates in place (indicators matched by sequence), never duplicates."""
     parsed = parse_file(data, year=year)
+    _check_regions(parsed)
     record = ImportRecord(
         filename=filename,
         sha256=hashlib.sha256(data).hexdigest(),
@@ -88,28 +90,51 @@ def import_targets(
     )
 
 
-def _region(code: str) -> str | None:
-    return code[:6] if code[:6].isdigit() else None
+def _region(data: ProjectData) -> str:
+    region = region_of(data.code)
+    assert region is not None, "checked by _check_regions"
+    return region
+
+
+def _key(data: ProjectData) -> Key:
+    return (data.year, _region(data), data.dept_code, data.code)
+
+
+def _check_regions(parsed: ParsedFile) -> None:
+    """A 项目编码 that does not start with a region code cannot be placed: refuse the file, naming the line."""
+    for p in parsed.projects:
+        if region_of(p.code) is None:
+            raise InvalidInput(
+                f"第{p.source_line}行：项目编码“{p.code}”不以6位行政区划代码开头，无法确定所属地区",
+                line=p.source_line,
+            )
 
 
 def _upsert_regions_and_depts(session: Session, parsed: ParsedFile) -> None:
-    regions = {r for p in parsed.projects if (r := _region(p.code))}
-    known = set(session.exec(select(Region.code).where(col(Region.code).in_(regions))))
-    session.add_all(Region(code=r, name=parsed.region_name) for r in sorted(regions - known))
+    regions = {_region(p) for p in parsed.projects}
+    known = {r.code: r for r in session.exec(select(Region).where(col(Region.code).in_(regions)))}
+    # The first line names the file's place; a file that spans regions names none of them for sure.
+    name = parsed.region_name if len(regions) == 1 else ""
+    for code in sorted(regions):
+        if code not in known:
+            session.add(Region(code=code, name=name))
+        elif name and known[code].name != name:
+            known[code].name = name
     session.flush()  # plain foreign keys (no relationships) do not order the unit of work
-    wanted = {p.dept_code: p for p in parsed.projects}
-    depts = {d.code: d for d in session.exec(select(Dept).where(col(Dept.code).in_(wanted)))}
-    for code, p in wanted.items():
-        if code not in depts:
-            session.add(Dept(code=code, name=p.dept_name, region_code=_region(p.code)))
-        elif depts[code].name != p.dept_name:
-            depts[code].name = p.dept_name
+    wanted = {(_region(p), p.dept_code): p for p in parsed.projects}
+    query = select(Dept).where(col(Dept.region_code).in_(regions), col(Dept.code).in_({d for _, d in wanted}))
+    depts = {(d.region_code, d.code): d for d in session.exec(query)}
+    for (region, code), p in wanted.items():
+        if (region, code) not in depts:
+            session.add(Dept(region_code=region, code=code, name=p.dept_name))
+        elif depts[(region, code)].name != p.dept_name:
+            depts[(region, code)].name = p.dept_name
+    session.flush()
 
 
 def _project_fields(data: ProjectData) -> dict[str, Any]:
     return {
         "name": data.name,
-        "region_code": _region(data.code),
         "heading_no": data.heading_no,
         "purpose": data.purpose,
         "budget_fen": data.budget_fen,
@@ -144,7 +169,6 @@ class _Existing:
     plans: dict[int, list[PlanCheckpoint]] = field(default_factory=dict)
     objectives: dict[int, list[Objective]] = field(default_factory=dict)
     indicators: dict[int, dict[int, Indicator]] = field(default_factory=dict)
-    budgets: dict[int, BudgetVersion] = field(default_factory=dict)
 
 
 def _load_existing(session: Session, ids: list[int]) -> _Existing:
@@ -157,25 +181,24 @@ def _load_existing(session: Session, ids: list[int]) -> _Existing:
         out.objectives[o.project_id].append(o)
     for i in session.exec(select(Indicator).where(col(Indicator.project_id).in_(ids))):
         out.indicators[i.project_id][i.seq] = i
-    initial = select(BudgetVersion).where(col(BudgetVersion.project_id).in_(ids), BudgetVersion.kind == "initial")
-    out.budgets = {b.project_id: b for b in session.exec(initial)}
     return out
 
 
 def _upsert_projects(session: Session, parsed: ParsedFile, import_id: int, progress: Progress | None) -> dict[str, int]:
     years = {p.year for p in parsed.projects}
+    regions = {_region(p) for p in parsed.projects}
     codes = {p.dept_code for p in parsed.projects}
-    query = select(Project).where(col(Project.year).in_(years), col(Project.dept_code).in_(codes))
-    stored: dict[Key, Project] = {(p.year, p.dept_code, p.code): p for p in session.exec(query)}
+    query = select(Project).where(
+        col(Project.year).in_(years), col(Project.region_code).in_(regions), col(Project.dept_code).in_(codes)
+    )
+    stored: dict[Key, Project] = {(p.year, p.region_code, p.dept_code, p.code): p for p in session.exec(query)}
     old_ids = [p.id for p in stored.values() if p.id is not None]
     new: list[Project] = []
     for data in parsed.projects:
-        if (data.year, data.dept_code, data.code) not in stored:
-            project = Project.model_validate(
-                {"year": data.year, "dept_code": data.dept_code, "code": data.code, "import_id": import_id}
-                | _project_fields(data)
-            )
-            stored[(data.year, data.dept_code, data.code)] = project
+        if _key(data) not in stored:
+            fields = {"year": data.year, "region_code": _region(data), "dept_code": data.dept_code, "code": data.code}
+            project = Project.model_validate(fields | {"import_id": import_id} | _project_fields(data))
+            stored[_key(data)] = project
             new.append(project)
     session.add_all(new)
     session.flush()
@@ -185,11 +208,9 @@ def _upsert_projects(session: Session, parsed: ParsedFile, import_id: int, progr
     stale: list[Any] = []
     fresh: list[Any] = []
     for n, data in enumerate(parsed.projects, start=1):
-        project = stored[(data.year, data.dept_code, data.code)]
+        project = stored[_key(data)]
         assert project.id is not None
         if project.id in new_ids:
-            fresh.append(BudgetVersion(project_id=project.id, kind="initial", total_fen=data.budget_fen,
-                                       fiscal_fen=data.fiscal_fen, other_fen=data.other_fen))  # fmt: skip
             fresh.extend(_plan_and_objectives(project.id, data))
             fresh.extend(_new_indicator(project.id, ind) for ind in data.indicators)
         elif _update(project, data, existing, stale, fresh, parsed.warnings):
@@ -252,7 +273,5 @@ def _update(
         warnings.append(f"{data.dept_code}/{data.code}：新表没有第{seq}个指标“{row.level3}”，已删除")
         stale.append(row)
         changed = True
-    budget = existing.budgets.get(project.id)
-    if changed and budget is not None:
-        budget.total_fen, budget.fiscal_fen, budget.other_fen = data.budget_fen, data.fiscal_fen, data.other_fen
+    # The published figures are 年初 only: budget changes live in their own table and are kept.
     return changed

@@ -29,7 +29,7 @@ def _codes(text: str) -> list[str]:
 
 @router.get("/settings", name="settings")
 def settings_page(request: Request, session: SessionDep, principal: AdminDep) -> HTMLResponse:
-    depts = list(session.exec(select(Dept).order_by(col(Dept.code))))
+    depts = list(session.exec(select(Dept).order_by(col(Dept.region_code), col(Dept.code))))
     return render(
         request,
         "settings.html",
@@ -37,7 +37,7 @@ def settings_page(request: Request, session: SessionDep, principal: AdminDep) ->
         title="设置",
         users=users.list_users(session=session),
         depts=depts,
-        contacts=unit_contacts(session=session, dept_codes=[d.code for d in depts]),
+        contacts=unit_contacts(session=session, units=[(d.region_code, d.code) for d in depts]),
         finance=get_contacts(session=session, dept_code=None),
         rules=load_rules(),
         flashes=take_flashes(request),
@@ -116,11 +116,17 @@ def change_contacts(
     _csrf: CsrfDep,
     dept_code: Annotated[str, Form()] = "",
     emails: Annotated[str, Form()] = "",
+    region_code: Annotated[str, Form()] = "",
 ) -> Response:
     """Who receives a unit's alerts (or, with no unit, the finance bureau's escalations)."""
     code = dept_code.strip() or None
+    region = region_code.strip() or None
     saved = attempt(
-        request, session, lambda: set_contacts(session=session, dept_code=code, emails=_codes(emails.replace(";", " ")))
+        request,
+        session,
+        lambda: set_contacts(
+            session=session, dept_code=code, emails=_codes(emails.replace(";", " ")), region_code=region
+        ),
     )
     if saved is not None:
         who = f"单位 {code}" if code else "财政局"
