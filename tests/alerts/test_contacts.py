@@ -60,7 +60,7 @@ def test_the_contacts_routes_show_every_unit_and_let_the_bureau_set_them(committ
     admin = api_client()
     put = admin.put("/api/v1/units/314001/contacts", json={"emails": ["MZ@example.cn"]})
     assert put.status_code == 200 and put.json() == {
-        "dept_code": "314001", "dept_name": "昌黎县民政局本级", "emails": ["mz@example.cn"],
+        "region_code": "130322", "dept_code": "314001", "dept_name": "昌黎县民政局本级", "emails": ["mz@example.cn"],
     }  # fmt: skip
     assert admin.put("/api/v1/finance/contacts", json={"emails": ["cz@example.cn"]}).status_code == 200
     assert admin.put("/api/v1/units/314001/contacts", json={"emails": ["bad"]}).status_code == 422
@@ -71,6 +71,7 @@ def test_the_contacts_routes_show_every_unit_and_let_the_bureau_set_them(committ
 
     unit = api_client("mz", "department", ("314001",))
     mine = unit.get("/api/v1/contacts").json()
-    assert mine == {"finance": [], "units": [{"dept_code": "314001", "dept_name": "昌黎县民政局本级",
+    assert mine == {"finance": [], "units": [{"region_code": "130322", "dept_code": "314001",
+                                              "dept_name": "昌黎县民政局本级",
                                               "emails": ["mz@example.cn"]}]}  # fmt: skip
     assert unit.put("/api/v1/units/314001/contacts", json={"emails": []}).status_code == 403

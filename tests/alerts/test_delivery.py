@@ -56,7 +56,8 @@ def test_a_unit_without_a_contact_is_reported_in_the_run_not_skipped(quarter: En
     run = run_job("alerts", as_of=APRIL_1)
     assert run.outcome == "warning"
     assert [p for p in run.problems if "361001" in p] == [
-        "单位361001（昌黎县卫生健康局本级）没有设置联系人（tracker units contact 361001 EMAIL…），其提醒未能发出"
+        "地区130322单位361001（昌黎县卫生健康局本级）没有设置联系人"
+        "（tracker units contact 361001 EMAIL… --region 130322），其提醒未能发出"
     ]
 
 

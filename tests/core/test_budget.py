@@ -47,22 +47,29 @@ def test_the_effective_budget_splits_by_funding_source_and_adds_up() -> None:
         initial=180 * WAN,
         other=30 * WAN,
     )
-    assert b.initial_by_source() == {FundingSource.CURRENT: 150 * WAN, FundingSource.CARRYOVER: 0, FundingSource.OTHER: 30 * WAN}
+    current, carried, other = FundingSource.CURRENT, FundingSource.CARRYOVER, FundingSource.OTHER
+    assert b.initial_by_source() == {current: 150 * WAN, carried: 0, other: 30 * WAN}
     year_end = b.by_source(date(2024, 12, 31))
-    assert year_end == {FundingSource.CURRENT: 250 * WAN, FundingSource.CARRYOVER: 20 * WAN, FundingSource.OTHER: 30 * WAN}
+    assert year_end == {current: 250 * WAN, carried: 20 * WAN, other: 30 * WAN}
     assert sum(year_end.values()) == b.year_end(2024) == 300 * WAN
 
 
 def test_changes_are_kept_in_date_order_whatever_order_they_were_recorded_in() -> None:
-    late, early = BudgetChange(ChangeKind.ADJUSTMENT, date(2024, 9, 1), 1), BudgetChange(ChangeKind.ADJUSTMENT, JULY_1, 2)
+    late = BudgetChange(ChangeKind.ADJUSTMENT, date(2024, 9, 1), 1)
+    early = BudgetChange(ChangeKind.ADJUSTMENT, JULY_1, 2)
     assert budget(late, early).changes == (early, late)
     assert budget().after(late).after(early).changes == (early, late)
 
 
 @pytest.mark.parametrize(
     ("text", "source"),
-    [("", FundingSource.CURRENT), ("本年财政拨款", FundingSource.CURRENT), ("上年结转资金", FundingSource.CARRYOVER),
-     ("其他", FundingSource.OTHER), (" 财政拨款 ", FundingSource.CURRENT)],  # fmt: skip
+    [
+        ("", FundingSource.CURRENT),
+        ("本年财政拨款", FundingSource.CURRENT),
+        ("上年结转资金", FundingSource.CARRYOVER),
+        ("其他", FundingSource.OTHER),
+        (" 财政拨款 ", FundingSource.CURRENT),
+    ],
 )
 def test_funding_sources_are_read_from_their_names_and_common_words(text: str, source: FundingSource) -> None:
     assert parse_source(text) is source

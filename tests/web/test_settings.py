@@ -31,7 +31,7 @@ def can_sign_in(username: str, password: str) -> bool:
 def test_admin_creates_a_unit_login_that_can_then_sign_in(committed_db: Engine) -> None:
     admin = page_client()
     data = {"csrf_token": admin.csrf, "username": "newbie", "password": "first password", "role": "department",
-            "units": "314001, 320001"}  # fmt: skip
+            "units": "314001, 320001", "regions": "130322"}  # fmt: skip
     response = admin.post("/settings/users", data=data)
     assert response.status_code == 303
     page = admin.get("/settings").text

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import getpass
 import sys
 from typing import Annotated
 
@@ -33,6 +34,21 @@ def _read_password(from_stdin: bool) -> str:
     return password
 
 
+def _operator() -> str:
+    try:
+        return f"cli:{getpass.getuser()}"
+    except (KeyError, OSError):
+        return "cli:unknown"
+
+
+def _places(user: service.UserView) -> str:
+    """Where a login may look: its units (region/code), else its regions, else everywhere."""
+    if user.unit_keys:
+        regions = sorted({r for r, _ in user.unit_keys})
+        return f"地区 {'、'.join(regions)}：{'、'.join(d for _, d in user.unit_keys)}"
+    return ("地区 " + "、".join(user.regions)) if user.regions else "全部地区"
+
+
 @users_app.command("add")
 def users_add(
     username: str,
@@ -40,8 +56,11 @@ def users_add(
     dept: Annotated[list[str] | None, typer.Option("--dept", help="单位编码，可重复")] = None,
     password_stdin: Annotated[bool, typer.Option("--password-stdin", help="从标准输入读密码")] = False,
     name: Annotated[str, typer.Option(help="显示名称")] = "",
+    region: Annotated[
+        list[str] | None, typer.Option("--region", help="地区代码，可重复；系统中只有一个地区时可省略")
+    ] = None,
 ) -> None:
-    """Create a login."""
+    """Create a login, limited to regions (--region) and/or units inside its region (--dept)."""
     password = _read_password(password_stdin)
     try:
         with session_scope() as session:
@@ -51,14 +70,15 @@ def users_add(
                 password=password,
                 role=role,
                 units=dept or [],
+                regions=region or [],
                 display_name=name,
                 rules=auth_rules(),
+                actor=_operator(),
             )
             unknown = service.unknown_units(session=session, units=user.units)
     except DomainError as exc:
         _fail(exc.detail, 1)
-    units = "、".join(user.units) or "全部单位"
-    print(f"已创建用户 {user.username}（{user.role_name}，{units}）")
+    print(f"已创建用户 {user.username}（{user.role_name}，{_places(user)}）")
     for code in unknown:
         print(f"提示：尚未导入单位 {code} 的绩效目标表")
 
@@ -94,9 +114,9 @@ def users_list() -> None:
     """Show every login."""
     with session_scope() as session:
         users = service.list_users(session=session)
-    table = Table("用户名", "角色", "单位", "状态")
+    table = Table("用户名", "角色", "地区 · 单位", "状态")
     for u in users:
-        table.add_row(u.username, u.role_name, "、".join(u.units) or "全部", "启用" if u.active else "停用")
+        table.add_row(u.username, u.role_name, _places(u), "启用" if u.active else "停用")
     Console().print(table)
 
 

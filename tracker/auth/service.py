@@ -99,8 +99,9 @@ def _set_places(session: Session, user: User, regions: list[str], units: list[st
     old = _places_text(_regions(session, user.id), _unit_keys(session, user.id))
     session.exec(delete(UserRegion).where(col(UserRegion.user_id) == user.id))
     session.exec(delete(UserUnit).where(col(UserUnit.user_id) == user.id))
+    # Units carry their region; regions are stored only for a login limited to whole regions.
     region = _unit_region(session, regions, units) if units else ""
-    for code in regions:
+    for code in [] if units else regions:
         session.add(UserRegion(user_id=user.id, region_code=code))
     for code in units:
         session.add(UserUnit(user_id=user.id, region_code=region, dept_code=code))

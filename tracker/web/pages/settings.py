@@ -15,6 +15,7 @@ from tracker.config import load_rules
 from tracker.db import SessionDep
 from tracker.errors import NotFound
 from tracker.models import Dept, User
+from tracker.places import regions as place_list
 from tracker.web.pages.common import AdminDep, CsrfDep, attempt, flash, take_flashes
 from tracker.web.templating import render
 
@@ -37,6 +38,7 @@ def settings_page(request: Request, session: SessionDep, principal: AdminDep) ->
         title="设置",
         users=users.list_users(session=session),
         depts=depts,
+        regions=place_list(session=session),
         contacts=unit_contacts(session=session, units=[(d.region_code, d.code) for d in depts]),
         finance=get_contacts(session=session, dept_code=None),
         rules=load_rules(),
@@ -55,6 +57,7 @@ def add_user(
     role: Annotated[str, Form()],
     units: Units = "",
     display_name: Annotated[str, Form()] = "",
+    regions: Annotated[str, Form()] = "",
 ) -> Response:
     user = attempt(
         request,
@@ -65,8 +68,10 @@ def add_user(
             password=password,
             role=role,
             units=_codes(units),
+            regions=_codes(regions),
             display_name=display_name.strip(),
             rules=auth_rules(),
+            actor=principal.username,
         ),
     )
     if user is not None:
@@ -85,6 +90,7 @@ def change_user(
     units: Units = "",
     active: Annotated[bool, Form()] = False,
     password: Annotated[str, Form()] = "",
+    regions: Annotated[str, Form()] = "",
 ) -> Response:
     user = session.get(User, user_id)
     if user is None:
@@ -98,9 +104,11 @@ def change_user(
             username=name,
             role=role,
             units=_codes(units),
+            regions=_codes(regions),
             active=active,
             password=password or None,
             rules=auth_rules(),
+            actor=principal.username,
         ),
     )
     if saved is not None:
