@@ -33,7 +33,7 @@ class Composed:
     subject: str
     text: str
     html: str
-    lines: list[str]  # one markdown line per project, for chat webhooks
+    lines: list[tuple[Item, str]]  # one markdown line per project, for chat webhooks
 
 
 def _wan(fen: int | None) -> str:
@@ -93,8 +93,8 @@ def _html_table(items: Sequence[Item]) -> str:
     return f'<table style="border-collapse:collapse"><tr>{head}</tr>{"".join(rows)}</table>'
 
 
-def _md_lines(items: Sequence[Item]) -> list[str]:
-    return [f"- [{i.name}]({i.url})（{i.code}）：{_describe(i)}" for i in items]
+def _md_lines(items: Sequence[Item]) -> list[tuple[Item, str]]:
+    return [(i, f"- [{i.name}]({i.url})（{i.code}）：{_describe(i)}") for i in items]
 
 
 def _page(greeting: str, sections: Sequence[tuple[str, Sequence[Item]]], closing: str) -> tuple[str, str]:
@@ -111,6 +111,7 @@ def _page(greeting: str, sections: Sequence[tuple[str, Sequence[Item]]], closing
 def digest(dept_name: str, items: Sequence[Item]) -> Composed:
     """One unit's digest: lagging projects by checkpoint, then early warnings."""
     lagging = [i for i in items if i.finding.rule == "lagging"]
+    again = [i for i in items if i.finding.rule.startswith("lagging_again")]
     warned = [i for i in items if i.finding.rule == "early_warning"]
     sections: list[tuple[str, Sequence[Item]]] = []
     for day, group in groupby(
@@ -125,13 +126,16 @@ def digest(dept_name: str, items: Sequence[Item]) -> Composed:
     ):
         chunk = list(group)
         sections.append((f"按目前支出进度，以下{len(chunk)}个项目预计无法完成{_day(day)}的支出计划：", chunk))
+    if again:
+        sections.append((f"以下{len(again)}个项目前次预警后至今仍然滞后（再次提醒，按截至今天的支出计算）：", again))
     parts = [f"{len(lagging)}个项目支出进度滞后"] if lagging else []
+    parts += [f"{len(again)}个项目仍然滞后（再次提醒）"] if again else []
     parts += [f"{len(warned)}个项目预计无法完成支出计划"] if warned else []
     subject = f"【预算执行预警】{dept_name}：{'，'.join(parts)}"
     text, html = _page(
         f"{dept_name}：", sections, "请加快预算执行进度；如有特殊原因，请在系统中说明偏差原因和改进措施。"
     )
-    return Composed(subject, text, html, _md_lines(lagging + warned))
+    return Composed(subject, text, html, _md_lines(lagging + warned + again))
 
 
 def escalation(items: Sequence[Item]) -> Composed:
@@ -169,7 +173,7 @@ def reminder(dept_name: str, items: Sequence[Item], *, as_of: date) -> Composed:
 
 def webhook_payload(fmt: str, composed: Composed, items: Sequence[Item], meta: dict[str, Any]) -> dict[str, Any]:
     """The JSON body a webhook receives: WeCom / DingTalk markdown, or a generic event."""
-    markdown = "\n".join([f"### {composed.subject}", *composed.lines])
+    markdown = "\n".join([f"### {composed.subject}", *(line for _, line in composed.lines)])
     if fmt == "wecom":
         return {"msgtype": "markdown", "markdown": {"content": markdown}}
     if fmt == "dingtalk":
