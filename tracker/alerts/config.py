@@ -11,7 +11,7 @@ from tracker.config import load_rules
 from tracker.core.variance import Light
 from tracker.errors import InvalidInput
 
-RULES = ("lagging", "escalation", "early_warning", "reminder")
+RULES = ("lagging", "escalation", "early_warning", "reminder", "key_monitoring")
 FORMATS = ("wecom", "dingtalk", "generic")
 
 

@@ -88,6 +88,8 @@ def _row(f: Finding, recipient: str, channel: str, as_of: date) -> dict[str, Any
 
 def _group_key(f: Finding, channel: str, recipient: str) -> tuple[str, str, str, str | None, str, str]:
     """Which decisions share a message: a unit's digest, the bureau's escalation, one reminder stage."""
+    if f.rule == "key_monitoring":
+        return (channel, recipient, "finance", None, "key_monitoring", "")
     if f.audience == "finance":
         return (channel, recipient, "finance", None, "escalation", "")
     if f.rule.startswith("reminder"):
@@ -161,6 +163,8 @@ def _messages(
     dept_name = names.get(dept_code or "", "")
     if kind == "escalation":
         composed = compose.escalation(items)
+    elif kind == "key_monitoring":
+        composed = compose.key_list(items)
     elif kind == "reminder":
         composed = compose.reminder(dept_name, items, as_of=as_of)
     else:

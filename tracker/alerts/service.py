@@ -6,6 +6,7 @@ import logging
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from datetime import date
+from decimal import Decimal
 from typing import Any
 
 from sqlmodel import Session, col, func, select
@@ -13,11 +14,11 @@ from sqlmodel import Session, col, func, select
 from tracker.alerts import outbox
 from tracker.alerts.config import alert_rules
 from tracker.alerts.decide import DecideReport, record
-from tracker.alerts.findings import reminder_findings, spending_findings
+from tracker.alerts.findings import Finding, reminder_findings, spending_findings
 from tracker.alerts.schemas import AlertOut, alert_out
 from tracker.config import get_settings, load_rules
 from tracker.errors import Conflict, InvalidInput, NotFound
-from tracker.models import Alert, AlertMessage, Project
+from tracker.models import Alert, AlertMessage, KeyListing, Project
 from tracker.monitoring.service import spend_rules
 from tracker.scope import Scope
 
@@ -133,3 +134,37 @@ def resend(
         session.add(m)
     session.flush()
     return [m.id for m in again if m.id is not None]
+
+
+def decide_key_escalation(
+    *, session: Session, as_of: date, job_run_id: int | None = None, rules: Mapping[str, Any] | None = None
+) -> DecideReport:
+    """Tell the finance bureau about the key list (重点监控) of this year and last, each listing once per recipient.
+
+    Every listing is offered each run and the decision's unique key keeps it to once, so a finance
+    contact added after a listing still hears about it.
+    """
+    a_rules = alert_rules(rules if rules is not None else load_rules())
+    listings = session.exec(select(KeyListing).where(col(KeyListing.year).in_([as_of.year - 1, as_of.year]))).all()
+    findings = [
+        Finding(
+            project_id=k.project_id,
+            year=k.year,
+            dept_code=k.dept_code,
+            rule="key_monitoring",
+            checkpoint_on=k.on_date,
+            audience="finance",
+            planned_fen=k.budget_fen,
+            actual_fen=k.actual_fen,
+            ratio=(k.rate / 100).quantize(Decimal("0.0001")) if k.rate is not None else None,
+        )
+        for k in listings
+    ]
+    return record(
+        session=session,
+        findings=findings,
+        as_of=as_of,
+        rules=a_rules,
+        base_url=get_settings().base_url,
+        job_run_id=job_run_id,
+    )
