@@ -17,6 +17,7 @@ from tracker.auth.cli import users_app
 from tracker.core.money import wan_str
 from tracker.core.values import parse_value
 from tracker.db import session_scope
+from tracker.demo.cli import demo_app
 from tracker.errors import DomainError
 from tracker.evaluation.cli import export_app, targets_review
 from tracker.monitoring.commands import jobs_app, run_all, scheduler, units_app, variance_app
@@ -36,6 +37,7 @@ targets_app.command("review")(targets_review)
 app.add_typer(variance_app, name="variance")
 app.add_typer(units_app, name="units")
 app.add_typer(jobs_app, name="jobs")
+app.add_typer(demo_app, name="demo")
 app.command("scheduler")(scheduler)
 app.command("run-all")(run_all)
 
