@@ -23,6 +23,14 @@ def load_changli() -> None:
         import_targets(session=session, data=DATA.read_bytes(), filename=DATA.name)
 
 
+def load_funing() -> None:
+    """The second county (130306), the same unit codes as 昌黎县 (tests/support.py)."""
+    from tests.support import funing_bytes
+
+    with session_scope() as session:
+        import_targets(session=session, data=funing_bytes(), filename="funing-2024-targets.txt")
+
+
 def add_user(
     username: str, role: str = "admin", units: tuple[str, ...] = (), regions: tuple[str, ...] | None = None
 ) -> None:

@@ -44,6 +44,18 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
+FUNING = "130306"  # 秦皇岛市抚宁区: a second county with the same unit codes
+
+
+def funing_bytes() -> bytes:
+    """The 昌黎县 table as 抚宁区 would publish it: region 130306 in every project code, its own first line,
+    and unit 314001 named 抚宁区民政局本级 (DOMAIN.md §1.1: unit codes repeat across counties)."""
+    text = DATA.read_text(encoding="utf-8")
+    assert text.startswith("秦皇岛市昌黎县")
+    text = text.replace("秦皇岛市昌黎县", "秦皇岛市抚宁区", 1).replace("130322", FUNING)
+    return text.replace("昌黎县民政局本级", "抚宁区民政局本级").encode("utf-8")
+
+
 def load_changli(session: Session) -> None:
     import_targets(session=session, data=DATA.read_bytes(), filename=DATA.name)
     session.flush()

@@ -106,10 +106,13 @@ def targets_show(
     year: Annotated[int | None, typer.Option()] = None,
     dept: Annotated[str | None, typer.Option(help="单位编码")] = None,
     fmt: FormatOpt = "json",
+    region: Annotated[str | None, typer.Option("--region", help="地区代码")] = None,
 ) -> None:
     """Print the projects as a JSON array (INTERFACE.md object shape)."""
     with session_scope() as session:
-        projects, _ = targets.list_projects(session=session, scope=Scope.everything(), year=year, dept_code=dept)
+        projects, _ = targets.list_projects(
+            session=session, scope=Scope.everything(), year=year, dept_code=dept, region_code=region
+        )
     emit_json([p.model_dump(exclude={"id"}) for p in projects])
 
 

@@ -10,6 +10,7 @@ from sqlmodel import Session, col, select
 
 from tracker.errors import InvalidInput, NotFound
 from tracker.models import Dept, Region
+from tracker.scope import Scope
 
 
 def region_of(project_code: str) -> str | None:
@@ -29,11 +30,15 @@ def only_region(*, session: Session) -> str | None:
     return codes[0] if len(codes) == 1 else None
 
 
-def resolve_unit(*, session: Session, dept_code: str, region_code: str | None = None) -> Dept:
-    """The unit with this code; without a region the code must name exactly one unit in the install."""
+def resolve_unit(
+    *, session: Session, dept_code: str, region_code: str | None = None, scope: Scope | None = None
+) -> Dept:
+    """The unit with this code; without a region the code must name exactly one unit (the scope may see)."""
     query = select(Dept).where(Dept.code == dept_code)
     if region_code:
         query = query.where(Dept.region_code == region_code)
+    if scope is not None:
+        query = scope.filter(query, Dept.region_code, Dept.code)  # another place's unit does not exist here
     found = list(session.exec(query.limit(2)))
     if not found:
         where = f"地区{region_code}" if region_code else ""

@@ -1,36 +1,106 @@
-"""Which units' data a caller may see. Every query that returns or changes a project's data goes through it."""
+"""Which places' data a caller may see. Every query that returns or changes a project's data goes through it.
+
+A place is a region (行政区划) and a unit inside it: unit codes repeat across regions (two counties
+both have 314001), so a unit is always the pair (region, unit code). A scope is limited to whole
+regions (a county finance bureau, a city), to units (a unit user), or to nothing (the province).
+"""
 
 from __future__ import annotations
 
+from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any, TypeVar
+from typing import Any, Protocol, TypeVar
+
+from sqlalchemy import and_, false, or_
 
 from tracker.errors import NotFound
 
 Q = TypeVar("Q")
+Unit = tuple[str, str]  # (region code, unit code)
+
+
+class Placed(Protocol):
+    """Anything that belongs to a unit: a project, a submission, a batch period, a message."""
+
+    @property
+    def region_code(self) -> str | None: ...
+
+    @property
+    def dept_code(self) -> str | None: ...
 
 
 @dataclass(frozen=True, slots=True)
 class Scope:
-    """`dept_codes` None means every unit (finance bureau, CLI); otherwise only those units."""
+    """`units` None: every unit of the allowed regions; `regions` None: every region (province, CLI)."""
 
-    dept_codes: frozenset[str] | None = None
+    units: frozenset[Unit] | None = None
     can_write: bool = True
+    regions: frozenset[str] | None = None
 
     @classmethod
     def everything(cls) -> Scope:
-        return cls(None, True)
+        return cls(None, True, None)
 
-    def allows(self, dept_code: str) -> bool:
-        return self.dept_codes is None or dept_code in self.dept_codes
+    @classmethod
+    def of_units(cls, units: Iterable[Unit], *, can_write: bool = True) -> Scope:
+        """Limited to these units (each (region, unit code))."""
+        return cls(frozenset(units), can_write, None)
 
-    def filter(self, query: Q, column: Any) -> Q:
-        """Add `column IN (units)` to a select when the scope is limited."""
-        if self.dept_codes is None:
-            return query
-        return query.where(column.in_(sorted(self.dept_codes)))  # type: ignore[attr-defined]
+    @classmethod
+    def of_regions(cls, regions: Iterable[str], *, can_write: bool = True) -> Scope:
+        """Limited to whole regions."""
+        return cls(None, can_write, frozenset(regions))
 
-    def check(self, dept_code: str, what: str = "项目") -> None:
-        """Another unit's data answers 404, so that its existence does not leak."""
-        if not self.allows(dept_code):
+    @property
+    def limited(self) -> bool:
+        """True unless the scope sees every region and unit."""
+        return self.units is not None or self.regions is not None
+
+    @property
+    def unit_codes(self) -> frozenset[str] | None:
+        """The unit codes of a unit-limited scope (without their regions), else None."""
+        return None if self.units is None else frozenset(d for _, d in self.units)
+
+    def allows_region(self, region_code: str | None) -> bool:
+        """True when some of the region's data may be seen."""
+        if not self.limited:
+            return True
+        if region_code is None:
+            return False
+        if self.units is not None:
+            return any(r == region_code for r, _ in self.units)
+        return self.regions is None or region_code in self.regions
+
+    def allows(self, region_code: str | None, dept_code: str | None) -> bool:
+        """True when this unit's data may be seen."""
+        if not self.limited:
+            return True
+        if region_code is None or dept_code is None:
+            return False
+        if self.units is not None:
+            return (region_code, dept_code) in self.units
+        return self.regions is None or region_code in self.regions
+
+    def sees(self, thing: Placed) -> bool:
+        """True when the scope may see a row that belongs to a unit."""
+        return self.allows(thing.region_code, thing.dept_code)
+
+    def filter(self, query: Q, region_column: Any, dept_column: Any) -> Q:
+        """Limit a select to the scope's places (regions, or (region, unit) pairs)."""
+        if self.units is not None:
+            by_region: dict[str, set[str]] = defaultdict(set)
+            for region, dept in self.units:
+                by_region[region].add(dept)
+            if not by_region:
+                return query.where(false())  # type: ignore[attr-defined]
+            parts = [and_(region_column == r, dept_column.in_(sorted(d))) for r, d in sorted(by_region.items())]
+            query = query.where(or_(*parts))  # type: ignore[attr-defined]
+        if self.regions is not None:
+            query = query.where(region_column.in_(sorted(self.regions)))  # type: ignore[attr-defined]
+        return query
+
+    def check(self, region_code: str | None, dept_code: str | None, what: str = "项目") -> None:
+        """Another place's data answers 404, so that its existence does not leak."""
+        if not self.allows(region_code, dept_code):
             raise NotFound(f"{what}不存在")

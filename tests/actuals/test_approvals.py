@@ -13,7 +13,7 @@ from tracker.deps import Principal
 from tracker.errors import Conflict, Forbidden, InvalidInput, NotFound
 from tracker.scope import Scope
 
-UNIT = Principal(username="minzheng", role="department", scope=Scope(frozenset({DEPT})))
+UNIT = Principal(username="minzheng", role="department", scope=Scope.of_units({("130322", DEPT)}))
 
 
 def submit(db: Session, quarter: int = 1, dept: str = DEPT, who: Principal = UNIT) -> int:

@@ -57,7 +57,7 @@ def test_withdrawal_is_recorded_with_its_reason(db: Session) -> None:
 
 def test_another_units_trail_is_not_shown(db: Session) -> None:
     upload(db, csv_bytes(PAY_ZH, [pay()]))
-    other = Scope(frozenset({"320001"}))
+    other = Scope.of_units({("130322", "320001")})
     with pytest.raises(NotFound):
         list_audit(session=db, scope=other, project_id=p1(db))
     with pytest.raises(InvalidInput):

@@ -67,16 +67,16 @@ def test_withdrawal_reverses_payments_and_brings_back_the_result_it_replaced(db:
 
 def test_batches_are_listed_only_to_the_units_they_wrote_into(db: Session) -> None:
     upload(db, csv_bytes(PAY_ZH, [pay()]))
-    other = Principal(username="u320", role="department", scope=Scope(frozenset({"320001"})))
+    other = Principal(username="u320", role="department", scope=Scope.of_units({("130322", "320001")}))
     assert list_batches(session=db, scope=other.scope)[1] == 0
-    assert list_batches(session=db, scope=Scope(frozenset({DEPT})))[1] == 1
+    assert list_batches(session=db, scope=Scope.of_units({("130322", DEPT)}))[1] == 1
     batch = db.exec(select(UploadBatch)).one()
     with pytest.raises(NotFound):
         withdraw_batch(session=db, principal=other, batch_id=batch.id or 0, reason="不是我的")
 
 
 def test_department_user_may_not_report_for_another_unit_and_learns_nothing_of_it(db: Session) -> None:
-    unit = Principal(username="u314", role="department", scope=Scope(frozenset({DEPT})))
+    unit = Principal(username="u314", role="department", scope=Scope.of_units({("130322", DEPT)}))
     issues = rejected(db, csv_bytes(PAY_ZH, [pay(), pay(dept="320001", code="13032224P000N2E10172Y")]), principal=unit)
     assert [(i.row, i.column, i.message) for i in issues] == [(3, "单位编码", "无权上报单位“320001”的数据")]
     issues = rejected(db, csv_bytes(PAY_ZH, [pay(code="13032224P000N2E10172Y")]), principal=unit)

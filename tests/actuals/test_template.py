@@ -76,7 +76,7 @@ def test_template_for_a_unit_without_projects_that_year_is_not_found(db: Session
     with pytest.raises(NotFound):
         template_bytes(session=db, scope=Scope.everything(), dept_code=DEPT, year=2023)
     with pytest.raises(NotFound):
-        template_bytes(session=db, scope=Scope(frozenset({"320001"})), dept_code=DEPT, year=2024)
+        template_bytes(session=db, scope=Scope.of_units({("130322", "320001")}), dept_code=DEPT, year=2024)
 
 
 def test_a_percentage_typed_into_excel_reads_as_excel_shows_it(db: Session) -> None:

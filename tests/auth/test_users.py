@@ -29,7 +29,7 @@ def test_department_user_sees_only_its_units_and_can_write(session: Session) -> 
         session=session, username="d1", password=PW, role="department", units=["314001", "301001"], regions=["130322"]
     )
     p = service.load_principal(session=session, username="d1", token_version=0)
-    assert p is not None and p.scope == Scope(frozenset({"314001", "301001"}), can_write=True)
+    assert p is not None and p.scope == Scope.of_units({("130322", "314001"), ("130322", "301001")})
     assert p.can_write and not p.is_admin
 
 
@@ -40,8 +40,8 @@ def test_viewer_reads_everything_or_its_units_but_writes_nothing(session: Sessio
     )
     v1 = service.load_principal(session=session, username="v1", token_version=0)
     v2 = service.load_principal(session=session, username="v2", token_version=0)
-    assert v1 is not None and v1.scope.dept_codes is None and not v1.can_write
-    assert v2 is not None and v2.scope.dept_codes == frozenset({"314001"}) and not v2.can_write
+    assert v1 is not None and not v1.scope.limited and not v1.can_write
+    assert v2 is not None and v2.scope.unit_codes == frozenset({"314001"}) and not v2.can_write
 
 
 @pytest.mark.parametrize(
@@ -118,7 +118,7 @@ def test_cli_users_add_reads_the_password_from_stdin_and_takes_several_units(com
     assert "已创建用户 mz" in result.output and "301001、314001" in result.output
     with Session(committed_db) as s:
         p = service.load_principal(session=s, username="mz", token_version=0)
-    assert p is not None and p.scope.dept_codes == frozenset({"314001", "301001"})
+    assert p is not None and p.scope.unit_codes == frozenset({"314001", "301001"})
     again = runner.invoke(app, args, input=PW + "\n")
     assert again.exit_code == 1 and "用户名已存在" in again.output
 

@@ -74,7 +74,7 @@ def add_demo_activity() -> None:
         subs = [
             submit_quarter(
                 session=session,
-                principal=principal_for(username=f"u{code}", role="department", units=frozenset({code})),
+                principal=principal_for(username=f"u{code}", role="department", units=frozenset({("130322", code)})),
                 dept_code=code,
                 year=2024,
                 quarter=quarter,

@@ -187,7 +187,7 @@ def test_a_number_for_a_quantitative_target_is_scored_by_formula_not_by_an_uploa
 
 def test_a_department_sees_only_its_units_projects(session: Session, changli_bytes: bytes, tmp_path: Path) -> None:
     load(session, changli_bytes)
-    scope = Scope(frozenset({"360004"}))
+    scope = Scope.of_units({("130322", "360004")})
     done = export_self_evaluation(session=session, scope=scope, year=2024, sink=DirSink(tmp_path))
     assert done.projects == 2 and done.units == 1
     ws = sheet(tmp_path / "summary.xlsx")

@@ -56,7 +56,7 @@ def test_payments_after_the_date_are_not_counted(session: Session) -> None:
 
 def test_a_units_scope_sees_only_its_projects(session: Session) -> None:
     load_changli(session)
-    mine = Scope(frozenset({"314001"}))
+    mine = Scope.of_units({("130322", "314001")})
     rows = project_variances(session=session, scope=mine, year=2024, as_of=MARCH_31)
     assert len(rows) == 9 and {r.dept_code for r in rows} == {"314001"}
     other = project(session, ("360001", "13032224P002R2X10071K"))

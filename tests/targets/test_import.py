@@ -70,5 +70,5 @@ def test_unreadable_input_raises_and_writes_nothing(session: Session, data: byte
 
 def test_list_is_scoped_to_the_callers_units(session: Session, changli_bytes: bytes) -> None:
     import_targets(session=session, data=changli_bytes, filename="a.txt")
-    mine, total = list_projects(session=session, scope=Scope(frozenset({"360004"})), year=2024)
+    mine, total = list_projects(session=session, scope=Scope.of_units({("130322", "360004")}), year=2024)
     assert total == 2 and {p.dept_code for p in mine} == {"360004"}

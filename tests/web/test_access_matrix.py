@@ -20,7 +20,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
 from tests.actuals.helpers import PAY_ZH, csv_bytes, pay
-from tests.signin import PASSWORD, add_user, csrf_of, load_changli
+from tests.signin import PASSWORD, add_user, csrf_of, load_changli, load_funing
 from tracker.actuals.approvals import submit_quarter
 from tracker.actuals.service import upload
 from tracker.auth.principal import Principal
@@ -30,6 +30,7 @@ from tracker.models import AlertMessage, Dept, Project, User
 from tracker.scope import Scope
 
 UNIT_A, UNIT_B = "314001", "320001"
+CHANGLI, FUNING = "130322", "130306"
 PUBLIC = {
     ("POST", "/api/v1/auth/token"),
     ("GET", "/login"),
@@ -51,56 +52,61 @@ class World:
     submission_b: int
     message_b: int
     markers: tuple[str, ...]  # text that only unit B's data contains
+    unit_b: str = UNIT_B
 
-    def params(self) -> dict[str, int]:
-        return {"project_b": self.project_b}
+    def params(self) -> dict[str, object]:
+        return {"project_b": self.project_b, "unit_b": self.unit_b}
 
 
 # path parameter -> a value belonging to unit B
 SAMPLES: dict[str, Callable[[World], object]] = {
     "project_id": lambda w: w.project_b,
     "user_id": lambda w: w.user_b,
-    "dept_code": lambda w: UNIT_B,
+    "dept_code": lambda w: w.unit_b,
     "batch_id": lambda w: w.batch_b,
     "submission_id": lambda w: w.submission_b,
     "message_id": lambda w: w.message_b,
 }
 # GET routes that need more query parameters than year=2024 (unit B's, so that unit A must not see them)
 QUERIES: dict[str, dict[str, str]] = {
-    "/api/v1/actuals/template": {"dept_code": UNIT_B},
+    "/api/v1/actuals/template": {"dept_code": "{unit_b}", "region_code": CHANGLI},
     "/api/v1/actuals/payments": {"project_id": "{project_b}"},
 }
 
 
-def build_world(engine: Engine) -> World:
+def build_world(engine: Engine, unit_b: str = UNIT_B) -> World:
+    """Unit B of 昌黎县 with a project, a batch, a submission and a message: what nobody else may see."""
     load_changli()
-    add_user("unit_b_user", "department", (UNIT_B,))
+    add_user("unit_b_user", "department", (unit_b,), regions=(CHANGLI,))
     with Session(engine) as s:
         user_b = s.exec(select(User.id).where(User.username == "unit_b_user")).one()
-        b = s.exec(select(Project).where(Project.dept_code == UNIT_B).order_by(col(Project.id))).all()
-        a_codes = set(s.exec(select(Project.code).where(Project.dept_code != UNIT_B)))
-        name_b = s.exec(select(Dept.name).where(Dept.code == UNIT_B)).one()
+        mine = (Project.region_code == CHANGLI) & (Project.dept_code == unit_b)
+        b = s.exec(select(Project).where(mine).order_by(col(Project.id))).all()
+        a_codes = set(s.exec(select(Project.code).where(~mine)))
+        name_b = s.exec(select(Dept.name).where(Dept.region_code == CHANGLI, Dept.code == unit_b)).one()
     assert b[0].id is not None and user_b is not None
     codes = tuple(p.code for p in b if p.code not in a_codes)
-    batch_b, submission_b = unit_b_actuals(codes[0])
+    batch_b, submission_b = unit_b_actuals(codes[0], unit_b)
     return World(
         project_b=b[0].id,
         user_b=user_b,
         batch_b=batch_b,
         submission_b=submission_b,
-        message_b=unit_b_message(name_b),
+        message_b=unit_b_message(name_b, unit_b),
         markers=(name_b, *codes),
+        unit_b=unit_b,
     )
 
 
-def unit_b_message(name_b: str) -> int:
+def unit_b_message(name_b: str, unit_b: str = UNIT_B) -> int:
     """A failed alert to unit B (what the resend routes aim at)."""
     with session_scope() as session:
         m = AlertMessage(
             channel="mail",
             recipient="b@example.cn",
             audience="unit",
-            dept_code=UNIT_B,
+            region_code=CHANGLI,
+            dept_code=unit_b,
             kind="digest",
             subject=f"【预算执行预警】{name_b}",
             state="failed",
@@ -112,25 +118,27 @@ def unit_b_message(name_b: str) -> int:
         return m.id
 
 
-def unit_b_actuals(code: str) -> tuple[int, int]:
+def unit_b_actuals(code: str, unit_b: str = UNIT_B) -> tuple[int, int]:
     """Unit B uploads a payment and submits its first quarter (the batch and the submission to aim at)."""
     with session_scope() as session:
-        principal = Principal(username="unit_b_user", role="department", scope=Scope(frozenset({UNIT_B})))
-        data = csv_bytes(PAY_ZH, [pay(dept=UNIT_B, code=code, day="2024-02-01", amount="5")])
+        principal = Principal(username="unit_b_user", role="department", scope=Scope.of_units({(CHANGLI, unit_b)}))
+        data = csv_bytes(PAY_ZH, [pay(dept=unit_b, code=code, day="2024-02-01", amount="5")])
         summary = upload(session=session, source=data, filename="b.csv", principal=principal)
-        sub = submit_quarter(session=session, principal=principal, dept_code=UNIT_B, year=2024, quarter=1)
+        sub = submit_quarter(
+            session=session, principal=principal, dept_code=unit_b, region_code=CHANGLI, year=2024, quarter=1
+        )
     assert summary.batch_id is not None
     return summary.batch_id, sub.id
 
 
-def clients() -> dict[str, tuple[TestClient, TestClient, str]]:
+def clients(region_a: str = CHANGLI) -> dict[str, tuple[TestClient, TestClient, str]]:
     """Per role: (API client with a bearer token, page client with the cookie, the page CSRF token)."""
     users = {"admin": ("admin", ()), "dept_a": ("department", (UNIT_A,)), "viewer": ("viewer", ())}
     out = {}
     anon = TestClient(create_app(), follow_redirects=False, raise_server_exceptions=False)
     out["anonymous"] = (anon, anon, "")
     for name, (role, units) in users.items():
-        add_user(name, role, units)
+        add_user(name, role, units, regions=(region_a,) if units else ())
         api = TestClient(create_app(), follow_redirects=False, raise_server_exceptions=False)
         token = api.post("/api/v1/auth/token", data={"username": name, "password": PASSWORD}).json()["access_token"]
         api.headers["Authorization"] = f"Bearer {token}"
@@ -241,6 +249,24 @@ def test_every_route_refuses_strangers_readers_writing_and_other_units(committed
     # unit B's markers do show where they should, so their absence for unit A means something
     for where in ["GET /", "GET /api/v1/projects/{project_id}", "GET /api/v1/actuals/template", "GET /exports"]:
         assert where in admin_saw, f"{where} never showed unit B's data to the admin: {admin_saw}"
+
+
+def test_a_unit_of_another_county_with_the_same_unit_code_sees_and_changes_nothing(committed_db: Engine) -> None:
+    """Unit A is 抚宁区's 314001, unit B 昌黎县's 314001: the same code, two places (DOMAIN.md §1.1)."""
+    world = build_world(committed_db, unit_b=UNIT_A)
+    load_funing()
+    who = clients(region_a=FUNING)
+    problems: list[str] = []
+    admin_saw: list[str] = []
+    for endpoint in routes():
+        problems += check_route(endpoint, world, who, admin_saw)
+    assert not problems, "\n".join(problems)
+    for where in ["GET /", "GET /api/v1/projects/{project_id}", "GET /api/v1/actuals/template", "GET /exports"]:
+        assert where in admin_saw, f"{where} never showed 昌黎县 314001's data to the admin: {admin_saw}"
+    # and unit A does see its own county's unit of the same code
+    mine = who["dept_a"][0].get("/api/v1/projects", params={"year": "2024"}).json()
+    assert mine["total"] == 9 and {p["region_code"] for p in mine["items"]} == {FUNING}
+    assert {p["dept_name"] for p in mine["items"]} == {"抚宁区民政局本级"}
 
 
 def test_the_matrix_sees_every_page_and_api_route() -> None:

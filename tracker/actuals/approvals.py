@@ -54,8 +54,7 @@ def submit_quarter(
 ) -> SubmissionOut:
     """The unit declares its quarter complete and asks the finance bureau to review it."""
     principal.require_write()
-    principal.scope.check(dept_code, "单位")
-    unit = resolve_unit(session=session, dept_code=dept_code, region_code=region_code)
+    unit = resolve_unit(session=session, dept_code=dept_code, region_code=region_code, scope=principal.scope)
     if quarter not in (1, 2, 3, 4):
         raise InvalidInput("季度应为1到4")
     serialise(session)
@@ -149,7 +148,7 @@ def list_submissions(
     offset: int = 0,
 ) -> tuple[list[SubmissionOut], int]:
     """Quarters the scope may see, with what was paid and reported in each."""
-    query = scope.filter(select(Submission), Submission.dept_code)
+    query = scope.filter(select(Submission), Submission.region_code, Submission.dept_code)
     for column, value in ((Submission.year, year), (Submission.quarter, quarter), (Submission.status, status),
                           (Submission.dept_code, dept_code)):  # fmt: skip
         if value is not None:

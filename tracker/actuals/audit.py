@@ -75,20 +75,20 @@ def list_audit(
     query = select(AuditEntry)
     if project_id is not None:
         project = session.get(Project, project_id)
-        if project is None or not scope.allows(project.dept_code):
+        if project is None or not scope.sees(project):
             raise NotFound(f"项目{project_id}不存在")
         query = query.where(AuditEntry.project_id == project_id)
     if batch_id is not None:
-        depts = session.exec(select(BatchPeriod.dept_code).where(BatchPeriod.batch_id == batch_id)).all()
-        if session.get(UploadBatch, batch_id) is None or not all(scope.allows(d) for d in depts):
+        periods = session.exec(select(BatchPeriod).where(BatchPeriod.batch_id == batch_id)).all()
+        if session.get(UploadBatch, batch_id) is None or not all(scope.sees(p) for p in periods):
             raise NotFound(f"批次{batch_id}不存在")
         query = query.where(AuditEntry.batch_id == batch_id)
     if submission_id is not None:
         sub = session.get(Submission, submission_id)
-        if sub is None or not scope.allows(sub.dept_code):
+        if sub is None or not scope.sees(sub):
             raise NotFound(f"季度报送{submission_id}不存在")
         query = query.where(AuditEntry.entity == "submission", AuditEntry.entity_id == submission_id)
-    if project_id is None and batch_id is None and submission_id is None and scope.dept_codes is not None:
+    if project_id is None and batch_id is None and submission_id is None and scope.limited:
         raise InvalidInput("请指定项目、批次或季度报送")
     total = session.exec(select(func.count()).select_from(query.subquery())).one()
     rows = session.exec(

@@ -64,12 +64,12 @@ def list_batches(
 ) -> tuple[list[BatchOut], int]:
     """Batches that wrote into the scope's units, newest first."""
     query = select(UploadBatch)
-    touched = scope.filter(select(BatchPeriod.batch_id), BatchPeriod.dept_code)
+    touched = scope.filter(select(BatchPeriod.batch_id), BatchPeriod.region_code, BatchPeriod.dept_code)
     if year is not None:
         touched = touched.where(BatchPeriod.year == year)
     if dept_code is not None:
         touched = touched.where(BatchPeriod.dept_code == dept_code)
-    if scope.dept_codes is not None or year is not None or dept_code is not None:
+    if scope.limited or year is not None or dept_code is not None:
         query = query.where(col(UploadBatch.id).in_(touched))
     if status is not None:
         query = query.where(UploadBatch.status == status)
@@ -80,17 +80,13 @@ def list_batches(
 
 
 def _visible(periods: list[BatchPeriod], scope: Scope) -> list[BatchPeriod]:
-    return [p for p in periods if scope.allows(p.dept_code)]
+    return [p for p in periods if scope.sees(p)]
 
 
 def _batch(session: Session, scope: Scope, batch_id: int) -> tuple[UploadBatch, list[BatchPeriod]]:
     batch = session.get(UploadBatch, batch_id)
     periods = _periods(session, [batch_id])[batch_id]
-    if (
-        batch is None
-        or (scope.dept_codes is not None and not periods)
-        or not all(scope.allows(p.dept_code) for p in periods)
-    ):
+    if batch is None or (scope.limited and not periods) or not all(scope.sees(p) for p in periods):
         raise NotFound(f"批次{batch_id}不存在")
     return batch, periods
 
@@ -183,7 +179,7 @@ def list_payments(
 ) -> tuple[list[PaymentOut], int]:
     """One project's payments, by date."""
     project = session.get(Project, project_id)
-    if project is None or not scope.allows(project.dept_code):
+    if project is None or not scope.sees(project):
         raise NotFound(f"项目{project_id}不存在")
     query = select(Payment).where(Payment.project_id == project_id)
     if not include_withdrawn:

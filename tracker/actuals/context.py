@@ -69,20 +69,21 @@ class Context:
     today: date
     projects: dict[tuple[str, str, int], ProjectRef]
     years: dict[tuple[str, str], list[int]]
-    depts: set[str]
+    depts: set[str]  # every unit code of the install
     visible_codes: set[str]
     locks: dict[tuple[str, str, int, int], str]  # (region, unit, year, quarter)
     rules: dict[str, Any]
+    visible_depts: set[str] = field(default_factory=set)  # unit codes of units the scope may write to
     errors: Issues = field(default_factory=Issues)
     warnings: Issues = field(default_factory=Issues)
 
     def dept_problem(self, dept: str) -> str | None:
         """Out of scope first, so that another unit's existence is not revealed."""
-        if not self.principal.scope.allows(dept):
+        if dept in self.visible_depts:
+            return None
+        if self.principal.scope.units is not None or dept in self.depts:
             return f"无权上报单位“{dept}”的数据"
-        if dept not in self.depts:
-            return f"未知单位编码“{dept}”"
-        return None
+        return f"未知单位编码“{dept}”"
 
     def project_problem(self, dept: str, code: str) -> str | None:
         """None when the unit has a project with this code (in some year)."""
@@ -133,12 +134,14 @@ def load_context(*, session: Session, principal: Principal) -> Context:
         col(Project.year),
         col(Project.budget_fen),
     )
+    scope = principal.scope
     for pid, region, dept, code, year, budget in session.execute(query.order_by(col(Project.year))).tuples():
+        if not scope.allows(region, dept):
+            continue  # another place's project does not exist for this upload (unit codes repeat)
         effective = changed[pid].year_end(year) if pid in changed else budget
         projects[(dept, code, year)] = ProjectRef(pid, region, dept, code, year, effective)
         years.setdefault((dept, code), []).append(year)
-        if principal.scope.allows(dept):
-            visible.add(code)
+        visible.add(code)
     locks = {}
     for s in session.exec(select(Submission).where(Submission.status == LOCKED)):
         when = local_time(s.reviewed_at) if s.reviewed_at else ""
@@ -154,6 +157,7 @@ def load_context(*, session: Session, principal: Principal) -> Context:
         projects=projects,
         years=years,
         depts=set(session.exec(select(Dept.code)).all()),
+        visible_depts=set(session.exec(scope.filter(select(Dept.code), Dept.region_code, Dept.code)).all()),
         visible_codes=visible,
         locks=locks,
         rules=rules,

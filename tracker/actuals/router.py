@@ -34,8 +34,13 @@ REJECTED: dict[int | str, dict[str, Any]] = {
 
 
 @router.get("/template", response_class=Response, responses={200: {"content": {XLSX: {}}}})
-def download_template(session: SessionDep, scope: ScopeDep, dept_code: str, year: int) -> Response:
-    data = template.template_bytes(session=session, scope=scope, dept_code=dept_code, year=year)
+def download_template(
+    session: SessionDep, scope: ScopeDep, dept_code: str, year: int, region_code: str | None = None
+) -> Response:
+    """The pre-filled workbook; `region_code` is needed where several regions the caller sees share the code."""
+    data = template.template_bytes(
+        session=session, scope=scope, dept_code=dept_code, year=year, region_code=region_code
+    )
     name = quote(template.template_filename(dept_code, year))
     headers = {"Content-Disposition": f"attachment; filename=\"{dept_code}-{year}.xlsx\"; filename*=UTF-8''{name}"}
     return Response(content=data, media_type=XLSX, headers=headers)
@@ -134,7 +139,12 @@ def list_submissions(
 @router.post("/submissions", status_code=201, response_model=SubmissionOut)
 def submit_quarter(body: SubmitIn, session: SessionDep, principal: PrincipalDep) -> SubmissionOut:
     return approvals.submit_quarter(
-        session=session, principal=principal, dept_code=body.dept_code, year=body.year, quarter=body.quarter
+        session=session,
+        principal=principal,
+        dept_code=body.dept_code,
+        year=body.year,
+        quarter=body.quarter,
+        region_code=body.region_code,
     )
 
 

@@ -137,6 +137,7 @@ class SubmitIn(BaseModel):
     dept_code: str
     year: int
     quarter: int = Field(ge=1, le=4)
+    region_code: str | None = None  # needed where the caller sees several regions with this unit code
 
 
 class ReviewIn(BaseModel):

@@ -17,6 +17,7 @@ from tracker.core.money import fen_to_wan
 from tracker.core.project import ProjectData
 from tracker.core.values import Direction, Grade, Kind
 from tracker.errors import NotFound
+from tracker.places import resolve_unit
 from tracker.scope import Scope
 from tracker.targets.service import load_core
 
@@ -67,10 +68,12 @@ def _plan_text(project: ProjectData) -> str:
     return "；".join(f"{c.month}月底{c.cumulative_pct.normalize():f}%" for c in project.plan)
 
 
-def template_bytes(*, session: Session, scope: Scope, dept_code: str, year: int) -> bytes:
+def template_bytes(
+    *, session: Session, scope: Scope, dept_code: str, year: int, region_code: str | None = None
+) -> bytes:
     """The workbook for one unit and year, pre-filled with its projects and indicators."""
-    scope.check(dept_code, "单位")
-    loaded = load_core(session=session, scope=scope, year=year, dept_code=dept_code)
+    unit = resolve_unit(session=session, dept_code=dept_code, region_code=region_code, scope=scope)
+    loaded = load_core(session=session, scope=scope, year=year, dept_code=dept_code, region_code=unit.region_code)
     if not loaded:
         raise NotFound(f"单位 {dept_code} 在 {year} 年没有项目")
     paid = cumulative_paid(session=session, project_ids=[p.id for p, _ in loaded if p.id is not None])
@@ -88,7 +91,8 @@ def template_bytes(*, session: Session, scope: Scope, dept_code: str, year: int)
         pays.write_string(r, 0, data.dept_code, fmt["code"])
         pays.write_string(r, 1, data.code, fmt["code"])
         pays.write_string(r, 2, data.name, fmt["given"])
-        pays.write_number(r, 3, float(fen_to_wan(data.budget_fen)), fmt["money_given"])
+        # the effective budget with every recorded change: what payments may reach
+        pays.write_number(r, 3, float(fen_to_wan(data.year_end_budget())), fmt["money_given"])
         pays.write_string(r, 4, _plan_text(data), fmt["given"])
         pays.write_number(r, 5, float(fen_to_wan(paid.get(project.id or 0, 0))), fmt["money_given"])
     last = len(loaded) + SPARE_ROWS

@@ -91,8 +91,8 @@ def unit_contacts(*, session: Session, units: Iterable[tuple[str, str]]) -> dict
 
 def contacts_overview(*, session: Session, scope: Scope) -> tuple[list[str], list[tuple[str, str, str, list[str]]]]:
     """The finance bureau's addresses (all-seeing scope only) and every visible unit with its addresses."""
-    query = scope.filter(select(Dept), Dept.code)
+    query = scope.filter(select(Dept), Dept.region_code, Dept.code)
     depts = session.exec(query.order_by(col(Dept.region_code), col(Dept.code))).all()
     emails = unit_contacts(session=session, units=[(d.region_code, d.code) for d in depts])
-    finance = get_contacts(session=session, dept_code=None) if scope.dept_codes is None else []
+    finance = get_contacts(session=session, dept_code=None) if not scope.limited else []
     return finance, [(d.region_code, d.code, d.name, emails.get((d.region_code, d.code), [])) for d in depts]

@@ -100,9 +100,9 @@ def _group_key(f: Finding, channel: str, recipient: str) -> GroupKey:
     (channel, recipient, audience, region, unit code, kind, stage): a unit is (region, unit code).
     """
     if f.rule == "key_monitoring":
-        return (channel, recipient, "finance", None, None, "key_monitoring", "")
-    if f.audience == "finance":
-        return (channel, recipient, "finance", None, None, "escalation", "")
+        return (channel, recipient, "finance", f.region_code, None, "key_monitoring", "")
+    if f.audience == "finance":  # one per region: a county's bureau sees its own county's escalations
+        return (channel, recipient, "finance", f.region_code, None, "escalation", "")
     if f.rule.startswith("reminder"):
         return (channel, recipient, "unit", f.region_code, f.dept_code, "reminder", f"{f.rule}@{f.checkpoint_on}")
     return (channel, recipient, "unit", f.region_code, f.dept_code, "digest", "")

@@ -210,7 +210,7 @@ def reminder_findings(*, session: Session, as_of: date, alerts: AlertRules) -> l
         for rule, cp_day, due_on in stages:
             if (p.region_code, p.dept_code, p.year, quarter_of(cp_day.month)) in reported:
                 continue
-            planned = planned_fen(budget_fen=data.budget_fen, plan=data.plan, as_of=cp_day, year=p.year)
+            planned = planned_fen(budget_fen=data.budget_on(cp_day), plan=data.plan, as_of=cp_day, year=p.year)
             out.append(
                 Finding(
                     project_id=p.id,

@@ -72,7 +72,7 @@ def list_alerts(
     A limited scope sees its units' messages only; the finance bureau's escalations span units
     and are shown to the all-seeing scope alone.
     """
-    query = scope.filter(select(AlertMessage), AlertMessage.dept_code)
+    query = scope.filter(select(AlertMessage), AlertMessage.region_code, AlertMessage.dept_code)
     if state is not None:
         query = query.where(AlertMessage.state == state)
     if dept_code is not None:
@@ -96,11 +96,20 @@ def list_alerts(
 
 
 def visible_message(*, session: Session, scope: Scope, message_id: int) -> AlertMessage:
-    """One message the scope may see; the finance bureau's escalations only to the all-seeing scope."""
+    """One message the scope may see; the finance bureau's escalations to the bureaus of their region."""
     m = session.get(AlertMessage, message_id)
-    if m is None or (scope.dept_codes is not None and (m.dept_code is None or not scope.allows(m.dept_code))):
+    if m is None or not message_visible(scope, m):
         raise NotFound(f"消息{message_id}不存在")
     return m
+
+
+def message_visible(scope: Scope, m: AlertMessage) -> bool:
+    """A unit's message to whoever sees the unit; a finance one (no unit) to the region's bureau and above."""
+    if m.dept_code is None:
+        return not scope.limited or (
+            scope.units is None and m.region_code is not None and scope.allows_region(m.region_code)
+        )
+    return scope.sees(m)
 
 
 def resend(
@@ -111,8 +120,8 @@ def resend(
     A failed message keeps the server's answer in `last_error` until it is sent. A sent one named by
     id goes out again (a mail that was lost after the server took it). One being sent is left alone.
     """
-    query = scope.filter(select(AlertMessage), AlertMessage.dept_code)
-    if scope.dept_codes is not None:
+    query = scope.filter(select(AlertMessage), AlertMessage.region_code, AlertMessage.dept_code)
+    if scope.units is not None:  # a unit user never resends the finance bureau's messages
         query = query.where(col(AlertMessage.dept_code).is_not(None))
     if failed:
         query = query.where(AlertMessage.state == outbox.FAILED)

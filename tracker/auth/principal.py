@@ -21,6 +21,11 @@ class Principal:
         return self.role == "admin"
 
     @property
+    def is_province(self) -> bool:
+        """An admin whose scope is not limited to some regions: may set up places and people everywhere."""
+        return self.is_admin and not self.scope.limited
+
+    @property
     def can_write(self) -> bool:
         return self.role != "viewer"
 
@@ -33,12 +38,20 @@ class Principal:
             raise Forbidden("只读用户不能修改数据")
 
 
-def principal_for(*, username: str, role: str, units: frozenset[str]) -> Principal:
-    """Admins see every unit; department users their units; viewers their units, or all when given none."""
+def principal_for(
+    *, username: str, role: str, units: frozenset[tuple[str, str]], regions: frozenset[str] = frozenset()
+) -> Principal:
+    """Where each role looks (DOMAIN.md §1.1); `units` are (region, unit code) pairs.
+
+    An admin without regions is province-wide, with regions a county (or city) finance bureau; a
+    department user sees its units; a viewer its units, else its regions, else everything.
+    """
     if role == "admin":
-        scope = Scope.everything()
+        scope = Scope.of_regions(regions) if regions else Scope.everything()
     elif role == "department":
-        scope = Scope(units, can_write=True)
+        scope = Scope.of_units(units, can_write=True)
+    elif units:
+        scope = Scope.of_units(units, can_write=False)
     else:
-        scope = Scope(units or None, can_write=False)
+        scope = Scope(None, can_write=False, regions=regions or None)
     return Principal(username=username, role=role, scope=scope)

@@ -28,7 +28,9 @@ class TokenOut(BaseModel):
 class MeOut(BaseModel):
     username: str
     role: str
-    units: list[str] | None
+    units: list[str] | None  # unit codes; None: every unit of `regions`
+    regions: list[str] | None = None  # None: every region
+    places: list[dict[str, str]] | None = None  # [{"region_code", "dept_code"}] of a unit-limited login
 
 
 def client_ip(request: Request) -> str:
@@ -62,5 +64,15 @@ def token(
 
 @router.get("/me", response_model=MeOut)
 def me(principal: PrincipalDep) -> MeOut:
-    units = principal.scope.dept_codes
-    return MeOut(username=principal.username, role=principal.role, units=sorted(units) if units is not None else None)
+    scope = principal.scope
+    codes, units = scope.unit_codes, scope.units
+    regions = sorted(scope.regions) if scope.regions is not None else None
+    if units is not None:
+        regions = sorted({r for r, _ in units})
+    return MeOut(
+        username=principal.username,
+        role=principal.role,
+        units=sorted(codes) if codes is not None else None,
+        regions=regions,
+        places=[{"region_code": r, "dept_code": d} for r, d in sorted(units)] if units is not None else None,
+    )

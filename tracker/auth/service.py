@@ -229,7 +229,12 @@ def load_principal(*, session: Session, username: str, token_version: int) -> Pr
     user = session.exec(select(User).where(User.username == username)).first()
     if user is None or not user.active or user.token_version != token_version or user.id is None:
         return None
-    return principal_for(username=user.username, role=user.role, units=frozenset(_units(session, user.id)))
+    return principal_for(
+        username=user.username,
+        role=user.role,
+        units=frozenset(_unit_keys(session, user.id)),
+        regions=frozenset(_regions(session, user.id)),
+    )
 
 
 def token_version(*, session: Session, username: str) -> int:

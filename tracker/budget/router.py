@@ -25,7 +25,7 @@ def today() -> date:
 
 def _visible(session: Session, scope: Scope, project_id: int) -> Project:
     project = session.get(Project, project_id)
-    if project is None or not scope.allows(project.dept_code):
+    if project is None or not scope.sees(project):
         raise NotFound(f"项目{project_id}不存在")
     return project
 

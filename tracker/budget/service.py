@@ -185,7 +185,7 @@ def show_budgets(
     *, session: Session, scope: Scope, year: int | None = None, dept_code: str | None = None, code: str | None = None
 ) -> list[tuple[Project, Budget, list[ChangeRow]]]:
     """Every visible project's budget versions, in table order."""
-    query = scope.filter(select(Project), Project.dept_code)
+    query = scope.filter(select(Project), Project.region_code, Project.dept_code)
     for column, value in ((Project.year, year), (Project.dept_code, dept_code), (Project.code, code)):
         if value is not None:
             query = query.where(column == value)

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import date
 from decimal import Decimal
 from enum import StrEnum
 
+from tracker.core.budget import Budget
 from tracker.core.values import TargetValue
 
 
@@ -62,3 +64,22 @@ class ProjectData:
     incomplete: bool = False
     heading_no: int | None = None
     source_line: int = 0
+    region_code: str = ""
+    region_name: str = ""
+    # The budget versions (年初 + changes) as loaded from the database; None for a freshly parsed table,
+    # whose budget is the published figure. Rules read the budget through `budget_on`.
+    budget: Budget | None = None
+
+    def budget_on(self, day: date) -> int:
+        """The effective budget on `day` in fen (DOMAIN.md §3)."""
+        return self.budget.on(day) if self.budget is not None else self.budget_fen
+
+    def year_end_budget(self) -> int:
+        """全年预算数: the effective budget on 31 December of the project's year."""
+        return self.budget_on(date(self.year, 12, 31))
+
+    def versions(self) -> Budget:
+        """The budget versions, or the published figure alone."""
+        if self.budget is not None:
+            return self.budget
+        return Budget.of(initial_fen=self.budget_fen, fiscal_fen=self.fiscal_fen, other_fen=self.other_fen)

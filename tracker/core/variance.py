@@ -6,7 +6,7 @@ Pure: standard library only. Money is integer fen; thresholds are compared exact
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -143,17 +143,24 @@ def compute_variance(
     as_of: date,
     year: int,
     rules: LightRules = LightRules(),
+    budget_on: Callable[[date], int] | None = None,
 ) -> VarianceResult:
-    """Spending variance of one project on `as_of`; `actual_fen` is cumulative up to that date."""
-    planned = planned_fen(budget_fen=budget_fen, plan=plan, as_of=as_of, year=year)
+    """Spending variance of one project on `as_of`; `actual_fen` is cumulative up to that date.
+
+    `budget_on` gives the effective budget on a day (tracker/core/budget.py: adjustments count from
+    their date); the plan at a day is that day's budget × the plan's share, and without it the
+    budget is `budget_fen` all year.
+    """
+    at = budget_on or (lambda _day: budget_fen)
+    budget_now = at(as_of)
+    planned = planned_fen(budget_fen=budget_now, plan=plan, as_of=as_of, year=year)
 
     last = last_checkpoint(plan, as_of, year=year)
     planned_at_last: int | None = None
     light: Light | None = None
     if last is not None:
-        planned_at_last = planned_fen(
-            budget_fen=budget_fen, plan=plan, as_of=checkpoint_date(year, last.month), year=year
-        )
+        last_day = checkpoint_date(year, last.month)
+        planned_at_last = planned_fen(budget_fen=at(last_day), plan=plan, as_of=last_day, year=year)
         light = spend_light(planned_fen=planned_at_last, actual_fen=actual_fen, rules=rules)
 
     nxt = next_checkpoint(plan, as_of, year=year)
@@ -161,10 +168,10 @@ def compute_variance(
     early_warning = False
     if nxt is not None:
         next_day = checkpoint_date(year, nxt.month)
-        planned_at_next = planned_fen(budget_fen=budget_fen, plan=plan, as_of=next_day, year=year)
+        planned_at_next = planned_fen(budget_fen=at(next_day), plan=plan, as_of=next_day, year=year)
         days_to_next = (next_day - as_of).days
         forecast_next = _forecast_fen(
-            actual_fen=actual_fen, budget_fen=budget_fen, as_of=as_of, year=year, target=next_day
+            actual_fen=actual_fen, budget_fen=at(next_day), as_of=as_of, year=year, target=next_day
         )
         if days_to_next <= rules.warn_days:
             # Nothing spent yet means nothing at the checkpoint at this pace.
@@ -173,11 +180,11 @@ def compute_variance(
 
     return VarianceResult(
         as_of=as_of,
-        budget_fen=budget_fen,
+        budget_fen=budget_now,
         planned_fen=planned,
         actual_fen=actual_fen,
         planned_pct=to_pct(planned_share(plan, as_of, year=year)),
-        actual_pct=to_pct(Fraction(actual_fen, budget_fen)) if budget_fen > 0 else None,
+        actual_pct=to_pct(Fraction(actual_fen, budget_now)) if budget_now > 0 else None,
         time_progress_pct=to_pct(time_progress(as_of, year=year)),
         ratio=_ratio(actual_fen, planned),
         last_checkpoint=last,
@@ -189,7 +196,7 @@ def compute_variance(
         days_to_next=days_to_next,
         forecast_at_next_fen=forecast_next,
         forecast_year_end_fen=_forecast_fen(
-            actual_fen=actual_fen, budget_fen=budget_fen, as_of=as_of, year=year, target=date(year, 12, 31)
+            actual_fen=actual_fen, budget_fen=at(date(year, 12, 31)), as_of=as_of, year=year, target=date(year, 12, 31)
         ),
         early_warning=early_warning,
     )

@@ -31,6 +31,7 @@ def export_self_evaluation(
     year: Annotated[int, typer.Option(help="年度")],
     out: Annotated[Path, typer.Option(help="输出目录")],
     dept: Annotated[str | None, typer.Option(help="单位编码")] = None,
+    region: Annotated[str | None, typer.Option("--region", help="地区代码")] = None,
 ) -> None:
     """One workbook per project (项目支出绩效自评表), one per unit, and summary.xlsx."""
     with count_bar(err) as bar:
@@ -38,7 +39,7 @@ def export_self_evaluation(
         try:
             with session_scope() as session:
                 done = export.export_self_evaluation(
-                    session=session, scope=Scope.everything(), year=year, dept_code=dept,
+                    session=session, scope=Scope.everything(), year=year, dept_code=dept, region_code=region,
                     sink=export.DirSink(out), progress=lambda n, total, _: bar.update(task, completed=n, total=total),
                 )  # fmt: skip
         except DomainError as exc:
@@ -57,6 +58,7 @@ def export_monitoring(
     out: Annotated[Path, typer.Option(help="输出目录")],
     through_month: Annotated[int | None, typer.Option(help="截至月份（缺省见 config/rules.yaml）")] = None,
     dept: Annotated[str | None, typer.Option(help="单位编码")] = None,
+    region: Annotated[str | None, typer.Option("--region", help="地区代码")] = None,
 ) -> None:
     """The 绩效运行监控表 through month M: one workbook per project, one per unit, and overview.xlsx."""
     with count_bar(err) as bar:
@@ -65,7 +67,7 @@ def export_monitoring(
             with session_scope() as session:
                 done = export.export_monitoring(
                     session=session, scope=Scope.everything(), year=year, through_month=through_month,
-                    dept_code=dept, sink=export.DirSink(out),
+                    dept_code=dept, region_code=region, sink=export.DirSink(out),
                     progress=lambda n, total, _: bar.update(task, completed=n, total=total),
                 )  # fmt: skip
         except DomainError as exc:

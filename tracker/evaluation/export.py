@@ -2,7 +2,7 @@
 
 Self-evaluation layout of DIR (or the zip):
   <unit>-<project code>-<name>.xlsx   one per project (自评表)
-  units/<unit>-<unit name>.xlsx       one per unit, a sheet per project
+  units/<region>-<unit>-<unit name>.xlsx  one per unit (a unit is region + code), a sheet per project
   summary.xlsx                        the county summary
 The monitoring export has the same layout, with overview.xlsx for the county.
 """
@@ -82,13 +82,17 @@ def project_file(dept_code: str, code: str, name: str) -> str:
 
 
 def _by_unit(items: Sequence[Item]) -> list[tuple[str, str, list[Item]]]:
-    """(unit code, unit name, its items in table order), units in code order."""
-    ordered = sorted(items, key=lambda x: x.dept_code)
+    """(file stem, unit name, its items in table order) per unit, units in (region, code) order.
+
+    Two counties both have a 314001: the region is part of the unit, and of its file's name.
+    """
+    ordered = sorted(items, key=lambda x: (x.region_code, x.dept_code))
     return [
-        (code, group[0].dept_name, group)
-        for code, g in groupby(ordered, key=lambda x: x.dept_code)
+        (file_stem(region, code, group[0].dept_name) if region else file_stem(code, group[0].dept_name),
+         group[0].dept_name, group)
+        for (region, code), g in groupby(ordered, key=lambda x: (x.region_code, x.dept_code))
         if (group := list(g))
-    ]
+    ]  # fmt: skip
 
 
 class _Run:
@@ -116,9 +120,10 @@ def export_self_evaluation(
     sink: Sink,
     dept_code: str | None = None,
     progress: Progress | None = None,
+    region_code: str | None = None,
 ) -> ExportSummary:
     """Score the year's projects and write a workbook per project, per unit, and summary.xlsx."""
-    evaluations = evaluate(session=session, scope=scope, year=year, dept_code=dept_code)
+    evaluations = evaluate(session=session, scope=scope, year=year, dept_code=dept_code, region_code=region_code)
     if not evaluations:
         raise _none_found(year, dept_code)
     units = _by_unit(evaluations)
@@ -126,8 +131,8 @@ def export_self_evaluation(
     run = _Run(sink, out, len(evaluations) + len(units) + 1, progress)
     for ev in evaluations:
         run.put(project_file(ev.dept_code, ev.code, ev.name), partial(selfeval.write_project_workbook, ev=ev))
-    for code, name, group in units:
-        run.put(f"units/{file_stem(code, name)}.xlsx", partial(selfeval.write_unit_workbook, evaluations=group))
+    for code, _name, group in units:
+        run.put(f"units/{code}.xlsx", partial(selfeval.write_unit_workbook, evaluations=group))
     run.put("summary.xlsx", partial(summary.write_summary, evaluations=evaluations, year=year))
     out.incomplete = sum(1 for e in evaluations if not e.complete)
     out.missing_reasons = sum(len(e.missing_reasons) for e in evaluations)
@@ -143,11 +148,14 @@ def export_monitoring(
     sink: Sink,
     dept_code: str | None = None,
     progress: Progress | None = None,
+    region_code: str | None = None,
 ) -> ExportSummary:
     """The 绩效运行监控表 through month M: a workbook per project, per unit, and overview.xlsx."""
     default_month, categories, _, _ = monitoring_settings()
     month = through_month or default_month
-    projects = monitoring_projects(session=session, scope=scope, year=year, through_month=month, dept_code=dept_code)
+    projects = monitoring_projects(
+        session=session, scope=scope, year=year, through_month=month, dept_code=dept_code, region_code=region_code
+    )
     if not projects:
         raise _none_found(year, dept_code)
     units = _by_unit(projects)
@@ -156,9 +164,9 @@ def export_monitoring(
     for mp in projects:
         write = partial(monitoring_table.write_project_workbook, mp=mp, categories=categories)
         run.put(project_file(mp.dept_code, mp.code, mp.name), write)
-    for code, name, group in units:
+    for code, _name, group in units:
         write = partial(monitoring_table.write_unit_workbook, projects=group, categories=categories)
-        run.put(f"units/{file_stem(code, name)}.xlsx", write)
+        run.put(f"units/{code}.xlsx", write)
     run.put(
         "overview.xlsx", partial(monitoring_table.write_overview, projects=projects, year=year, through_month=month)
     )
@@ -175,9 +183,11 @@ def project_self_evaluation(*, session: Session, scope: Scope, project_id: int) 
     return project_file(ev.dept_code, ev.code, ev.name), data.getvalue()
 
 
-def summary_workbook(*, session: Session, scope: Scope, year: int, dept_code: str | None = None) -> bytes:
+def summary_workbook(
+    *, session: Session, scope: Scope, year: int, dept_code: str | None = None, region_code: str | None = None
+) -> bytes:
     """summary.xlsx alone: the default download of the API."""
-    evaluations = evaluate(session=session, scope=scope, year=year, dept_code=dept_code)
+    evaluations = evaluate(session=session, scope=scope, year=year, dept_code=dept_code, region_code=region_code)
     if not evaluations:
         raise _none_found(year, dept_code)
     data = io.BytesIO()
@@ -193,7 +203,7 @@ def project_monitoring(
     default_month, categories, _, _ = monitoring_settings()
     (mp,) = monitoring_projects(
         session=session, scope=scope, year=project.year, through_month=through_month or default_month,
-        dept_code=project.dept_code, project_id=project_id,
+        dept_code=project.dept_code, project_id=project_id, region_code=project.region_code,
     )  # fmt: skip
     data = io.BytesIO()
     monitoring_table.write_project_workbook(data, mp, categories)

@@ -72,7 +72,7 @@ class MonitorProject:
     code: str
     name: str
     objectives: list[str]
-    budget: Funds
+    budget: Funds  # the effective budget at the cut-off, per funding source
     executed_fen: int
     planned_fen: int
     planned_pct: Decimal
@@ -81,6 +81,8 @@ class MonitorProject:
     forecast_fen: int | None
     light: Light | None
     rows: list[MonitorRow]
+    region_code: str = ""
+    region_name: str = ""
 
     @property
     def missing_reasons(self) -> list[int]:
@@ -107,12 +109,13 @@ def monitoring_projects(
     through_month: int,
     dept_code: str | None = None,
     project_id: int | None = None,
+    region_code: str | None = None,
 ) -> list[MonitorProject]:
     """The monitoring table of every project of the year the scope may see, through month M."""
     if not 1 <= through_month <= 12:
         raise InvalidInput(f"截至月份应在1到12之间，实为{through_month}")
     _, _, lights, yellow = monitoring_settings()
-    loaded = load_core(session=session, scope=scope, year=year, dept_code=dept_code)
+    loaded = load_core(session=session, scope=scope, year=year, dept_code=dept_code, region_code=region_code)
     if project_id is not None:
         loaded = [(p, d) for p, d in loaded if p.id == project_id]
     ids = [p.id for p, _ in loaded if p.id is not None]
@@ -126,7 +129,7 @@ def monitoring_projects(
         assert project.id is not None
         v = compute_variance(
             budget_fen=data.budget_fen, plan=data.plan, actual_fen=paid.get(project.id, 0), as_of=cut_off, year=year,
-            rules=lights,
+            rules=lights, budget_on=data.budget_on,
         )  # fmt: skip
         out.append(
             MonitorProject(
@@ -134,12 +137,14 @@ def monitoring_projects(
                 year=year,
                 through_month=through_month,
                 heading_no=data.heading_no,
+                region_code=data.region_code,
+                region_name=data.region_name,
                 dept_code=data.dept_code,
                 dept_name=data.dept_name,
                 code=data.code,
                 name=data.name,
                 objectives=list(data.objectives),
-                budget=Funds(data.budget_fen, data.fiscal_fen, 0, data.other_fen),
+                budget=Funds.of(data.versions().by_source(cut_off)),  # the effective budget at the cut-off
                 executed_fen=v.actual_fen,
                 planned_fen=v.planned_fen,
                 planned_pct=v.planned_pct,

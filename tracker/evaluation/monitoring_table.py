@@ -61,7 +61,8 @@ def write_project_sheet(s: Sheet, mp: MonitorProject, categories: tuple[str, ...
     p = period(mp)
     s.ws.set_row(0, 30)
     s.merge_text(0, 0, 0, LAST, f"项目支出绩效运行监控表（{mp.year}年{p}）", "title")
-    s.merge_text(1, 0, 1, LAST, f"单位编码：{mp.dept_code}　　项目编码：{mp.code}　　金额单位：万元", "subtitle")
+    place = f"地区：{mp.region_name or mp.region_code}（{mp.region_code}）　　" if mp.region_code else ""
+    s.merge_text(1, 0, 1, LAST, f"{place}单位编码：{mp.dept_code}　　项目编码：{mp.code}　　金额单位：万元", "subtitle")
     s.text(2, 0, "项目名称", "label")
     s.merge_text(2, 1, 2, LAST, mp.name)
     dept = f"{mp.dept_code}{mp.dept_name}"

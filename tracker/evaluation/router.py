@@ -40,13 +40,15 @@ def self_evaluation(
     year: Year,
     dept_code: str | None = None,
     bundle: Literal["summary", "zip"] = "summary",
+    region_code: str | None = None,
 ) -> Response:
     """summary.xlsx of the year (default), or a zip of every project and unit workbook plus the summary."""
+    where = {"year": year, "dept_code": dept_code, "region_code": region_code}
     if bundle == "summary":
-        data = export.summary_workbook(session=session, scope=scope, year=year, dept_code=dept_code)
+        data = export.summary_workbook(session=session, scope=scope, **where)  # type: ignore[arg-type]
         return _download(data, f"{year}年度绩效自评汇总.xlsx", XLSX)
     sink = export.ZipSink()
-    export.export_self_evaluation(session=session, scope=scope, year=year, dept_code=dept_code, sink=sink)
+    export.export_self_evaluation(session=session, scope=scope, sink=sink, **where)  # type: ignore[arg-type]
     return _download(sink.close(), f"{year}年度绩效自评表.zip", "application/zip")
 
 
@@ -59,12 +61,23 @@ def self_evaluation_project(project_id: int, session: SessionDep, scope: ScopeDe
 
 @router.get("/exports/monitoring", response_class=Response)
 def monitoring(
-    session: SessionDep, scope: ScopeDep, year: Year, through_month: Month = None, dept_code: str | None = None
+    session: SessionDep,
+    scope: ScopeDep,
+    year: Year,
+    through_month: Month = None,
+    dept_code: str | None = None,
+    region_code: str | None = None,
 ) -> Response:
     """A zip of the 绩效运行监控表: a workbook per project, per unit, and overview.xlsx."""
     sink = export.ZipSink()
     done = export.export_monitoring(
-        session=session, scope=scope, year=year, through_month=through_month, dept_code=dept_code, sink=sink
+        session=session,
+        scope=scope,
+        year=year,
+        through_month=through_month,
+        dept_code=dept_code,
+        sink=sink,
+        region_code=region_code,
     )
     return _download(sink.close(), f"{year}年1-{done.through_month}月绩效运行监控表.zip", "application/zip")
 

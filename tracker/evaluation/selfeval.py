@@ -45,7 +45,8 @@ def write_project_sheet(sheet: Sheet, ev: Evaluation) -> None:
     s = sheet
     s.ws.set_row(0, 30)
     s.merge_text(0, 0, 0, 8, f"项目支出绩效自评表（{ev.year}年度）", "title")
-    s.merge_text(1, 0, 1, 8, f"单位编码：{ev.dept_code}　　项目编码：{ev.code}　　金额单位：万元", "subtitle")
+    place = f"地区：{ev.region_name or ev.region_code}（{ev.region_code}）　　" if ev.region_code else ""
+    s.merge_text(1, 0, 1, 8, f"{place}单位编码：{ev.dept_code}　　项目编码：{ev.code}　　金额单位：万元", "subtitle")
     s.text(2, 0, "项目名称", "label")
     s.merge_text(2, 1, 2, 8, ev.name)
     dept = f"{ev.dept_code}{ev.dept_name}"

@@ -54,6 +54,7 @@ def evaluate(
     dept_code: str | None = None,
     project_id: int | None = None,
     rules: ScoringRules | None = None,
+    region_code: str | None = None,
 ) -> list[Evaluation]:
     """Score every project of the year the scope may see (or one unit's, or one project)."""
     rules = rules or scoring_rules()
@@ -61,8 +62,8 @@ def evaluate(
         raise InvalidInput("需要年度或项目")
     if project_id is not None:
         project = visible_project(session=session, scope=scope, project_id=project_id)
-        year, dept_code = project.year, project.dept_code
-    loaded = load_core(session=session, scope=scope, year=year, dept_code=dept_code)
+        year, dept_code, region_code = project.year, project.dept_code, project.region_code
+    loaded = load_core(session=session, scope=scope, year=year, dept_code=dept_code, region_code=region_code)
     if project_id is not None:
         loaded = [(p, d) for p, d in loaded if p.id == project_id]
     ids = [p.id for p, _ in loaded if p.id is not None]
@@ -88,7 +89,7 @@ def evaluate(
             rules,
         )
         evaluation.executed = Funds.of(by_source.get(project.id, {}))
-        evaluation.region_code = project.region_code
+        evaluation.region_code, evaluation.region_name = project.region_code, data.region_name
         out.append(evaluation)
     return out
 
@@ -96,7 +97,7 @@ def evaluate(
 def visible_project(*, session: Session, scope: Scope, project_id: int) -> Project:
     """A project the scope may see; another unit's answers 404 like a missing one."""
     project = session.get(Project, project_id)
-    if project is None or not scope.allows(project.dept_code):
+    if project is None or not scope.sees(project):
         raise NotFound(f"项目{project_id}不存在")
     return project
 

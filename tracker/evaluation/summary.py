@@ -11,7 +11,7 @@ from tracker.evaluation.xlsx import Formats, a4, add_sheet, fit_width, new_workb
 
 HEADERS = (
     "序号", "单位编码", "单位名称", "项目编码", "项目名称", "全年预算数（万元）", "全年执行数（万元）", "执行率",
-    "自评得分", "评价等级", "排名", "未填报指标数", "失分未说明原因数",
+    "自评得分", "评价等级", "排名", "未填报指标数", "失分未说明原因数", "地区",
 )  # fmt: skip
 
 
@@ -38,11 +38,14 @@ def write_summary(target: str | IO[bytes], evaluations: list[Evaluation], *, yea
     book = new_workbook(target, large=True)
     s = add_sheet(book, Formats(book), "汇总")
     widths = [6, 10, fit_width([e.dept_name for e in evaluations], low=14, high=30), 24,
-              fit_width([e.name for e in evaluations], low=20, high=44), 12, 12, 10, 10, 14, 6, 8, 10]  # fmt: skip
+              fit_width([e.name for e in evaluations], low=20, high=44), 12, 12, 10, 10, 14, 6, 8, 10,
+              fit_width([e.region_name for e in evaluations], low=10, high=24)]  # fmt: skip
     for c, w in enumerate(widths):
         s.ws.set_column(c, c, w)
     s.ws.set_row(0, 30)
-    s.merge_text(0, 0, 0, len(HEADERS) - 1, f"{year}年度项目支出绩效自评结果汇总表", "title")
+    places = sorted({e.region_name or e.region_code for e in evaluations if e.region_code})
+    where = places[0] if len(places) == 1 else ""  # one county names itself; a city's summary spans several
+    s.merge_text(0, 0, 0, len(HEADERS) - 1, f"{where}{year}年度项目支出绩效自评结果汇总表", "title")
     for c, label in enumerate(HEADERS):
         s.text(1, c, label, "header")
     rank_of = ranks(evaluations)
@@ -65,6 +68,7 @@ def write_summary(target: str | IO[bytes], evaluations: list[Evaluation], *, yea
             s.number(r, 10, rank, "int")
         s.number(r, 11, len(e.unreported), "int")
         s.number(r, 12, len(e.missing_reasons), "int")
+        s.text(r, 13, f"{e.region_name}（{e.region_code}）" if e.region_code else "")
         r += 1
     budget = sum(e.budget.total_fen for e in evaluations)
     executed = sum(e.executed_fen for e in evaluations)

@@ -52,13 +52,16 @@ def variance_show(
     dept: Annotated[str | None, typer.Option(help="单位编码")] = None,
     as_of: Annotated[str | None, typer.Option("--as-of", help="YYYY-MM-DD（缺省为今天）")] = None,
     fmt: Annotated[str, typer.Option("--format", help="json")] = "json",
+    region: Annotated[str | None, typer.Option("--region", help="地区代码")] = None,
 ) -> None:
-    """Per project: planned and actual spend, rates, ratio to plan, time progress and light."""
+    """Per project: 年初 and effective budget, planned and actual spend, rates, ratio, time progress and light."""
     if fmt != "json":
         _fail("目前只支持 --format json", 2)
     day = _day(as_of)
     with session_scope() as session:
-        rows = project_variances(session=session, scope=Scope.everything(), year=year, dept_code=dept, as_of=day)
+        rows = project_variances(
+            session=session, scope=Scope.everything(), year=year, dept_code=dept, as_of=day, region_code=region
+        )
     _json([variance_out(v).model_dump(mode="json", exclude={"indicators"}) for v in rows])
 
 

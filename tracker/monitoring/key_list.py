@@ -129,7 +129,7 @@ def key_listings(
 ) -> list[tuple[KeyListing, Project]]:
     """The key list the scope may see (listed on or before `as_of`), biggest budget first."""
     query = select(KeyListing, Project).join(Project, col(Project.id) == KeyListing.project_id)
-    query = scope.filter(query, KeyListing.dept_code)
+    query = scope.filter(query, KeyListing.region_code, KeyListing.dept_code)
     if year is not None:
         query = query.where(KeyListing.year == year)
     if as_of is not None:

@@ -38,8 +38,11 @@ def list_variance(
     as_of: date | None = None,
     limit: Limit = 100,
     offset: Offset = 0,
+    region_code: str | None = None,
 ) -> VariancePage:
-    rows = project_variances(session=session, scope=scope, year=year, dept_code=dept_code, as_of=as_of)
+    rows = project_variances(
+        session=session, scope=scope, year=year, dept_code=dept_code, as_of=as_of, region_code=region_code
+    )
     return VariancePage(items=[variance_out(v) for v in rows[offset : offset + limit]], total=len(rows))
 
 

@@ -38,11 +38,13 @@ class IndicatorProgressOut(BaseModel):
 
 
 class VarianceOut(BaseModel):
-    """INTERFACE.md fields first (dept_code … light), then everything else the engine knows."""
+    """INTERFACE.md fields first (region_code … light), then everything else the engine knows."""
 
+    region_code: str
     dept_code: str
     code: str
-    budget_wan: str
+    initial_wan: str  # 年初 (published)
+    budget_wan: str  # the effective budget on `as_of` (DOMAIN.md §3)
     planned_wan: str
     actual_wan: str
     planned_pct: float
@@ -52,6 +54,7 @@ class VarianceOut(BaseModel):
     light: str | None
     id: int
     year: int
+    region_name: str
     dept_name: str
     name: str
     as_of: date
@@ -92,8 +95,10 @@ def indicator_progress_out(i: IndicatorLight) -> IndicatorProgressOut:
 def variance_out(v: ProjectVariance, *, with_indicators: bool = False) -> VarianceOut:
     s = v.spend
     return VarianceOut(
+        region_code=v.region_code,
         dept_code=v.dept_code,
         code=v.code,
+        initial_wan=wan_str(v.initial_fen),
         budget_wan=wan_str(s.budget_fen),
         planned_wan=wan_str(s.planned_fen),
         actual_wan=wan_str(s.actual_fen),
@@ -104,6 +109,7 @@ def variance_out(v: ProjectVariance, *, with_indicators: bool = False) -> Varian
         light=s.light.value if s.light else None,
         id=v.project_id,
         year=v.year,
+        region_name=v.region_name,
         dept_name=v.dept_name,
         name=v.name,
         as_of=s.as_of,

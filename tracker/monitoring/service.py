@@ -86,6 +86,9 @@ class IndicatorLight:
 class ProjectVariance:
     project_id: int
     year: int
+    region_code: str
+    region_name: str
+    initial_fen: int  # 年初; the effective budget on the day is spend.budget_fen
     dept_code: str
     dept_name: str
     code: str
@@ -174,7 +177,13 @@ def _measure(
         assert p.id is not None
         day = effective_as_of(p.year, as_of)
         spend = compute_variance(
-            budget_fen=data.budget_fen, plan=data.plan, actual_fen=paid[p.id], as_of=day, year=p.year, rules=s_rules
+            budget_fen=data.budget_fen,
+            plan=data.plan,
+            actual_fen=paid[p.id],
+            as_of=day,
+            year=p.year,
+            rules=s_rules,
+            budget_on=data.budget_on,  # the effective budget: adjustments count from their date
         )
         lights = _indicator_lights(data, seq_to_id[p.id], history, day, i_rules) if with_indicators else []
         ind_light = worst_light(i.progress.light for i in lights)
@@ -182,6 +191,9 @@ def _measure(
             ProjectVariance(
                 project_id=p.id,
                 year=p.year,
+                region_code=p.region_code,
+                region_name=data.region_name,
+                initial_fen=data.budget_fen,
                 dept_code=p.dept_code,
                 dept_name=data.dept_name,
                 code=p.code,
@@ -215,11 +227,12 @@ def project_variances(
     as_of: date | None = None,
     with_indicators: bool = True,
     rules: Mapping[str, Any] | None = None,
+    region_code: str | None = None,
 ) -> list[ProjectVariance]:
     """Every project the scope may see, measured on `as_of` (default: today, capped at its year's end)."""
     if year is None and as_of is not None:
         year = as_of.year
-    pairs = load_core(session=session, scope=scope, year=year, dept_code=dept_code)
+    pairs = load_core(session=session, scope=scope, year=year, dept_code=dept_code, region_code=region_code)
     return _measure(
         session, pairs, as_of, with_indicators=with_indicators, rules=rules if rules is not None else load_rules()
     )
@@ -228,11 +241,17 @@ def project_variances(
 def project_variance(*, session: Session, scope: Scope, project_id: int, as_of: date | None = None) -> ProjectVariance:
     """One project's variance with its indicators; another unit's project answers 404 like a missing one."""
     project = session.get(Project, project_id)
-    if project is None or not scope.allows(project.dept_code):
+    if project is None or not scope.sees(project):
         raise NotFound(f"项目{project_id}不存在")
     pairs = [
         pair
-        for pair in load_core(session=session, scope=scope, year=project.year, dept_code=project.dept_code)
+        for pair in load_core(
+            session=session,
+            scope=scope,
+            year=project.year,
+            dept_code=project.dept_code,
+            region_code=project.region_code,
+        )
         if pair[0].id == project_id
     ]
     return _measure(session, pairs, as_of, with_indicators=True, rules=load_rules())[0]
@@ -258,5 +277,6 @@ def checkpoint_variances(
                 as_of=days[p.id],
                 year=p.year,
                 rules=rules,
+                budget_on=data.budget_on,
             )
     return out

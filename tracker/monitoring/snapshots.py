@@ -66,7 +66,7 @@ def snapshot_history(
 ) -> tuple[list[VarianceSnapshot], int]:
     """A project's stored snapshots, newest first, with their count."""
     project = session.get(Project, project_id)
-    if project is None or not scope.allows(project.dept_code):
+    if project is None or not scope.sees(project):
         raise NotFound(f"项目{project_id}不存在")
     query = select(VarianceSnapshot).where(VarianceSnapshot.project_id == project_id)
     total = session.exec(select(func.count()).select_from(query.subquery())).one()

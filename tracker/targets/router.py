@@ -28,9 +28,16 @@ def list_projects(
     dept_code: str | None = None,
     limit: Annotated[int, Query(ge=1, le=1000)] = 100,
     offset: Annotated[int, Query(ge=0)] = 0,
+    region_code: str | None = None,
 ) -> ProjectPage:
     items, total = service.list_projects(
-        session=session, scope=scope, year=year, dept_code=dept_code, limit=limit, offset=offset
+        session=session,
+        scope=scope,
+        year=year,
+        dept_code=dept_code,
+        limit=limit,
+        offset=offset,
+        region_code=region_code,
     )
     return ProjectPage(items=items, total=total)
 

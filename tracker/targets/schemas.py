@@ -47,11 +47,14 @@ class IndicatorOut(BaseModel):
 class ProjectOut(BaseModel):
     id: int
     year: int
+    region_code: str
+    region_name: str
     dept_code: str
     dept_name: str
     code: str
     name: str
-    budget_wan: str
+    budget_wan: str  # 年初 (published)
+    effective_budget_wan: str  # in force today (DOMAIN.md §3)
     fiscal_wan: str
     other_wan: str
     purpose: str
@@ -87,6 +90,8 @@ def project_out(
     project: Project,
     *,
     dept_name: str,
+    region_name: str = "",
+    effective_fen: int | None = None,
     objectives: list[str],
     plan: list[PlanCheckpoint],
     indicators: list[Indicator],
@@ -95,11 +100,14 @@ def project_out(
     return ProjectOut(
         id=project.id,
         year=project.year,
+        region_code=project.region_code,
+        region_name=region_name,
         dept_code=project.dept_code,
         dept_name=dept_name,
         code=project.code,
         name=project.name,
         budget_wan=wan_str(project.budget_fen),
+        effective_budget_wan=wan_str(project.budget_fen if effective_fen is None else effective_fen),
         fiscal_wan=wan_str(project.fiscal_fen),
         other_wan=wan_str(project.other_fen),
         purpose=project.purpose,

@@ -5,9 +5,14 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
 
 from sqlmodel import Session, col, func, select
 
+from tracker.budget.service import load_budgets
+from tracker.config import get_settings
+from tracker.core.budget import Budget
 from tracker.core.project import Accumulation, Checkpoint, IndicatorData, ProjectData
 from tracker.core.values import Comparator, Direction, Kind, TargetValue
 from tracker.errors import NotFound
@@ -17,6 +22,7 @@ from tracker.models import (
     Objective,
     PlanCheckpoint,
     Project,
+    Region,
 )
 from tracker.scope import Scope
 from tracker.targets.importer import ImportSummary, import_targets, parse_file
@@ -33,15 +39,12 @@ def list_projects(
     dept_code: str | None = None,
     limit: int | None = None,
     offset: int = 0,
+    region_code: str | None = None,
 ) -> tuple[list[ProjectOut], int]:
     """Projects the scope may see, in table order, with their total count."""
-    query = scope.filter(select(Project), Project.dept_code)
-    if year is not None:
-        query = query.where(Project.year == year)
-    if dept_code is not None:
-        query = query.where(Project.dept_code == dept_code)
+    query = _where(scope, year=year, dept_code=dept_code, region_code=region_code)
     total = session.exec(select(func.count()).select_from(query.subquery())).one()
-    query = query.order_by(col(Project.year), col(Project.heading_no), col(Project.id)).offset(offset)
+    query = query.order_by(*ORDER).offset(offset)
     if limit is not None:
         query = query.limit(limit)
     projects = list(session.exec(query))
@@ -51,14 +54,28 @@ def list_projects(
 def get_project(*, session: Session, scope: Scope, project_id: int) -> ProjectOut:
     """One project; another unit's project answers 404 like a missing one."""
     project = session.get(Project, project_id)
-    if project is None or not scope.allows(project.dept_code):
+    if project is None or not scope.sees(project):
         raise NotFound(f"项目{project_id}不存在")
     return _assemble(session, [project])[0]
 
 
+# Table order: a year, then region by region, each in the order of its published file.
+ORDER = (col(Project.year), col(Project.region_code), col(Project.heading_no), col(Project.id))
+
+
+def _where(scope: Scope, *, year: int | None, dept_code: str | None, region_code: str | None) -> Any:
+    query = scope.filter(select(Project), Project.region_code, Project.dept_code)
+    for column, value in ((Project.year, year), (Project.dept_code, dept_code), (Project.region_code, region_code)):
+        if value is not None:
+            query = query.where(column == value)
+    return query
+
+
 @dataclass(slots=True)
 class _Children:
-    depts: dict[str, str]
+    depts: dict[tuple[str, str], str]
+    regions: dict[str, str]
+    budgets: dict[int, Budget]
     plans: dict[int, list[PlanCheckpoint]]
     objectives: dict[int, list[str]]
     indicators: dict[int, list[Indicator]]
@@ -68,10 +85,13 @@ def _children(session: Session, projects: Sequence[Project]) -> _Children:
     """Load children for many projects with one query per table (no N+1)."""
     ids = [p.id for p in projects if p.id is not None]
     codes = {p.dept_code for p in projects}
-    out = _Children({}, defaultdict(list), defaultdict(list), defaultdict(list))
+    out = _Children({}, {}, {}, defaultdict(list), defaultdict(list), defaultdict(list))
     if not ids:
         return out
-    out.depts = {d.code: d.name for d in session.exec(select(Dept).where(col(Dept.code).in_(codes)))}
+    depts = session.exec(select(Dept).where(col(Dept.code).in_(codes)))
+    out.depts = {(d.region_code, d.code): d.name for d in depts}
+    out.regions = {r.code: r.name for r in session.exec(select(Region))}
+    out.budgets = load_budgets(session=session, projects=projects)
     plan_q = select(PlanCheckpoint).where(col(PlanCheckpoint.project_id).in_(ids))
     for c in session.exec(plan_q.order_by(col(PlanCheckpoint.month))):
         out.plans[c.project_id].append(c)
@@ -88,7 +108,9 @@ def _assemble(session: Session, projects: Sequence[Project]) -> list[ProjectOut]
     return [
         project_out(
             p,
-            dept_name=ch.depts.get(p.dept_code, ""),
+            dept_name=ch.depts.get((p.region_code, p.dept_code), ""),
+            region_name=ch.regions.get(p.region_code, ""),
+            effective_fen=ch.budgets[p.id].on(_clamped(today(), p.year)),
             objectives=ch.objectives[p.id],
             plan=ch.plans[p.id],
             indicators=ch.indicators[p.id],
@@ -99,17 +121,27 @@ def _assemble(session: Session, projects: Sequence[Project]) -> list[ProjectOut]
 
 
 def load_core(
-    *, session: Session, scope: Scope, year: int | None = None, dept_code: str | None = None
+    *,
+    session: Session,
+    scope: Scope,
+    year: int | None = None,
+    dept_code: str | None = None,
+    region_code: str | None = None,
 ) -> list[tuple[Project, ProjectData]]:
-    """Stored projects with their plain-value form for the pure rules (variance, scoring, review)."""
-    query = scope.filter(select(Project), Project.dept_code)
-    if year is not None:
-        query = query.where(Project.year == year)
-    if dept_code is not None:
-        query = query.where(Project.dept_code == dept_code)
-    projects = list(session.exec(query.order_by(col(Project.year), col(Project.heading_no), col(Project.id))))
+    """Stored projects with their plain-value form for the pure rules, budget versions included."""
+    query = _where(scope, year=year, dept_code=dept_code, region_code=region_code)
+    projects = list(session.exec(query.order_by(*ORDER)))
     ch = _children(session, projects)
     return [(p, _core(p, ch)) for p in projects if p.id is not None]
+
+
+def today() -> date:
+    return datetime.now(get_settings().tz).date()
+
+
+def _clamped(day: date, year: int) -> date:
+    """A day moved into the project's year: before it the year's start, after it the year's end."""
+    return min(max(day, date(year, 1, 1)), date(year, 12, 31))
 
 
 def indicator_target(i: Indicator) -> TargetValue:
@@ -131,7 +163,10 @@ def _core(p: Project, ch: _Children) -> ProjectData:
     return ProjectData(
         year=p.year,
         dept_code=p.dept_code,
-        dept_name=ch.depts.get(p.dept_code, ""),
+        dept_name=ch.depts.get((p.region_code, p.dept_code), ""),
+        region_code=p.region_code,
+        region_name=ch.regions.get(p.region_code, ""),
+        budget=ch.budgets[p.id],
         code=p.code,
         name=p.name,
         budget_fen=p.budget_fen,

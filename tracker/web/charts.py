@@ -6,9 +6,9 @@ from exact values; only the drawing is rounded to a tenth of a pixel.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from fractions import Fraction
 from html import escape
 
@@ -67,11 +67,17 @@ def spend_chart(
     plan: Sequence[Checkpoint],
     payments: Sequence[tuple[date, int]],
     as_of: date,
+    budget_on: Callable[[date], int] | None = None,
+    budget_changes: Sequence[date] = (),
 ) -> Markup:
-    """An SVG of planned and actual cumulative spend in 万元 over the year, up to `as_of` for the actual."""
-    paid_total = sum(f for d, f in payments if d <= as_of)
-    frame = Frame(year=year, y_max_fen=_nice_max(max(budget_fen, paid_total)))
+    """An SVG of planned and actual cumulative spend in 万元 over the year, up to `as_of` for the actual.
+
+    With `budget_on` the plan follows the effective budget: it steps on each date in `budget_changes`.
+    """
+    at = budget_on or (lambda _day: budget_fen)
     start, end = date(year, 1, 1), date(year, 12, 31)
+    paid_total = sum(f for d, f in payments if d <= as_of)
+    frame = Frame(year=year, y_max_fen=_nice_max(max(budget_fen, at(end), paid_total)))
     parts: list[str] = []
 
     for i in range(6):  # money grid and labels
@@ -86,13 +92,12 @@ def spend_chart(
     parts.append(f'<text class="unit" x="{LEFT - 6}" y="{TOP - 14}" text-anchor="end">万元</text>')
 
     month_ends = [start] + [checkpoint_date(year, m) for m in range(1, 13)]
-    time_line = [(frame.x(d), frame.y(int(budget_fen * time_progress(d, year=year)))) for d in month_ends]
+    time_line = [(frame.x(d), frame.y(int(at(d) * time_progress(d, year=year)))) for d in month_ends]
     parts.append(f'<polyline class="time" points="{_pts(time_line)}"><title>时间进度</title></polyline>')
 
-    anchors = [start] + [checkpoint_date(year, c.month) for c in sorted(plan, key=lambda c: c.month)] + [end]
-    plan_line = [
-        (frame.x(d), frame.y(planned_fen(budget_fen=budget_fen, plan=plan, as_of=d, year=year))) for d in anchors
-    ]
+    steps = [d for c in budget_changes if start < c <= end for d in (c - timedelta(days=1), c)]
+    anchors = sorted({start, end, *steps, *(checkpoint_date(year, c.month) for c in plan)})
+    plan_line = [(frame.x(d), frame.y(planned_fen(budget_fen=at(d), plan=plan, as_of=d, year=year))) for d in anchors]
     parts.append(f'<polyline class="plan" points="{_pts(plan_line)}"><title>计划支出</title></polyline>')
 
     actual = [(frame.x(start), frame.y(0))]
@@ -107,7 +112,7 @@ def spend_chart(
 
     for c in sorted(plan, key=lambda c: c.month):
         day = checkpoint_date(year, c.month)
-        fen = planned_fen(budget_fen=budget_fen, plan=plan, as_of=day, year=year)
+        fen = planned_fen(budget_fen=at(day), plan=plan, as_of=day, year=year)
         x, y = frame.x(day), frame.y(fen)
         label = f"{c.month}月底 {c.cumulative_pct.normalize():f}%"
         parts.append(

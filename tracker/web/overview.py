@@ -75,14 +75,21 @@ class ProjectRow:
 
 
 def project_rows(
-    *, session: Session, scope: Scope, year: int, as_of: date, dept_code: str | None = None
+    *,
+    session: Session,
+    scope: Scope,
+    year: int,
+    as_of: date,
+    dept_code: str | None = None,
+    region_code: str | None = None,
 ) -> list[ProjectRow]:
     """Every project of the year in scope, measured by the monitoring service on `as_of`, with its table."""
+    where = {"year": year, "dept_code": dept_code, "region_code": region_code}
     measured = {
         v.project_id: v
-        for v in project_variances(session=session, scope=scope, year=year, dept_code=dept_code, as_of=as_of)
+        for v in project_variances(session=session, scope=scope, as_of=as_of, **where)  # type: ignore[arg-type]
     }
-    loaded = load_core(session=session, scope=scope, year=year, dept_code=dept_code)
+    loaded = load_core(session=session, scope=scope, **where)  # type: ignore[arg-type]
     history = result_history(session=session, project_ids=list(measured), as_of=as_of)
     latest = {(views[-1].project_id, views[-1].seq): views[-1] for views in history.values() if views}
     rows = []
@@ -104,13 +111,45 @@ def project_rows(
 
 
 @dataclass(slots=True)
+class RegionTotal:
+    """One region's line of the dashboard's by-region table (effective budgets on the day)."""
+
+    code: str
+    name: str
+    projects: int = 0
+    budget_fen: int = 0
+    planned_fen: int = 0
+    actual_fen: int = 0
+    counts: dict[str | None, int] = field(default_factory=dict)
+
+    @property
+    def actual_pct(self) -> Decimal | None:
+        return (Decimal(self.actual_fen) * 100 / self.budget_fen).quantize(Decimal("0.01")) if self.budget_fen else None
+
+
+def by_region(rows: Sequence[ProjectRow]) -> list[RegionTotal]:
+    """Totals and light counts per region, in code order."""
+    out: dict[str, RegionTotal] = {}
+    for r in rows:
+        t = out.setdefault(r.data.region_code, RegionTotal(r.data.region_code, r.data.region_name))
+        t.projects += 1
+        t.budget_fen += r.variance.budget_fen
+        t.planned_fen += r.variance.planned_fen
+        t.actual_fen += r.variance.actual_fen
+        t.counts[r.light] = t.counts.get(r.light, 0) + 1
+    return [out[k] for k in sorted(out)]
+
+
+@dataclass(slots=True)
 class Overview:
     year: int
     as_of: date
     rows: list[ProjectRow]
     counts: dict[str | None, int]
     units: list[tuple[str, str]]
-    budget_fen: int = 0
+    regions: list[tuple[str, str]] = field(default_factory=list)
+    region_totals: list[RegionTotal] = field(default_factory=list)
+    budget_fen: int = 0  # the effective budgets on `as_of`
     planned_fen: int = 0
     actual_fen: int = 0
     shown: int = 0
@@ -120,7 +159,7 @@ class Overview:
 
 def _sort_key(sort: str) -> Callable[[ProjectRow], Any]:
     keys: dict[str, Callable[[ProjectRow], Any]] = {
-        "budget": lambda r: r.data.budget_fen,
+        "budget": lambda r: r.variance.budget_fen,
         "actual_pct": lambda r: r.variance.actual_pct if r.variance.actual_pct is not None else Decimal(-1),
         "ratio": lambda r: r.variance.ratio if r.variance.ratio is not None else Decimal(10**9),
         "light": lambda r: (_SEVERITY[r.light], r.data.heading_no or 0),
@@ -140,15 +179,23 @@ def overview(
     query: str | None = None,
     sort: str = "no",
     descending: bool = False,
+    region_code: str | None = None,
 ) -> Overview:
-    """The dashboard: rows filtered by unit, search text and light; counts per light before the light filter."""
+    """The dashboard: rows filtered by region, unit, search text and light; counts per light before the light filter."""
     rows = project_rows(session=session, scope=scope, year=year, as_of=as_of)
+    regions = sorted({(r.data.region_code, r.data.region_name) for r in rows})
+    if region_code:
+        rows = [r for r in rows if r.data.region_code == region_code]
     units = sorted({(r.data.dept_code, r.data.dept_name) for r in rows})
     if dept_code:
         rows = [r for r in rows if r.data.dept_code == dept_code]
     if query:
         q = query.strip().lower()
-        rows = [r for r in rows if q in f"{r.data.name} {r.data.code} {r.data.dept_name} {r.data.dept_code}".lower()]
+        rows = [
+            r
+            for r in rows
+            if q in f"{r.data.name} {r.data.code} {r.data.dept_name} {r.data.dept_code} {r.data.region_name}".lower()
+        ]
     counts = Counter(r.light for r in rows)
     total = len(rows)
     if light:
@@ -161,7 +208,9 @@ def overview(
         rows=rows,
         counts={k: counts.get(k, 0) for k in LIGHT_ORDER},
         units=units,
-        budget_fen=sum(r.data.budget_fen for r in rows),
+        regions=regions,
+        region_totals=by_region(rows),
+        budget_fen=sum(r.variance.budget_fen for r in rows),
         planned_fen=sum(r.variance.planned_fen for r in rows),
         actual_fen=sum(r.variance.actual_fen for r in rows),
         shown=len(rows),

@@ -12,12 +12,13 @@ from sqlmodel import Session, col, func, select
 
 from tracker.actuals.audit import audit_history
 from tracker.actuals.schemas import AuditOut
+from tracker.budget.service import change_rows
 from tracker.core.plan import checkpoint_date, planned_fen, to_decimal
 from tracker.core.project import ProjectData
 from tracker.core.review import Finding, review_project
 from tracker.core.variance import LightRules, spend_light
 from tracker.evaluation.review import review_rules
-from tracker.models import Indicator, IndicatorResult, Payment, UploadBatch
+from tracker.models import BudgetChange, Indicator, IndicatorResult, Payment, UploadBatch
 from tracker.monitoring.service import spend_rules
 from tracker.scope import Scope
 from tracker.targets.schemas import ProjectOut
@@ -46,6 +47,7 @@ class ProjectPage:
     project: ProjectOut
     row: ProjectRow
     chart: Markup
+    budget_changes: list[BudgetChange]
     payments: list[tuple[date, int]]
     batches: list[UploadBatch]
     audit: list[AuditOut]
@@ -93,7 +95,7 @@ def checkpoint_rows(
     out = []
     for c in sorted(data.plan, key=lambda c: c.month):
         day = checkpoint_date(data.year, c.month)
-        planned = planned_fen(budget_fen=data.budget_fen, plan=data.plan, as_of=day, year=data.year)
+        planned = planned_fen(budget_fen=data.budget_on(day), plan=data.plan, as_of=day, year=data.year)
         if day > as_of:
             out.append(CheckpointRow(c.month, day, c.cumulative_pct, planned, None, None, None))
             continue
@@ -108,7 +110,9 @@ def project_page(*, session: Session, scope: Scope, project_id: int, as_of: date
     """Everything the project page shows on `as_of` (default today, kept in the year); another unit's is NotFound."""
     out = get_project(session=session, scope=scope, project_id=project_id)
     day = min(max(as_of or today, date(out.year, 1, 1)), date(out.year, 12, 31))
-    rows = project_rows(session=session, scope=scope, year=out.year, as_of=day, dept_code=out.dept_code)
+    rows = project_rows(
+        session=session, scope=scope, year=out.year, as_of=day, dept_code=out.dept_code, region_code=out.region_code
+    )
     row = find_row(rows, project_id)
     assert row is not None  # get_project already checked it exists in scope
     payments = payments_by_day(session=session, project_id=project_id)
@@ -116,8 +120,15 @@ def project_page(*, session: Session, scope: Scope, project_id: int, as_of: date
     return ProjectPage(
         project=out,
         row=row,
+        budget_changes=change_rows(session=session, project_ids=[project_id]).get(project_id, []),
         chart=spend_chart(
-            year=out.year, budget_fen=row.data.budget_fen, plan=row.data.plan, payments=payments, as_of=day
+            year=out.year,
+            budget_fen=row.data.budget_fen,
+            plan=row.data.plan,
+            payments=payments,
+            as_of=day,
+            budget_on=row.data.budget_on,
+            budget_changes=[c.on for c in row.data.versions().changes],
         ),
         payments=payments,
         batches=project_batches(session=session, project_id=project_id),

@@ -53,7 +53,7 @@ def today() -> date:
 
 def years(*, session: Session, scope: Scope) -> list[int]:
     """The years with projects this user may see, newest first."""
-    q = scope.filter(select(Project.year).distinct(), Project.dept_code)
+    q = scope.filter(select(Project.year).distinct(), Project.region_code, Project.dept_code)
     return sorted(set(session.exec(q)), reverse=True)
 
 

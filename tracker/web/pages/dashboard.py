@@ -26,6 +26,7 @@ def dashboard(
     year: int | None = None,
     as_of: date | None = None,
     unit: str | None = None,
+    region: str | None = None,
     light: str | None = None,
     q: str | None = None,
     sort: str = "no",
@@ -40,12 +41,13 @@ def dashboard(
         year=chosen,
         as_of=day,
         dept_code=unit or None,
+        region_code=region or None,
         light=light or None,
         query=q,
         sort=sort if sort in SORTS else "no",
         descending=desc,
     )
-    base = {"year": chosen, "as_of": day.isoformat(), "unit": unit or "", "q": q or ""}
+    base = {"year": chosen, "as_of": day.isoformat(), "region": region or "", "unit": unit or "", "q": q or ""}
 
     def link(**changes: object) -> str:
         params = {**base, "light": light or "", "sort": sort, "desc": "1" if desc else "", **changes}
@@ -59,6 +61,7 @@ def dashboard(
         view=view,
         years=available or [chosen],
         unit=unit or "",
+        region=region or "",
         light=light or "",
         q=q or "",
         sort=sort,

@@ -24,7 +24,7 @@ router = APIRouter()
 
 def _units(session: Session, principal: Principal) -> list[Dept]:
     """The units this user may report for."""
-    query = principal.scope.filter(select(Dept), Dept.code)
+    query = principal.scope.filter(select(Dept), Dept.region_code, Dept.code)
     return list(session.exec(query.order_by(col(Dept.code))))
 
 
