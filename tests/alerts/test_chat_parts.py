@@ -81,6 +81,7 @@ def _items(n: int, name: str) -> list[compose.Item]:
         f = Finding(
             project_id=k + 1,
             year=2024,
+            region_code="130322",
             dept_code="314001",
             rule="escalation",
             checkpoint_on=date(2024, 3, 31),
