@@ -15,6 +15,7 @@ import unicodedata
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
+from tracker import limits
 from tracker.core.money import FEN_PER_WAN, MoneyError, parse_wan
 from tracker.core.project import LEVEL1_LEVEL2, Accumulation, Checkpoint, IndicatorData, ProjectData
 from tracker.core.values import Kind, TargetValue, parse_value
@@ -102,6 +103,8 @@ def decode(data: bytes) -> str:
             line = data[: exc.start].count(b"\n") + 1
             raise TableFormatError(line, "文件编码无法识别（应为 UTF-8 或 GB18030）") from exc
     text = text.lstrip("\ufeff")
+    if (at := text.find("\x00")) >= 0:  # PostgreSQL cannot store it; no published table has one
+        raise TableFormatError(text.count("\n", 0, at) + 1, "含有空字符（\\x00），不是正常的文本文件")
     return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
@@ -165,10 +168,17 @@ def parse_text(text: str, *, year: int | None = None) -> ParsedFile:
         result.year = int(m.group(1))
     result.region_name = next((ln.strip() for ln in lines[: headings[0][0]] if ln.strip()), "")
     bounds = [h[0] for h in headings] + [len(lines)]
+    seen: dict[tuple[int, str, str], int] = {}
     for n, (start, number, title) in enumerate(headings):
         cells = _cells(lines, start + 1, bounds[n + 1])
         is_last = n == len(headings) - 1
         project = _parse_table(cells, start + 1, number, title, is_last, result, year)
+        key = (project.year, project.dept_code, project.code)
+        if key in seen:  # one project is one table: a second copy would contradict or duplicate the first
+            raise TableFormatError(
+                start + 1, f"表“{title}”与第{seen[key]}行的表是同一单位的同一项目（{project.code}），请删除重复的表"
+            )
+        seen[key] = start + 1
         result.projects.append(project)
     return result
 
@@ -200,12 +210,29 @@ def _money(cell: Cell, label: str, scale: int) -> int:
     text = cell.key.removesuffix("万元").removesuffix("元")
     if text in ("", "-", "—", "/"):
         return 0
+    plain = text.replace(",", "").replace("，", "")
+    # digits first: Decimal would take 1e1200000 or NaN, and the product then overflows or fails later
+    int_digits = limits.AMOUNT_WAN_DIGITS + (4 if scale == 0 else 0)
+    decimals = limits.AMOUNT_DECIMALS - (4 if scale == 0 else 0)
+    if problem := limits.digits_problem(plain, int_digits=int_digits, decimals=decimals, what=label):
+        raise TableFormatError(cell.line, f"{problem}：“{limits.shorten(text)}”")
+    if not re.fullmatch(r"\d+(?:\.\d*)?", plain):
+        if re.fullmatch(r"-\d+(?:\.\d*)?", plain):
+            raise TableFormatError(cell.line, f"{label}“{text}”不能为负数")
+        raise TableFormatError(cell.line, f"{label}“{limits.shorten(text)}”不是金额")
     try:
         if scale == 1:
-            return parse_wan(text)
-        return int((Decimal(text.replace(",", "")) * 100).to_integral_value())
+            return parse_wan(plain)
+        return int((Decimal(plain) * 100).to_integral_value())
     except (MoneyError, InvalidOperation) as exc:
         raise TableFormatError(cell.line, f"{label}“{text}”不是金额") from exc
+
+
+def _sized(cell: Cell | None, text: str, limit: int, what: str, line: int) -> str:
+    """The text when the product can keep it (tracker/limits.py), else TableFormatError naming the line."""
+    if problem := limits.text_problem(text, limit, what):
+        raise TableFormatError(cell.line if cell else line, problem)
+    return text
 
 
 def _parse_table(
@@ -221,7 +248,8 @@ def _parse_table(
     where = f"表{number or ''}“{title}”"
     unit = UNIT_CELL.match(cells[0].text.split("\n")[0])
     assert unit is not None  # guaranteed by _find_headings
-    dept_code, dept_name = unit.group(1), unit.group(2).strip()
+    dept_code = _sized(cells[0], unit.group(1), limits.DEPT_CODE, "单位编码", heading_line)
+    dept_name = _sized(cells[0], unit.group(2).strip(), limits.DEPT_NAME, "单位名称", heading_line)
     money_unit = cur.find(lambda k: k.startswith("单位:") or k.startswith("金额单位:"))
     scale = 1
     if money_unit is not None and cells[money_unit].key.endswith(":元"):
@@ -231,16 +259,20 @@ def _parse_table(
         if is_last:
             raise TableFormatError(cur.line_of(len(cells)), f"{where}在“项目编码”之前中断")
         raise TableFormatError(cur.line_of(1), f"{where}缺少“项目编码”")
-    code = code_at[1].key
+    code = _sized(code_at[1], code_at[1].key, limits.PROJECT_CODE, "项目编码", heading_line)
     name_at = cur.after("项目名称")
     name = name_at[1].text.strip() if name_at else title.removesuffix("绩效目标表")
+    name = _sized(name_at[1] if name_at else None, name, limits.PROJECT_NAME, "项目名称", heading_line)
     budget_at = next((at for label in BUDGET_LABELS if (at := cur.after(label))), None)
     if budget_at is None:
         raise TableFormatError(cur.line_of(code_at[0]), f"{where}缺少“预算数”")
     budget = _money(budget_at[1], "预算数", scale)
     fiscal_label = cur.find(lambda k: (k.startswith("其中") and "财政" in k) or k in ("财政资金", "财政拨款"))
-    fiscal = _money(cells[fiscal_label + 1], "财政资金", scale) if fiscal_label is not None else budget
     other_label = cur.find(lambda k: k.startswith("其他资金"))
+    for label in (fiscal_label, other_label):
+        if label is not None and label + 1 >= len(cells):
+            raise TableFormatError(cells[label].line, f"{where}在“{cells[label].text}”之后中断，没有金额")
+    fiscal = _money(cells[fiscal_label + 1], "财政资金", scale) if fiscal_label is not None else budget
     other = _money(cells[other_label + 1], "其他资金", scale) if other_label is not None else 0
     if fiscal + other != budget:
         result.warnings.append(
@@ -253,6 +285,7 @@ def _parse_table(
     purpose_end = plan_label if plan_label is not None else objectives_label
     purpose_cells = cells[after_money + 1 : purpose_end] if purpose_end is not None else []
     purpose = "\n".join(c.text for c in purpose_cells if c.text and c.key not in ("资金用途", "项目资金用途"))
+    purpose = _sized(None, purpose, limits.FREE_TEXT, "资金用途", cur.line_of(after_money))
     plan = _parse_plan(cur, plan_label, objectives_label, where, is_last)
     header_at = cur.find(lambda k: k == "一级指标", objectives_label or 0)
     objectives: list[str] = []
@@ -320,6 +353,12 @@ def _parse_plan(cur: _Cursor, label: int | None, end: int | None, where: str, is
     values = cur.cells[i:stop]
     if len(values) == len(months) + 1 and not values[0].key:
         values = values[1:]  # the empty label cell in front of the percentages
+    elif len(values) == len(months) and values and not values[0].key and all(v.key for v in values[1:]):
+        # the empty label cell and one percentage too few: read as is, every month would shift by one
+        raise TableFormatError(
+            cur.line_of(i),
+            f"{where}资金支出计划有{len(months)}个月份，却只有{len(values) - 1}个百分比（没有计划的月份请写“-”）",
+        )
     if end is None and len(values) < len(months):
         return None
     if len(values) != len(months):
@@ -329,10 +368,13 @@ def _parse_plan(cur: _Cursor, label: int | None, end: int | None, where: str, is
         raw = cell.key.rstrip("%")
         if raw in ("", "-", "—", "/"):
             continue
-        try:
-            pct = Decimal(raw)
-        except InvalidOperation as exc:
-            raise TableFormatError(cell.line, f"{where}{month}月底的支出计划“{cell.text}”不是百分比") from exc
+        # digits only: Decimal would take NaN, Infinity and 1e400, which no later rule can compare
+        if not re.fullmatch(r"\d{1,3}(?:\.\d{1,2})?", raw) or Decimal(raw) > 100:
+            shown = limits.shorten(cell.text)
+            raise TableFormatError(
+                cell.line, f"{where}{month}月底的支出计划“{shown}”不是0–100之间、最多两位小数的百分比"
+            )
+        pct = Decimal(raw)
         if not 1 <= month <= 12:
             raise TableFormatError(cell.line, f"{where}支出计划月份{month}不在1-12之间")
         plan.append(Checkpoint(month=month, cumulative_pct=pct))
@@ -380,7 +422,13 @@ def _parse_indicators(
         if level1 not in LEVEL1_LEVEL2:
             warnings.append(f"第{first.line}行：{where}一级指标“{level1}”不是产出/效益/满意度指标")
         value_cell = row["value"]
-        target = parse_value(value_cell.text)
+        for column, limit, label in SIZED_COLUMNS:
+            if column in row:
+                _sized(row[column], row[column].text, limit, f"{where}第{seq}个指标的{label}", first.line)
+        try:
+            target = parse_value(value_cell.text)
+        except limits.OutOfRange as exc:
+            raise TableFormatError(value_cell.line, f"{where}第{seq}个指标的指标值：{exc}") from exc
         indicators.append(
             IndicatorData(
                 seq=seq,
@@ -394,6 +442,16 @@ def _parse_indicators(
             )
         )
     return indicators, cut
+
+
+SIZED_COLUMNS = (
+    ("level1", limits.LEVEL_NAME, "一级指标"),
+    ("level2", limits.LEVEL_NAME, "二级指标"),
+    ("level3", limits.INDICATOR_NAME, "三级指标"),
+    ("value", limits.TARGET_TEXT, "指标值"),
+    ("description", limits.FREE_TEXT, "指标描述"),
+    ("basis", limits.FREE_TEXT, "指标值确定依据"),
+)
 
 
 def _label(column: str) -> str:
