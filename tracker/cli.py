@@ -13,6 +13,7 @@ from sqlalchemy.exc import OperationalError, ProgrammingError
 
 from tracker import migrate
 from tracker.actuals.cli import app as actuals_app
+from tracker.alerts.cli import alerts_app
 from tracker.auth.cli import users_app
 from tracker.core.money import wan_str
 from tracker.core.values import parse_value
@@ -37,6 +38,7 @@ targets_app.command("review")(targets_review)
 app.add_typer(variance_app, name="variance")
 app.add_typer(units_app, name="units")
 app.add_typer(jobs_app, name="jobs")
+app.add_typer(alerts_app, name="alerts")
 app.add_typer(demo_app, name="demo")
 app.command("scheduler")(scheduler)
 app.command("run-all")(run_all)
