@@ -10,8 +10,10 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 import zipfile
 from collections.abc import Callable
+from datetime import datetime
 from pathlib import Path
 
 from openpyxl import Workbook
@@ -55,9 +57,17 @@ def workbook(rows: list[list[object]], title: str = "支出") -> bytes:
     sheet.title = title
     for row in rows:
         sheet.append(row)
+    book.properties.created = book.properties.modified = datetime(2024, 1, 1)
     out = io.BytesIO()
     book.save(out)
-    return out.getvalue()
+    return rezip(out.getvalue(), _fixed_dates)
+
+
+def _fixed_dates(name: str, body: bytes) -> bytes:
+    """openpyxl stamps the time of saving into the properties; a fixed one keeps the bytes the same."""
+    if name == "docProps/core.xml":
+        return re.sub(rb"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ", b"2024-01-01T00:00:00Z", body)
+    return body
 
 
 def rezip(data: bytes, change: Callable[[str, bytes], bytes]) -> bytes:
@@ -65,8 +75,9 @@ def rezip(data: bytes, change: Callable[[str, bytes], bytes]) -> bytes:
     src = zipfile.ZipFile(io.BytesIO(data))
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
-        for item in src.infolist():
-            dst.writestr(item.filename, change(item.filename, src.read(item.filename)))
+        for item in src.infolist():  # a fixed date: the same bytes on every run
+            fixed = zipfile.ZipInfo(item.filename, date_time=(2024, 1, 1, 0, 0, 0))
+            dst.writestr(fixed, change(item.filename, src.read(item.filename)), zipfile.ZIP_DEFLATED)
     return out.getvalue()
 
 
@@ -93,15 +104,16 @@ UPLOADS: dict[str, bytes] = {
     "header-only.csv": csv_text(PAY, []),
     "untouched-rows.csv": payments([DEPT, P1, "", "", ""]),
     "unknown-header.csv": csv_text(["甲", "乙", "丙"], [["1", "2", "3"]]),
-    "missing-amount-column.csv": csv_text(PAY[:3] + ["备注"], [[DEPT, P1, "2024-03-05", ""]]),
-    "duplicate-column.csv": csv_text(PAY + ["金额"], [pay() + ["10"]]),
+    "missing-amount-column.csv": csv_text([*PAY[:3], "备注"], [[DEPT, P1, "2024-03-05", ""]]),
+    "duplicate-column.csv": csv_text([*PAY, "金额"], [[*pay(), "10"]]),
     "utf16.csv": "\ufeff单位编码,项目编码\r\n".encode("utf-16"),
     "undecodable.csv": csv_text(PAY, [pay(note="x")]).replace(b"x", b"\xff\xfe\xff"),
     "old-excel.xls": b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 504,
     "report.pdf": b"%PDF-1.4\n1 0 obj<<>>endobj\n",
     "nul-in-head.csv": payments(pay(note="a\x00b")),
     "nul-late.csv": payments(*[pay(day=f"2024-03-{1 + n % 28:02d}", amount="0.01") for n in range(1500)])
-    + b",".join([DEPT.encode(), P1.encode(), b"2024-03-05", b"1", b"a\x00b"]) + b"\r\n",
+    + b",".join([DEPT.encode(), P1.encode(), b"2024-03-05", b"1", b"a\x00b"])
+    + b"\r\n",
     "unclosed-quote.csv": payments(pay()) + f'{DEPT},{P1},2024-03-06,"5,note\r\n'.encode(),
     "more-fields-than-header.csv": payments(pay()) + f"{DEPT},{P1},2024-03-06,5,note,extra\r\n".encode(),
     "thousands-comma-unquoted.csv": payments(pay()) + f"{DEPT},{P1},2024-03-06,1,000.00,\r\n".encode(),
@@ -246,6 +258,7 @@ def table(old: str = "", new: str = "") -> bytes:
     return TABLE.replace(old, new, 1).encode() if old else TABLE.encode()
 
 
+PCTS = "\t20%\n\t40%\n\t60%\n\t100%\n"
 TARGETS: dict[str, bytes] = {
     "empty.txt": b"",
     "not-a-table.txt": "这不是绩效目标表\n只是一段文字\n".encode(),
@@ -262,7 +275,7 @@ TARGETS: dict[str, bytes] = {
     "plan-four-months-three-pct.txt": table("\t60%\n", ""),
     "plan-month-13.txt": table("\t12月底", "\t13月底"),
     "plan-no-months.txt": table("\t3月底\n\t6月底\n\t9月底\n\t12月底\n", ""),
-    "plan-missing.txt": table("\t资金支出计划（%）\n\t3月底\n\t6月底\n\t9月底\n\t12月底\n\t\n\t20%\n\t40%\n\t60%\n\t100%\n"),
+    "plan-missing.txt": table("\t资金支出计划（%）\n\t3月底\n\t6月底\n\t9月底\n\t12月底\n\t\n" + PCTS),
     "plan-400-digits.txt": table("\t40%", "\t" + BIG + "%"),
     "budget-text.txt": table("\t1,200.50", "\t一千二百"),
     "budget-400-digits.txt": table("\t1,200.50", "\t" + BIG),
