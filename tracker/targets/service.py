@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import logging
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
+from decimal import Decimal
 from typing import Any
 
 from sqlmodel import Session, col, func, select
@@ -28,6 +30,7 @@ from tracker.scope import Scope
 from tracker.targets.importer import ImportSummary, import_targets, parse_file
 from tracker.targets.schemas import ProjectOut, project_out
 
+log = logging.getLogger(__name__)
 __all__ = ["ImportSummary", "get_project", "import_targets", "list_projects", "load_core", "parse_file"]
 
 
@@ -81,6 +84,14 @@ class _Children:
     indicators: dict[int, list[Indicator]]
 
 
+def usable_checkpoint(c: PlanCheckpoint) -> bool:
+    """A stored checkpoint the rules can use: month 1–12 and a finite percentage within 0–100."""
+    pct = c.cumulative_pct
+    if not isinstance(pct, Decimal) or not pct.is_finite():
+        return False
+    return 1 <= c.month <= 12 and 0 <= pct <= 100
+
+
 def _children(session: Session, projects: Sequence[Project]) -> _Children:
     """Load children for many projects with one query per table (no N+1)."""
     ids = [p.id for p in projects if p.id is not None]
@@ -94,7 +105,11 @@ def _children(session: Session, projects: Sequence[Project]) -> _Children:
     out.budgets = load_budgets(session=session, projects=projects)
     plan_q = select(PlanCheckpoint).where(col(PlanCheckpoint.project_id).in_(ids))
     for c in session.exec(plan_q.order_by(col(PlanCheckpoint.month))):
-        out.plans[c.project_id].append(c)
+        if usable_checkpoint(c):
+            out.plans[c.project_id].append(c)
+        else:  # stored before the reader refused it: one bad cell must not stop every reader of the county
+            log.warning("plan checkpoint %s of project %s ignored: %r%% in month %r", c.id, c.project_id,
+                        c.cumulative_pct, c.month)  # fmt: skip
     for o in session.exec(select(Objective).where(col(Objective.project_id).in_(ids)).order_by(col(Objective.seq))):
         out.objectives[o.project_id].append(o.text)
     ind_q = select(Indicator).where(col(Indicator.project_id).in_(ids))
