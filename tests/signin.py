@@ -40,9 +40,11 @@ def add_user(
         create_user(session=session, username=username, password=PASSWORD, role=role, units=units, regions=places)
 
 
-def api_client(username: str = "admin", role: str = "admin", units: tuple[str, ...] = ()) -> TestClient:
+def api_client(
+    username: str = "admin", role: str = "admin", units: tuple[str, ...] = (), regions: tuple[str, ...] | None = None
+) -> TestClient:
     """A client whose requests carry a bearer token of a new user (created here)."""
-    add_user(username, role, units)
+    add_user(username, role, units, regions)
     client = TestClient(create_app())
     token = client.post("/api/v1/auth/token", data={"username": username, "password": PASSWORD}).json()
     client.headers["Authorization"] = f"Bearer {token['access_token']}"

@@ -16,6 +16,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from tracker.actuals.router import router as actuals_router
 from tracker.alerts.router import router as alerts_router
 from tracker.auth.router import router as auth_router
+from tracker.auth.users_router import router as users_router
 from tracker.budget.router import router as budget_router
 from tracker.config import get_settings
 from tracker.db import database_problem
@@ -83,6 +84,7 @@ def create_app() -> FastAPI:
     app.include_router(auth_router, prefix="/api/v1")
     app.include_router(targets_router, prefix="/api/v1")
     app.include_router(budget_router, prefix="/api/v1")
+    app.include_router(users_router, prefix="/api/v1")
     app.include_router(actuals_router, prefix="/api/v1")
     app.include_router(evaluation_router, prefix="/api/v1")
     app.include_router(monitoring_router, prefix="/api/v1")

@@ -78,8 +78,9 @@ def submit_quarter(
     return _outs(session, [sub])[0]
 
 
-def _reviewable(session: Session, ids: Sequence[int]) -> list[Submission]:
-    subs = list(session.exec(select(Submission).where(col(Submission.id).in_(list(ids)))))
+def _reviewable(session: Session, ids: Sequence[int], scope: Scope) -> list[Submission]:
+    found = session.exec(select(Submission).where(col(Submission.id).in_(list(ids))))
+    subs = [s for s in found if scope.sees(s)]  # another county's quarter does not exist for its admin
     missing = sorted(set(ids) - {s.id for s in subs})
     if missing:
         raise NotFound(f"季度报送不存在：{'、'.join(map(str, missing))}")
@@ -95,7 +96,7 @@ def approve_submissions(
     """Approve and lock submitted quarters, all or none."""
     principal.require_admin()
     serialise(session)
-    subs = _reviewable(session, ids)
+    subs = _reviewable(session, ids, principal.scope)
     for s in subs:
         _transition(session, s, LOCKED, principal.username, comment)
         s.reviewed_by, s.reviewed_at, s.comment = principal.username, utcnow(), comment
@@ -111,7 +112,7 @@ def return_submissions(
     if not comment.strip():
         raise InvalidInput("退回时请填写意见")
     serialise(session)
-    subs = _reviewable(session, ids)
+    subs = _reviewable(session, ids, principal.scope)
     for s in subs:
         _transition(session, s, "returned", principal.username, comment)
         s.reviewed_by, s.reviewed_at, s.comment = principal.username, utcnow(), comment
@@ -126,7 +127,7 @@ def unlock_submission(*, session: Session, principal: Principal, submission_id: 
         raise InvalidInput("解锁时请填写原因")
     serialise(session)
     sub = session.get(Submission, submission_id)
-    if sub is None:
+    if sub is None or not principal.scope.sees(sub):
         raise NotFound(f"季度报送{submission_id}不存在")
     if sub.status != LOCKED:
         raise Conflict(f"{_label(sub)}{STATUS_NAMES.get(sub.status, sub.status)}，未锁定")

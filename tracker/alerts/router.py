@@ -76,6 +76,7 @@ def put_unit_contacts(
 ) -> UnitContacts:
     """A unit's recipients; `region_code` is needed where several regions have this unit code."""
     principal.require_admin()
+    principal.require_province()
     dept = resolve_unit(session=session, dept_code=dept_code, region_code=region_code)
     emails = set_contacts(session=session, dept_code=dept_code, emails=body.emails, region_code=dept.region_code)
     return UnitContacts(region_code=dept.region_code, dept_code=dept_code, dept_name=dept.name, emails=emails)
@@ -84,4 +85,5 @@ def put_unit_contacts(
 @router.put("/finance/contacts", response_model=EmailsIn)
 def put_finance_contacts(body: EmailsIn, session: SessionDep, principal: PrincipalDep) -> EmailsIn:
     principal.require_admin()
+    principal.require_province()
     return EmailsIn(emails=set_contacts(session=session, dept_code=None, emails=body.emails))

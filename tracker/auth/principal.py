@@ -33,6 +33,12 @@ class Principal:
         if not self.is_admin:
             raise Forbidden("只有财政局管理员可以执行此操作")
 
+    def require_province(self) -> None:
+        """People and alert recipients are set up by a province-wide admin: a county's admin would see
+        (and could raise) other counties' logins."""
+        if not self.is_province:
+            raise Forbidden("只有全省（不限地区）的管理员可以管理用户和预警联系人")
+
     def require_write(self) -> None:
         if not self.can_write:
             raise Forbidden("只读用户不能修改数据")

@@ -110,6 +110,7 @@ def get_key_list(
 def list_job_runs(
     session: SessionDep, principal: PrincipalDep, name: str | None = None, limit: Limit = 100, offset: Offset = 0
 ) -> JobRunPage:
-    principal.require_admin()  # runs span every unit
+    principal.require_admin()  # runs span every region
+    principal.require_province()
     rows, total = runs.list_runs(session=session, name=name, limit=limit, offset=offset)
     return JobRunPage(items=[job_run_out(r) for r in rows], total=total)

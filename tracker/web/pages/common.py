@@ -88,6 +88,12 @@ def _admin(principal: PrincipalDep) -> Principal:
     return principal
 
 
+def _province(principal: PrincipalDep) -> Principal:
+    principal.require_admin()
+    principal.require_province()
+    return principal
+
+
 def _writer(principal: PrincipalDep) -> Principal:
     principal.require_write()
     return principal
@@ -95,4 +101,5 @@ def _writer(principal: PrincipalDep) -> Principal:
 
 # Checked before the form is read, so a reader is told "no" rather than "the form is incomplete".
 AdminDep = Annotated[Principal, Depends(_admin)]
+ProvinceDep = Annotated[Principal, Depends(_province)]  # settings: people and recipients of every region
 WriterDep = Annotated[Principal, Depends(_writer)]

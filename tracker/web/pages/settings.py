@@ -16,7 +16,7 @@ from tracker.db import SessionDep
 from tracker.errors import NotFound
 from tracker.models import Dept, User
 from tracker.places import regions as place_list
-from tracker.web.pages.common import AdminDep, CsrfDep, attempt, flash, take_flashes
+from tracker.web.pages.common import CsrfDep, ProvinceDep, attempt, flash, take_flashes
 from tracker.web.templating import render
 
 router = APIRouter()
@@ -29,7 +29,7 @@ def _codes(text: str) -> list[str]:
 
 
 @router.get("/settings", name="settings")
-def settings_page(request: Request, session: SessionDep, principal: AdminDep) -> HTMLResponse:
+def settings_page(request: Request, session: SessionDep, principal: ProvinceDep) -> HTMLResponse:
     depts = list(session.exec(select(Dept).order_by(col(Dept.region_code), col(Dept.code))))
     return render(
         request,
@@ -50,7 +50,7 @@ def settings_page(request: Request, session: SessionDep, principal: AdminDep) ->
 def add_user(
     request: Request,
     session: SessionDep,
-    principal: AdminDep,
+    principal: ProvinceDep,
     _csrf: CsrfDep,
     username: Annotated[str, Form()],
     password: Annotated[str, Form()],
@@ -83,7 +83,7 @@ def add_user(
 def change_user(
     request: Request,
     session: SessionDep,
-    principal: AdminDep,
+    principal: ProvinceDep,
     _csrf: CsrfDep,
     user_id: int,
     role: Annotated[str, Form()],
@@ -120,7 +120,7 @@ def change_user(
 def change_contacts(
     request: Request,
     session: SessionDep,
-    principal: AdminDep,
+    principal: ProvinceDep,
     _csrf: CsrfDep,
     dept_code: Annotated[str, Form()] = "",
     emails: Annotated[str, Form()] = "",
