@@ -32,9 +32,10 @@ def test_import_then_show_prints_the_interface_object(committed_db: Engine) -> N
     assert len(projects) == 44
     first = projects[0]
     assert list(first) == [
-        "year", "dept_code", "dept_name", "code", "name", "budget_wan", "fiscal_wan", "other_wan",
-        "purpose", "objectives", "plan", "incomplete", "indicators",
+        "year", "region_code", "region_name", "dept_code", "dept_name", "code", "name", "budget_wan",
+        "effective_budget_wan", "fiscal_wan", "other_wan", "purpose", "objectives", "plan", "incomplete", "indicators",
     ]  # fmt: skip
+    assert (first["region_code"], first["region_name"]) == ("130322", "秦皇岛市昌黎县")
     assert first["budget_wan"] == "180.00" and first["other_wan"] == "0.00"
     assert first["plan"][0] == {"month": 3, "cumulative_pct": 25.0}
     ind = first["indicators"][0]

@@ -39,7 +39,7 @@ def test_password_flow_gives_a_token_that_opens_the_api(committed_db: Engine) ->
     body = token_for(client, "fin").json()
     assert body["token_type"] == "bearer" and body["expires_in"] == 12 * 3600
     me = client.get("/api/v1/auth/me", headers={"Authorization": f"Bearer {body['access_token']}"})
-    assert me.json() == {"username": "fin", "role": "admin", "units": None}
+    assert me.json() == {"username": "fin", "role": "admin", "units": None, "regions": None, "places": None}
 
 
 def test_wrong_password_is_401_and_repeated_failures_are_429(committed_db: Engine) -> None:

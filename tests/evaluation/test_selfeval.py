@@ -122,7 +122,7 @@ def test_summary_lists_every_project_with_rank(exported: tuple[dict[int, Project
 
 def test_unit_workbook_has_a_sheet_per_project(exported: tuple[dict[int, Project], Path]) -> None:
     _, out = exported
-    book = load_workbook(out / "units" / "450005-昌黎县城乡居民基本医疗保险服务中心.xlsx")
+    book = load_workbook(out / "units" / "130322-450005-昌黎县城乡居民基本医疗保险服务中心.xlsx")
     assert book.sheetnames == [
         "42.2024年城乡居民基本医疗保险县级配套资金",
         "43.2024年医疗救助县级配套资金",

@@ -14,8 +14,8 @@ from tracker.db import session_scope
 from tracker.models import JobRun, VarianceSnapshot
 
 runner = CliRunner()
-FIELDS = ["dept_code", "code", "budget_wan", "planned_wan", "actual_wan", "planned_pct", "actual_pct",
-          "time_progress_pct", "ratio", "light"]  # fmt: skip
+FIELDS = ["region_code", "dept_code", "code", "initial_wan", "budget_wan", "planned_wan", "actual_wan", "planned_pct",
+          "actual_pct", "time_progress_pct", "ratio", "light"]  # fmt: skip
 
 
 def test_variance_show_prints_the_interface_fields_per_project(committed_db: Engine) -> None:

@@ -256,6 +256,10 @@ def test_a_unit_of_another_county_with_the_same_unit_code_sees_and_changes_nothi
     world = build_world(committed_db, unit_b=UNIT_A)
     load_funing()
     who = clients(region_a=FUNING)
+    # unit A does see its own county's unit of the same code (checked first: the walk ends with a sign-out)
+    mine = who["dept_a"][0].get("/api/v1/projects", params={"year": "2024"}).json()
+    assert mine["total"] == 9 and {p["region_code"] for p in mine["items"]} == {FUNING}
+    assert {p["dept_name"] for p in mine["items"]} == {"抚宁区民政局本级"}
     problems: list[str] = []
     admin_saw: list[str] = []
     for endpoint in routes():
@@ -263,10 +267,6 @@ def test_a_unit_of_another_county_with_the_same_unit_code_sees_and_changes_nothi
     assert not problems, "\n".join(problems)
     for where in ["GET /", "GET /api/v1/projects/{project_id}", "GET /api/v1/actuals/template", "GET /exports"]:
         assert where in admin_saw, f"{where} never showed 昌黎县 314001's data to the admin: {admin_saw}"
-    # and unit A does see its own county's unit of the same code
-    mine = who["dept_a"][0].get("/api/v1/projects", params={"year": "2024"}).json()
-    assert mine["total"] == 9 and {p["region_code"] for p in mine["items"]} == {FUNING}
-    assert {p["dept_name"] for p in mine["items"]} == {"抚宁区民政局本级"}
 
 
 def test_the_matrix_sees_every_page_and_api_route() -> None:

@@ -96,7 +96,7 @@ def spend_chart(
     parts.append(f'<polyline class="time" points="{_pts(time_line)}"><title>时间进度</title></polyline>')
 
     steps = [d for c in budget_changes if start < c <= end for d in (c - timedelta(days=1), c)]
-    anchors = sorted({start, end, *steps, *(checkpoint_date(year, c.month) for c in plan)})
+    anchors = [start, *sorted({*steps, *(checkpoint_date(year, c.month) for c in plan)}), end]
     plan_line = [(frame.x(d), frame.y(planned_fen(budget_fen=at(d), plan=plan, as_of=d, year=year))) for d in anchors]
     parts.append(f'<polyline class="plan" points="{_pts(plan_line)}"><title>计划支出</title></polyline>')
 
