@@ -5,9 +5,11 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from sqlmodel import Session, col, func, select
 
+from tracker.bulk import matching
 from tracker.core.project import Accumulation, Checkpoint, IndicatorData, ProjectData
 from tracker.core.values import Comparator, Direction, Kind, TargetValue
 from tracker.errors import NotFound
@@ -64,22 +66,31 @@ class _Children:
     indicators: dict[int, list[Indicator]]
 
 
-def _children(session: Session, projects: Sequence[Project]) -> _Children:
-    """Load children for many projects with one query per table (no N+1)."""
+def _children(session: Session, projects: Sequence[Project], among: Any = None) -> _Children:
+    """Load children for many projects with one query per table (no N+1).
+
+    `among` is the projects' own query (their ids as a subquery), so that a whole province's children
+    are selected by a join rather than by a list of ids; without it the ids go in bounded pieces.
+    """
     ids = [p.id for p in projects if p.id is not None]
-    codes = {p.dept_code for p in projects}
     out = _Children({}, defaultdict(list), defaultdict(list), defaultdict(list))
     if not ids:
         return out
-    out.depts = {d.code: d.name for d in session.exec(select(Dept).where(col(Dept.code).in_(codes)))}
-    plan_q = select(PlanCheckpoint).where(col(PlanCheckpoint.project_id).in_(ids))
-    for c in session.exec(plan_q.order_by(col(PlanCheckpoint.month))):
-        out.plans[c.project_id].append(c)
-    for o in session.exec(select(Objective).where(col(Objective.project_id).in_(ids)).order_by(col(Objective.seq))):
-        out.objectives[o.project_id].append(o.text)
-    ind_q = select(Indicator).where(col(Indicator.project_id).in_(ids))
-    for i in session.exec(ind_q.order_by(col(Indicator.seq))):
-        out.indicators[i.project_id].append(i)
+
+    def of(column: Any) -> list[Any]:
+        return [column.in_(among)] if among is not None else list(matching(session, column, ids))
+
+    for code in matching(session, col(Dept.code), sorted({p.dept_code for p in projects})):
+        out.depts.update((d.code, d.name) for d in session.exec(select(Dept).where(code)))
+    for among_ids in of(col(PlanCheckpoint.project_id)):
+        for c in session.exec(select(PlanCheckpoint).where(among_ids).order_by(col(PlanCheckpoint.month))):
+            out.plans[c.project_id].append(c)
+    for among_ids in of(col(Objective.project_id)):
+        for o in session.exec(select(Objective).where(among_ids).order_by(col(Objective.seq))):
+            out.objectives[o.project_id].append(o.text)
+    for among_ids in of(col(Indicator.project_id)):
+        for i in session.exec(select(Indicator).where(among_ids).order_by(col(Indicator.seq))):
+            out.indicators[i.project_id].append(i)
     return out
 
 
@@ -108,7 +119,7 @@ def load_core(
     if dept_code is not None:
         query = query.where(Project.dept_code == dept_code)
     projects = list(session.exec(query.order_by(col(Project.year), col(Project.heading_no), col(Project.id))))
-    ch = _children(session, projects)
+    ch = _children(session, projects, among=query.with_only_columns(col(Project.id)))
     return [(p, _core(p, ch)) for p in projects if p.id is not None]
 
 
