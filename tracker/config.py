@@ -38,6 +38,9 @@ class Settings(BaseSettings):
     admin_password: str = ""
     upload_max_bytes: int = 20 * 1024 * 1024
 
+    # Past this many projects in a user's year the dashboard reads variance snapshots (monitoring/board.py).
+    dashboard_live_limit: int = 2_000
+
     @property
     def db_url(self) -> str:
         """The configured database, or the embedded SQLite file under var/."""

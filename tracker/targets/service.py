@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from sqlmodel import Session, col, func, select
 
-from tracker.bulk import matching
+from tracker.bulk import chunks, matching
 from tracker.core.project import Accumulation, Checkpoint, IndicatorData, ProjectData
 from tracker.core.values import Comparator, Direction, Kind, TargetValue
 from tracker.errors import NotFound
@@ -24,7 +24,17 @@ from tracker.scope import Scope
 from tracker.targets.importer import ImportSummary, import_targets, parse_file
 from tracker.targets.schemas import ProjectOut, project_out
 
-__all__ = ["ImportSummary", "get_project", "import_targets", "list_projects", "load_core", "parse_file"]
+__all__ = [
+    "ImportSummary",
+    "core_of",
+    "get_project",
+    "import_targets",
+    "iter_core",
+    "list_projects",
+    "load_core",
+    "parse_file",
+]
+CORE_CHUNK = 2_000  # projects per piece of iter_core: a few MB of objects, few round trips
 
 
 def list_projects(
@@ -121,6 +131,33 @@ def load_core(
     projects = list(session.exec(query.order_by(col(Project.year), col(Project.heading_no), col(Project.id))))
     ch = _children(session, projects, among=query.with_only_columns(col(Project.id)))
     return [(p, _core(p, ch)) for p in projects if p.id is not None]
+
+
+def iter_core(
+    *, session: Session, scope: Scope, year: int | None = None, dept_code: str | None = None, size: int = CORE_CHUNK
+) -> Iterator[list[tuple[Project, ProjectData]]]:
+    """`load_core` in pieces of `size` projects, in the same order, so that memory does not grow with the install.
+
+    Only the ordered ids are held for the whole selection; each piece reads its projects and children.
+    """
+    query = scope.filter(select(Project.id), Project.dept_code)
+    if year is not None:
+        query = query.where(Project.year == year)
+    if dept_code is not None:
+        query = query.where(Project.dept_code == dept_code)
+    ordered = session.exec(query.order_by(col(Project.year), col(Project.heading_no), col(Project.id))).all()
+    for part in chunks((i for i in ordered if i is not None), size):
+        yield core_of(session=session, project_ids=part)
+
+
+def core_of(*, session: Session, project_ids: Sequence[int]) -> list[tuple[Project, ProjectData]]:
+    """These projects (in the order given; scope is the caller's) with their plain-value form."""
+    found: dict[int, Project] = {}
+    for among in matching(session, col(Project.id), project_ids):
+        found.update((p.id, p) for p in session.exec(select(Project).where(among)) if p.id is not None)
+    projects = [found[i] for i in project_ids if i in found]
+    ch = _children(session, projects)
+    return [(p, _core(p, ch)) for p in projects]
 
 
 def indicator_target(i: Indicator) -> TargetValue:
