@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import logging
 from collections import defaultdict
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any
 
 from sqlmodel import Session, col, func, select
@@ -24,6 +26,7 @@ from tracker.scope import Scope
 from tracker.targets.importer import ImportSummary, import_targets, parse_file
 from tracker.targets.schemas import ProjectOut, project_out
 
+log = logging.getLogger(__name__)
 __all__ = [
     "ImportSummary",
     "core_of",
@@ -76,6 +79,14 @@ class _Children:
     indicators: dict[int, list[Indicator]]
 
 
+def usable_checkpoint(c: PlanCheckpoint) -> bool:
+    """A stored checkpoint the rules can use: month 1–12 and a finite percentage within 0–100."""
+    pct = c.cumulative_pct
+    if not isinstance(pct, Decimal) or not pct.is_finite():
+        return False
+    return 1 <= c.month <= 12 and 0 <= pct <= 100
+
+
 def _children(session: Session, projects: Sequence[Project], among: Any = None) -> _Children:
     """Load children for many projects with one query per table (no N+1).
 
@@ -94,7 +105,11 @@ def _children(session: Session, projects: Sequence[Project], among: Any = None) 
         out.depts.update((d.code, d.name) for d in session.exec(select(Dept).where(code)))
     for among_ids in of(col(PlanCheckpoint.project_id)):
         for c in session.exec(select(PlanCheckpoint).where(among_ids).order_by(col(PlanCheckpoint.month))):
-            out.plans[c.project_id].append(c)
+            if usable_checkpoint(c):
+                out.plans[c.project_id].append(c)
+            else:  # stored before the reader refused it: one bad cell must not stop every reader of the county
+                log.warning("plan checkpoint %s of project %s ignored: %r%% in month %r", c.id, c.project_id,
+                            c.cumulative_pct, c.month)  # fmt: skip
     for among_ids in of(col(Objective.project_id)):
         for o in session.exec(select(Objective).where(among_ids).order_by(col(Objective.seq))):
             out.objectives[o.project_id].append(o.text)

@@ -5,7 +5,7 @@ a snapshot needs every figure a row shows. Rows already stored read as no warnin
 until the next variance run replaces them.
 
 Revision ID: d4dda4faa6bf
-Revises: 55506fc1efca
+Revises: eb5668d36f85
 Create Date: 2026-12-01 20:59:02.506707
 """
 
@@ -15,7 +15,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "d4dda4faa6bf"
-down_revision: str | Sequence[str] | None = "55506fc1efca"
+down_revision: str | Sequence[str] | None = "eb5668d36f85"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
