@@ -2,9 +2,10 @@
 
 One run: build BENCH_EXPORT_PROJECTS projects (small 440, full 4,400; the 昌黎县 tables repeated
 under other unit codes) with a year of payments and results in a temporary SQLite database; time
-`export_self_evaluation` (gathering, scoring, writing every project, unit and summary workbook); read every file it wrote back with
-openpyxl (untimed); then time bare XlsxWriter writing exactly those cells, merges, formats, widths
-and page setups. Prints both times and the ratio; the target is ratio ≤ 1.5.
+`export_self_evaluation` (gathering, scoring, writing every project, unit and summary workbook);
+read every file it wrote back with openpyxl (untimed); then time bare XlsxWriter writing exactly
+those cells, merges, formats, widths and page setups. Prints both times and the ratio; the target
+is ratio ≤ 1.5.
 """
 
 from __future__ import annotations
