@@ -17,7 +17,7 @@ from typing import Any
 from sqlmodel import Session, col, select
 
 from tracker.actuals.read import ResultView, cumulative_paid, result_history
-from tracker.bulk import chunks
+from tracker.bulk import chunks, matching
 from tracker.config import get_settings, load_rules
 from tracker.core.money import parse_wan
 from tracker.core.project import IndicatorData, ProjectData
@@ -201,10 +201,13 @@ def _key_listed(session: Session, days: Mapping[int, date]) -> set[int]:
     """Projects on the key list (tracker/monitoring/key_list.py) on or before their measuring date."""
     if not days:
         return set()
-    query = select(col(KeyListing.project_id), col(KeyListing.on_date)).where(
-        col(KeyListing.project_id).in_(list(days))
+    query = select(col(KeyListing.project_id), col(KeyListing.on_date))
+    found = (
+        row
+        for among in matching(session, col(KeyListing.project_id), list(days))
+        for row in session.exec(query.where(among))
     )
-    return {pid for pid, on in session.exec(query) if on <= days[pid]}
+    return {pid for pid, on in found if on <= days[pid]}
 
 
 def project_variances(
