@@ -115,7 +115,7 @@ def inspect(source: Source, *, filename: str, max_bytes: int) -> FileInfo:
         raise file_error("不支持旧版 .xls 或加密的工作簿：请另存为 .xlsx 或 CSV（UTF-8）")
     if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         raise file_error("不支持 UTF-16 编码的文本：请另存为“CSV UTF-8（逗号分隔）”")
-    if suffix not in _TEXT_SUFFIXES or b"\x00" in head:
+    if suffix not in _TEXT_SUFFIXES:
         raise file_error(f"文件类型不受支持（{suffix or '未知'}）：请上传 CSV 或 XLSX 文件")
     if nul_line:  # PostgreSQL cannot store it, and no spreadsheet writes one into a CSV
         raise file_error(f"第{nul_line}行含有空字符（\\x00），不是正常的 CSV 文本：请删除后重试")
