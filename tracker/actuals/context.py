@@ -1,12 +1,15 @@
 """What an upload is checked against: units, projects, budgets, locked quarters, the caller's scope.
 
-Loaded once per upload. The checks answer a Chinese message or None, so that the vectorised payment
+Read as the file names them: each chunk's units and project codes are looked up once (`Context.load`),
+so an upload reads the part of the install it touches, never every project of the province. The
+checks answer a Chinese message or None, so that the vectorised payment
 checks (one call per distinct value) and the row-by-row result checks say the same thing.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from typing import Any
@@ -16,7 +19,8 @@ from sqlalchemy import text
 from sqlmodel import Session, col, select
 
 from tracker.actuals.report import Issues
-from tracker.budget.service import changed_budgets
+from tracker.budget.service import load_budgets_by_id
+from tracker.bulk import matching
 from tracker.config import get_settings, load_rules
 from tracker.deps import Principal
 from tracker.models import Dept, Project, Submission
@@ -65,17 +69,31 @@ class ProjectRef:
 
 @dataclass(slots=True)
 class Context:
+    session: Session
     principal: Principal
     today: date
-    projects: dict[tuple[str, str, int], ProjectRef]
-    years: dict[tuple[str, str], list[int]]
-    depts: set[str]  # every unit code of the install
-    visible_codes: set[str]
-    locks: dict[tuple[str, str, int, int], str]  # (region, unit, year, quarter)
     rules: dict[str, Any]
+    projects: dict[tuple[str, str, int], ProjectRef] = field(default_factory=dict)
+    years: dict[tuple[str, str], list[int]] = field(default_factory=dict)
+    depts: set[str] = field(default_factory=set)  # unit codes read (any region)
+    visible_codes: set[str] = field(default_factory=set)
+    locks: dict[tuple[str, str, int, int], str] = field(default_factory=dict)  # (region, unit, year, quarter)
+    # per project id read: the budget checked against, the effective one with every recorded change at year end
+    budgets: dict[int, int] = field(default_factory=dict)
     visible_depts: set[str] = field(default_factory=set)  # unit codes of units the scope may write to
     errors: Issues = field(default_factory=Issues)
     warnings: Issues = field(default_factory=Issues)
+    read_depts: set[str] = field(default_factory=set)
+    read_codes: set[str] = field(default_factory=set)
+
+    def load(self, *, depts: Iterable[str], codes: Iterable[str]) -> None:
+        """Read the units (with their locked quarters) and the projects by code not read yet."""
+        new_depts = sorted({d for d in depts if d} - self.read_depts)
+        new_codes = sorted({c for c in codes if c} - self.read_codes)
+        self.read_depts.update(new_depts)
+        self.read_codes.update(new_codes)
+        _read_depts(self, new_depts)
+        _read_projects(self, new_codes)
 
     def dept_problem(self, dept: str) -> str | None:
         """Out of scope first, so that another unit's existence is not revealed."""
@@ -119,13 +137,9 @@ def parse_day(raw: str, now: date) -> tuple[date | None, str | None]:
     return day, None
 
 
-def load_context(*, session: Session, principal: Principal) -> Context:
-    """Everything the checks need, read once."""
-    # Payments may reach the effective budget with every recorded change (DOMAIN.md §3), at year end.
-    changed = changed_budgets(session=session)
-    projects: dict[tuple[str, str, int], ProjectRef] = {}
-    years: dict[tuple[str, str], list[int]] = {}
-    visible: set[str] = set()
+def _read_projects(ctx: Context, codes: list[str]) -> None:
+    """Every year's visible project under each code; another place's project does not exist for this upload."""
+    session = ctx.session
     query = sa.select(
         col(Project.id),
         col(Project.region_code),
@@ -133,33 +147,46 @@ def load_context(*, session: Session, principal: Principal) -> Context:
         col(Project.code),
         col(Project.year),
         col(Project.budget_fen),
-    )
-    scope = principal.scope
-    for pid, region, dept, code, year, budget in session.execute(query.order_by(col(Project.year))).tuples():
-        if not scope.allows(region, dept):
-            continue  # another place's project does not exist for this upload (unit codes repeat)
-        effective = changed[pid].year_end(year) if pid in changed else budget
-        projects[(dept, code, year)] = ProjectRef(pid, region, dept, code, year, effective)
-        years.setdefault((dept, code), []).append(year)
-        visible.add(code)
-    locks = {}
-    for s in session.exec(select(Submission).where(Submission.status == LOCKED)):
-        when = local_time(s.reviewed_at) if s.reviewed_at else ""
-        locks[(s.region_code, s.dept_code, s.year, s.quarter)] = (
-            f"{s.year}年第{s.quarter}季度已由 {s.reviewed_by or '财政局'} 于 {when} 审核锁定（单位 {s.dept_code}），"
-            "不能再上传或撤回；如需修改请联系财政局解锁"
-        )
+    ).order_by(col(Project.year))
+    found: list[tuple[int, str, str, str, int, int]] = []
+    for among in matching(session, col(Project.code), codes):
+        found += [r for r in session.execute(query.where(among)).tuples() if ctx.principal.scope.allows(r[1], r[2])]
+    # Payments may reach the effective budget with every recorded change (DOMAIN.md §3), at year end.
+    budgets = load_budgets_by_id(session=session, project_ids=[row[0] for row in found])
+    for pid, region, dept, code, year, _published in sorted(found, key=lambda row: row[4]):
+        effective = budgets[pid].year_end(year)
+        ctx.projects[(dept, code, year)] = ProjectRef(pid, region, dept, code, year, effective)
+        ctx.budgets[pid] = effective
+        ctx.years.setdefault((dept, code), []).append(year)
+        ctx.visible_codes.add(code)
+
+
+def _read_depts(ctx: Context, depts: list[str]) -> None:
+    """Which of the units exist (and which the caller may write to), and their locked quarters."""
+    session = ctx.session
+    scope = ctx.principal.scope
+    for among in matching(session, col(Dept.code), depts):
+        for region, code in session.exec(select(Dept.region_code, Dept.code).where(among)):
+            ctx.depts.add(code)
+            if scope.allows(region, code):
+                ctx.visible_depts.add(code)
+    for among in matching(session, col(Submission.dept_code), depts):
+        for s in session.exec(select(Submission).where(Submission.status == LOCKED, among)):
+            when = local_time(s.reviewed_at) if s.reviewed_at else ""
+            ctx.locks[(s.region_code, s.dept_code, s.year, s.quarter)] = (
+                f"{s.year}年第{s.quarter}季度已由 {s.reviewed_by or '财政局'} 于 {when} 审核锁定"
+                f"（单位 {s.dept_code}），不能再上传或撤回；如需修改请联系财政局解锁"
+            )
+
+
+def load_context(*, session: Session, principal: Principal) -> Context:
+    """The rules and the caller; units and projects are read as the file names them (`Context.load`)."""
     rules = load_rules()
     limit = int(rules.get("actuals", {}).get("max_listed_rows", 1000))
     return Context(
+        session=session,
         principal=principal,
         today=today(),
-        projects=projects,
-        years=years,
-        depts=set(session.exec(select(Dept.code)).all()),
-        visible_depts=set(session.exec(scope.filter(select(Dept.code), Dept.region_code, Dept.code)).all()),
-        visible_codes=visible,
-        locks=locks,
         rules=rules,
         errors=Issues(limit=limit),
         warnings=Issues(limit=limit),

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
@@ -13,6 +13,7 @@ from typing import Any
 from sqlmodel import Session, col, func, select
 
 from tracker.budget.service import load_budgets
+from tracker.bulk import chunks, matching
 from tracker.config import get_settings
 from tracker.core.budget import Budget
 from tracker.core.project import Accumulation, Checkpoint, IndicatorData, ProjectData
@@ -31,7 +32,17 @@ from tracker.targets.importer import ImportSummary, import_targets, parse_file
 from tracker.targets.schemas import ProjectOut, project_out
 
 log = logging.getLogger(__name__)
-__all__ = ["ImportSummary", "get_project", "import_targets", "list_projects", "load_core", "parse_file"]
+__all__ = [
+    "ImportSummary",
+    "core_of",
+    "get_project",
+    "import_targets",
+    "iter_core",
+    "list_projects",
+    "load_core",
+    "parse_file",
+]
+CORE_CHUNK = 2_000  # projects per piece of iter_core: a few MB of objects, few round trips
 
 
 def list_projects(
@@ -45,7 +56,7 @@ def list_projects(
     region_code: str | None = None,
 ) -> tuple[list[ProjectOut], int]:
     """Projects the scope may see, in table order, with their total count."""
-    query = _where(scope, year=year, dept_code=dept_code, region_code=region_code)
+    query = _where(scope, select(Project), year=year, dept_code=dept_code, region_code=region_code)
     total = session.exec(select(func.count()).select_from(query.subquery())).one()
     query = query.order_by(*ORDER).offset(offset)
     if limit is not None:
@@ -66,12 +77,21 @@ def get_project(*, session: Session, scope: Scope, project_id: int) -> ProjectOu
 ORDER = (col(Project.year), col(Project.region_code), col(Project.heading_no), col(Project.id))
 
 
-def _where(scope: Scope, *, year: int | None, dept_code: str | None, region_code: str | None) -> Any:
-    query = scope.filter(select(Project), Project.region_code, Project.dept_code)
+def _where(scope: Scope, query: Any, *, year: int | None, dept_code: str | None, region_code: str | None) -> Any:
+    query = scope.filter(query, Project.region_code, Project.dept_code)
     for column, value in ((Project.year, year), (Project.dept_code, dept_code), (Project.region_code, region_code)):
         if value is not None:
             query = query.where(column == value)
     return query
+
+
+def today() -> date:
+    return datetime.now(get_settings().tz).date()
+
+
+def _clamped(day: date, year: int) -> date:
+    """A day moved into the project's year: before it the year's start, after it the year's end."""
+    return min(max(day, date(year, 1, 1)), date(year, 12, 31))
 
 
 @dataclass(slots=True)
@@ -92,29 +112,37 @@ def usable_checkpoint(c: PlanCheckpoint) -> bool:
     return 1 <= c.month <= 12 and 0 <= pct <= 100
 
 
-def _children(session: Session, projects: Sequence[Project]) -> _Children:
-    """Load children for many projects with one query per table (no N+1)."""
+def _children(session: Session, projects: Sequence[Project], among: Any = None) -> _Children:
+    """Load children for many projects with one query per table (no N+1).
+
+    `among` is the projects' own query (their ids as a subquery), so that a whole province's children
+    are selected by a join rather than by a list of ids; without it the ids go in bounded pieces.
+    """
     ids = [p.id for p in projects if p.id is not None]
-    codes = {p.dept_code for p in projects}
     out = _Children({}, {}, {}, defaultdict(list), defaultdict(list), defaultdict(list))
     if not ids:
         return out
-    depts = session.exec(select(Dept).where(col(Dept.code).in_(codes)))
-    out.depts = {(d.region_code, d.code): d.name for d in depts}
+
+    def of(column: Any) -> list[Any]:
+        return [column.in_(among)] if among is not None else list(matching(session, column, ids))
+
+    for code in matching(session, col(Dept.code), sorted({p.dept_code for p in projects})):
+        out.depts.update(((d.region_code, d.code), d.name) for d in session.exec(select(Dept).where(code)))
     out.regions = {r.code: r.name for r in session.exec(select(Region))}
     out.budgets = load_budgets(session=session, projects=projects)
-    plan_q = select(PlanCheckpoint).where(col(PlanCheckpoint.project_id).in_(ids))
-    for c in session.exec(plan_q.order_by(col(PlanCheckpoint.month))):
-        if usable_checkpoint(c):
-            out.plans[c.project_id].append(c)
-        else:  # stored before the reader refused it: one bad cell must not stop every reader of the county
-            log.warning("plan checkpoint %s of project %s ignored: %r%% in month %r", c.id, c.project_id,
-                        c.cumulative_pct, c.month)  # fmt: skip
-    for o in session.exec(select(Objective).where(col(Objective.project_id).in_(ids)).order_by(col(Objective.seq))):
-        out.objectives[o.project_id].append(o.text)
-    ind_q = select(Indicator).where(col(Indicator.project_id).in_(ids))
-    for i in session.exec(ind_q.order_by(col(Indicator.seq))):
-        out.indicators[i.project_id].append(i)
+    for among_ids in of(col(PlanCheckpoint.project_id)):
+        for c in session.exec(select(PlanCheckpoint).where(among_ids).order_by(col(PlanCheckpoint.month))):
+            if usable_checkpoint(c):
+                out.plans[c.project_id].append(c)
+            else:  # stored before the reader refused it: one bad cell must not stop every reader of the county
+                log.warning("plan checkpoint %s of project %s ignored: %r%% in month %r", c.id, c.project_id,
+                            c.cumulative_pct, c.month)  # fmt: skip
+    for among_ids in of(col(Objective.project_id)):
+        for o in session.exec(select(Objective).where(among_ids).order_by(col(Objective.seq))):
+            out.objectives[o.project_id].append(o.text)
+    for among_ids in of(col(Indicator.project_id)):
+        for i in session.exec(select(Indicator).where(among_ids).order_by(col(Indicator.seq))):
+            out.indicators[i.project_id].append(i)
     return out
 
 
@@ -144,19 +172,39 @@ def load_core(
     region_code: str | None = None,
 ) -> list[tuple[Project, ProjectData]]:
     """Stored projects with their plain-value form for the pure rules, budget versions included."""
-    query = _where(scope, year=year, dept_code=dept_code, region_code=region_code)
+    query = _where(scope, select(Project), year=year, dept_code=dept_code, region_code=region_code)
     projects = list(session.exec(query.order_by(*ORDER)))
-    ch = _children(session, projects)
+    ch = _children(session, projects, among=query.with_only_columns(col(Project.id)))
     return [(p, _core(p, ch)) for p in projects if p.id is not None]
 
 
-def today() -> date:
-    return datetime.now(get_settings().tz).date()
+def iter_core(
+    *,
+    session: Session,
+    scope: Scope,
+    year: int | None = None,
+    dept_code: str | None = None,
+    size: int = CORE_CHUNK,
+    region_code: str | None = None,
+) -> Iterator[list[tuple[Project, ProjectData]]]:
+    """`load_core` in pieces of `size` projects, in the same order, so that memory does not grow with the install.
+
+    Only the ordered ids are held for the whole selection; each piece reads its projects and children.
+    """
+    query = _where(scope, select(Project.id), year=year, dept_code=dept_code, region_code=region_code)
+    ordered = session.exec(query.order_by(*ORDER)).all()
+    for part in chunks((i for i in ordered if i is not None), size):
+        yield core_of(session=session, project_ids=part)
 
 
-def _clamped(day: date, year: int) -> date:
-    """A day moved into the project's year: before it the year's start, after it the year's end."""
-    return min(max(day, date(year, 1, 1)), date(year, 12, 31))
+def core_of(*, session: Session, project_ids: Sequence[int]) -> list[tuple[Project, ProjectData]]:
+    """These projects (in the order given; scope is the caller's) with their plain-value form."""
+    found: dict[int, Project] = {}
+    for among in matching(session, col(Project.id), project_ids):
+        found.update((p.id, p) for p in session.exec(select(Project).where(among)) if p.id is not None)
+    projects = [found[i] for i in project_ids if i in found]
+    ch = _children(session, projects)
+    return [(p, _core(p, ch)) for p in projects]
 
 
 def indicator_target(i: Indicator) -> TargetValue:
