@@ -5,9 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from functools import lru_cache
-from typing import Annotated, Any
+from typing import Any
 
-from fastapi import Depends
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, create_engine
@@ -57,6 +56,3 @@ def get_session() -> Iterator[Session]:
     """FastAPI dependency: one transaction per request."""
     with session_scope() as session:
         yield session
-
-
-SessionDep = Annotated[Session, Depends(get_session)]

@@ -16,8 +16,8 @@ import pandas as pd
 import sqlalchemy as sa
 from sqlmodel import Session, col
 
+from tracker.actuals.chunks import Chunk
 from tracker.actuals.context import Context, parse_day
-from tracker.actuals.parsing import Chunk
 from tracker.actuals.report import Issues, RowIssue
 from tracker.core.money import FEN_PER_WAN, wan_str
 from tracker.models import Payment

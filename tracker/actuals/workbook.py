@@ -12,10 +12,11 @@ from typing import Any
 
 import pandas as pd
 
+from tracker.actuals.chunks import Chunk, Progress, finish_frame, read_header
 from tracker.actuals.columns import SHEETS, Kind, detect_kind, normalise_header
-from tracker.actuals.parsing import Chunk, Progress, Source, finish_frame, open_source, read_header
 from tracker.actuals.report import RowIssue, file_error
 from tracker.core.units import tidy
+from tracker.shared.files import Source, open_source
 
 
 def cell_text(value: Any) -> str:
@@ -44,6 +45,7 @@ def _shown(cell: Any) -> str:
 
 
 def xlsx_chunks(source: Source, chunk_rows: int, progress: Progress | None) -> Iterator[Chunk]:
+    """The workbook's 支出 and 指标 sheets (or its only sheet) in chunks of canonical text columns."""
     from openpyxl import load_workbook
 
     with open_source(source) as fh:

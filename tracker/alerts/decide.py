@@ -22,7 +22,7 @@ from tracker.alerts.contacts import get_contacts, unit_contacts
 from tracker.alerts.findings import Finding
 from tracker.models import Alert, AlertMessage, Dept, Project
 from tracker.models.base import utcnow
-from tracker.monitoring.sql import insert_new
+from tracker.shared.sql import insert_new
 
 KEY = ("project_id", "checkpoint_on", "rule", "recipient")
 

@@ -45,6 +45,16 @@ class IndicatorData:
     applicable: bool = True
 
 
+@dataclass(frozen=True, slots=True)
+class Funds:
+    """A budget by funding source, in fen: the total and its 财政拨款, 上年结转 and 其他资金 parts."""
+
+    total_fen: int
+    fiscal_fen: int
+    carryover_fen: int
+    other_fen: int
+
+
 @dataclass(slots=True)
 class ProjectData:
     year: int

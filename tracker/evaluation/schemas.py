@@ -5,15 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from tracker.core.project import Funds
 from tracker.core.scoring import RowStatus
-
-
-@dataclass(frozen=True, slots=True)
-class Funds:
-    total_fen: int
-    fiscal_fen: int
-    carryover_fen: int
-    other_fen: int
 
 
 @dataclass(frozen=True, slots=True)

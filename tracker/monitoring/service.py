@@ -10,14 +10,15 @@ import logging
 from collections import defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date
 from decimal import Decimal
 from typing import Any
 
 from sqlmodel import Session
 
 from tracker.actuals.read import ResultView, cumulative_paid, result_history
-from tracker.config import get_settings, load_rules
+from tracker.clock import today
+from tracker.config import load_rules
 from tracker.core.money import parse_wan
 from tracker.core.project import IndicatorData, ProjectData
 from tracker.core.values import Grade, Kind
@@ -58,11 +59,6 @@ def indicator_rules(rules: Mapping[str, Any] | None = None) -> LightRules:
     return LightRules(
         green=Decimal(str(section.get("green", base.green))), yellow=Decimal(str(section.get("yellow", base.yellow)))
     )
-
-
-def today() -> date:
-    """Today in the configured time zone (Asia/Shanghai)."""
-    return datetime.now(get_settings().tz).date()
 
 
 def effective_as_of(year: int, as_of: date | None) -> date:

@@ -18,6 +18,7 @@ from decimal import Decimal, InvalidOperation
 from tracker.core.money import FEN_PER_WAN, MoneyError, parse_wan
 from tracker.core.project import LEVEL1_LEVEL2, Accumulation, Checkpoint, IndicatorData, ProjectData
 from tracker.core.values import Kind, TargetValue, parse_value
+from tracker.shared.files import decode_text
 
 
 class TableFormatError(ValueError):
@@ -91,17 +92,11 @@ COUNT_UNITS = (
 
 def decode(data: bytes) -> str:
     """UTF-8 (with or without BOM) or GB18030; line endings folded to LF."""
-    if data.startswith(b"\xef\xbb\xbf"):
-        data = data[3:]
     try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError:
-        try:
-            text = data.decode("gb18030")
-        except UnicodeDecodeError as exc:
-            line = data[: exc.start].count(b"\n") + 1
-            raise TableFormatError(line, "文件编码无法识别（应为 UTF-8 或 GB18030）") from exc
-    text = text.lstrip("\ufeff")
+        text = decode_text(data)
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        raise TableFormatError(line, "文件编码无法识别（应为 UTF-8 或 GB18030）") from exc
     return text.replace("\r\n", "\n").replace("\r", "\n")
 
 

@@ -8,8 +8,7 @@ from urllib.parse import urlencode
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
 
-from tracker.db import SessionDep
-from tracker.deps import PrincipalDep
+from tracker.deps import PrincipalDep, SessionDep
 from tracker.web.overview import SORTS, overview
 from tracker.web.pages.common import default_as_of, pick_year, take_flashes, years
 from tracker.web.templating import render

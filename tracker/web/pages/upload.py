@@ -12,7 +12,7 @@ from tracker.actuals import approvals, batches, service
 from tracker.actuals.report import UploadRejected
 from tracker.actuals.schemas import UploadSummary
 from tracker.auth.principal import Principal
-from tracker.db import SessionDep
+from tracker.deps import SessionDep
 from tracker.errors import InvalidInput
 from tracker.models import Dept
 from tracker.web import pending
