@@ -16,6 +16,7 @@ from tracker.actuals import cli as actuals_cli
 from tracker.alerts import cli as alerts_cli
 from tracker.auth import cli as auth_cli
 from tracker.console import err
+from tracker.demo.cli import demo_app
 from tracker.evaluation import cli as evaluation_cli
 from tracker.monitoring import cli as monitoring_cli
 from tracker.targets import cli as targets_cli
@@ -34,6 +35,7 @@ app.add_typer(export_app, name="export")
 app.add_typer(monitoring_cli.variance_app, name="variance")
 app.add_typer(alerts_cli.units_app, name="units")
 app.add_typer(jobs_cli.app, name="jobs")
+app.add_typer(demo_app, name="demo")
 app.command("serve")(app_cli.serve)
 app.command("scheduler")(jobs_cli.scheduler)
 app.command("run-all")(jobs_cli.run_all)

@@ -38,7 +38,9 @@ __all__ = [
 ]
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-SessionDep = Annotated[Session, Depends(get_session)]  # one transaction per request (tracker.db)
+# scope="function": the commit (and any error it raises) happens before the response is sent, so a
+# 2xx always means the work is stored, and a failed commit is answered as an error instead.
+SessionDep = Annotated[Session, Depends(get_session, scope="function")]
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 oauth2_scheme = OAuth2PasswordBearer(tokenUrl="/api/v1/auth/token", auto_error=False)
 
