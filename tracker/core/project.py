@@ -31,12 +31,23 @@ class Checkpoint:
     cumulative_pct: Decimal
 
 
-@dataclass(slots=True)
-class IndicatorData:
+@dataclass(frozen=True, slots=True)
+class IndicatorRef:
+    """An indicator's identity in its project: its number and its 一级/二级/三级 names.
+
+    Every shape that carries an indicator (published, scored, lit, reported) extends this one.
+    """
+
     seq: int
     level1: str
     level2: str
     level3: str
+
+
+@dataclass(frozen=True, slots=True)
+class IndicatorData(IndicatorRef):
+    """A published indicator: its identity, target, basis and how its reports add up."""
+
     description: str
     target: TargetValue
     basis: str

@@ -26,7 +26,7 @@ from tracker.actuals.read import ResultView, cumulative_paid, latest_results
 from tracker.config import load_rules
 from tracker.core.likelihood import IMPOSSIBLE, LIKELIHOODS, LIKELY, NEEDS_REASON, POSSIBLE
 from tracker.core.plan import checkpoint_date
-from tracker.core.project import Accumulation, Funds, IndicatorData
+from tracker.core.project import Accumulation, Funds, IndicatorData, IndicatorRef
 from tracker.core.values import Comparator, Grade, Kind, parse_grade
 from tracker.core.variance import Light, LightRules, compute_variance
 from tracker.errors import InvalidInput
@@ -39,11 +39,9 @@ _GRADE_LIKELIHOOD = {Grade.ACHIEVED: LIKELY, Grade.PARTIAL: POSSIBLE, Grade.FAIL
 
 
 @dataclass(frozen=True, slots=True)
-class MonitorRow:
-    seq: int
-    level1: str
-    level2: str
-    level3: str
+class MonitorRow(IndicatorRef):
+    """One indicator row of the 绩效运行监控表 through month M."""
+
     target_text: str
     unit: str | None
     actual: Decimal | None  # numeric, in the target's unit

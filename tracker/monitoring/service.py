@@ -20,7 +20,7 @@ from tracker.actuals.read import ResultView, cumulative_paid, result_history
 from tracker.clock import today
 from tracker.config import load_rules
 from tracker.core.money import parse_wan
-from tracker.core.project import IndicatorData, ProjectData
+from tracker.core.project import IndicatorData, IndicatorRef, ProjectData
 from tracker.core.values import Grade, Kind
 from tracker.core.variance import (
     IndicatorProgress,
@@ -67,10 +67,9 @@ def effective_as_of(year: int, as_of: date | None) -> date:
 
 
 @dataclass(frozen=True, slots=True)
-class IndicatorLight:
-    seq: int
-    level1: str
-    level3: str
+class IndicatorLight(IndicatorRef):
+    """An indicator's progress towards its target on a day, and its light."""
+
     target_text: str
     accumulation: str
     progress: IndicatorProgress
@@ -128,6 +127,7 @@ def _indicator_lights(
             IndicatorLight(
                 seq=ind.seq,
                 level1=ind.level1,
+                level2=ind.level2,
                 level3=ind.level3,
                 target_text=ind.target.text,
                 accumulation=ind.accumulation.value,
