@@ -1,4 +1,4 @@
-"""`tracker units contact`: who receives a unit's alerts, and the finance bureau's escalations."""
+"""`tracker units contact` (who receives a unit's alerts) and `tracker alerts resend` (INTERFACE.md)."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ import typer
 from tracker.console import fail, run
 
 units_app = typer.Typer(help="预算单位", no_args_is_help=True)
+alerts_app = typer.Typer(help="预警消息", no_args_is_help=True)
 
 
 @units_app.command("contact")
@@ -31,3 +32,23 @@ def units_contact(
         else:
             emails = run(lambda: get_contacts(session=session, dept_code=code), code=2)
     print(f"{who}的联系人：{'、'.join(emails) if emails else '（未设置）'}")
+
+
+@alerts_app.command("resend")
+def alerts_resend(
+    ids: Annotated[list[int] | None, typer.Argument(help="消息编号（GET /api/v1/alerts 或“预警”页面中的编号）")] = None,
+    failed: Annotated[bool, typer.Option("--failed", help="重发全部发送失败的消息")] = False,
+) -> None:
+    """Put failed (or named) messages back in the queue; the next `tracker jobs run alerts` sends them."""
+    from tracker.alerts.service import resend
+    from tracker.db import session_scope
+    from tracker.scope import Scope
+
+    with session_scope() as session:
+        done = run(
+            lambda: resend(session=session, scope=Scope.everything(), actor=None, ids=ids or [], failed=failed), code=2
+        )
+    if done:
+        print(f"已放回发送队列：{len(done)}条消息（{'、'.join(str(i) for i in done)}），下次运行预警任务时发送")
+    else:
+        print("没有需要重发的消息")

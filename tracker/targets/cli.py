@@ -17,7 +17,7 @@ def targets_import(
     path: Path,
     year: Annotated[int | None, typer.Option(help="年度（缺省从项目编码或标题读取）")] = None,
 ) -> None:
-    """Import a published 绩效目标表 text file; re-importing updates in place."""
+    """Import published 绩效目标表 (text, .docx, .pdf, .xlsx/.xls, told by content); re-importing updates in place."""
     from tracker.core.money import wan_str
     from tracker.db import session_scope
     from tracker.errors import DomainError
@@ -45,7 +45,7 @@ def targets_import(
     print(
         f"已导入 {summary.filename}：{summary.year}年 {summary.projects} 个项目，{summary.indicators} 个指标，"
         f"预算合计 {wan_str(summary.budget_fen)} 万元（新增 {summary.created}，更新 {summary.updated}，"
-        f"未变 {summary.unchanged}）"
+        f"未变 {summary.unchanged}）；格式：{summary.layout}"
     )
     for name in summary.incomplete:
         print(f"不完整：{name}")
