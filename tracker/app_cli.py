@@ -28,4 +28,16 @@ def serve(
     """Serve the web pages and the API."""
     import uvicorn
 
-    uvicorn.run("tracker.main:app", host=host, port=port, workers=workers, proxy_headers=True)
+    from tracker.config import get_settings
+
+    # a client address from X-Forwarded-For only when it comes from a configured proxy: anyone else
+    # could rotate it to dodge the sign-in limit
+    proxies = get_settings().trusted_proxies
+    uvicorn.run(
+        "tracker.main:app",
+        host=host,
+        port=port,
+        workers=workers,
+        proxy_headers=bool(proxies),
+        forwarded_allow_ips=proxies or None,
+    )

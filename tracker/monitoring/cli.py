@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import json
+import sys
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
-from tracker.console import emit_json, err, fail, parse_day
+from tracker.console import err, fail, parse_day
 
 variance_app = typer.Typer(help="预算执行进度", no_args_is_help=True)
 
@@ -22,15 +24,22 @@ def variance_show(
     """Per project: planned and actual spend, rates, ratio to plan, time progress and light."""
     from tracker.db import session_scope
     from tracker.monitoring.schemas import variance_out
-    from tracker.monitoring.service import project_variances
+    from tracker.monitoring.service import iter_variances
     from tracker.scope import Scope
 
     if fmt != "json":
         fail("目前只支持 --format json", 2)
     day = parse_day(as_of)
     with session_scope() as session:
-        rows = project_variances(session=session, scope=Scope.everything(), year=year, dept_code=dept, as_of=day)
-    emit_json([variance_out(v).model_dump(mode="json", exclude={"indicators"}) for v in rows])
+        # printed piece by piece, the same text as one json.dumps(indent=2), so memory stays flat
+        out, first = sys.stdout, True
+        for piece in iter_variances(session=session, scope=Scope.everything(), year=year, dept_code=dept, as_of=day):
+            for v in piece:
+                row = json.dumps(variance_out(v).model_dump(mode="json", exclude={"indicators"}), ensure_ascii=False,
+                                 indent=2, default=str)  # fmt: skip
+                out.write(("[\n" if first else ",\n") + "\n".join("  " + line for line in row.split("\n")))
+                first = False
+        out.write("[]\n" if first else "\n]\n")
 
 
 def export_monitoring(

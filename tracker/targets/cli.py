@@ -71,10 +71,14 @@ def targets_show(
 
 @app.command("parse-value")
 def targets_parse_value(text: str) -> None:
-    """Show how a target value (指标值) is read."""
+    """Show how a target value (指标值) is read; a number beyond the stored limits exits 2 with why."""
     from tracker.core.values import parse_value
+    from tracker.limits import OutOfRange
 
-    v = parse_value(text)
+    try:
+        v = parse_value(text)
+    except OutOfRange as exc:
+        fail(str(exc), 2)
     value: int | float | None = None
     if v.value is not None:
         value = int(v.value) if v.value == v.value.to_integral_value() else float(v.value)
