@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
+from decimal import Decimal
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -21,6 +22,7 @@ from tracker.errors import DomainError
 from tracker.evaluation.cli import export_app, targets_review
 from tracker.monitoring.commands import jobs_app, run_all, scheduler, units_app, variance_app
 from tracker.progress import count_bar
+from tracker.rules import target_rules
 from tracker.scope import Scope
 from tracker.targets import service as targets
 
@@ -111,9 +113,14 @@ def targets_show(
 def targets_parse_value(text: str) -> None:
     """Show how a target value (指标值) is read."""
     v = parse_value(text)
-    value: int | float | None = None
-    if v.value is not None:
-        value = int(v.value) if v.value == v.value.to_integral_value() else float(v.value)
+
+    def number(d: Decimal | None) -> int | float | None:
+        if d is None:
+            return None
+        return int(d) if d == d.to_integral_value() else float(d)
+
+    value = number(v.value)
+    tolerance = target_rules().tolerance if v.approximate else None
     emit_json(
         {
             "kind": v.kind.value,
@@ -123,6 +130,12 @@ def targets_parse_value(text: str) -> None:
             "norm_value": float(v.norm_value) if v.norm_value is not None else None,
             "norm_unit": v.norm_unit,
             "direction": v.direction.value,
+            # beyond INTERFACE.md's four keys: ranges, approximate values and zero targets (DOMAIN.md §2)
+            "low": value if v.high is not None else None,
+            "high": number(v.high),
+            "approximate": v.approximate,
+            "tolerance": float(tolerance) if tolerance is not None else None,
+            "zero": v.is_zero,
         }
     )
 
