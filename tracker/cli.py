@@ -25,6 +25,7 @@ from tracker.progress import count_bar
 from tracker.rules import target_rules
 from tracker.scope import Scope
 from tracker.targets import service as targets
+from tracker.targets.corrections_cli import indicators_app
 
 app = typer.Typer(help="预算绩效运行监控 tracker", no_args_is_help=True, pretty_exceptions_enable=False)
 db_app = typer.Typer(help="数据库", no_args_is_help=True)
@@ -38,6 +39,7 @@ targets_app.command("review")(targets_review)
 app.add_typer(variance_app, name="variance")
 app.add_typer(units_app, name="units")
 app.add_typer(jobs_app, name="jobs")
+app.add_typer(indicators_app, name="indicators")
 app.command("scheduler")(scheduler)
 app.command("run-all")(run_all)
 

@@ -8,8 +8,8 @@ from fractions import Fraction
 
 import pytest
 
-from tracker.core.project import Accumulation, Checkpoint
 from tracker.core.plan import share_due
+from tracker.core.project import Accumulation, Checkpoint
 from tracker.core.values import Comparator, Direction, Grade, Kind, TargetValue, parse_value
 from tracker.core.variance import (
     Light,

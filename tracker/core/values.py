@@ -25,6 +25,7 @@ __all__ = [
     "parse_grade",
     "parse_value",
     "phrase_direction",
+    "written_comparator",
 ]
 
 
@@ -275,6 +276,15 @@ def parse_value(text: str) -> TargetValue:
         direction=_DIRECTION_OF[comparator],
         approximate=approximate and comparator is Comparator.EQ,
     )
+
+
+def written_comparator(text: str) -> Comparator | None:
+    """The comparator the text writes out (≥, 不低于, 以上…), None for a bare value that only means "="."""
+    compact = _compact(text)
+    comparator, rest = _split_comparator(compact)
+    if comparator is not None:
+        return comparator
+    return next((c for word, c in _SUFFIX_ORDER if rest.endswith(word) and len(rest) > len(word)), None)
 
 
 def parse_grade(text: str) -> Grade | None:
