@@ -44,6 +44,7 @@ def test_spending_through_june_and_the_full_year_forecast(june: tuple[Project, P
     # time 6/12 = 50%; DOMAIN.md §3 "the plan's shape applied to the lag so far (actual × plan at 12月底 /
     # plan today)": 100 × 100% / 50% = 200 万元, capped at the budget: 180 → 100%
     assert [ws[f"{c}6"].value for c in "DEFGHIJ"] == [180, 100, 0.5556, 0.5, 0.5, 180, 1]
+    assert ws["I6"].number_format == '0.00"（测算）"'  # estimated, not the unit's own; still a number
     assert ws["K6"].value == "绿灯"  # 100 against 90 planned at the June checkpoint
 
 

@@ -84,6 +84,7 @@ class MonitorProject:
     time_progress_pct: Decimal
     execution_rate: Decimal | None  # fraction, 0.4512 = 45.12%
     forecast_fen: int | None
+    forecast_estimated: bool  # （测算）: from the plan's shape, not the unit's own 全年预计执行数
     light: Light | None
     rows: list[MonitorRow]
 
@@ -152,6 +153,7 @@ def monitoring_projects(
                 time_progress_pct=v.time_progress_pct,
                 execution_rate=(v.actual_pct / 100) if v.actual_pct is not None else None,
                 forecast_fen=v.forecast_year_end_fen if v.forecast_year_end_fen is not None else v.actual_fen,
+                forecast_estimated=v.forecast_estimated,
                 light=v.light,
                 rows=[_row(i, results[project.id].get(i.seq), data, cut_off, yellow, targets) for i in data.indicators],
             )

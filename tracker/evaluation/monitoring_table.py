@@ -99,7 +99,7 @@ def _funds(s: Sheet, mp: MonitorProject, p: str) -> None:
     s.number(5, 6, mp.planned_pct / 100, "pct")
     s.number(5, 7, mp.time_progress_pct / 100, "pct")
     forecast = mp.forecast_fen if mp.forecast_fen is not None else mp.executed_fen
-    s.number(5, 8, fen_to_wan(forecast))
+    s.number(5, 8, fen_to_wan(forecast), "wan_estimated" if mp.forecast_estimated else "wan")
     s.number(5, 9, fen_to_wan(forecast) / fen_to_wan(mp.budget.total_fen) if mp.budget.total_fen else None, "pct")
     light = mp.light.value if mp.light is not None else None
     s.merge_text(5, 10, 7, LAST, LIGHT_TEXT.get(light or "", "未到第一个计划节点"), light or "center")
