@@ -37,6 +37,7 @@ class Settings(BaseSettings):
 
     admin_password: str = ""
     upload_max_bytes: int = 20 * 1024 * 1024
+    trusted_proxies: str = ""  # addresses whose X-Forwarded-For is believed (comma-separated); none by default
 
     @property
     def db_url(self) -> str:
