@@ -6,7 +6,7 @@ table keeps. indicator_change is each indicator's history of corrections, with t
 Rows already stored get approximate = target_corrected = false.
 
 Revision ID: 789659c0a502
-Revises: eb5668d36f85
+Revises: d4dda4faa6bf
 Create Date: 2026-12-01 20:29:15.736239
 """
 
@@ -17,7 +17,7 @@ import sqlmodel
 from alembic import op
 
 revision: str = "789659c0a502"
-down_revision: str | Sequence[str] | None = "eb5668d36f85"
+down_revision: str | Sequence[str] | None = "d4dda4faa6bf"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
