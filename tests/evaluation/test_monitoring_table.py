@@ -10,9 +10,10 @@ from sqlmodel import Session
 
 from tests.evaluation.yearend import load, pay, report, sheet
 from tracker.errors import InvalidInput
-from tracker.evaluation.export import DirSink, export_monitoring, project_file
 from tracker.models import Project
+from tracker.monitoring.export import export_monitoring
 from tracker.scope import Scope
+from tracker.shared.export import DirSink, project_file
 
 JUNE = date(2024, 6, 30)
 
@@ -96,7 +97,7 @@ def test_a_count_that_met_its_target_by_june_keeps_its_actual_as_the_forecast(
 ) -> None:
     # DOMAIN.md §4: "a cumulative one keeps its actual when already met"; issue 15: 2,600 people at
     # 30 June against ≥2500人 were projected to 5,228.57
-    from tracker.evaluation.midyear import monitoring_projects
+    from tracker.monitoring.midyear import monitoring_projects
 
     projects, batch = load(session, changli_bytes)
     p = projects[1]

@@ -9,8 +9,7 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Query
 from pydantic import BaseModel, Field
 
-from tracker.db import SessionDep
-from tracker.deps import PrincipalDep, ScopeDep
+from tracker.deps import PrincipalDep, ScopeDep, SessionDep
 from tracker.targets import service
 from tracker.targets.corrections import Correction, correct_indicator, indicator_history
 from tracker.targets.schemas import IndicatorOut, ProjectOut

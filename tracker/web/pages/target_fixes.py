@@ -13,7 +13,7 @@ from fastapi.responses import RedirectResponse, Response
 from sqlmodel import Session
 
 from tracker.auth.principal import Principal
-from tracker.db import SessionDep
+from tracker.deps import SessionDep
 from tracker.targets.corrections import Correction, correct_indicator, indicator_history
 from tracker.targets.service import get_project, list_projects
 from tracker.web.pages.common import AdminDep, CsrfDep, attempt, flash, pick_year, safe_next, years

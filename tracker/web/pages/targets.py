@@ -9,7 +9,7 @@ from __future__ import annotations
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
 
-from tracker.db import SessionDep
+from tracker.deps import SessionDep
 from tracker.web.pages import target_fixes
 from tracker.web.pages.common import AdminDep, take_flashes
 from tracker.web.templating import render
