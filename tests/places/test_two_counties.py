@@ -21,7 +21,8 @@ from tracker.alerts.contacts import set_contacts
 from tracker.alerts.service import decide_alerts
 from tracker.auth.principal import Principal
 from tracker.errors import InvalidInput, NotFound
-from tracker.evaluation.export import DirSink, export_self_evaluation
+from tracker.evaluation.export import export_self_evaluation
+from tracker.shared.export import DirSink
 from tracker.models import Alert, AlertMessage, Dept, Project, Region
 from tracker.monitoring.service import project_variances
 from tracker.scope import Scope

@@ -13,8 +13,7 @@ from tracker.auth import service
 from tracker.auth.rules import auth_rules
 from tracker.auth.tokens import issue_token
 from tracker.config import get_settings
-from tracker.db import SessionDep
-from tracker.deps import PrincipalDep
+from tracker.deps import PrincipalDep, SessionDep, client_ip
 
 router = APIRouter(prefix="/auth", tags=["auth"])
 
@@ -31,10 +30,6 @@ class MeOut(BaseModel):
     units: list[str] | None  # unit codes; None: every unit of `regions`
     regions: list[str] | None = None  # None: every region
     places: list[dict[str, str]] | None = None  # [{"region_code", "dept_code"}] of a unit-limited login
-
-
-def client_ip(request: Request) -> str:
-    return request.client.host if request.client else "unknown"
 
 
 def refused(locked: bool) -> JSONResponse:

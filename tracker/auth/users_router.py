@@ -7,8 +7,7 @@ from pydantic import BaseModel, Field
 
 from tracker.auth import service
 from tracker.auth.rules import auth_rules
-from tracker.db import SessionDep
-from tracker.deps import PrincipalDep
+from tracker.deps import PrincipalDep, SessionDep
 from tracker.errors import NotFound
 from tracker.models import User
 

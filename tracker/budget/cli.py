@@ -5,27 +5,15 @@ from __future__ import annotations
 import getpass
 import json
 import sys
-from datetime import date, datetime
+from datetime import date
 from typing import Annotated
 
 import typer
-from rich.console import Console
 
-from tracker.budget import service
-from tracker.budget.schemas import budget_out
-from tracker.config import get_settings
-from tracker.core.money import wan_str
-from tracker.db import session_scope
-from tracker.errors import DomainError
-from tracker.scope import Scope
+from tracker.clock import today
+from tracker.console import fail as _fail
 
 budget_app = typer.Typer(help="预算调整、调剂和上年结转", no_args_is_help=True)
-err = Console(stderr=True)
-
-
-def _fail(message: str, code: int) -> None:
-    err.print(f"[red]错误：[/red]{message}", highlight=False)
-    raise typer.Exit(code)
 
 
 def _operator() -> str:
@@ -33,10 +21,6 @@ def _operator() -> str:
         return f"cli:{getpass.getuser()}"
     except (KeyError, OSError):
         return "cli:unknown"
-
-
-def _today() -> date:
-    return datetime.now(get_settings().tz).date()
 
 
 @budget_app.command("adjust")
@@ -53,6 +37,11 @@ def budget_adjust(
     region: Annotated[str | None, typer.Option("--region", help="地区代码（缺省取项目编码前6位）")] = None,
 ) -> None:
     """Record a budget change; prints the effective budget."""
+    from tracker.budget import service
+    from tracker.core.money import wan_str
+    from tracker.db import session_scope
+    from tracker.errors import DomainError
+
     try:
         day = date.fromisoformat(on)
     except ValueError:
@@ -92,10 +81,15 @@ def budget_show(
     fmt: Annotated[str, typer.Option("--format", help="json")] = "json",
 ) -> None:
     """Per project: initial_wan, effective_wan and every change, as JSON."""
+    from tracker.budget import service
+    from tracker.budget.schemas import budget_out
+    from tracker.db import session_scope
+    from tracker.scope import Scope
+
     if fmt != "json":
         _fail("--format 只支持 json", 2)
     try:
-        day = date.fromisoformat(as_of) if as_of else _today()
+        day = date.fromisoformat(as_of) if as_of else today()
     except ValueError:
         _fail(f"--as-of：日期“{as_of}”无法识别，应为 YYYY-MM-DD", 2)
     with session_scope() as session:

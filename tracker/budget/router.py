@@ -2,25 +2,20 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date
 
 from fastapi import APIRouter
 from sqlmodel import Session
 
 from tracker.budget import service
 from tracker.budget.schemas import BudgetOut, ChangeIn, budget_out
-from tracker.config import get_settings
-from tracker.db import SessionDep
-from tracker.deps import PrincipalDep
+from tracker.clock import today
+from tracker.deps import PrincipalDep, SessionDep
 from tracker.errors import NotFound
 from tracker.models import Project
 from tracker.scope import Scope
 
 router = APIRouter(tags=["budget"])
-
-
-def today() -> date:
-    return datetime.now(get_settings().tz).date()
 
 
 def _visible(session: Session, scope: Scope, project_id: int) -> Project:

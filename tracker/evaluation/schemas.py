@@ -2,38 +2,17 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from tracker.core.budget import FUNDING_SOURCES, FundingSource
+from tracker.core.project import Funds, IndicatorRef
 from tracker.core.scoring import RowStatus
 
 
 @dataclass(frozen=True, slots=True)
-class Funds:
-    """An amount split by funding source (本年财政拨款 / 上年结转 / 其他资金), the 项目资金 rows."""
-
-    total_fen: int
-    fiscal_fen: int
-    carryover_fen: int
-    other_fen: int
-
-    @classmethod
-    def of(cls, by_source: Mapping[FundingSource, int]) -> Funds:
-        """From amounts per source; the total is their sum."""
-        current, carried, other = (by_source.get(s, 0) for s in FUNDING_SOURCES)
-        return cls(current + carried + other, current, carried, other)
-
-
-@dataclass(frozen=True, slots=True)
-class Row:
+class Row(IndicatorRef):
     """One indicator row of the self-evaluation table, ready to write."""
 
-    seq: int
-    level1: str
-    level2: str
-    level3: str
     target_text: str
     unit: str | None
     actual: Decimal | None  # a number in the target's unit, shown numerically

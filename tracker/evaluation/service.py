@@ -26,7 +26,7 @@ from sqlmodel import Session
 
 from tracker.actuals.read import ResultView, cumulative_paid, latest_results, paid_by_source
 from tracker.budget.service import load_budgets
-from tracker.core.project import IndicatorData, ProjectData
+from tracker.core.project import Funds, IndicatorData, ProjectData
 from tracker.core.scoring import (
     IndicatorActual,
     ProjectScore,
@@ -37,7 +37,7 @@ from tracker.core.scoring import (
 )
 from tracker.core.values import Kind, parse_grade
 from tracker.errors import InvalidInput, NotFound
-from tracker.evaluation.schemas import Evaluation, Funds, Row
+from tracker.evaluation.schemas import Evaluation, Row
 from tracker.models import Project
 from tracker.rules import scoring_rules
 from tracker.scope import Scope
@@ -208,6 +208,7 @@ def _actual(ind: IndicatorData, result: ResultView | None, rules: ScoringRules, 
         baseline=baseline,
         reason=reason,
         actual_text=text,
+        description=ind.description,
     )
 
 

@@ -115,17 +115,23 @@ class Objective(SQLModel, table=True):
     text: str
 
 
-class Indicator(SQLModel, table=True):
+class IndicatorIdentity(SQLModel):
+    """An indicator's number and 一级/二级/三级 names: shared by the table and every API shape of an
+    indicator (the database-side twin of core.project.IndicatorRef)."""
+
+    seq: int
+    level1: str = Field(max_length=50)
+    level2: str = Field(max_length=50)
+    level3: str = Field(max_length=500)
+
+
+class Indicator(IndicatorIdentity, table=True):
     """A 三级 indicator with its target as written and as read; `seq` is unique within the project."""
 
     __table_args__ = (UniqueConstraint("project_id", "seq", name="uq_indicator_project_seq"),)
 
     id: int | None = Field(default=None, primary_key=True)
     project_id: int = Field(sa_column=parent_column("project.id"))
-    seq: int
-    level1: str = Field(max_length=50)
-    level2: str = Field(max_length=50)
-    level3: str = Field(max_length=500)
     description: str = ""
     target_text: str = Field(max_length=500)
     kind: str = Field(max_length=20)
@@ -139,3 +145,23 @@ class Indicator(SQLModel, table=True):
     accumulation: str = Field(max_length=20)
     weight: Decimal | None = Field(default=None, sa_column=decimal_column(7, 2))
     applicable: bool = True
+    value_high: Decimal | None = Field(default=None, sa_column=decimal_column())  # a range's high end
+    approximate: bool = False  # 1000人左右: = with the configured tolerance
+    target_corrected: bool = False  # the finance bureau corrected the target: a re-import keeps it
+
+
+class IndicatorChange(SQLModel, table=True):
+    """One field of an indicator corrected by the finance bureau, with its reason (the indicator's history)."""
+
+    __tablename__ = "indicator_change"
+
+    id: int | None = Field(default=None, primary_key=True)
+    indicator_id: int = Field(sa_column=parent_column("indicator.id"))
+    project_id: int = Field(sa_column=parent_column("project.id"))
+    seq: int
+    field: str = Field(max_length=20)  # target | accumulation | weight | applicable
+    old: str | None = Field(default=None, max_length=500)
+    new: str | None = Field(default=None, max_length=500)
+    reason: str
+    changed_by: str | None = Field(default=None, max_length=100)
+    changed_at: datetime = Field(default_factory=utcnow, sa_column=timestamp_column(nullable=False))

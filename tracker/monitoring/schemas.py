@@ -10,6 +10,7 @@ from pydantic import BaseModel
 
 from tracker.core.money import wan_str
 from tracker.models import JobRun, VarianceSnapshot
+from tracker.models.targets import IndicatorIdentity
 from tracker.monitoring.service import IndicatorLight, ProjectVariance
 
 
@@ -22,10 +23,7 @@ def wan(fen: int | None) -> str | None:
     return wan_str(fen) if fen is not None else None
 
 
-class IndicatorProgressOut(BaseModel):
-    seq: int
-    level1: str
-    level3: str
+class IndicatorProgressOut(IndicatorIdentity):
     target_text: str
     accumulation: str
     actual_text: str | None
@@ -35,6 +33,10 @@ class IndicatorProgressOut(BaseModel):
     ratio: float | None
     light: str | None
     problem: str | None
+    due_share: float | None = None  # cumulative: share of the target due by reported_on (DOMAIN.md §4)
+    met: bool = False
+    forecast: float | None = None  # 全年预计完成值
+    forecast_estimated: bool = False  # （测算）: not the unit's own
 
 
 class VarianceOut(BaseModel):
@@ -61,12 +63,15 @@ class VarianceOut(BaseModel):
     lagging: bool
     checkpoint_month: int | None
     planned_at_checkpoint_wan: str | None
-    checkpoint_ratio: float | None
+    checkpoint_ratio: float | None  # paid by the checkpoint's date / plan at it: what its alert is decided on
+    checkpoint_light: str | None
     next_checkpoint_month: int | None
     planned_at_next_wan: str | None
     days_to_next: int | None
     forecast_at_next_wan: str | None
     forecast_year_end_wan: str | None
+    forecast_estimated: bool  # （测算）: from the plan's shape, not the unit's own
+    expected_balance_wan: str | None  # 结转结余 = budget − forecast
     early_warning: bool
     indicator_light: str | None
     overall_light: str | None
@@ -79,6 +84,7 @@ def indicator_progress_out(i: IndicatorLight) -> IndicatorProgressOut:
     return IndicatorProgressOut(
         seq=i.seq,
         level1=i.level1,
+        level2=i.level2,
         level3=i.level3,
         target_text=i.target_text,
         accumulation=i.accumulation,
@@ -89,6 +95,10 @@ def indicator_progress_out(i: IndicatorLight) -> IndicatorProgressOut:
         ratio=num(p.ratio),
         light=p.light.value if p.light else None,
         problem=i.problem,
+        due_share=num(p.due_share),
+        met=p.met,
+        forecast=float(p.forecast) if p.forecast is not None else None,
+        forecast_estimated=p.forecast_estimated,
     )
 
 
@@ -117,11 +127,14 @@ def variance_out(v: ProjectVariance, *, with_indicators: bool = False) -> Varian
         checkpoint_month=s.last_checkpoint.month if s.last_checkpoint else None,
         planned_at_checkpoint_wan=wan(s.planned_at_checkpoint_fen),
         checkpoint_ratio=num(s.checkpoint_ratio),
+        checkpoint_light=s.checkpoint_light.value if s.checkpoint_light else None,
         next_checkpoint_month=s.next_checkpoint.month if s.next_checkpoint else None,
         planned_at_next_wan=wan(s.planned_at_next_fen),
         days_to_next=s.days_to_next,
         forecast_at_next_wan=wan(s.forecast_at_next_fen),
         forecast_year_end_wan=wan(s.forecast_year_end_fen),
+        forecast_estimated=s.forecast_estimated,
+        expected_balance_wan=wan(s.expected_balance_fen),
         early_warning=s.early_warning,
         indicator_light=v.indicator_light.value if v.indicator_light else None,
         overall_light=v.overall_light.value if v.overall_light else None,

@@ -8,6 +8,7 @@ from pydantic import BaseModel
 
 from tracker.core.money import wan_str
 from tracker.models import Indicator, PlanCheckpoint, Project
+from tracker.models.targets import IndicatorIdentity
 
 
 def json_number(value: Decimal | None) -> int | float | None:
@@ -24,11 +25,7 @@ class PlanPointOut(BaseModel):
     cumulative_pct: float
 
 
-class IndicatorOut(BaseModel):
-    seq: int
-    level1: str
-    level2: str
-    level3: str
+class IndicatorOut(IndicatorIdentity):
     description: str
     target_text: str
     kind: str
@@ -42,6 +39,9 @@ class IndicatorOut(BaseModel):
     weight: float | None
     applicable: bool
     basis: str
+    value_high: int | float | None = None  # a range's high end (value is its low end)
+    approximate: bool = False
+    target_corrected: bool = False
 
 
 class ProjectOut(BaseModel):
@@ -83,6 +83,9 @@ def indicator_out(ind: Indicator) -> IndicatorOut:
         weight=float(ind.weight) if ind.weight is not None else None,
         applicable=ind.applicable,
         basis=ind.basis,
+        value_high=json_number(ind.value_high),
+        approximate=ind.approximate,
+        target_corrected=ind.target_corrected,
     )
 
 

@@ -9,13 +9,13 @@ from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from tracker.budget import service as budgets
+from tracker.clock import today
 from tracker.core.budget import CHANGE_KIND_NAMES, FUNDING_SOURCES
 from tracker.core.money import wan_str
-from tracker.db import SessionDep
-from tracker.deps import PrincipalDep
+from tracker.deps import PrincipalDep, SessionDep
 from tracker.errors import InvalidInput, NotFound
 from tracker.models import Project
-from tracker.web.pages.common import AdminDep, CsrfDep, attempt, flash, take_flashes, today
+from tracker.web.pages.common import AdminDep, CsrfDep, attempt, flash, take_flashes
 from tracker.web.project_view import project_page
 from tracker.web.templating import render
 
