@@ -14,6 +14,7 @@ from tracker.auth.router import router as auth_router
 from tracker.errors import DomainError
 from tracker.evaluation.router import router as evaluation_router
 from tracker.monitoring.router import router as monitoring_router
+from tracker.openapi import document_errors
 from tracker.targets.router import router as targets_router
 from tracker.web import install as install_pages
 
@@ -60,6 +61,7 @@ def create_app() -> FastAPI:
     app.include_router(monitoring_router, prefix="/api/v1")
     app.include_router(alerts_router, prefix="/api/v1")
     install_pages(app)
+    document_errors(app)
     return app
 
 
