@@ -10,12 +10,22 @@ from zoneinfo import ZoneInfo
 
 from apscheduler.triggers.cron import CronTrigger
 
-from jobs import alerts, reminders, variance
+from jobs import alerts, key_monitoring, reminders, variance
 from jobs.base import Job
 from jobs.crontab import cron_trigger
 
-JOBS: dict[str, Job] = {"variance": variance.run, "reminders": reminders.run, "alerts": alerts.run}
-DEFAULT_TIMES = {"variance": "30 1 * * *", "reminders": "0 8 * * *", "alerts": "30 8 * * *"}
+JOBS: dict[str, Job] = {
+    "variance": variance.run,
+    "reminders": reminders.run,
+    "alerts": alerts.run,
+    "key_monitoring": key_monitoring.run,
+}
+DEFAULT_TIMES = {
+    "variance": "30 1 * * *",
+    "reminders": "0 8 * * *",
+    "alerts": "30 8 * * *",
+    "key_monitoring": "0 9 * * *",
+}
 
 
 @dataclass(frozen=True, slots=True)

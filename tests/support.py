@@ -125,6 +125,9 @@ class _Handler:
             while self.server.stall.is_set():
                 await asyncio.sleep(0.05)
             return "451 try again later"
+        for address in envelope.rcpt_tos:
+            if address in self.server.refuse_data:  # the server takes the recipient, then refuses the mail
+                return self.server.refuse_data[address]
         raw = envelope.original_content or b""
         parsed = message_from_bytes(raw, policy=policy.default)
         with self.server.lock:
@@ -142,6 +145,7 @@ class MailServer:
     stall: threading.Event = field(default_factory=threading.Event)
     stalled: threading.Event = field(default_factory=threading.Event)  # a client is being held
     reject: set[str] = field(default_factory=set)
+    refuse_data: dict[str, str] = field(default_factory=dict)  # address → the answer to DATA, e.g. "554 …"
     controller: Controller | None = None
     options: dict[str, Any] = field(default_factory=dict)  # e.g. TLS and login settings for aiosmtpd
 

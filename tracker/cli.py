@@ -13,10 +13,12 @@ from sqlalchemy.exc import OperationalError, ProgrammingError
 
 from tracker import migrate
 from tracker.actuals.cli import app as actuals_app
+from tracker.alerts.cli import alerts_app
 from tracker.auth.cli import users_app
 from tracker.core.money import wan_str
 from tracker.core.values import parse_value
 from tracker.db import session_scope
+from tracker.demo.cli import demo_app
 from tracker.errors import DomainError
 from tracker.evaluation.cli import export_app, targets_review
 from tracker.monitoring.commands import jobs_app, run_all, scheduler, units_app, variance_app
@@ -36,6 +38,8 @@ targets_app.command("review")(targets_review)
 app.add_typer(variance_app, name="variance")
 app.add_typer(units_app, name="units")
 app.add_typer(jobs_app, name="jobs")
+app.add_typer(alerts_app, name="alerts")
+app.add_typer(demo_app, name="demo")
 app.command("scheduler")(scheduler)
 app.command("run-all")(run_all)
 
@@ -65,7 +69,7 @@ def targets_import(
     path: Path,
     year: Annotated[int | None, typer.Option(help="年度（缺省从项目编码或标题读取）")] = None,
 ) -> None:
-    """Import a published 绩效目标表 text file; re-importing updates in place."""
+    """Import published 绩效目标表 (text, .docx, .pdf, .xlsx/.xls, told by content); re-importing updates in place."""
     try:
         data = path.read_bytes()
     except OSError as exc:
@@ -87,7 +91,7 @@ def targets_import(
     print(
         f"已导入 {summary.filename}：{summary.year}年 {summary.projects} 个项目，{summary.indicators} 个指标，"
         f"预算合计 {wan_str(summary.budget_fen)} 万元（新增 {summary.created}，更新 {summary.updated}，"
-        f"未变 {summary.unchanged}）"
+        f"未变 {summary.unchanged}）；格式：{summary.layout}"
     )
     for name in summary.incomplete:
         print(f"不完整：{name}")

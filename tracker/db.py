@@ -10,9 +10,11 @@ from typing import Annotated, Any
 from fastapi import Depends
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import DataError, IntegrityError, OperationalError, SQLAlchemyError
 from sqlmodel import Session, create_engine
 
 from tracker.config import get_settings
+from tracker.errors import Conflict, DomainError, InvalidInput, Unavailable
 
 
 def make_engine(url: str) -> Engine:
@@ -54,9 +56,24 @@ def session_scope(engine: Engine | None = None) -> Iterator[Session]:
 
 
 def get_session() -> Iterator[Session]:
-    """FastAPI dependency: one transaction per request."""
+    """FastAPI dependency: one transaction per request, committed before the answer is sent."""
     with session_scope() as session:
         yield session
 
 
-SessionDep = Annotated[Session, Depends(get_session)]
+def database_problem(exc: SQLAlchemyError) -> DomainError:
+    """What a client is told when the database refuses the request's work (nothing of it was kept)."""
+    if isinstance(exc, OperationalError):
+        if "locked" in str(exc.orig).lower():
+            return Unavailable("数据库正忙（另一项写入尚未完成），本次操作未保存，请稍后重试")
+        return Unavailable("数据库暂时不可用，本次操作未保存，请稍后重试")
+    if isinstance(exc, IntegrityError):
+        return Conflict("数据与已有记录冲突（可能是同时提交了同样的内容），本次操作未保存，请刷新后重试")
+    if isinstance(exc, DataError):
+        return InvalidInput("数值或文字超出数据库可保存的范围，本次操作未保存")
+    return Unavailable("数据库出错，本次操作未保存，请稍后重试")
+
+
+# scope="function": the commit (and any error it raises) happens before the response is sent, so a
+# 2xx always means the work is stored, and a failed commit is answered as an error instead.
+SessionDep = Annotated[Session, Depends(get_session, scope="function")]

@@ -6,7 +6,7 @@ from typing import Any
 
 
 class DomainError(Exception):
-    """An expected error: a 4xx with a JSON body, never a 500."""
+    """An expected error: a 4xx (503 when the database is busy) with a JSON body, never a 500."""
 
     status_code = 400
 
@@ -37,3 +37,9 @@ class Conflict(DomainError):
 
 class InvalidInput(DomainError):
     status_code = 422
+
+
+class Unavailable(DomainError):
+    """The database (or another service) could not take the work now; nothing was kept, retry later."""
+
+    status_code = 503

@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
+import inspect
+from typing import Any
+
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
 from fastapi_offline import FastAPIOffline
+from sqlalchemy.exc import SQLAlchemyError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from tracker.actuals.router import router as actuals_router
 from tracker.alerts.router import router as alerts_router
 from tracker.auth.router import router as auth_router
+from tracker.db import database_problem
 from tracker.errors import DomainError
 from tracker.evaluation.router import router as evaluation_router
 from tracker.monitoring.router import router as monitoring_router
@@ -40,6 +45,13 @@ def create_app() -> FastAPI:
             where = ".".join(str(p) for p in e.get("loc", ()) if p != "body")
             parts.append(f"{where}: {e.get('msg')}")
         return JSONResponse({"error": "InvalidInput", "detail": "; ".join(parts)}, status_code=422)
+
+    @app.exception_handler(SQLAlchemyError)
+    async def database_error(request: Request, exc: SQLAlchemyError) -> Response:
+        # Looked up per call: the pages replace the DomainError handler with one that answers HTML.
+        handler = app.exception_handlers[DomainError]
+        result: Any = handler(request, database_problem(exc))
+        return await result if inspect.isawaitable(result) else result
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(_request: Request, exc: StarletteHTTPException) -> JSONResponse:

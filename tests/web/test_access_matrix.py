@@ -26,7 +26,7 @@ from tracker.actuals.service import upload
 from tracker.auth.principal import Principal
 from tracker.db import session_scope
 from tracker.main import create_app
-from tracker.models import Dept, Project, User
+from tracker.models import AlertMessage, Dept, Project, User
 from tracker.scope import Scope
 
 UNIT_A, UNIT_B = "314001", "320001"
@@ -49,6 +49,7 @@ class World:
     user_b: int
     batch_b: int
     submission_b: int
+    message_b: int
     markers: tuple[str, ...]  # text that only unit B's data contains
 
     def params(self) -> dict[str, int]:
@@ -62,6 +63,7 @@ SAMPLES: dict[str, Callable[[World], object]] = {
     "dept_code": lambda w: UNIT_B,
     "batch_id": lambda w: w.batch_b,
     "submission_id": lambda w: w.submission_b,
+    "message_id": lambda w: w.message_b,
 }
 # GET routes that need more query parameters than year=2024 (unit B's, so that unit A must not see them)
 QUERIES: dict[str, dict[str, str]] = {
@@ -81,7 +83,33 @@ def build_world(engine: Engine) -> World:
     assert b[0].id is not None and user_b is not None
     codes = tuple(p.code for p in b if p.code not in a_codes)
     batch_b, submission_b = unit_b_actuals(codes[0])
-    return World(project_b=b[0].id, user_b=user_b, batch_b=batch_b, submission_b=submission_b, markers=(name_b, *codes))
+    return World(
+        project_b=b[0].id,
+        user_b=user_b,
+        batch_b=batch_b,
+        submission_b=submission_b,
+        message_b=unit_b_message(name_b),
+        markers=(name_b, *codes),
+    )
+
+
+def unit_b_message(name_b: str) -> int:
+    """A failed alert to unit B (what the resend routes aim at)."""
+    with session_scope() as session:
+        m = AlertMessage(
+            channel="mail",
+            recipient="b@example.cn",
+            audience="unit",
+            dept_code=UNIT_B,
+            kind="digest",
+            subject=f"【预算执行预警】{name_b}",
+            state="failed",
+            last_error="550 no such user",
+        )
+        session.add(m)
+        session.flush()
+        assert m.id is not None
+        return m.id
 
 
 def unit_b_actuals(code: str) -> tuple[int, int]:

@@ -33,7 +33,7 @@ class Composed:
     subject: str
     text: str
     html: str
-    lines: list[str]  # one markdown line per project, for chat webhooks
+    lines: list[tuple[Item, str]]  # one markdown line per project, for chat webhooks
 
 
 def _wan(fen: int | None) -> str:
@@ -59,6 +59,12 @@ def _describe(item: Item) -> str:
         )
     if f.rule.startswith("reminder"):
         return f"{f.checkpoint_on.month}月底计划累计支出 {_wan(f.planned_fen)} 万元"
+    if f.rule == "key_monitoring":  # planned_fen holds the budget, ratio the execution rate
+        rate = f"{(f.ratio or 0) * 100:.2f}%"
+        return (
+            f"预算 {_wan(f.planned_fen)} 万元，截至{f.checkpoint_on.month}月底支出 {_wan(f.actual_fen)} 万元，"
+            f"执行率 {rate}"
+        )
     return (
         f"计划累计支出 {_wan(f.planned_fen)} 万元，实际支出 {_wan(f.actual_fen)} 万元，实际/计划 {ratio}，{_light(f)}"
     )
@@ -75,7 +81,9 @@ _CELL = 'style="border:1px solid #ccc;padding:4px 8px"'
 
 
 def _html_table(items: Sequence[Item]) -> str:
-    head = "".join(f"<th {_CELL}>{h}</th>" for h in ("项目", "项目编码", "计划（万元）", "实际（万元）", "比率", "灯"))
+    key = bool(items) and all(i.finding.rule == "key_monitoring" for i in items)
+    names = ("预算（万元）", "实际（万元）", "执行率") if key else ("计划（万元）", "实际（万元）", "比率")
+    head = "".join(f"<th {_CELL}>{h}</th>" for h in ("项目", "项目编码", *names, "灯"))
     rows = []
     for item in items:
         f = item.finding
@@ -86,15 +94,15 @@ def _html_table(items: Sequence[Item]) -> str:
             escape(item.code),
             _wan(f.planned_fen),
             _wan(actual) + ("（预计）" if f.rule == "early_warning" else ""),
-            str(f.ratio) if f.ratio is not None else "—",
+            (f"{f.ratio * 100:.2f}%" if key else str(f.ratio)) if f.ratio is not None else "—",
             f'<span style="color:{colour}">{_light(f)}</span>',
         ]
         rows.append("<tr>" + "".join(f"<td {_CELL}>{c}</td>" for c in cells) + "</tr>")
     return f'<table style="border-collapse:collapse"><tr>{head}</tr>{"".join(rows)}</table>'
 
 
-def _md_lines(items: Sequence[Item]) -> list[str]:
-    return [f"- [{i.name}]({i.url})（{i.code}）：{_describe(i)}" for i in items]
+def _md_lines(items: Sequence[Item]) -> list[tuple[Item, str]]:
+    return [(i, f"- [{i.name}]({i.url})（{i.code}）：{_describe(i)}") for i in items]
 
 
 def _page(greeting: str, sections: Sequence[tuple[str, Sequence[Item]]], closing: str) -> tuple[str, str]:
@@ -111,6 +119,7 @@ def _page(greeting: str, sections: Sequence[tuple[str, Sequence[Item]]], closing
 def digest(dept_name: str, items: Sequence[Item]) -> Composed:
     """One unit's digest: lagging projects by checkpoint, then early warnings."""
     lagging = [i for i in items if i.finding.rule == "lagging"]
+    again = [i for i in items if i.finding.rule.startswith("lagging_again")]
     warned = [i for i in items if i.finding.rule == "early_warning"]
     sections: list[tuple[str, Sequence[Item]]] = []
     for day, group in groupby(
@@ -125,13 +134,16 @@ def digest(dept_name: str, items: Sequence[Item]) -> Composed:
     ):
         chunk = list(group)
         sections.append((f"按目前支出进度，以下{len(chunk)}个项目预计无法完成{_day(day)}的支出计划：", chunk))
+    if again:
+        sections.append((f"以下{len(again)}个项目前次预警后至今仍然滞后（再次提醒，按截至今天的支出计算）：", again))
     parts = [f"{len(lagging)}个项目支出进度滞后"] if lagging else []
+    parts += [f"{len(again)}个项目仍然滞后（再次提醒）"] if again else []
     parts += [f"{len(warned)}个项目预计无法完成支出计划"] if warned else []
     subject = f"【预算执行预警】{dept_name}：{'，'.join(parts)}"
     text, html = _page(
         f"{dept_name}：", sections, "请加快预算执行进度；如有特殊原因，请在系统中说明偏差原因和改进措施。"
     )
-    return Composed(subject, text, html, _md_lines(lagging + warned))
+    return Composed(subject, text, html, _md_lines(lagging + warned + again))
 
 
 def escalation(items: Sequence[Item]) -> Composed:
@@ -147,6 +159,23 @@ def escalation(items: Sequence[Item]) -> Composed:
         "财政局：以下项目在最近的检查点支出进度为红灯，已同时通知所属单位：",
         sections,
         "请督促相关单位加快执行，必要时按规定调整预算。",
+    )
+    return Composed(subject, text, html, _md_lines(ordered))
+
+
+def key_list(items: Sequence[Item]) -> Composed:
+    """The finance bureau's notice of projects newly put on the key list (重点监控), by unit."""
+    ordered = sorted(items, key=lambda i: (i.finding.dept_code, i.finding.checkpoint_on))
+    units = {i.finding.dept_code for i in ordered}
+    sections = [
+        (f"{dept}（{group[0].dept_name}）：", group)
+        for dept, group in ((d, list(g)) for d, g in groupby(ordered, key=lambda i: i.finding.dept_code))
+    ]
+    subject = f"【重点监控】{len(ordered)}个项目列入重点监控（涉及{len(units)}个单位）"
+    text, html = _page(
+        "财政局：以下项目预算规模较大、支出进度明显滞后，已按重点监控条件列入重点监控名单：",
+        sections,
+        "请督促相关单位整改，必要时下达整改通知。",
     )
     return Composed(subject, text, html, _md_lines(ordered))
 
@@ -169,7 +198,7 @@ def reminder(dept_name: str, items: Sequence[Item], *, as_of: date) -> Composed:
 
 def webhook_payload(fmt: str, composed: Composed, items: Sequence[Item], meta: dict[str, Any]) -> dict[str, Any]:
     """The JSON body a webhook receives: WeCom / DingTalk markdown, or a generic event."""
-    markdown = "\n".join([f"### {composed.subject}", *composed.lines])
+    markdown = "\n".join([f"### {composed.subject}", *(line for _, line in composed.lines)])
     if fmt == "wecom":
         return {"msgtype": "markdown", "markdown": {"content": markdown}}
     if fmt == "dingtalk":

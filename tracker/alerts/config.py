@@ -11,8 +11,17 @@ from tracker.config import load_rules
 from tracker.core.variance import Light
 from tracker.errors import InvalidInput
 
-RULES = ("lagging", "escalation", "early_warning", "reminder")
+RULES = ("lagging", "escalation", "early_warning", "reminder", "key_monitoring")
 FORMATS = ("wecom", "dingtalk", "generic")
+
+
+def rule_family(rule: str) -> str:
+    """reminder_before_10 → reminder; lagging_again_2 (a still-lagging project reminded again) → lagging."""
+    if rule.startswith("reminder"):
+        return "reminder"
+    if rule.startswith("lagging"):
+        return "lagging"
+    return rule
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,7 +41,7 @@ class Webhook:
 
     def wants(self, rule: str, dept_code: str | None) -> bool:
         """Whether this endpoint hears about `rule` (reminder_* counts as reminder) for this unit."""
-        family = "reminder" if rule.startswith("reminder") else rule
+        family = rule_family(rule)
         return family in self.rules and (self.depts is None or dept_code is None or dept_code in self.depts)
 
 
@@ -49,6 +58,9 @@ class AlertRules:
     webhook_attempts: int = 3
     webhook_backoff_seconds: float = 1
     webhooks: tuple[Webhook, ...] = field(default_factory=tuple)
+    remind_again_days: int = 14  # a project still lagging this long after its alert hears again; 0: never
+    wecom_max_bytes: int = 4096  # WeCom markdown.content limit (UTF-8 bytes)
+    dingtalk_max_bytes: int = 20000  # DingTalk robot limit on the whole request body
 
 
 def _webhook(raw: Mapping[str, Any]) -> Webhook:
@@ -87,4 +99,7 @@ def alert_rules(rules: Mapping[str, Any] | None = None) -> AlertRules:
         webhook_attempts=max(1, int(section.get("webhook_attempts", d.webhook_attempts))),
         webhook_backoff_seconds=float(section.get("webhook_backoff_seconds", d.webhook_backoff_seconds)),
         webhooks=hooks,
+        remind_again_days=max(0, int(section.get("remind_again_days", d.remind_again_days))),
+        wecom_max_bytes=int(section.get("wecom_max_bytes", d.wecom_max_bytes)),
+        dingtalk_max_bytes=int(section.get("dingtalk_max_bytes", d.dingtalk_max_bytes)),
     )

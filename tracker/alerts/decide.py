@@ -16,7 +16,7 @@ from typing import Any
 from sqlalchemy import Table, update
 from sqlmodel import Session, col, select
 
-from tracker.alerts import compose
+from tracker.alerts import chat, compose
 from tracker.alerts.config import AlertRules
 from tracker.alerts.contacts import get_contacts, unit_contacts
 from tracker.alerts.findings import Finding
@@ -88,6 +88,8 @@ def _row(f: Finding, recipient: str, channel: str, as_of: date) -> dict[str, Any
 
 def _group_key(f: Finding, channel: str, recipient: str) -> tuple[str, str, str, str | None, str, str]:
     """Which decisions share a message: a unit's digest, the bureau's escalation, one reminder stage."""
+    if f.rule == "key_monitoring":
+        return (channel, recipient, "finance", None, "key_monitoring", "")
     if f.audience == "finance":
         return (channel, recipient, "finance", None, "escalation", "")
     if f.rule.startswith("reminder"):
@@ -119,13 +121,15 @@ def record(
     names = dict(session.exec(select(Dept.code, Dept.name)).all())
     report.units_without_contact = {c: names.get(c, "") for c in report.units_without_contact}
     for group, members in sorted(groups.items(), key=lambda kv: tuple(str(k) for k in kv[0])):
-        message = _message(group, [f for _, f in members], info, names, rules, base_url, as_of, job_run_id)
-        session.add(message)
-        session.flush()
-        ids = [alert_id for alert_id, _ in members]
-        session.execute(update(Alert).where(col(Alert.id).in_(ids)).values(message_id=message.id))
-        report.alerts += len(ids)
-        report.messages += 1
+        alert_of = {f: alert_id for alert_id, f in members}
+        for message, carried in _messages(group, [f for _, f in members], info, names, rules, base_url, as_of):
+            message.job_run_id = job_run_id
+            session.add(message)
+            session.flush()
+            ids = [alert_of[f] for f in carried]
+            session.execute(update(Alert).where(col(Alert.id).in_(ids)).values(message_id=message.id))
+            report.messages += 1
+        report.alerts += len(members)
     return report
 
 
@@ -137,7 +141,7 @@ def _project_info(session: Session, ids: set[int]) -> dict[int, tuple[str, str, 
     return {pid: (name, code, dept) for pid, name, code, dept in rows if pid is not None}
 
 
-def _message(
+def _messages(
     key: tuple[str, str, str, str | None, str, str],
     findings: list[Finding],
     info: dict[int, tuple[str, str, str]],
@@ -145,8 +149,8 @@ def _message(
     rules: AlertRules,
     base_url: str,
     as_of: date,
-    job_run_id: int | None,
-) -> AlertMessage:
+) -> list[tuple[AlertMessage, list[Finding]]]:
+    """One message per group; a chat robot's message in as many parts as its size limit needs."""
     channel, recipient, audience, dept_code, kind, _ = key
     base = base_url.rstrip("/")
     items = sorted(
@@ -159,24 +163,36 @@ def _message(
     dept_name = names.get(dept_code or "", "")
     if kind == "escalation":
         composed = compose.escalation(items)
+    elif kind == "key_monitoring":
+        composed = compose.key_list(items)
     elif kind == "reminder":
         composed = compose.reminder(dept_name, items, as_of=as_of)
     else:
         composed = compose.digest(dept_name, items)
-    payload = None
-    if channel == "webhook":
-        hook = next(h for h in rules.webhooks if h.recipient == recipient)
-        meta = {"kind": kind, "audience": audience, "dept_code": dept_code, "as_of": as_of.isoformat()}
-        payload = compose.webhook_payload(hook.format, composed, items, meta)
-    return AlertMessage(
-        channel=channel,
-        recipient=recipient,
-        audience=audience,
-        dept_code=dept_code,
-        kind=kind,
-        subject=composed.subject,
-        body_text=composed.text,
-        body_html=composed.html,
-        payload=payload,
-        job_run_id=job_run_id,
-    )
+
+    def message(payload: dict[str, Any] | None, subject: str) -> AlertMessage:
+        return AlertMessage(
+            channel=channel,
+            recipient=recipient,
+            audience=audience,
+            dept_code=dept_code,
+            kind=kind,
+            subject=subject,
+            body_text=composed.text,
+            body_html=composed.html,
+            payload=payload,
+        )
+
+    if channel != "webhook":
+        return [(message(None, composed.subject), findings)]
+    hook = next(h for h in rules.webhooks if h.recipient == recipient)
+    if hook.format in ("wecom", "dingtalk"):
+        limit = rules.wecom_max_bytes if hook.format == "wecom" else rules.dingtalk_max_bytes
+        parts = chat.parts_of(hook.format, composed, items, limit=limit)
+        out = []
+        for n, (payload, carried) in enumerate(parts, start=1):
+            subject = composed.subject if len(parts) == 1 else f"{composed.subject}（第{n}/{len(parts)}部分）"
+            out.append((message(payload, subject), [i.finding for i in carried]))
+        return out
+    meta = {"kind": kind, "audience": audience, "dept_code": dept_code, "as_of": as_of.isoformat()}
+    return [(message(compose.webhook_payload(hook.format, composed, items, meta), composed.subject), findings)]

@@ -6,6 +6,8 @@
 - escalation: the same, when the light is one of `escalate_lights` (red); it goes to the finance bureau.
 - early_warning: within `early_warning_days` of the next checkpoint and, at the year-to-date pace, on
   course to miss it.
+- lagging_again_K: K × `remind_again_days` after a checkpoint's first lagging alert, the checkpoint is
+  still the latest and the project is still yellow or red today: the unit hears again (never silence).
 - reminder_before_N / reminder_overdue_M: the unit has not submitted the checkpoint's quarter and its
   report is due in at most N days (the nearest stage only) or overdue by at least M days.
 """
@@ -17,13 +19,15 @@ from datetime import date, timedelta
 from decimal import Decimal
 from fractions import Fraction
 
+from sqlalchemy import func
+from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
 from tracker.alerts.config import AlertRules
 from tracker.core.plan import checkpoint_date, last_checkpoint, next_checkpoint, planned_fen, to_decimal
 from tracker.core.project import ProjectData
-from tracker.core.variance import Light, LightRules, spend_light
-from tracker.models import Project, Submission
+from tracker.core.variance import Light, LightRules, VarianceResult, spend_light
+from tracker.models import Alert, Project, Submission
 from tracker.monitoring.service import checkpoint_variances
 from tracker.scope import Scope
 from tracker.targets.service import load_core
@@ -92,6 +96,7 @@ def spending_findings(*, session: Session, as_of: date, spend: LightRules, alert
     current = [(p, d) for p, d in pairs if p.year == as_of.year]
     days = {p.id: as_of for p, _ in current if p.id is not None}
     today = checkpoint_variances(session=session, pairs=current, days=days, rules=spend)
+    out += _still_lagging(session, current, today, ended, alerts.remind_again_days, as_of)
     for p, _ in current:
         r = today[p.id or -1]
         if not r.early_warning or r.next_checkpoint is None or r.planned_at_next_fen is None:
@@ -111,6 +116,53 @@ def spending_findings(*, session: Session, as_of: date, spend: LightRules, alert
                 actual_fen=r.actual_fen,
                 forecast_fen=r.forecast_at_next_fen,
                 ratio=to_decimal(Fraction(on_course, r.planned_at_next_fen), 4) if r.planned_at_next_fen else None,
+            )
+        )
+    return out
+
+
+def _still_lagging(
+    session: Session,
+    current: list[tuple[Project, ProjectData]],
+    today: dict[int, VarianceResult],
+    ended: date,
+    every: int,
+    as_of: date,
+) -> list[Finding]:
+    """Projects alerted for their latest checkpoint, still lagging today, reminded every `every` days."""
+    if every <= 0 or not current:
+        return []
+    first_alerted: dict[tuple[int, date], date] = {
+        (pid, cp): day
+        for pid, cp, day in session.execute(
+            sa_select(col(Alert.project_id), col(Alert.checkpoint_on), func.min(col(Alert.as_of)))
+            .where(col(Alert.rule) == "lagging", col(Alert.project_id).in_([p.id for p, _ in current]))
+            .group_by(col(Alert.project_id), col(Alert.checkpoint_on))
+        )
+    }
+    out = []
+    for p, data in current:
+        cp = last_checkpoint(data.plan, ended, year=p.year)
+        r = today.get(p.id or -1)
+        if p.id is None or cp is None or r is None or r.light not in (Light.YELLOW, Light.RED):
+            continue
+        cp_day = checkpoint_date(p.year, cp.month)
+        first = first_alerted.get((p.id, cp_day))
+        rounds = (as_of - first).days // every if first is not None else 0
+        if rounds < 1:
+            continue
+        out.append(
+            Finding(
+                project_id=p.id,
+                year=p.year,
+                dept_code=p.dept_code,
+                rule=f"lagging_again_{rounds}",
+                checkpoint_on=cp_day,
+                audience="unit",
+                light=r.light,
+                planned_fen=r.planned_fen,
+                actual_fen=r.actual_fen,
+                ratio=r.ratio,
             )
         )
     return out

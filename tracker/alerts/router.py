@@ -9,7 +9,7 @@ from pydantic import BaseModel
 
 from tracker.alerts.contacts import contacts_overview, set_contacts
 from tracker.alerts.schemas import AlertPage
-from tracker.alerts.service import list_alerts
+from tracker.alerts.service import list_alerts, resend
 from tracker.db import SessionDep
 from tracker.deps import PrincipalDep, ScopeDep
 from tracker.models import Dept
@@ -30,6 +30,18 @@ def get_alerts(
         session=session, scope=scope, state=state, dept_code=dept_code, limit=limit, offset=offset
     )
     return AlertPage(items=items, total=total)
+
+
+class ResendOut(BaseModel):
+    requeued: list[int]  # back in the queue; the next alerts or reminders run sends them
+
+
+@router.post("/alerts/{message_id}/resend", response_model=ResendOut)
+def post_resend(message_id: int, session: SessionDep, principal: PrincipalDep) -> ResendOut:
+    """Put a failed (or sent) message back in the queue; a message of another unit answers 404."""
+    principal.require_write()
+    ids = resend(session=session, scope=principal.scope, actor=principal.username, ids=[message_id])
+    return ResendOut(requeued=ids)
 
 
 class UnitContacts(BaseModel):

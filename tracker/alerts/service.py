@@ -2,21 +2,27 @@
 
 from __future__ import annotations
 
+import logging
 from collections import defaultdict
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import date
+from decimal import Decimal
 from typing import Any
 
 from sqlmodel import Session, col, func, select
 
+from tracker.alerts import outbox
 from tracker.alerts.config import alert_rules
 from tracker.alerts.decide import DecideReport, record
-from tracker.alerts.findings import reminder_findings, spending_findings
+from tracker.alerts.findings import Finding, reminder_findings, spending_findings
 from tracker.alerts.schemas import AlertOut, alert_out
 from tracker.config import get_settings, load_rules
-from tracker.models import Alert, AlertMessage, Project
+from tracker.errors import Conflict, InvalidInput, NotFound
+from tracker.models import Alert, AlertMessage, KeyListing, Project
 from tracker.monitoring.service import spend_rules
 from tracker.scope import Scope
+
+log = logging.getLogger(__name__)
 
 
 def decide_alerts(
@@ -87,3 +93,78 @@ def list_alerts(
             assert alert.message_id is not None
             carried[alert.message_id].append((alert, code, name))
     return [alert_out(m, carried[m.id or -1]) for m in messages], int(total)
+
+
+def visible_message(*, session: Session, scope: Scope, message_id: int) -> AlertMessage:
+    """One message the scope may see; the finance bureau's escalations only to the all-seeing scope."""
+    m = session.get(AlertMessage, message_id)
+    if m is None or (scope.dept_codes is not None and (m.dept_code is None or not scope.allows(m.dept_code))):
+        raise NotFound(f"消息{message_id}不存在")
+    return m
+
+
+def resend(
+    *, session: Session, scope: Scope, actor: str | None, ids: Sequence[int] = (), failed: bool = False
+) -> list[int]:
+    """Put messages back in the queue (the named ones, or every failed one); the next send run delivers them.
+
+    A failed message keeps the server's answer in `last_error` until it is sent. A sent one named by
+    id goes out again (a mail that was lost after the server took it). One being sent is left alone.
+    """
+    query = scope.filter(select(AlertMessage), AlertMessage.dept_code)
+    if scope.dept_codes is not None:
+        query = query.where(col(AlertMessage.dept_code).is_not(None))
+    if failed:
+        query = query.where(AlertMessage.state == outbox.FAILED)
+    if ids:
+        query = query.where(col(AlertMessage.id).in_(list(ids)))
+    elif not failed:
+        raise InvalidInput("请给出消息编号，或用 --failed 重发全部发送失败的消息")
+    found = {m.id: m for m in session.exec(query.order_by(col(AlertMessage.id)))}
+    missing = [i for i in ids if i not in found]
+    if missing:
+        raise NotFound(f"消息{'、'.join(str(i) for i in missing)}不存在")
+    busy = [m.id for m in found.values() if m.state == outbox.SENDING]
+    if busy:
+        raise Conflict(f"消息{'、'.join(str(i) for i in busy)}正在发送，请稍后再试")
+    again = [m for m in found.values() if m.state in (outbox.FAILED, outbox.SENT)]
+    for m in again:
+        log.info("消息%s（%s，%s）由%s放回队列", m.id, m.recipient, m.state, actor or "命令行")
+        m.state, m.lease_owner, m.lease_until = outbox.QUEUED, None, None
+        session.add(m)
+    session.flush()
+    return [m.id for m in again if m.id is not None]
+
+
+def decide_key_escalation(
+    *, session: Session, as_of: date, job_run_id: int | None = None, rules: Mapping[str, Any] | None = None
+) -> DecideReport:
+    """Tell the finance bureau about the key list (重点监控) of this year and last, each listing once per recipient.
+
+    Every listing is offered each run and the decision's unique key keeps it to once, so a finance
+    contact added after a listing still hears about it.
+    """
+    a_rules = alert_rules(rules if rules is not None else load_rules())
+    listings = session.exec(select(KeyListing).where(col(KeyListing.year).in_([as_of.year - 1, as_of.year]))).all()
+    findings = [
+        Finding(
+            project_id=k.project_id,
+            year=k.year,
+            dept_code=k.dept_code,
+            rule="key_monitoring",
+            checkpoint_on=k.on_date,
+            audience="finance",
+            planned_fen=k.budget_fen,
+            actual_fen=k.actual_fen,
+            ratio=(k.rate / 100).quantize(Decimal("0.0001")) if k.rate is not None else None,
+        )
+        for k in listings
+    ]
+    return record(
+        session=session,
+        findings=findings,
+        as_of=as_of,
+        rules=a_rules,
+        base_url=get_settings().base_url,
+        job_run_id=job_run_id,
+    )

@@ -5,6 +5,7 @@ from tracker.models.alerts import Alert, AlertMessage, Contact
 from tracker.models.auth import LoginAttempt, User, UserUnit
 from tracker.models.base import utcnow
 from tracker.models.monitoring import JobRun, SchedulerLease, VarianceSnapshot
+from tracker.models.oversight import KeyListing
 from tracker.models.targets import (
     BudgetVersion,
     Dept,
@@ -28,6 +29,7 @@ __all__ = [
     "Indicator",
     "IndicatorResult",
     "JobRun",
+    "KeyListing",
     "LoginAttempt",
     "Objective",
     "Payment",

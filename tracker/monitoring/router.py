@@ -6,10 +6,13 @@ from datetime import date
 from typing import Annotated
 
 from fastapi import APIRouter, Query
+from pydantic import BaseModel
 
+from tracker.core.money import wan_str
 from tracker.db import SessionDep
 from tracker.deps import PrincipalDep, ScopeDep
 from tracker.monitoring import runs, snapshots
+from tracker.monitoring.key_list import key_listings
 from tracker.monitoring.schemas import (
     JobRunPage,
     SnapshotPage,
@@ -54,6 +57,50 @@ def variance_history(
         session=session, scope=scope, project_id=project_id, limit=limit, offset=offset
     )
     return SnapshotPage(items=[snapshot_out(s) for s in rows], total=total)
+
+
+class KeyListingOut(BaseModel):
+    project_id: int
+    year: int
+    dept_code: str
+    region_code: str | None
+    code: str
+    name: str
+    tier: str
+    on_date: date
+    budget_wan: str
+    actual_wan: str
+    rate_pct: float | None
+
+
+class KeyListingPage(BaseModel):
+    items: list[KeyListingOut]
+    total: int
+
+
+@router.get("/key-monitoring", response_model=KeyListingPage)
+def get_key_list(
+    session: SessionDep, scope: ScopeDep, year: int | None = None, as_of: date | None = None
+) -> KeyListingPage:
+    """The key list (重点监控) the caller may see, listed on or before `as_of`."""
+    rows = key_listings(session=session, scope=scope, year=year, as_of=as_of)
+    items = [
+        KeyListingOut(
+            project_id=p.id or 0,
+            year=k.year,
+            dept_code=k.dept_code,
+            region_code=k.region_code,
+            code=p.code,
+            name=p.name,
+            tier=k.tier,
+            on_date=k.on_date,
+            budget_wan=wan_str(k.budget_fen),
+            actual_wan=wan_str(k.actual_fen),
+            rate_pct=float(k.rate) if k.rate is not None else None,
+        )
+        for k, p in rows
+    ]
+    return KeyListingPage(items=items, total=len(items))
 
 
 @router.get("/jobs/runs", response_model=JobRunPage)

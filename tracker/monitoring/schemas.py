@@ -67,6 +67,7 @@ class VarianceOut(BaseModel):
     early_warning: bool
     indicator_light: str | None
     overall_light: str | None
+    key_monitoring: bool  # on the key list (重点监控) on as_of
     indicators: list[IndicatorProgressOut] | None = None
 
 
@@ -118,6 +119,7 @@ def variance_out(v: ProjectVariance, *, with_indicators: bool = False) -> Varian
         early_warning=s.early_warning,
         indicator_light=v.indicator_light.value if v.indicator_light else None,
         overall_light=v.overall_light.value if v.overall_light else None,
+        key_monitoring=v.key_monitoring,
         indicators=[indicator_progress_out(i) for i in v.indicators] if with_indicators else None,
     )
 

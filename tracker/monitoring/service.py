@@ -14,7 +14,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlmodel import Session
+from sqlmodel import Session, col, select
 
 from tracker.actuals.read import ResultView, cumulative_paid, result_history
 from tracker.config import get_settings, load_rules
@@ -32,7 +32,7 @@ from tracker.core.variance import (
     worst_light,
 )
 from tracker.errors import NotFound
-from tracker.models import Project
+from tracker.models import KeyListing, Project
 from tracker.scope import Scope
 from tracker.targets.service import load_core
 
@@ -94,6 +94,7 @@ class ProjectVariance:
     indicators: list[IndicatorLight]
     indicator_light: Light | None
     overall_light: Light | None
+    key_monitoring: bool = False  # on the key list (重点监控) on the measuring date
 
 
 def _reported(ind: IndicatorData, history: list[ResultView]) -> list[tuple[date, Decimal | Grade | str]]:
@@ -167,6 +168,7 @@ def _measure(
         for views in history.values():
             for v in views:
                 seq_to_id[v.project_id][v.seq] = v.indicator_id
+    keyed = _key_listed(session, {p.id: effective_as_of(p.year, as_of) for p, _ in pairs if p.id is not None})
     out = []
     for p, data in pairs:
         assert p.id is not None
@@ -188,9 +190,20 @@ def _measure(
                 indicators=lights,
                 indicator_light=ind_light,
                 overall_light=project_light(spend=spend.light, indicators=[ind_light]),
+                key_monitoring=p.id in keyed,
             )
         )
     return out
+
+
+def _key_listed(session: Session, days: Mapping[int, date]) -> set[int]:
+    """Projects on the key list (tracker/monitoring/key_list.py) on or before their measuring date."""
+    if not days:
+        return set()
+    query = select(col(KeyListing.project_id), col(KeyListing.on_date)).where(
+        col(KeyListing.project_id).in_(list(days))
+    )
+    return {pid for pid, on in session.exec(query) if on <= days[pid]}
 
 
 def project_variances(

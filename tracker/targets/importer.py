@@ -17,7 +17,8 @@ from tracker.core.project import IndicatorData, ProjectData
 from tracker.errors import InvalidInput
 from tracker.models import BudgetVersion, Dept, ImportRecord, Indicator, Objective, PlanCheckpoint, Project, Region
 from tracker.models.base import utcnow
-from tracker.targets.parsing import ParsedFile, TableFormatError, decode, parse_text
+from tracker.targets.parsing import ParsedFile, TableFormatError, build
+from tracker.targets.reading import read_document
 
 Progress = Callable[[int, int, str], None]
 Key = tuple[int, str, str]
@@ -36,14 +37,15 @@ class ImportSummary:
     unchanged: int
     incomplete: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    layout: str = ""
 
 
 def parse_file(data: bytes, *, year: int | None = None) -> ParsedFile:
-    """Decode and parse; InvalidInput (naming the line) when the bytes are not a target table."""
+    """Recognise the layout and read it; InvalidInput (naming the place) when the bytes are not a target table."""
     if not data.strip():
         raise InvalidInput("第1行：文件为空", line=1)
     try:
-        return parse_text(decode(data), year=year)
+        return build(read_document(data), year=year)
     except TableFormatError as exc:
         raise InvalidInput(str(exc), line=exc.line) from exc
 
@@ -84,6 +86,7 @@ def import_targets(
         budget_fen=sum(p.budget_fen for p in parsed.projects),
         incomplete=[f"{p.heading_no}.{p.name}" for p in parsed.projects if p.incomplete],
         warnings=parsed.warnings,
+        layout=parsed.layout,
         **counts,
     )
 

@@ -1,43 +1,26 @@
-"""Read the published 绩效目标表 text layout (DOMAIN.md §1) into plain ProjectData values.
+"""Turn a Document (cells of each table in reading order, cells.py) into plain ProjectData values.
 
-The layout: every cell is a line that starts with a tab; a line without a leading tab continues the
-cell above (so cells may hold blank lines); a table starts at a heading line such as
-`3.城乡低保资金县级配套绩效目标表` that is followed by the unit cell `314001昌黎县民政局本级`.
-Tables are found by their labels (项目编码, 预算数, 资金支出计划 …), not by fixed positions, so that
-the variations of other counties' files (other checkpoint months, five checkpoints, omitted empty
-cells, 元 instead of 万元) still read.
+The same builder serves every layout (DOMAIN.md §1.2), so every layout gives the same projects,
+plans and indicators. Tables are read by their labels (项目编码, 预算数, 资金支出计划 …), not by
+fixed positions, so that the variations of other counties' files (other checkpoint months, five
+checkpoints, omitted empty cells, 元 instead of 万元) still read. `_parse_table` runs named steps:
+unit, identity, money, purpose, plan, objectives, indicators, completeness.
 """
 
 from __future__ import annotations
 
 import re
-import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
 from tracker.core.money import FEN_PER_WAN, MoneyError, parse_wan
 from tracker.core.project import LEVEL1_LEVEL2, Accumulation, Checkpoint, IndicatorData, ProjectData
 from tracker.core.values import Kind, TargetValue, parse_value
+from tracker.targets.cells import UNIT_CELL, Cell, Document, RawTable, TableFormatError, checkpoint_month
+from tracker.targets.layouts.text import decode, read_tab_text
 
-
-class TableFormatError(ValueError):
-    """The input is not a target table, or a table is broken; names the line."""
-
-    def __init__(self, line: int, message: str) -> None:
-        super().__init__(f"第{line}行：{message}")
-        self.line = line
-        self.message = message
-
-
-@dataclass(slots=True)
-class Cell:
-    text: str
-    line: int
-
-    @property
-    def key(self) -> str:
-        """The text with all white space removed and full-width forms folded, for label matching."""
-        return re.sub(r"\s+", "", unicodedata.normalize("NFKC", self.text))
+__all__ = ["Cell", "ParsedFile", "TableFormatError", "build", "decode", "default_accumulation", "parse_text"]
 
 
 @dataclass(slots=True)
@@ -46,13 +29,9 @@ class ParsedFile:
     warnings: list[str] = field(default_factory=list)
     region_name: str = ""
     year: int | None = None
+    layout: str = ""
 
 
-HEADING = re.compile(r"^\s*(?:(\d{1,3})\s*[.．、]?\s*)?(\S.*?绩效目标(?:申报|批复)?表)\s*$")
-UNIT_CELL = re.compile(r"^(?:(?:预算)?单位(?:名称)?[:：]\s*)?(\d{3,12})\s*(\S.*)$")
-MONTH = re.compile(r"^(?:截至|截止)?(\d{1,2})月(?:底|末|份)?(?:前)?$")
-QUARTERS = {"第一季度": 3, "一季度": 3, "第二季度": 6, "二季度": 6, "上半年": 6, "第三季度": 9, "三季度": 9,
-            "第四季度": 12, "四季度": 12, "全年": 12, "年底": 12, "年末": 12}  # fmt: skip
 BUDGET_LABELS = ("预算数", "年度预算数", "预算金额", "资金总额", "年度资金总额", "项目资金总额", "预算总额")
 YEAR_IN_TEXT = re.compile(r"(20\d{2})年")
 LEVEL2_TO_LEVEL1 = {l2: l1 for l1, l2s in LEVEL1_LEVEL2.items() for l2 in l2s}
@@ -69,107 +48,30 @@ HEADER_NAMES = {
     "指标值设定依据": "basis",
     "确定依据": "basis",
 }
-COUNT_UNITS = (
-    "人",
-    "人次",
-    "户",
-    "个",
-    "次",
-    "场",
-    "场次",
-    "所",
-    "家",
-    "名",
-    "件",
-    "套",
-    "头",
-    "只",
-    "亩",
-    "株",
-)
-
-
-def decode(data: bytes) -> str:
-    """UTF-8 (with or without BOM) or GB18030; line endings folded to LF."""
-    if data.startswith(b"\xef\xbb\xbf"):
-        data = data[3:]
-    try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError:
-        try:
-            text = data.decode("gb18030")
-        except UnicodeDecodeError as exc:
-            line = data[: exc.start].count(b"\n") + 1
-            raise TableFormatError(line, "文件编码无法识别（应为 UTF-8 或 GB18030）") from exc
-    text = text.lstrip("\ufeff")
-    return text.replace("\r\n", "\n").replace("\r", "\n")
-
-
-def _cells(lines: list[str], start: int, end: int) -> list[Cell]:
-    """Cells of lines[start:end] (0-based); continuation lines join the cell above."""
-    cells: list[Cell] = []
-    for i in range(start, end):
-        raw = lines[i]
-        if raw.startswith("\t"):
-            cells.append(Cell(raw[1:], i + 1))
-        elif cells:
-            cells[-1].text += "\n" + raw
-    for cell in cells:
-        cell.text = _unquote(cell.text.strip())
-    return cells
-
-
-def _unquote(text: str) -> str:
-    if len(text) >= 2 and text[0] == '"' and text[-1] == '"':
-        text = text[1:-1].replace('""', '"').strip()
-    return text
-
-
-def _first_cell(lines: list[str], start: int) -> tuple[int, str] | None:
-    """The first cell line after `start`, skipping blank lines; None when a non-cell line comes first."""
-    for i in range(start, len(lines)):
-        if not lines[i].strip():
-            continue
-        if lines[i].startswith("\t"):
-            return i, lines[i][1:].strip()
-        return None
-    return None
-
-
-def _find_headings(lines: list[str], warnings: list[str]) -> list[tuple[int, int | None, str]]:
-    """(0-based line, number, title) of every heading that has a table under it."""
-    found: list[tuple[int, int | None, str]] = []
-    for i, raw in enumerate(lines):
-        if raw.startswith("\t"):
-            continue
-        m = HEADING.match(raw)
-        if not m:
-            continue
-        nxt = _first_cell(lines, i + 1)
-        if nxt and UNIT_CELL.match(nxt[1]):
-            found.append((i, int(m.group(1)) if m.group(1) else None, m.group(2)))
-        else:
-            warnings.append(f"第{i + 1}行：标题“{raw.strip()}”下没有表格，已忽略")
-    return found
+COUNT_UNITS = ("人", "人次", "户", "个", "次", "场", "场次", "所", "家", "名", "件", "套", "头", "只", "亩", "株")
+_BLANK = ("", "-", "—", "/")
 
 
 def parse_text(text: str, *, year: int | None = None) -> ParsedFile:
-    """Parse a whole publication; raises TableFormatError naming the line when it is not one."""
-    lines = text.split("\n")
-    result = ParsedFile()
-    headings = _find_headings(lines, result.warnings)
-    if not headings:
+    """Parse a whole tab-indented publication; raises TableFormatError naming the line when it is not one."""
+    doc = read_tab_text(text)
+    if not doc.tables:
         raise TableFormatError(1, "未找到绩效目标表（应有“…绩效目标表”标题，其下为单位编码和名称）")
-    preamble = "\n".join(lines[: headings[0][0]])
-    if m := YEAR_IN_TEXT.search(preamble):
+    return build(doc, year=year)
+
+
+def build(doc: Document, *, year: int | None = None) -> ParsedFile:
+    """Projects of every table of a document, in order; TableFormatError names the place of a broken table."""
+    result = ParsedFile(warnings=list(doc.warnings), layout=doc.layout)
+    if m := YEAR_IN_TEXT.search("\n".join(doc.preamble)):
         result.year = int(m.group(1))
-    result.region_name = next((ln.strip() for ln in lines[: headings[0][0]] if ln.strip()), "")
-    bounds = [h[0] for h in headings] + [len(lines)]
-    for n, (start, number, title) in enumerate(headings):
-        cells = _cells(lines, start + 1, bounds[n + 1])
-        is_last = n == len(headings) - 1
-        project = _parse_table(cells, start + 1, number, title, is_last, result, year)
-        result.projects.append(project)
+    result.region_name = next((ln.strip() for text in doc.preamble for ln in text.split("\n") if ln.strip()), "")
+    for n, raw in enumerate(doc.tables):
+        table = _Table(raw, doc.where, result.warnings, is_last=n == len(doc.tables) - 1)
+        try:
+            result.projects.append(_parse_table(table, result.year, year))
+        except TableFormatError as exc:
+            raise TableFormatError(exc.line, exc.message, doc.where(exc.line)) from exc
     return result
 
 
@@ -178,9 +80,9 @@ class _Cursor:
         self.cells = cells
         self.heading_line = heading_line
 
-    def find(self, pred: object, start: int = 0) -> int | None:
+    def find(self, pred: Callable[[str], bool], start: int = 0) -> int | None:
         for i in range(start, len(self.cells)):
-            if callable(pred) and pred(self.cells[i].key):
+            if pred(self.cells[i].key):
                 return i
         return None
 
@@ -196,9 +98,29 @@ class _Cursor:
         return self.cells[min(i, len(self.cells) - 1)].line
 
 
+class _Table:
+    """One table being read: its cells, how to name places in it, and where its warnings go."""
+
+    def __init__(self, raw: RawTable, where: Callable[[int], str], warnings: list[str], *, is_last: bool) -> None:
+        self.raw, self.where_of, self.warnings, self.is_last = raw, where, warnings, is_last
+        self.cur = _Cursor(raw.cells, raw.line)
+        self.label = f"表{raw.number or ''}“{raw.title}”"
+
+    def warn(self, line: int, message: str) -> None:
+        self.warnings.append(f"{self.where_of(line)}：{message}")
+
+
+@dataclass(slots=True)
+class _Money:
+    budget: int
+    fiscal: int
+    other: int
+    last: int  # index of the last money cell: the purpose follows it
+
+
 def _money(cell: Cell, label: str, scale: int) -> int:
     text = cell.key.removesuffix("万元").removesuffix("元")
-    if text in ("", "-", "—", "/"):
+    if text in _BLANK:
         return 0
     try:
         if scale == 1:
@@ -208,83 +130,93 @@ def _money(cell: Cell, label: str, scale: int) -> int:
         raise TableFormatError(cell.line, f"{label}“{text}”不是金额") from exc
 
 
-def _parse_table(
-    cells: list[Cell],
-    heading_line: int,
-    number: int | None,
-    title: str,
-    is_last: bool,
-    result: ParsedFile,
-    year: int | None,
-) -> ProjectData:
-    cur = _Cursor(cells, heading_line)
-    where = f"表{number or ''}“{title}”"
-    unit = UNIT_CELL.match(cells[0].text.split("\n")[0])
-    assert unit is not None  # guaranteed by _find_headings
-    dept_code, dept_name = unit.group(1), unit.group(2).strip()
-    money_unit = cur.find(lambda k: k.startswith("单位:") or k.startswith("金额单位:"))
-    scale = 1
-    if money_unit is not None and cells[money_unit].key.endswith(":元"):
-        scale = 0
-    code_at = cur.after("项目编码")
-    if code_at is None:
-        if is_last:
-            raise TableFormatError(cur.line_of(len(cells)), f"{where}在“项目编码”之前中断")
-        raise TableFormatError(cur.line_of(1), f"{where}缺少“项目编码”")
-    code = code_at[1].key
+def _parse_table(t: _Table, doc_year: int | None, year: int | None) -> ProjectData:
+    cur = t.cur
+    dept_code, dept_name = _unit(t)
+    code_at, code = _code(t)
     name_at = cur.after("项目名称")
-    name = name_at[1].text.strip() if name_at else title.removesuffix("绩效目标表")
-    budget_at = next((at for label in BUDGET_LABELS if (at := cur.after(label))), None)
-    if budget_at is None:
-        raise TableFormatError(cur.line_of(code_at[0]), f"{where}缺少“预算数”")
-    budget = _money(budget_at[1], "预算数", scale)
-    fiscal_label = cur.find(lambda k: (k.startswith("其中") and "财政" in k) or k in ("财政资金", "财政拨款"))
-    fiscal = _money(cells[fiscal_label + 1], "财政资金", scale) if fiscal_label is not None else budget
-    other_label = cur.find(lambda k: k.startswith("其他资金"))
-    other = _money(cells[other_label + 1], "其他资金", scale) if other_label is not None else 0
-    if fiscal + other != budget:
-        result.warnings.append(
-            f"第{budget_at[1].line}行：{where}财政资金{_wan(fiscal)}+其他资金{_wan(other)}≠预算数{_wan(budget)}"
-        )
-    money_cells = [budget_at[0]] + [label + 1 for label in (fiscal_label, other_label) if label is not None]
-    after_money = max(money_cells)
-    plan_label = cur.find(lambda k: k.startswith("资金支出计划"), after_money)
-    objectives_label = cur.find(lambda k: k == "绩效目标" or k == "年度绩效目标", after_money)
-    purpose_end = plan_label if plan_label is not None else objectives_label
-    purpose_cells = cells[after_money + 1 : purpose_end] if purpose_end is not None else []
-    purpose = "\n".join(c.text for c in purpose_cells if c.text and c.key not in ("资金用途", "项目资金用途"))
-    plan = _parse_plan(cur, plan_label, objectives_label, where, is_last)
+    name = name_at[1].text.strip() if name_at else t.raw.title.removesuffix("绩效目标表")
+    money = _read_money(t, code_at)
+    plan_label = cur.find(lambda k: k.startswith("资金支出计划"), money.last)
+    objectives_label = cur.find(lambda k: k in ("绩效目标", "年度绩效目标"), money.last)
+    purpose = _purpose(cur, money.last, plan_label if plan_label is not None else objectives_label)
+    plan = _parse_plan(cur, plan_label, objectives_label, t.label, t.is_last)
     header_at = cur.find(lambda k: k == "一级指标", objectives_label or 0)
-    objectives: list[str] = []
-    if objectives_label is not None:
-        obj_end = header_at if header_at is not None else len(cells)
-        objectives = _split_objectives("\n".join(c.text for c in cells[objectives_label + 1 : obj_end]))
-    indicators, cut = _parse_indicators(cur, header_at, where, result.warnings)
-    project_year = _year(code, year, result.year, title, cur.line_of(code_at[0]))
-    incomplete = cut or plan is None or header_at is None
-    if is_last and not incomplete and "满意度指标" not in {ind.level1 for ind in indicators}:
-        incomplete = True  # the file ends inside the table: the 满意度 rows were cut off
-    if incomplete:
-        result.warnings.append(
-            f"第{heading_line}行：{where}不完整（文件在表内结束，仅有{len(indicators)}个指标），已导入并标记为不完整"
-        )
+    objectives = _objectives(cur, objectives_label, header_at)
+    indicators, cut = _parse_indicators(t, header_at)
+    incomplete = _incomplete(t, indicators, cut=cut or plan is None or header_at is None)
     return ProjectData(
-        year=project_year,
+        year=_year(code, year, doc_year, t.raw.title, cur.line_of(code_at)),
         dept_code=dept_code,
         dept_name=dept_name,
         code=code,
         name=name,
-        budget_fen=budget,
-        fiscal_fen=fiscal,
-        other_fen=other,
+        budget_fen=money.budget,
+        fiscal_fen=money.fiscal,
+        other_fen=money.other,
         purpose=purpose,
         objectives=objectives,
         plan=plan or [],
         indicators=indicators,
         incomplete=incomplete,
-        heading_no=number,
-        source_line=heading_line,
+        heading_no=t.raw.number,
+        source_line=t.raw.line,
     )
+
+
+def _unit(t: _Table) -> tuple[str, str]:
+    unit = UNIT_CELL.match(t.raw.cells[0].text.split("\n")[0]) if t.raw.cells else None
+    if unit is None:
+        raise TableFormatError(t.raw.line, f"{t.label}的第一格应为单位编码和名称（如“314001昌黎县民政局本级”）")
+    return unit.group(1), unit.group(2).strip()
+
+
+def _code(t: _Table) -> tuple[int, str]:
+    code_at = t.cur.after("项目编码")
+    if code_at is None:
+        if t.is_last:
+            raise TableFormatError(t.cur.line_of(len(t.raw.cells)), f"{t.label}在“项目编码”之前中断")
+        raise TableFormatError(t.cur.line_of(1), f"{t.label}缺少“项目编码”")
+    return code_at[0], code_at[1].key
+
+
+def _read_money(t: _Table, code_at: int) -> _Money:
+    cur = t.cur
+    money_unit = cur.find(lambda k: k.startswith(("单位:", "金额单位:")))
+    scale = 0 if money_unit is not None and cur.cells[money_unit].key.endswith(":元") else 1
+    budget_at = next((at for label in BUDGET_LABELS if (at := cur.after(label))), None)
+    if budget_at is None:
+        raise TableFormatError(cur.line_of(code_at), f"{t.label}缺少“预算数”")
+    budget = _money(budget_at[1], "预算数", scale)
+    fiscal_label = cur.find(lambda k: (k.startswith("其中") and "财政" in k) or k in ("财政资金", "财政拨款"))
+    fiscal = _money(cur.cells[fiscal_label + 1], "财政资金", scale) if fiscal_label is not None else budget
+    other_label = cur.find(lambda k: k.startswith("其他资金"))
+    other = _money(cur.cells[other_label + 1], "其他资金", scale) if other_label is not None else 0
+    if fiscal + other != budget:
+        t.warn(budget_at[1].line, f"{t.label}财政资金{_wan(fiscal)}+其他资金{_wan(other)}≠预算数{_wan(budget)}")
+    last = max([budget_at[0]] + [label + 1 for label in (fiscal_label, other_label) if label is not None])
+    return _Money(budget, fiscal, other, last)
+
+
+def _purpose(cur: _Cursor, after_money: int, end: int | None) -> str:
+    cells = cur.cells[after_money + 1 : end] if end is not None else []
+    return "\n".join(c.text for c in cells if c.text and c.key not in ("资金用途", "项目资金用途"))
+
+
+def _objectives(cur: _Cursor, label: int | None, header_at: int | None) -> list[str]:
+    if label is None:
+        return []
+    end = header_at if header_at is not None else len(cur.cells)
+    return _split_objectives("\n".join(c.text for c in cur.cells[label + 1 : end]))
+
+
+def _incomplete(t: _Table, indicators: list[IndicatorData], *, cut: bool) -> bool:
+    incomplete = cut
+    if t.is_last and not incomplete and "满意度指标" not in {ind.level1 for ind in indicators}:
+        incomplete = True  # the file ends inside the table: the 满意度 rows were cut off
+    if incomplete:
+        t.warn(t.raw.line, f"{t.label}不完整（文件在表内结束，仅有{len(indicators)}个指标），已导入并标记为不完整")
+    return incomplete
 
 
 def _wan(fen: int) -> str:
@@ -312,7 +244,7 @@ def _parse_plan(cur: _Cursor, label: int | None, end: int | None, where: str, is
     stop = end if end is not None else len(cur.cells)
     months: list[int] = []
     i = label + 1
-    while i < stop and (month := _month(cur.cells[i].key)) is not None:
+    while i < stop and (month := checkpoint_month(cur.cells[i].key)) is not None:
         months.append(month)
         i += 1
     if not months:
@@ -339,12 +271,6 @@ def _parse_plan(cur: _Cursor, label: int | None, end: int | None, where: str, is
     return plan
 
 
-def _month(key: str) -> int | None:
-    if m := MONTH.match(key):
-        return int(m.group(1))
-    return QUARTERS.get(key)
-
-
 def _split_objectives(text: str) -> list[str]:
     text = text.strip()
     if not text:
@@ -354,10 +280,9 @@ def _split_objectives(text: str) -> list[str]:
     return [re.sub(r"\s*\n\s*", "", it) for it in items if it]
 
 
-def _parse_indicators(
-    cur: _Cursor, header_at: int | None, where: str, warnings: list[str]
-) -> tuple[list[IndicatorData], bool]:
+def _parse_indicators(t: _Table, header_at: int | None) -> tuple[list[IndicatorData], bool]:
     """Indicator rows after the header; the bool says whether the table was cut off mid-row."""
+    cur = t.cur
     if header_at is None:
         return [], True
     columns: list[str] = []
@@ -367,7 +292,7 @@ def _parse_indicators(
         i += 1
     for needed in ("level1", "level2", "level3", "value"):
         if needed not in columns:
-            raise TableFormatError(cur.line_of(header_at), f"{where}指标表头缺少“{_label(needed)}”列")
+            raise TableFormatError(cur.line_of(header_at), f"{t.label}指标表头缺少“{_label(needed)}”列")
     rows, cut = _rows(cur.cells[i:], columns)
     indicators: list[IndicatorData] = []
     level1 = level2 = ""
@@ -376,11 +301,10 @@ def _parse_indicators(
         level1 = first.text or level1
         level2 = row["level2"].text or level2
         if not level1:
-            raise TableFormatError(first.line, f"{where}第{seq}个指标没有一级指标")
+            raise TableFormatError(first.line, f"{t.label}第{seq}个指标没有一级指标")
         if level1 not in LEVEL1_LEVEL2:
-            warnings.append(f"第{first.line}行：{where}一级指标“{level1}”不是产出/效益/满意度指标")
-        value_cell = row["value"]
-        target = parse_value(value_cell.text)
+            t.warn(first.line, f"{t.label}一级指标“{level1}”不是产出/效益/满意度指标")
+        target = parse_value(row["value"].text)
         indicators.append(
             IndicatorData(
                 seq=seq,
@@ -391,6 +315,7 @@ def _parse_indicators(
                 target=target,
                 basis=row["basis"].text if "basis" in row else "",
                 accumulation=default_accumulation(level2, target),
+                weight=t.raw.weights.get(seq),
             )
         )
     return indicators, cut

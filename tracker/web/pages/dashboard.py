@@ -10,6 +10,7 @@ from fastapi.responses import HTMLResponse
 
 from tracker.db import SessionDep
 from tracker.deps import PrincipalDep
+from tracker.monitoring.key_list import key_listings
 from tracker.web.overview import SORTS, overview
 from tracker.web.pages.common import default_as_of, pick_year, take_flashes, years
 from tracker.web.templating import render
@@ -64,5 +65,6 @@ def dashboard(
         desc=desc,
         sorts=SORTS,
         link=link,
+        key_list=key_listings(session=session, scope=principal.scope, year=chosen, as_of=day)[:200],
         flashes=take_flashes(request),
     )
