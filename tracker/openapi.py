@@ -7,10 +7,24 @@ every error here goes through the JSON handlers in main.py. This rewrites the do
 
 from __future__ import annotations
 
-from typing import Any
+import re
+from datetime import date
+from typing import Annotated, Any
 
 from fastapi import FastAPI
 from fastapi.openapi.utils import get_openapi
+from pydantic import BeforeValidator
+from starlette.routing import Match
+
+
+def _iso(value: Any) -> Any:
+    """Only YYYY-MM-DD, as the document says (pydantic alone would read `0` as 1970-01-01)."""
+    if isinstance(value, str) and not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value.strip()):
+        raise ValueError("日期应写成 YYYY-MM-DD，如 2024-03-31")
+    return value
+
+
+IsoDate = Annotated[date, BeforeValidator(_iso)]
 
 ERROR_SCHEMA: dict[str, Any] = {
     "title": "Error",
@@ -67,3 +81,13 @@ def document_errors(app: FastAPI) -> None:
         return app.openapi_schema
 
     app.openapi = build  # type: ignore[method-assign]
+
+
+def allowed_methods(app: FastAPI, scope: dict[str, Any]) -> str:
+    """Every method some route of this path takes (the router names only the first route it met)."""
+    methods: set[str] = set()
+    for route in app.router.routes:
+        match, _ = route.matches({**scope, "method": "__none__"})
+        if match is not Match.NONE:
+            methods |= set(getattr(route, "methods", None) or ())
+    return ", ".join(sorted(methods))

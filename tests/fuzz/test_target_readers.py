@@ -24,9 +24,36 @@ SEED = DATA.read_text(encoding="utf-8").split("\n")[:190]  # the title lines and
 CELL_LINES = [i for i, line in enumerate(SEED) if line.startswith("\t")]
 # Cells holding a number (amounts, plan percentages, target values, months) are where the damage was.
 VALUE_LINES = [i for i in CELL_LINES if any(ch.isdigit() for ch in SEED[i]) and len(SEED[i]) < 20]
-NASTY = ["NaN%", "Infinity%", "-Infinity", "123456%", "1e1200000", "9" * 400, "-25%", "1,000.00", "\x00", '"',
-         "0.0000001%", "１２％", "3月底", "12月底", "13月底", "其中：财政资金", "项目编码", "预算数", "资金支出计划（%）",
-         "一级指标", "产出指标", "≥1e30人", "-1", "", " ", "—", "314001昌黎县民政局本级", "1.某项目绩效目标表"]  # fmt: skip
+NASTY = [
+    "NaN%",
+    "Infinity%",
+    "-Infinity",
+    "123456%",
+    "1e1200000",
+    "9" * 400,
+    "-25%",
+    "1,000.00",
+    "\x00",
+    '"',
+    "0.0000001%",
+    "１２％",
+    "3月底",
+    "12月底",
+    "13月底",
+    "其中：财政资金",
+    "项目编码",
+    "预算数",
+    "资金支出计划（%）",
+    "一级指标",
+    "产出指标",
+    "≥1e30人",
+    "-1",
+    "",
+    " ",
+    "—",
+    "314001昌黎县民政局本级",
+    "1.某项目绩效目标表",
+]
 CELL_TEXT = st.one_of(st.sampled_from(NASTY), st.text(max_size=30), st.decimals().map(lambda d: f"{d}%"))
 BIGGEST_FEN = 10**15  # far above a county budget (10 trillion 元), far below what BIGINT holds
 

@@ -30,10 +30,41 @@ from tracker.actuals.schemas import UploadSummary
 BIG = "13032224P00XC0610102D"  # 2000 万元, unit 314001
 CODES = st.sampled_from([P1, BIG, P10, "", "13032224P00XC061010", "X" * 300, "1e5", "0" * 30])
 DEPTS = st.sampled_from([DEPT, "320001", "", "314001 ", "3140010", "９９", "\x00"])
-DAYS = st.sampled_from(["2024-03-05", "2024/3/5", "2024年3月5日", "2024-02-30", "2023-12-31", "0-0-0", "45000",
-                        "99999-01-01", "", "2024-13-01", "today", "2024-03-05T10:00"]) | st.text(max_size=12)  # fmt: skip
-AMOUNTS = st.sampled_from(["10", "0.01", "1,000.00", "1,00", "-5", "0", "NaN", "Infinity", "1e1200000", "9" * 400,
-                           "0.0000001", "１２", " 3 ", "1e3", ""]) | st.decimals(places=2, min_value=0, max_value=50).map(str)  # fmt: skip
+DAYS = st.sampled_from(
+    [
+        "2024-03-05",
+        "2024/3/5",
+        "2024年3月5日",
+        "2024-02-30",
+        "2023-12-31",
+        "0-0-0",
+        "45000",
+        "99999-01-01",
+        "",
+        "2024-13-01",
+        "today",
+        "2024-03-05T10:00",
+    ]
+) | st.text(max_size=12)
+AMOUNTS = st.sampled_from(
+    [
+        "10",
+        "0.01",
+        "1,000.00",
+        "1,00",
+        "-5",
+        "0",
+        "NaN",
+        "Infinity",
+        "1e1200000",
+        "9" * 400,
+        "0.0000001",
+        "１２",
+        " 3 ",
+        "1e3",
+        "",
+    ]
+) | st.decimals(places=2, min_value=0, max_value=50).map(str)
 SEQS = st.sampled_from(["1", "1.7", "1e1200000", "9" * 400, "-1", "0", "8", "99999999999999999999", "1.0", ""])
 ACTUALS = st.sampled_from(["2600人", "97%", "NaN%", "Infinity", "1e1200000人", "达成年度指标", "", "9" * 400 + "人"])
 TEXT = st.text(max_size=20) | st.sampled_from(['"', '""', "\x00", "=1+1", "a,b", "x" * 5000, "\r\n"])

@@ -12,7 +12,6 @@ from decimal import Decimal
 
 from hypothesis import given
 from hypothesis import strategies as st
-
 from typer.testing import CliRunner
 
 from tests.fuzz.limits import bounded
@@ -28,12 +27,32 @@ NUMBERS = st.one_of(
     st.integers().map(str),
     st.floats().map(repr),
     st.from_regex(r"[+-]?\d{1,400}(\.\d{0,50})?([eE][+-]?\d{1,9})?", fullmatch=True),
-    st.sampled_from(["NaN", "nan", "sNaN", "Infinity", "-Infinity", "inf", "1e1200000", "9" * 5000, "1,000.00",
-                     "1,00", "0x10", "１２３", "1_000", "٣", "²", "1e-999999999", ".5", "5.", "--1", "+-1"]),
+    st.sampled_from(
+        [
+            "NaN",
+            "nan",
+            "sNaN",
+            "Infinity",
+            "-Infinity",
+            "inf",
+            "1e1200000",
+            "9" * 5000,
+            "1,000.00",
+            "1,00",
+            "0x10",
+            "１２３",
+            "1_000",
+            "٣",
+            "²",
+            "1e-999999999",
+            ".5",
+            "5.",
+            "--1",
+            "+-1",
+        ]
+    ),
 )
-VALUE = st.tuples(st.sampled_from(COMPARATORS), NUMBERS, st.sampled_from(UNITS), st.sampled_from(SUFFIXES)).map(
-    "".join
-)
+VALUE = st.tuples(st.sampled_from(COMPARATORS), NUMBERS, st.sampled_from(UNITS), st.sampled_from(SUFFIXES)).map("".join)
 ANY_TEXT = st.one_of(VALUE, st.text(max_size=60), st.text(alphabet="0123456789.,eE+-%万元 \t\x00", max_size=80))
 TARGETS = [parse_value(t) for t in ("≥2500人", "≥95%", "≤30天", "进一步提高", "100万元", "=1")]
 
