@@ -20,6 +20,7 @@ from tracker.core.values import parse_value
 from tracker.db import session_scope
 from tracker.demo.cli import demo_app
 from tracker.errors import DomainError
+from tracker.limits import OutOfRange
 from tracker.evaluation.cli import export_app, targets_review
 from tracker.monitoring.commands import jobs_app, run_all, scheduler, units_app, variance_app
 from tracker.progress import count_bar
@@ -114,7 +115,11 @@ def targets_show(
 @targets_app.command("parse-value")
 def targets_parse_value(text: str) -> None:
     """Show how a target value (指标值) is read."""
-    v = parse_value(text)
+    try:
+        v = parse_value(text)
+    except OutOfRange as exc:  # a number beyond what is stored: a sentence and exit 2, not a traceback
+        err.print(f"[red]错误：[/red]{exc}", highlight=False)
+        raise typer.Exit(2) from None
     value: int | float | None = None
     if v.value is not None:
         value = int(v.value) if v.value == v.value.to_integral_value() else float(v.value)
@@ -140,7 +145,17 @@ def serve(
     """Serve the web pages and the API."""
     import uvicorn
 
-    uvicorn.run("tracker.main:app", host=host, port=port, workers=workers, proxy_headers=True)
+    # Our logging (text or JSON lines, with request ids) instead of uvicorn's; the access line is ours too.
+    uvicorn.run(
+        "tracker.main:served",
+        factory=True,
+        host=host,
+        port=port,
+        workers=workers,
+        proxy_headers=True,
+        log_config=None,
+        access_log=False,
+    )
 
 
 def main() -> None:

@@ -78,4 +78,12 @@ def create_app() -> FastAPI:
     return app
 
 
+def served() -> FastAPI:
+    """The app as `tracker serve` runs it (uvicorn's factory): logging set up in every worker process."""
+    from tracker import logs
+
+    logs.configure()
+    return create_app()
+
+
 app = create_app()

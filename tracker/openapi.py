@@ -8,6 +8,7 @@ every error here goes through the JSON handlers in main.py. This rewrites the do
 from __future__ import annotations
 
 import re
+from collections.abc import MutableMapping
 from datetime import date
 from typing import Annotated, Any
 
@@ -83,7 +84,7 @@ def document_errors(app: FastAPI) -> None:
     app.openapi = build  # type: ignore[method-assign]
 
 
-def allowed_methods(app: FastAPI, scope: dict[str, Any]) -> str:
+def allowed_methods(app: FastAPI, scope: MutableMapping[str, Any]) -> str:
     """Every method some route of this path takes (the router names only the first route it met)."""
     methods: set[str] = set()
     for route in app.router.routes:

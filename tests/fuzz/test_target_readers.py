@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -19,6 +20,8 @@ from tests.fuzz.limits import outcome
 from tracker.errors import InvalidInput
 from tracker.targets.importer import parse_file
 from tracker.targets.parsing import ParsedFile
+
+pytestmark = pytest.mark.fuzz
 
 SEED = DATA.read_text(encoding="utf-8").split("\n")[:190]  # the title lines and tables 1 and 2
 CELL_LINES = [i for i, line in enumerate(SEED) if line.startswith("\t")]

@@ -1,8 +1,8 @@
 """Fuzzing the value parser (tracker/core/values.py) and the amount reader: an answer for any text, quickly.
 
 A quantitative reading is a finite number (never NaN or Infinity, which break the variance and scoring
-maths downstream); an amount is integer fen or a MoneyError; nothing takes longer than the limit,
-whatever the count of digits or the size of an exponent.
+maths downstream), or OutOfRange saying it is beyond the stored limits (tracker/limits.py); an amount is
+integer fen or a MoneyError; nothing takes longer than the limit, whatever the digits or the exponent.
 """
 
 from __future__ import annotations
@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 from decimal import Decimal
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 from typer.testing import CliRunner
@@ -18,6 +19,9 @@ from tests.fuzz.limits import bounded
 from tracker.cli import app
 from tracker.core.money import MoneyError, parse_wan
 from tracker.core.values import Kind, parse_actual, parse_grade, parse_value
+from tracker.limits import OutOfRange
+
+pytestmark = pytest.mark.fuzz
 
 COMPARATORS = ["", "≥", "≤", ">", "<", "=", "＞＝", "不低于", "达到", "不超过", "大于等于", "约"]
 UNITS = ["", "%", "％", "‰", "人", "万元", "元/人", "户", "亩", "个百分点", "天", "人次", "小时", "万元/人*年"]
@@ -62,9 +66,13 @@ def finite(value: Decimal | None) -> bool:
 
 
 @given(ANY_TEXT)
-def test_a_target_value_reads_as_a_finite_quantity_or_a_phrase(text: str) -> None:
+def test_a_target_value_reads_as_a_finite_quantity_or_a_phrase_or_is_out_of_range(text: str) -> None:
     with bounded():
-        v = parse_value(text)
+        try:
+            v = parse_value(text)
+        except OutOfRange as exc:  # more digits than a stored value has: a sentence saying so
+            assert "超出上限" in str(exc) or "小数位数过多" in str(exc), exc
+            return
     assert v.kind in (Kind.QUANTITATIVE, Kind.QUALITATIVE)
     assert (v.value is None) == (v.kind is Kind.QUALITATIVE)
     assert finite(v.value) and finite(v.norm_value), f"{text!r} read as {v.value}"
@@ -98,6 +106,10 @@ def test_what_parse_value_prints_is_one_valid_json_object(text: str) -> None:
     """`tracker targets parse-value` prints JSON: no Infinity or NaN token, no traceback, for any value."""
     with bounded():
         result = CliRunner().invoke(app, ["targets", "parse-value", "--", text])
+    if result.exit_code == 2:  # beyond the stored limits: one line saying so, no traceback
+        assert result.exception is None or isinstance(result.exception, SystemExit), result.exception
+        assert "错误" in result.output and "Traceback" not in result.output
+        return
     assert result.exit_code == 0, result.output
     shown = json.loads(result.stdout, parse_constant=_refuse)
     assert shown["kind"] in ("quantitative", "qualitative")

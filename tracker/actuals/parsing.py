@@ -213,21 +213,21 @@ def _csv_chunks(source: Source, info: FileInfo, chunk_rows: int, progress: Progr
         fh.seek(0)
         # every column is read (not `usecols`), so that a row with more fields than the header is an
         # error naming it rather than silently cut (an unquoted 1,000.00 would shift into the next column)
-        reader = pd.read_csv(
-            fh,
-            sep=info.sep,
-            header=0,
-            index_col=False,
-            dtype=str,
-            keep_default_na=False,
-            na_filter=False,
-            skip_blank_lines=False,
-            chunksize=chunk_rows,
-            encoding=info.encoding,
-            engine="c",
-        )
         first = 2
-        try:
+        try:  # the tokenizer may fail as the reader is made (a quote never closed) or on any chunk
+            reader = pd.read_csv(
+                fh,
+                sep=info.sep,
+                header=0,
+                index_col=False,
+                dtype=str,
+                keep_default_na=False,
+                na_filter=False,
+                skip_blank_lines=False,
+                chunksize=chunk_rows,
+                encoding=info.encoding,
+                engine="c",
+            )
             for frame in reader:
                 frame = frame.iloc[:, sorted(names)]
                 frame.columns = [names[p] for p in sorted(names)]
