@@ -15,13 +15,14 @@ from tracker import migrate
 from tracker.actuals.cli import app as actuals_app
 from tracker.alerts.cli import alerts_app
 from tracker.auth.cli import users_app
+from tracker.config import get_settings
 from tracker.core.money import wan_str
 from tracker.core.values import parse_value
 from tracker.db import session_scope
 from tracker.demo.cli import demo_app
 from tracker.errors import DomainError
-from tracker.limits import OutOfRange
 from tracker.evaluation.cli import export_app, targets_review
+from tracker.limits import OutOfRange
 from tracker.monitoring.commands import jobs_app, run_all, scheduler, units_app, variance_app
 from tracker.progress import count_bar
 from tracker.scope import Scope
@@ -114,12 +115,11 @@ def targets_show(
 
 @targets_app.command("parse-value")
 def targets_parse_value(text: str) -> None:
-    """Show how a target value (指标值) is read."""
+    """Show how a target value (指标值) is read; a number beyond the stored limits exits 2 with why."""
     try:
         v = parse_value(text)
-    except OutOfRange as exc:  # a number beyond what is stored: a sentence and exit 2, not a traceback
-        err.print(f"[red]错误：[/red]{exc}", highlight=False)
-        raise typer.Exit(2) from None
+    except OutOfRange as exc:
+        fail(str(exc), 2)
     value: int | float | None = None
     if v.value is not None:
         value = int(v.value) if v.value == v.value.to_integral_value() else float(v.value)
@@ -145,14 +145,18 @@ def serve(
     """Serve the web pages and the API."""
     import uvicorn
 
-    # Our logging (text or JSON lines, with request ids) instead of uvicorn's; the access line is ours too.
+    # a client address from X-Forwarded-For only when it comes from a configured proxy: anyone else
+    # could rotate it to dodge the sign-in limit. Our logging (text or JSON lines, with request ids)
+    # instead of uvicorn's, in every worker (the factory sets it up); the access line is ours too.
+    proxies = get_settings().trusted_proxies
     uvicorn.run(
         "tracker.main:served",
         factory=True,
         host=host,
         port=port,
         workers=workers,
-        proxy_headers=True,
+        proxy_headers=bool(proxies),
+        forwarded_allow_ips=proxies or None,
         log_config=None,
         access_log=False,
     )
