@@ -20,8 +20,7 @@ from tracker.actuals.schemas import (
     SubmitIn,
     UploadSummary,
 )
-from tracker.db import SessionDep
-from tracker.deps import PrincipalDep, ScopeDep
+from tracker.deps import PrincipalDep, ScopeDep, SessionDep
 from tracker.openapi import IsoDate
 
 router = APIRouter(prefix="/actuals", tags=["actuals"])
