@@ -9,7 +9,7 @@ from typing import Annotated, Any
 
 import typer
 from rich.console import Console
-from sqlalchemy.exc import OperationalError, ProgrammingError
+from sqlalchemy.exc import OperationalError, ProgrammingError, SQLAlchemyError
 
 from tracker import migrate
 from tracker.actuals.cli import app as actuals_app
@@ -162,11 +162,20 @@ def main() -> None:
     """Console entry point: a database behind the code gets a sentence and exit 2, not a traceback."""
     try:
         app()
-    except (OperationalError, ProgrammingError):
-        if migrate.is_current():
-            raise
-        err.print("[red]错误：[/red]数据库结构不是最新的，请先运行 tracker db upgrade", highlight=False)
-        sys.exit(2)
+    except (OperationalError, ProgrammingError) as exc:
+        try:
+            current = migrate.is_current()
+        except SQLAlchemyError:
+            current = True  # the database cannot even be asked: it is down or the connection was cut
+        if not current:
+            err.print("[red]错误：[/red]数据库结构不是最新的，请先运行 tracker db upgrade", highlight=False)
+            sys.exit(2)
+        reason = (str(getattr(exc, "orig", exc)).strip().splitlines() or [""])[0]
+        err.print(
+            f"[red]错误：[/red]数据库不可用或连接已断开，本次操作未完成（未提交的内容不会保存）：{reason}",
+            highlight=False,
+        )
+        sys.exit(1)
 
 
 if __name__ == "__main__":  # pragma: no cover

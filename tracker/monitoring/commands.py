@@ -92,7 +92,7 @@ def jobs_run(
     """Run one scheduled job now and record the run; exit 1 if it failed."""
     from jobs.runner import run_job
 
-    logging.getLogger("jobs.runner").setLevel(logging.ERROR)  # its problems are printed below, once
+    logging.getLogger("jobs.runner").setLevel(logging.CRITICAL)  # its problems are printed below, once
     day = _day(as_of)
     try:
         run = run_job(name, as_of=day, trigger="cli")
