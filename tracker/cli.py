@@ -20,6 +20,7 @@ from tracker.demo.cli import demo_app
 from tracker.evaluation import cli as evaluation_cli
 from tracker.monitoring import cli as monitoring_cli
 from tracker.targets import cli as targets_cli
+from tracker.targets.corrections_cli import indicators_app
 
 app = typer.Typer(help="预算绩效运行监控 tracker", no_args_is_help=True, pretty_exceptions_enable=False)
 export_app = typer.Typer(help="导出自评表和监控表", no_args_is_help=True)
@@ -37,6 +38,7 @@ app.add_typer(alerts_cli.units_app, name="units")
 app.add_typer(jobs_cli.app, name="jobs")
 app.add_typer(alerts_cli.alerts_app, name="alerts")
 app.add_typer(demo_app, name="demo")
+app.add_typer(indicators_app, name="indicators")
 app.command("serve")(app_cli.serve)
 app.command("scheduler")(jobs_cli.scheduler)
 app.command("run-all")(jobs_cli.run_all)

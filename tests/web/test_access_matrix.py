@@ -63,6 +63,7 @@ SAMPLES: dict[str, Callable[[World], object]] = {
     "dept_code": lambda w: UNIT_B,
     "batch_id": lambda w: w.batch_b,
     "submission_id": lambda w: w.submission_b,
+    "seq": lambda w: 1,
     "message_id": lambda w: w.message_b,
 }
 # GET routes that need more query parameters than year=2024 (unit B's, so that unit A must not see them)

@@ -215,6 +215,7 @@ def _actual(ind: IndicatorData, result: ResultView | None, rules: ScoringRules, 
         baseline=baseline,
         reason=reason,
         actual_text=text,
+        description=ind.description,
     )
 
 

@@ -184,6 +184,8 @@ def indicator_target(i: Indicator) -> TargetValue:
         norm_value=i.norm_value,
         norm_unit=i.norm_unit,
         direction=Direction(i.direction),
+        high=i.value_high,
+        approximate=i.approximate,
     )
 
 

@@ -44,6 +44,7 @@ NAV = (
     NavItem("/alerts", "预警"),
     NavItem("/exports", "导出"),
     NavItem("/review", "目标审核"),
+    NavItem("/targets", "目标表", ("admin",)),
     NavItem("/settings", "设置", ("admin",)),
 )
 
