@@ -13,6 +13,7 @@ from datetime import date
 import sqlalchemy as sa
 from sqlmodel import Session, col, func, select
 
+from tracker.access import check_unit
 from tracker.actuals.audit import record
 from tracker.actuals.context import LOCKED, quarter_of, serialise
 from tracker.actuals.schemas import SubmissionOut
@@ -45,7 +46,7 @@ def _transition(session: Session, s: Submission, status: str, actor: str, note: 
 def submit_quarter(*, session: Session, principal: Principal, dept_code: str, year: int, quarter: int) -> SubmissionOut:
     """The unit declares its quarter complete and asks the finance bureau to review it."""
     principal.require_write()
-    principal.scope.check(dept_code, "单位")
+    check_unit(principal.scope, dept_code)
     if session.get(Dept, dept_code) is None:
         raise NotFound("单位不存在")
     if quarter not in (1, 2, 3, 4):
