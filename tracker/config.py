@@ -26,6 +26,7 @@ class Settings(BaseSettings):
     secret_key: str = ""
     base_url: str = "http://127.0.0.1:8000"
     environment: str = "development"
+    log_format: str = "text"  # or "json": one JSON object per line (tracker/logs.py)
 
     smtp_host: str = ""
     smtp_port: int = 25
@@ -37,6 +38,7 @@ class Settings(BaseSettings):
 
     admin_password: str = ""
     upload_max_bytes: int = 20 * 1024 * 1024
+    sqlite_busy_seconds: float = 300  # how long a writer waits for the SQLite write lock
     trusted_proxies: str = ""  # addresses whose X-Forwarded-For is believed (comma-separated); none by default
 
     # PostgreSQL connection pool per process (tracker/db.py): TRACKER_DB_POOL_SIZE and friends.

@@ -22,10 +22,10 @@ from tracker.alerts.service import decide_alerts
 from tracker.auth.principal import Principal
 from tracker.errors import InvalidInput, NotFound
 from tracker.evaluation.export import export_self_evaluation
-from tracker.shared.export import DirSink
 from tracker.models import Alert, AlertMessage, Dept, Project, Region
 from tracker.monitoring.service import project_variances
 from tracker.scope import Scope
+from tracker.shared.export import DirSink
 from tracker.targets.service import get_project, import_targets, list_projects
 
 CHANGLI = "130322"

@@ -57,6 +57,11 @@ def submit_quarter(
     unit = resolve_unit(session=session, dept_code=dept_code, region_code=region_code, scope=principal.scope)
     if quarter not in (1, 2, 3, 4):
         raise InvalidInput("季度应为1到4")
+    has_projects = session.exec(
+        select(Project.id).where(Project.dept_code == dept_code, Project.year == year).limit(1)
+    ).first()
+    if has_projects is None:  # nothing to report on: a quarter of such a year would be a record of nothing
+        raise InvalidInput(f"单位“{dept_code}”在{year}年没有项目，不能报送该年度的季度")
     serialise(session)
     sub = session.exec(
         select(Submission).where(

@@ -24,6 +24,7 @@ from decimal import Decimal
 
 from sqlmodel import Session
 
+from tracker.access import visible_project
 from tracker.actuals.read import ResultView, cumulative_paid, latest_results, paid_by_source
 from tracker.budget.service import load_budgets
 from tracker.core.project import Funds, IndicatorData, ProjectData
@@ -36,9 +37,8 @@ from tracker.core.scoring import (
     score_project,
 )
 from tracker.core.values import Kind, parse_grade
-from tracker.errors import InvalidInput, NotFound
+from tracker.errors import InvalidInput
 from tracker.evaluation.schemas import Evaluation, Row
-from tracker.models import Project
 from tracker.rules import scoring_rules
 from tracker.scope import Scope
 from tracker.targets.service import load_core
@@ -92,14 +92,6 @@ def evaluate(
         evaluation.region_code, evaluation.region_name = project.region_code, data.region_name
         out.append(evaluation)
     return out
-
-
-def visible_project(*, session: Session, scope: Scope, project_id: int) -> Project:
-    """A project the scope may see; another unit's answers 404 like a missing one."""
-    project = session.get(Project, project_id)
-    if project is None or not scope.sees(project):
-        raise NotFound(f"项目{project_id}不存在")
-    return project
 
 
 def _evaluate_one(

@@ -17,6 +17,7 @@ from typing import Any
 
 from sqlmodel import Session, col, select
 
+from tracker.access import visible_project
 from tracker.actuals.read import ResultView, cumulative_paid, result_history
 from tracker.bulk import chunks, matching
 from tracker.clock import today
@@ -36,7 +37,6 @@ from tracker.core.variance import (
     project_light,
     worst_light,
 )
-from tracker.errors import NotFound
 from tracker.models import KeyListing, Project
 from tracker.rules import target_rules
 from tracker.scope import Scope
@@ -315,9 +315,7 @@ def variances_of(
 
 def project_variance(*, session: Session, scope: Scope, project_id: int, as_of: date | None = None) -> ProjectVariance:
     """One project's variance with its indicators; another unit's project answers 404 like a missing one."""
-    project = session.get(Project, project_id)
-    if project is None or not scope.sees(project):
-        raise NotFound(f"项目{project_id}不存在")
+    project = visible_project(session=session, scope=scope, project_id=project_id)
     pairs = [
         pair
         for pair in load_core(

@@ -13,6 +13,7 @@ from decimal import Decimal, InvalidOperation
 
 from sqlmodel import Session, col, select
 
+from tracker.access import can_see, visible_project
 from tracker.actuals import audit
 from tracker.core.project import Accumulation
 from tracker.core.units import tidy
@@ -40,7 +41,7 @@ def find_project(*, session: Session, scope: Scope, year: int, dept_code: str, c
     """A project by (year, unit code, project code); NotFound names the three."""
     query = select(Project).where(Project.year == year, Project.dept_code == dept_code, Project.code == code)
     project = session.exec(query).first()
-    if project is None or not scope.sees(project):
+    if project is None or not can_see(scope, project):
         raise NotFound(f"{year}年单位{dept_code}没有项目{code}")
     return project
 
@@ -99,9 +100,7 @@ def correct_indicator(
     *, session: Session, scope: Scope, actor: str | None, project_id: int, seq: int, fix: Correction
 ) -> IndicatorOut:
     """Apply one correction; InvalidInput for a missing reason, nothing to change or a bad value."""
-    project = session.get(Project, project_id)
-    if project is None or not scope.sees(project):
-        raise NotFound(f"项目{project_id}不存在")
+    project = visible_project(session=session, scope=scope, project_id=project_id)
     row = session.exec(select(Indicator).where(Indicator.project_id == project_id, Indicator.seq == seq)).first()
     if row is None or row.id is None:
         raise NotFound(f"项目{project.code}没有第{seq}项指标")
@@ -134,9 +133,7 @@ class ChangeView:
 
 def indicator_history(*, session: Session, scope: Scope, project_id: int) -> list[ChangeView]:
     """A project's indicator corrections, newest first."""
-    project = session.get(Project, project_id)
-    if project is None or not scope.sees(project):
-        raise NotFound(f"项目{project_id}不存在")
+    visible_project(session=session, scope=scope, project_id=project_id)
     query = select(IndicatorChange).where(IndicatorChange.project_id == project_id)
     rows = session.exec(query.order_by(col(IndicatorChange.changed_at).desc(), col(IndicatorChange.id).desc()))
     return [ChangeView(r.seq, r.field, r.old, r.new, r.reason, r.changed_by, r.changed_at) for r in rows]

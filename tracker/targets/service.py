@@ -12,13 +12,13 @@ from typing import Any
 
 from sqlmodel import Session, col, func, select
 
+from tracker.access import visible_project
 from tracker.budget.service import load_budgets
 from tracker.bulk import chunks, matching
 from tracker.config import get_settings
 from tracker.core.budget import Budget
 from tracker.core.project import Accumulation, Checkpoint, IndicatorData, ProjectData
 from tracker.core.values import Comparator, Direction, Kind, TargetValue
-from tracker.errors import NotFound
 from tracker.models import (
     Dept,
     Indicator,
@@ -67,9 +67,7 @@ def list_projects(
 
 def get_project(*, session: Session, scope: Scope, project_id: int) -> ProjectOut:
     """One project; another unit's project answers 404 like a missing one."""
-    project = session.get(Project, project_id)
-    if project is None or not scope.sees(project):
-        raise NotFound(f"项目{project_id}不存在")
+    project = visible_project(session=session, scope=scope, project_id=project_id)
     return _assemble(session, [project])[0]
 
 
