@@ -17,6 +17,7 @@ from tracker.alerts.cli import alerts_app
 from tracker.auth.cli import users_app
 from tracker.core.money import wan_str
 from tracker.core.values import parse_value
+from tracker.corrections.cli import corrections_app
 from tracker.db import session_scope
 from tracker.demo.cli import demo_app
 from tracker.errors import DomainError
@@ -39,6 +40,7 @@ app.add_typer(variance_app, name="variance")
 app.add_typer(units_app, name="units")
 app.add_typer(jobs_app, name="jobs")
 app.add_typer(alerts_app, name="alerts")
+app.add_typer(corrections_app, name="corrections")
 app.add_typer(demo_app, name="demo")
 app.command("scheduler")(scheduler)
 app.command("run-all")(run_all)

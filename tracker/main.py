@@ -15,6 +15,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from tracker.actuals.router import router as actuals_router
 from tracker.alerts.router import router as alerts_router
 from tracker.auth.router import router as auth_router
+from tracker.corrections.router import router as corrections_router
 from tracker.db import database_problem
 from tracker.errors import DomainError
 from tracker.evaluation.router import router as evaluation_router
@@ -71,6 +72,7 @@ def create_app() -> FastAPI:
     app.include_router(evaluation_router, prefix="/api/v1")
     app.include_router(monitoring_router, prefix="/api/v1")
     app.include_router(alerts_router, prefix="/api/v1")
+    app.include_router(corrections_router, prefix="/api/v1")
     install_pages(app)
     return app
 

@@ -17,6 +17,7 @@ from sqlmodel import Session, col, select
 
 from tracker.actuals.report import Issues
 from tracker.config import get_settings, load_rules
+from tracker.corrections.withhold import withheld
 from tracker.deps import Principal
 from tracker.models import BudgetVersion, Dept, Project, Submission
 
@@ -71,6 +72,7 @@ class Context:
     visible_codes: set[str]
     locks: dict[tuple[str, int, int], str]
     rules: dict[str, Any]
+    withheld: dict[int, str] = field(default_factory=dict)  # 暂缓拨款 by an open correction notice
     errors: Issues = field(default_factory=Issues)
     warnings: Issues = field(default_factory=Issues)
 
@@ -97,6 +99,9 @@ class Context:
             return ref, None
         years = "、".join(str(y) for y in self.years.get((dept, code), []))
         return None, f"日期不在项目年度内：项目“{code}”属于{years}年，填写的是{year}年"
+
+    def withheld_problem(self, project_id: int) -> str | None:
+        return self.withheld.get(project_id)
 
     def lock_problem(self, dept: str, year: int, quarter: int) -> str | None:
         return self.locks.get((dept, year, quarter))
@@ -158,6 +163,7 @@ def load_context(*, session: Session, principal: Principal) -> Context:
         visible_codes=visible,
         locks=locks,
         rules=rules,
+        withheld=withheld(session=session),
         errors=Issues(limit=limit),
         warnings=Issues(limit=limit),
     )

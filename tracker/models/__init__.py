@@ -5,7 +5,7 @@ from tracker.models.alerts import Alert, AlertMessage, Contact
 from tracker.models.auth import LoginAttempt, User, UserUnit
 from tracker.models.base import utcnow
 from tracker.models.monitoring import JobRun, SchedulerLease, VarianceSnapshot
-from tracker.models.oversight import KeyListing
+from tracker.models.oversight import CorrectionNotice, KeyListing
 from tracker.models.targets import (
     BudgetVersion,
     Dept,
@@ -24,6 +24,7 @@ __all__ = [
     "BatchPeriod",
     "BudgetVersion",
     "Contact",
+    "CorrectionNotice",
     "Dept",
     "ImportRecord",
     "Indicator",
