@@ -12,6 +12,7 @@ import re
 import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import date
 
 from fastapi.routing import APIRoute
 from fastapi.testclient import TestClient
@@ -24,6 +25,7 @@ from tests.signin import PASSWORD, add_user, csrf_of, load_changli
 from tracker.actuals.approvals import submit_quarter
 from tracker.actuals.service import upload
 from tracker.auth.principal import Principal
+from tracker.corrections.service import issue_notice
 from tracker.db import session_scope
 from tracker.main import create_app
 from tracker.models import AlertMessage, Dept, Project, User
@@ -50,6 +52,7 @@ class World:
     batch_b: int
     submission_b: int
     message_b: int
+    notice_b: int
     markers: tuple[str, ...]  # text that only unit B's data contains
 
     def params(self) -> dict[str, int]:
@@ -64,11 +67,13 @@ SAMPLES: dict[str, Callable[[World], object]] = {
     "batch_id": lambda w: w.batch_b,
     "submission_id": lambda w: w.submission_b,
     "message_id": lambda w: w.message_b,
+    "notice_id": lambda w: w.notice_b,
 }
 # GET routes that need more query parameters than year=2024 (unit B's, so that unit A must not see them)
 QUERIES: dict[str, dict[str, str]] = {
     "/api/v1/actuals/template": {"dept_code": UNIT_B},
     "/api/v1/actuals/payments": {"project_id": "{project_b}"},
+    "/corrections/new": {"project_id": "{project_b}"},
 }
 
 
@@ -89,8 +94,20 @@ def build_world(engine: Engine) -> World:
         batch_b=batch_b,
         submission_b=submission_b,
         message_b=unit_b_message(name_b),
+        notice_b=unit_b_notice(b[0].id),
         markers=(name_b, *codes),
     )
+
+
+def unit_b_notice(project_id: int) -> int:
+    """A correction notice on unit B's project (what the correction routes aim at)."""
+    admin = Principal(username="boss", role="admin", scope=Scope.everything())
+    with session_scope() as session:
+        n = issue_notice(
+            session=session, principal=admin, project_id=project_id, problem="B的问题", due_on=date(2024, 7, 1)
+        )
+        assert n.id is not None
+        return n.id
 
 
 def unit_b_message(name_b: str) -> int:

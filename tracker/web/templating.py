@@ -42,6 +42,7 @@ NAV = (
     NavItem("/upload", "上报", ("admin", "department")),
     NavItem("/approvals", "审核", ("admin",)),
     NavItem("/alerts", "预警"),
+    NavItem("/corrections", "整改"),
     NavItem("/exports", "导出"),
     NavItem("/review", "目标审核"),
     NavItem("/settings", "设置", ("admin",)),

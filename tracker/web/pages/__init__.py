@@ -2,8 +2,18 @@
 
 from fastapi import APIRouter
 
-from tracker.web.pages import alerts, approvals, auth, dashboard, exports, project, settings, upload
+from tracker.web.pages import (
+    alerts,
+    approvals,
+    auth,
+    corrections,
+    dashboard,
+    exports,
+    project,
+    settings,
+    upload,
+)
 
 router = APIRouter(include_in_schema=False)
-for module in (auth, dashboard, project, upload, approvals, alerts, exports, settings):
+for module in (auth, dashboard, project, upload, approvals, alerts, corrections, exports, settings):
     router.include_router(module.router)

@@ -8,11 +8,12 @@ from urllib.parse import urlencode
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
 
+from tracker.corrections.service import counts
 from tracker.db import SessionDep
 from tracker.deps import PrincipalDep
 from tracker.monitoring.key_list import key_listings
 from tracker.web.overview import SORTS, overview
-from tracker.web.pages.common import default_as_of, pick_year, take_flashes, years
+from tracker.web.pages.common import default_as_of, pick_year, take_flashes, today, years
 from tracker.web.templating import render
 
 router = APIRouter()
@@ -65,6 +66,7 @@ def dashboard(
         desc=desc,
         sorts=SORTS,
         link=link,
+        corrections=counts(session=session, scope=principal.scope, today=today(), year=chosen),
         key_list=key_listings(session=session, scope=principal.scope, year=chosen, as_of=day)[:200],
         flashes=take_flashes(request),
     )

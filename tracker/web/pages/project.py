@@ -7,6 +7,8 @@ from datetime import date
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
 
+from tracker.corrections.schemas import notice_out
+from tracker.corrections.service import list_notices
 from tracker.db import SessionDep
 from tracker.deps import PrincipalDep
 from tracker.web.pages.common import take_flashes, today
@@ -20,7 +22,15 @@ router = APIRouter()
 def project(
     request: Request, session: SessionDep, principal: PrincipalDep, project_id: int, as_of: date | None = None
 ) -> HTMLResponse:
-    page = project_page(session=session, scope=principal.scope, project_id=project_id, as_of=as_of, today=today())
+    day = today()
+    page = project_page(session=session, scope=principal.scope, project_id=project_id, as_of=as_of, today=day)
+    notices, _ = list_notices(session=session, scope=principal.scope, today=day, project_id=project_id)
     return render(
-        request, "project.html", principal=principal, title=page.project.name, page=page, flashes=take_flashes(request)
+        request,
+        "project.html",
+        principal=principal,
+        title=page.project.name,
+        page=page,
+        notices=[notice_out(n, p, today=day) for n, p in notices],
+        flashes=take_flashes(request),
     )
