@@ -24,6 +24,7 @@ from tracker.errors import DomainError
 from tracker.evaluation.cli import export_app, targets_review
 from tracker.monitoring.commands import jobs_app, run_all, scheduler, units_app, variance_app
 from tracker.progress import count_bar
+from tracker.reports.cli import report_app
 from tracker.scope import Scope
 from tracker.targets import service as targets
 
@@ -41,6 +42,7 @@ app.add_typer(units_app, name="units")
 app.add_typer(jobs_app, name="jobs")
 app.add_typer(alerts_app, name="alerts")
 app.add_typer(corrections_app, name="corrections")
+app.add_typer(report_app, name="report")
 app.add_typer(demo_app, name="demo")
 app.command("scheduler")(scheduler)
 app.command("run-all")(run_all)

@@ -20,6 +20,7 @@ from tracker.db import database_problem
 from tracker.errors import DomainError
 from tracker.evaluation.router import router as evaluation_router
 from tracker.monitoring.router import router as monitoring_router
+from tracker.reports.router import router as reports_router
 from tracker.targets.router import router as targets_router
 from tracker.web import install as install_pages
 
@@ -73,6 +74,7 @@ def create_app() -> FastAPI:
     app.include_router(monitoring_router, prefix="/api/v1")
     app.include_router(alerts_router, prefix="/api/v1")
     app.include_router(corrections_router, prefix="/api/v1")
+    app.include_router(reports_router, prefix="/api/v1")
     install_pages(app)
     return app
 

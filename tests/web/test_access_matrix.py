@@ -74,6 +74,8 @@ QUERIES: dict[str, dict[str, str]] = {
     "/api/v1/actuals/template": {"dept_code": UNIT_B},
     "/api/v1/actuals/payments": {"project_id": "{project_b}"},
     "/corrections/new": {"project_id": "{project_b}"},
+    "/api/v1/reports/ranking": {"as_of": "2024-06-30"},
+    "/api/v1/reports/ranking.xlsx": {"as_of": "2024-06-30"},
 }
 
 

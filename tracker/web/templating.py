@@ -43,6 +43,7 @@ NAV = (
     NavItem("/approvals", "审核", ("admin",)),
     NavItem("/alerts", "预警"),
     NavItem("/corrections", "整改"),
+    NavItem("/reports", "通报"),
     NavItem("/exports", "导出"),
     NavItem("/review", "目标审核"),
     NavItem("/settings", "设置", ("admin",)),

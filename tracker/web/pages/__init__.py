@@ -10,10 +10,11 @@ from tracker.web.pages import (
     dashboard,
     exports,
     project,
+    reports,
     settings,
     upload,
 )
 
 router = APIRouter(include_in_schema=False)
-for module in (auth, dashboard, project, upload, approvals, alerts, corrections, exports, settings):
+for module in (auth, dashboard, project, upload, approvals, alerts, corrections, reports, exports, settings):
     router.include_router(module.router)
