@@ -3,6 +3,7 @@
 from fastapi import APIRouter
 
 from tracker.web.pages import (
+    account,
     alerts,
     approvals,
     auth,
@@ -16,5 +17,5 @@ from tracker.web.pages import (
 )
 
 router = APIRouter(include_in_schema=False)
-for module in (auth, dashboard, project, upload, approvals, alerts, corrections, reports, exports, settings):
+for module in (auth, dashboard, project, upload, approvals, alerts, corrections, reports, exports, settings, account):
     router.include_router(module.router)

@@ -15,6 +15,7 @@ from tracker.monitoring.key_list import key_listings
 from tracker.web.overview import SORTS, overview
 from tracker.web.pages.common import default_as_of, pick_year, take_flashes, today, years
 from tracker.web.templating import render
+from tracker.web.todo import todos
 
 router = APIRouter()
 
@@ -66,6 +67,7 @@ def dashboard(
         desc=desc,
         sorts=SORTS,
         link=link,
+        todos=todos(session=session, principal=principal, today=today()),
         corrections=counts(session=session, scope=principal.scope, today=today(), year=chosen),
         key_list=key_listings(session=session, scope=principal.scope, year=chosen, as_of=day)[:200],
         flashes=take_flashes(request),
