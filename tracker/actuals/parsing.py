@@ -12,6 +12,7 @@ import codecs
 import csv
 import hashlib
 import io
+import re
 import zipfile
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -22,7 +23,7 @@ from typing import IO, Literal
 import pandas as pd
 
 from tracker.actuals.columns import COLUMNS, Kind, detect_kind, map_headers
-from tracker.actuals.report import RowIssue, file_error
+from tracker.actuals.report import RowIssue, UploadRejected, file_error
 
 Source = bytes | Path | IO[bytes]
 Progress = Callable[[str, int, int | None], None]  # stage, done, total (None when unknown)
@@ -77,9 +78,14 @@ def inspect(source: Source, *, filename: str, max_bytes: int) -> FileInfo:
     digest = hashlib.sha256()
     utf8 = codecs.getincrementaldecoder("utf-8")()
     utf8_ok, size, head, equals = True, 0, b"", False
+    lines, nul_line = 1, 0  # the text line of the first NUL byte (0: none)
     with open_source(source) as fh:
         while block := fh.read(BLOCK):
             size += len(block)
+            if not nul_line:
+                at = block.find(b"\x00")
+                nul_line = lines + block.count(b"\n", 0, at) if at >= 0 else 0
+                lines += block.count(b"\n")
             if size > max_bytes:
                 raise file_error(f"文件大小超过上限 {_mb(max_bytes)}")
             if len(head) < 65536:
@@ -109,8 +115,10 @@ def inspect(source: Source, *, filename: str, max_bytes: int) -> FileInfo:
         raise file_error("不支持旧版 .xls 或加密的工作簿：请另存为 .xlsx 或 CSV（UTF-8）")
     if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         raise file_error("不支持 UTF-16 编码的文本：请另存为“CSV UTF-8（逗号分隔）”")
-    if suffix not in _TEXT_SUFFIXES or b"\x00" in head:
+    if suffix not in _TEXT_SUFFIXES:
         raise file_error(f"文件类型不受支持（{suffix or '未知'}）：请上传 CSV 或 XLSX 文件")
+    if nul_line:  # PostgreSQL cannot store it, and no spreadsheet writes one into a CSV
+        raise file_error(f"第{nul_line}行含有空字符（\\x00），不是正常的 CSV 文本：请删除后重试")
     if head.startswith(codecs.BOM_UTF8):
         encoding = "utf-8-sig"
     elif utf8_ok:
@@ -203,11 +211,13 @@ def _csv_chunks(source: Source, info: FileInfo, chunk_rows: int, progress: Progr
         names = {pos: name for pos, name in positions.items()}
         written = {name: headers[pos] for pos, name in positions.items()}
         fh.seek(0)
+        # every column is read (not `usecols`), so that a row with more fields than the header is an
+        # error naming it rather than silently cut (an unquoted 1,000.00 would shift into the next column)
         reader = pd.read_csv(
             fh,
             sep=info.sep,
             header=0,
-            usecols=sorted(names),
+            index_col=False,
             dtype=str,
             keep_default_na=False,
             na_filter=False,
@@ -219,6 +229,7 @@ def _csv_chunks(source: Source, info: FileInfo, chunk_rows: int, progress: Progr
         first = 2
         try:
             for frame in reader:
+                frame = frame.iloc[:, sorted(names)]
                 frame.columns = [names[p] for p in sorted(names)]
                 frame = finish_frame(kind, frame.reset_index(drop=True), first)
                 first += len(frame)
@@ -227,7 +238,20 @@ def _csv_chunks(source: Source, info: FileInfo, chunk_rows: int, progress: Progr
                     progress("检查", fh.tell(), info.size)
                 yield Chunk(kind, None, frame, written, issues)
         except pd.errors.ParserError as exc:
-            raise file_error(f"CSV 格式错误：{exc}") from None
+            raise csv_error(str(exc), len(headers)) from None
+
+
+def csv_error(text: str, columns: int) -> UploadRejected:
+    """pandas' tokenizer message as a row message in Chinese."""
+    if m := re.search(r"Expected (\d+) fields in line (\d+), saw (\d+)", text):
+        line, saw = int(m[2]), int(m[3])
+        return file_error(
+            f"第{line}行有{saw}个字段，多于表头的{columns}列：含逗号的内容（如 1,000.00）请加英文引号，或去掉千分位逗号"
+        )
+    if m := re.search(r"EOF inside string starting at row (\d+)", text):
+        line = int(m[1]) + 1
+        return file_error(f'第{line}行的英文引号（"）没有闭合，从这一行到文件末尾都被当成了一个单元格')
+    return file_error("CSV 格式错误，无法按行读取：请用 Excel 另存为“CSV UTF-8（逗号分隔）”后重试")
 
 
 def _csv_formulas(frame: pd.DataFrame, headers: dict[str, str]) -> list[RowIssue]:

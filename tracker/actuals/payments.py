@@ -16,6 +16,7 @@ import pandas as pd
 import sqlalchemy as sa
 from sqlmodel import Session, col
 
+from tracker import limits
 from tracker.actuals.context import Context, parse_day
 from tracker.actuals.parsing import Chunk
 from tracker.actuals.report import Issues, RowIssue
@@ -24,7 +25,6 @@ from tracker.models import Payment
 
 _SEP = "\x1f"
 _AMOUNT = re.compile(r"([+-]?)(\d+)(?:\.(\d+))?")
-_MAX_WAN_DIGITS = 10  # 99.99 亿万元 is far beyond any county budget
 VALID = ["project_id", "paid_on", "amount_fen", "note", "row"]
 
 
@@ -32,12 +32,12 @@ def amount_fen(text: str) -> tuple[int, str | None]:
     """Integer fen of an amount written in 万元, or why it is not one: a number above 0, at most 1 fen precise."""
     match = _AMOUNT.fullmatch(text.replace(",", "").replace("，", ""))
     if match is None:
-        return 0, f"金额“{text}”不是数字"
+        return 0, f"金额“{limits.shorten(text)}”不是数字"
     sign, whole, frac = match[1], match[2], (match[3] or "").rstrip("0")
-    if len(frac) > 6:
-        return 0, f"金额“{text}”精度超过1分（万元最多6位小数）"
-    if len(whole.lstrip("0")) > _MAX_WAN_DIGITS:
-        return 0, f"金额“{text}”过大"
+    if len(frac) > limits.AMOUNT_DECIMALS:
+        return 0, f"金额“{limits.shorten(text)}”精度超过1分（万元最多6位小数）"
+    if len(whole.lstrip("0")) > limits.AMOUNT_WAN_DIGITS:
+        return 0, f"金额“{limits.shorten(text)}”超出上限（最大 999,999,999.999999 万元）"
     fen = int(whole) * FEN_PER_WAN + int(frac.ljust(6, "0"))
     if sign == "-" or fen == 0:
         return 0, "金额应大于0"

@@ -10,11 +10,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 
 from sqlmodel import Session, col, select
 
+from tracker import limits
 from tracker.actuals.columns import FILLED
 from tracker.actuals.columns import Kind as SheetKind
 from tracker.actuals.context import Context, ProjectRef, parse_day, quarter_of
@@ -139,6 +140,9 @@ class ResultCheck:
         if indicator is None or not cells["actual"]:
             return None
         target = indicator_target(indicator)
+        for name in ("actual", "baseline"):
+            if problem := _beyond_limits(cells[name]):
+                return bad(name, problem)
         value, grade, baseline = _read_actual(cells["actual"], cells["baseline"], target, bad)
         if project.id not in self.points:
             self.points[project.id] = indicator_points(indicators[project.id], ctx.rules)
@@ -234,6 +238,15 @@ def _read_baseline(text: str, target: TargetValue, relative: bool, bad: Any) -> 
     return read.value, target.unit
 
 
+def _beyond_limits(text: str) -> str | None:
+    """Why a number written in the cell is beyond what is stored (tracker/limits.py), or None."""
+    try:
+        parse_value(text)
+    except limits.OutOfRange as exc:
+        return str(exc)
+    return None
+
+
 def _number(text: str) -> tuple[Decimal, str | None] | None:
     """A number with its unit as written (a comparator before it is ignored), or None."""
     read = parse_value(text)
@@ -244,10 +257,12 @@ def _find_indicator(cells: dict[str, str], candidates: list[Indicator], bad: Any
     """By sequence number (checked against the name when both are given), else by a name unique in the project."""
     seq_text, name = cells.get("seq", ""), cells.get("indicator", "")
     if seq_text:
-        try:
-            seq = int(Decimal(seq_text))
-        except (InvalidOperation, ValueError):
-            return bad("seq", f"指标序号“{seq_text}”不是整数")
+        try:  # digits only: int(Decimal("1e1200000")) would hold the worker for minutes
+            seq = limits.bounded_int(seq_text, low=1, high=limits.MAX_SEQ, what="指标序号")
+        except limits.OutOfRange as exc:
+            return bad("seq", str(exc))
+        except ValueError:
+            return bad("seq", f"指标序号“{limits.shorten(seq_text)}”不是整数")
         found = next((i for i in candidates if i.seq == seq), None)
         if found is None:
             return bad("seq", f"项目中没有第{seq}项指标")
@@ -279,11 +294,13 @@ def _score(
     if not text:
         return None
     try:
-        score = Decimal(text)
-    except InvalidOperation:
-        return bad("score", f"得分“{text}”不是数字")
-    if not score.is_finite() or score < 0 or score != score.quantize(_CENT):
-        return bad("score", f"得分“{text}”应为不小于0、最多两位小数的数")
+        score = limits.bounded_decimal(text, int_digits=3, decimals=limits.PCT_DECIMALS, what="得分")
+    except limits.OutOfRange:
+        return bad("score", f"得分“{limits.shorten(text)}”应为0–100、最多两位小数的数")
+    except ValueError:
+        return bad("score", f"得分“{limits.shorten(text)}”不是数字")
+    if score < 0 or score > limits.MAX_SCORE:
+        return bad("score", f"得分“{text}”应为0–100、最多两位小数的数")
     if grade is None:
         if kind is Kind.QUANTITATIVE and value is not None:
             return bad("score", "定量指标按公式计分，不填写得分")

@@ -14,6 +14,7 @@ from sqlmodel import Session, select
 
 from tracker.actuals import payments, results
 from tracker.actuals.audit import record
+from tracker.actuals.cells import cell_issues
 from tracker.actuals.columns import Kind
 from tracker.actuals.context import Context, load_context, serialise
 from tracker.actuals.parsing import FileInfo, Progress, Source, inspect, iter_chunks, sha256_of
@@ -58,6 +59,7 @@ def upload(
     kept: list[pd.DataFrame] | None = []
     for chunk in iter_chunks(source, info, chunk_rows=chunk_rows, progress=progress):
         ctx.errors.extend(chunk.issues)
+        ctx.errors.extend(cell_issues(chunk))  # first: a cell too long or with NUL is reported as that
         if chunk.kind is Kind.RESULTS:
             res.add(chunk)
             continue

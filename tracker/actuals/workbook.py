@@ -16,6 +16,9 @@ from tracker.actuals.columns import SHEETS, Kind, detect_kind, normalise_header
 from tracker.actuals.parsing import Chunk, Progress, Source, finish_frame, open_source, read_header
 from tracker.actuals.report import RowIssue, file_error
 from tracker.core.units import tidy
+from tracker.errors import DomainError
+
+UNREADABLE = "工作簿内容无法读取（已损坏，或含有不允许的 XML 实体定义）：请在 Excel 中另存为 .xlsx 后重试"
 
 
 def cell_text(value: Any) -> str:
@@ -61,6 +64,12 @@ def xlsx_chunks(source: Source, chunk_rows: int, progress: Progress | None) -> I
                 raise file_error("工作簿中没有“支出”或“指标”工作表")
             for ws, named_kind in sheets:
                 yield from _sheet_chunks(ws, named_kind, chunk_rows, progress)
+        except DomainError:
+            raise
+        except Exception:  # a sheet's XML is read lazily: a DTD, an entity or a broken part fails here
+            raise file_error(
+                "工作簿内容无法读取（已损坏，或含有不允许的 XML 实体定义）：请在 Excel 中另存为 .xlsx 后重试"
+            ) from None
         finally:
             book.close()
 

@@ -11,6 +11,7 @@ from decimal import Decimal
 from enum import StrEnum
 
 from tracker.core.units import canonical_unit, convert, is_percent, normalise
+from tracker.limits import NUMBER_DECIMALS, NUMBER_DIGITS, OutOfRange, digits_problem, shorten
 
 __all__ = [
     "Actual",
@@ -162,7 +163,13 @@ def _quantity(rest: str) -> tuple[Decimal, str | None, Comparator | None] | None
     unit = match.group("unit")
     if unit is not None and _PHRASE_CHARS.intersection(unit):
         return None
-    return Decimal(match.group("number").replace(",", "")), canonical_unit(unit), suffix
+    number = match.group("number").replace(",", "")
+    # checked by its digits before it becomes a Decimal, so that no stored or converted value can overflow
+    if problem := digits_problem(
+        number, int_digits=NUMBER_DIGITS, decimals=NUMBER_DECIMALS, what=f"数值“{shorten(number)}”"
+    ):
+        raise OutOfRange(problem)
+    return Decimal(number), canonical_unit(unit), suffix
 
 
 def phrase_direction(text: str) -> Direction:
@@ -186,7 +193,10 @@ def _qualitative(text: str, direction: Direction) -> TargetValue:
 
 
 def parse_value(text: str) -> TargetValue:
-    """Read a target value: comparator + number + unit, or a qualitative phrase (DOMAIN.md §2)."""
+    """Read a target value: comparator + number + unit, or a qualitative phrase (DOMAIN.md §2).
+
+    A number beyond tracker/limits.py (more than 12 digits before the point or 6 after) is OutOfRange.
+    """
     compact = _compact(text)
     comparator, rest = _split_comparator(compact)
     quantity = _quantity(rest)
@@ -223,7 +233,10 @@ def parse_actual(text: str, target: TargetValue) -> Actual:
     grade = parse_grade(text)
     if grade is not None:
         return Actual(text, None, grade, None)
-    read = parse_value(text)  # a comparator written in an actual (≥97%) is ignored
+    try:
+        read = parse_value(text)  # a comparator written in an actual (≥97%) is ignored
+    except OutOfRange as exc:
+        return Actual(text, None, None, str(exc))
     if read.value is None:
         return Actual(text, None, None, f"无法识别的实际值：{shown}")
     if target.kind is Kind.QUALITATIVE:

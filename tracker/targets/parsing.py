@@ -14,6 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
+from tracker import limits
 from tracker.core.money import FEN_PER_WAN, MoneyError, parse_wan
 from tracker.core.project import LEVEL1_LEVEL2, Accumulation, Checkpoint, IndicatorData, ProjectData
 from tracker.core.values import Kind, TargetValue, parse_value
@@ -66,13 +67,36 @@ def build(doc: Document, *, year: int | None = None) -> ParsedFile:
     if m := YEAR_IN_TEXT.search("\n".join(doc.preamble)):
         result.year = int(m.group(1))
     result.region_name = next((ln.strip() for text in doc.preamble for ln in text.split("\n") if ln.strip()), "")
+    seen: dict[tuple[int, str, str], int] = {}
     for n, raw in enumerate(doc.tables):
         table = _Table(raw, doc.where, result.warnings, is_last=n == len(doc.tables) - 1)
         try:
-            result.projects.append(_parse_table(table, result.year, year))
+            _no_nul(raw)
+            project = _parse_table(table, result.year, year)
+            key = (project.year, project.dept_code, project.code)
+            if key in seen:  # one project is one table: a second copy would contradict or duplicate the first
+                first = doc.where(seen[key])
+                message = f"{table.label}与{first}的表是同一单位的同一项目（{project.code}），请删除重复的表"
+                raise TableFormatError(raw.line, message)
+            seen[key] = raw.line
+            result.projects.append(project)
         except TableFormatError as exc:
             raise TableFormatError(exc.line, exc.message, doc.where(exc.line)) from exc
     return result
+
+
+def _no_nul(raw: RawTable) -> None:
+    """PostgreSQL cannot store a NUL character, and no published table has one."""
+    for cell in raw.cells:
+        if "\x00" in cell.text:
+            raise TableFormatError(cell.line, "含有空字符（\\x00），不是正常的文本")
+
+
+def _sized(cell: Cell | None, text: str, limit: int, what: str, line: int) -> str:
+    """The text when the product can keep it (tracker/limits.py), else TableFormatError naming the line."""
+    if problem := limits.text_problem(text, limit, what):
+        raise TableFormatError(cell.line if cell else line, problem)
+    return text
 
 
 class _Cursor:
@@ -122,10 +146,20 @@ def _money(cell: Cell, label: str, scale: int) -> int:
     text = cell.key.removesuffix("万元").removesuffix("元")
     if text in _BLANK:
         return 0
+    plain = text.replace(",", "").replace("，", "")
+    # digits first: Decimal would take 1e1200000 or NaN, and the product then overflows or fails later
+    int_digits = limits.AMOUNT_WAN_DIGITS + (4 if scale == 0 else 0)
+    decimals = limits.AMOUNT_DECIMALS - (4 if scale == 0 else 0)
+    if problem := limits.digits_problem(plain, int_digits=int_digits, decimals=decimals, what=label):
+        raise TableFormatError(cell.line, f"{problem}：“{limits.shorten(text)}”")
+    if not re.fullmatch(r"\d+(?:\.\d*)?", plain):
+        if re.fullmatch(r"-\d+(?:\.\d*)?", plain):
+            raise TableFormatError(cell.line, f"{label}“{text}”不能为负数")
+        raise TableFormatError(cell.line, f"{label}“{limits.shorten(text)}”不是金额")
     try:
         if scale == 1:
-            return parse_wan(text)
-        return int((Decimal(text.replace(",", "")) * 100).to_integral_value())
+            return parse_wan(plain)
+        return int((Decimal(plain) * 100).to_integral_value())
     except (MoneyError, InvalidOperation) as exc:
         raise TableFormatError(cell.line, f"{label}“{text}”不是金额") from exc
 
@@ -136,10 +170,12 @@ def _parse_table(t: _Table, doc_year: int | None, year: int | None) -> ProjectDa
     code_at, code = _code(t)
     name_at = cur.after("项目名称")
     name = name_at[1].text.strip() if name_at else t.raw.title.removesuffix("绩效目标表")
+    name = _sized(name_at[1] if name_at else None, name, limits.PROJECT_NAME, "项目名称", t.raw.line)
     money = _read_money(t, code_at)
     plan_label = cur.find(lambda k: k.startswith("资金支出计划"), money.last)
     objectives_label = cur.find(lambda k: k in ("绩效目标", "年度绩效目标"), money.last)
     purpose = _purpose(cur, money.last, plan_label if plan_label is not None else objectives_label)
+    purpose = _sized(None, purpose, limits.FREE_TEXT, "资金用途", cur.line_of(money.last))
     plan = _parse_plan(cur, plan_label, objectives_label, t.label, t.is_last)
     header_at = cur.find(lambda k: k == "一级指标", objectives_label or 0)
     objectives = _objectives(cur, objectives_label, header_at)
@@ -168,7 +204,9 @@ def _unit(t: _Table) -> tuple[str, str]:
     unit = UNIT_CELL.match(t.raw.cells[0].text.split("\n")[0]) if t.raw.cells else None
     if unit is None:
         raise TableFormatError(t.raw.line, f"{t.label}的第一格应为单位编码和名称（如“314001昌黎县民政局本级”）")
-    return unit.group(1), unit.group(2).strip()
+    first = t.raw.cells[0]
+    code = _sized(first, unit.group(1), limits.DEPT_CODE, "单位编码", t.raw.line)
+    return code, _sized(first, unit.group(2).strip(), limits.DEPT_NAME, "单位名称", t.raw.line)
 
 
 def _code(t: _Table) -> tuple[int, str]:
@@ -177,7 +215,7 @@ def _code(t: _Table) -> tuple[int, str]:
         if t.is_last:
             raise TableFormatError(t.cur.line_of(len(t.raw.cells)), f"{t.label}在“项目编码”之前中断")
         raise TableFormatError(t.cur.line_of(1), f"{t.label}缺少“项目编码”")
-    return code_at[0], code_at[1].key
+    return code_at[0], _sized(code_at[1], code_at[1].key, limits.PROJECT_CODE, "项目编码", t.raw.line)
 
 
 def _read_money(t: _Table, code_at: int) -> _Money:
@@ -189,8 +227,11 @@ def _read_money(t: _Table, code_at: int) -> _Money:
         raise TableFormatError(cur.line_of(code_at), f"{t.label}缺少“预算数”")
     budget = _money(budget_at[1], "预算数", scale)
     fiscal_label = cur.find(lambda k: (k.startswith("其中") and "财政" in k) or k in ("财政资金", "财政拨款"))
-    fiscal = _money(cur.cells[fiscal_label + 1], "财政资金", scale) if fiscal_label is not None else budget
     other_label = cur.find(lambda k: k.startswith("其他资金"))
+    for label in (fiscal_label, other_label):
+        if label is not None and label + 1 >= len(cur.cells):
+            raise TableFormatError(cur.cells[label].line, f"{t.label}在“{cur.cells[label].text}”之后中断，没有金额")
+    fiscal = _money(cur.cells[fiscal_label + 1], "财政资金", scale) if fiscal_label is not None else budget
     other = _money(cur.cells[other_label + 1], "其他资金", scale) if other_label is not None else 0
     if fiscal + other != budget:
         t.warn(budget_at[1].line, f"{t.label}财政资金{_wan(fiscal)}+其他资金{_wan(other)}≠预算数{_wan(budget)}")
@@ -252,6 +293,12 @@ def _parse_plan(cur: _Cursor, label: int | None, end: int | None, where: str, is
     values = cur.cells[i:stop]
     if len(values) == len(months) + 1 and not values[0].key:
         values = values[1:]  # the empty label cell in front of the percentages
+    elif len(values) == len(months) and values and not values[0].key and all(v.key for v in values[1:]):
+        # the empty label cell and one percentage too few: read as is, every month would shift by one
+        raise TableFormatError(
+            cur.line_of(i),
+            f"{where}资金支出计划有{len(months)}个月份，却只有{len(values) - 1}个百分比（没有计划的月份请写“-”）",
+        )
     if end is None and len(values) < len(months):
         return None
     if len(values) != len(months):
@@ -261,10 +308,11 @@ def _parse_plan(cur: _Cursor, label: int | None, end: int | None, where: str, is
         raw = cell.key.rstrip("%")
         if raw in ("", "-", "—", "/"):
             continue
-        try:
-            pct = Decimal(raw)
-        except InvalidOperation as exc:
-            raise TableFormatError(cell.line, f"{where}{month}月底的支出计划“{cell.text}”不是百分比") from exc
+        # digits only: Decimal would take NaN, Infinity and 1e400, which no later rule can compare
+        if not re.fullmatch(r"\d{1,3}(?:\.\d{1,2})?", raw) or Decimal(raw) > 100:
+            shown = f"{where}{month}月底的支出计划“{limits.shorten(cell.text)}”"
+            raise TableFormatError(cell.line, f"{shown}不是0–100之间、最多两位小数的百分比")
+        pct = Decimal(raw)
         if not 1 <= month <= 12:
             raise TableFormatError(cell.line, f"{where}支出计划月份{month}不在1-12之间")
         plan.append(Checkpoint(month=month, cumulative_pct=pct))
@@ -304,7 +352,13 @@ def _parse_indicators(t: _Table, header_at: int | None) -> tuple[list[IndicatorD
             raise TableFormatError(first.line, f"{t.label}第{seq}个指标没有一级指标")
         if level1 not in LEVEL1_LEVEL2:
             t.warn(first.line, f"{t.label}一级指标“{level1}”不是产出/效益/满意度指标")
-        target = parse_value(row["value"].text)
+        for column, limit, label in SIZED_COLUMNS:
+            if column in row:
+                _sized(row[column], row[column].text, limit, f"{t.label}第{seq}个指标的{label}", first.line)
+        try:
+            target = parse_value(row["value"].text)
+        except limits.OutOfRange as exc:
+            raise TableFormatError(row["value"].line, f"{t.label}第{seq}个指标的指标值：{exc}") from exc
         indicators.append(
             IndicatorData(
                 seq=seq,
@@ -319,6 +373,16 @@ def _parse_indicators(t: _Table, header_at: int | None) -> tuple[list[IndicatorD
             )
         )
     return indicators, cut
+
+
+SIZED_COLUMNS = (
+    ("level1", limits.LEVEL_NAME, "一级指标"),
+    ("level2", limits.LEVEL_NAME, "二级指标"),
+    ("level3", limits.INDICATOR_NAME, "三级指标"),
+    ("value", limits.TARGET_TEXT, "指标值"),
+    ("description", limits.FREE_TEXT, "指标描述"),
+    ("basis", limits.FREE_TEXT, "指标值确定依据"),
+)
 
 
 def _label(column: str) -> str:

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import logging
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
+from decimal import Decimal
 
 from sqlmodel import Session, col, func, select
 
@@ -22,6 +24,7 @@ from tracker.scope import Scope
 from tracker.targets.importer import ImportSummary, import_targets, parse_file
 from tracker.targets.schemas import ProjectOut, project_out
 
+log = logging.getLogger(__name__)
 __all__ = ["ImportSummary", "get_project", "import_targets", "list_projects", "load_core", "parse_file"]
 
 
@@ -64,6 +67,14 @@ class _Children:
     indicators: dict[int, list[Indicator]]
 
 
+def usable_checkpoint(c: PlanCheckpoint) -> bool:
+    """A stored checkpoint the rules can use: month 1–12 and a finite percentage within 0–100."""
+    pct = c.cumulative_pct
+    if not isinstance(pct, Decimal) or not pct.is_finite():
+        return False
+    return 1 <= c.month <= 12 and 0 <= pct <= 100
+
+
 def _children(session: Session, projects: Sequence[Project]) -> _Children:
     """Load children for many projects with one query per table (no N+1)."""
     ids = [p.id for p in projects if p.id is not None]
@@ -74,7 +85,11 @@ def _children(session: Session, projects: Sequence[Project]) -> _Children:
     out.depts = {d.code: d.name for d in session.exec(select(Dept).where(col(Dept.code).in_(codes)))}
     plan_q = select(PlanCheckpoint).where(col(PlanCheckpoint.project_id).in_(ids))
     for c in session.exec(plan_q.order_by(col(PlanCheckpoint.month))):
-        out.plans[c.project_id].append(c)
+        if usable_checkpoint(c):
+            out.plans[c.project_id].append(c)
+        else:  # stored before the reader refused it: one bad cell must not stop every reader of the county
+            log.warning("plan checkpoint %s of project %s ignored: %r%% in month %r", c.id, c.project_id,
+                        c.cumulative_pct, c.month)  # fmt: skip
     for o in session.exec(select(Objective).where(col(Objective.project_id).in_(ids)).order_by(col(Objective.seq))):
         out.objectives[o.project_id].append(o.text)
     ind_q = select(Indicator).where(col(Indicator.project_id).in_(ids))
