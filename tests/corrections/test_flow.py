@@ -204,3 +204,12 @@ def test_the_monitoring_table_carries_whether_a_correction_is_needed_its_require
     rows = {r[3].value: [c.value for c in r[18:21]] for r in ws.iter_rows(min_row=3)}
     assert rows[LOW_INCOME[1]] == ["是", f"第{nid}号：进度滞后，7月底前拨付", f"第{nid}号（整改中）：已拨付"]
     assert rows["13032224P00XC0610104L"][0] == "否"
+
+
+def test_a_long_notice_is_cut_to_the_wecom_limit_in_bytes() -> None:
+    from tracker.corrections.notify import _payload
+
+    lines = [("", "开头"), ("存在问题", "资金闲置" * 2000)]
+    payload = _payload("wecom", "【整改通知】某单位：某项目", lines, {})
+    content = payload["markdown"]["content"]
+    assert len(content.encode()) <= 4096 and content.endswith("…") and content.startswith("### 【整改通知】")

@@ -7,6 +7,7 @@ The budget versions (DOMAIN.md §3) are being built in tracker/budget (issue: pl
 from __future__ import annotations
 
 import importlib
+import inspect
 from typing import Any
 
 from sqlmodel import Session
@@ -14,15 +15,19 @@ from sqlmodel import Session
 from tracker.core.money import wan_str
 from tracker.models import CorrectionNotice
 
+NEEDED = {"session", "project_id", "amount_fen", "reason", "actor"}
+
 
 def _recorder() -> Any:
+    """The budget service's `record_budget_change`, if it is there and takes the keywords used below."""
     for module in ("tracker.budget.service", "tracker.targets.budget"):
         try:
             found = importlib.import_module(module)
         except ImportError:
             continue
-        if hasattr(found, "record_budget_change"):
-            return found.record_budget_change
+        record = getattr(found, "record_budget_change", None)
+        if record is not None and set(inspect.signature(record).parameters) >= NEEDED:
+            return record
     return None
 
 

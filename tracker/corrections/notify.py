@@ -75,8 +75,17 @@ def _body(n: CorrectionNotice, opening: str, project: Project, url: str) -> list
     return [("", opening), *rows, ("详情", url)]
 
 
+def _cut(text: str, limit: int) -> str:
+    """At most `limit` bytes of UTF-8, cut at a character (the robots count bytes)."""
+    data = text.encode()
+    return text if len(data) <= limit else data[: limit - 3].decode(errors="ignore") + "…"
+
+
 def _payload(fmt: str, subject: str, lines: list[tuple[str, str]], meta: dict[str, Any]) -> dict[str, Any]:
-    markdown = "\n".join([f"### {subject}", *(f"- {k}：{v}" if k else v for k, v in lines)])[:3900]
+    rules = alert_rules(load_rules())
+    markdown = "\n".join([f"### {subject}", *(f"- {k}：{v}" if k else v for k, v in lines)])
+    # a notice is one message: long free text is cut to the robot's limit (the page has it whole)
+    markdown = _cut(markdown, rules.wecom_max_bytes if fmt == "wecom" else rules.dingtalk_max_bytes // 3)
     if fmt == "wecom":
         return {"msgtype": "markdown", "markdown": {"content": markdown}}
     if fmt == "dingtalk":
