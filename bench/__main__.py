@@ -1,15 +1,35 @@
 """`python -m bench` (`make bench`): run every benchmark module in this folder, or those named.
 
-Each module has a `main()` that prints its figures; it exits non-zero when it misses its target.
+Each module has a `main()` that prints its figures (each a ratio against its baseline, measured in
+the same run); it exits non-zero when it misses its goal. Everything printed is also written to
+docs/benchmarks.md with the machine's details. BENCH_SCALE=small (default) or full sets the sizes.
 """
 
 from __future__ import annotations
 
+import contextlib
 import importlib
+import io
+import os
 import pkgutil
 import sys
 import time
+from datetime import UTC, datetime
 from pathlib import Path
+
+REPORT = Path(__file__).resolve().parent.parent / "docs" / "benchmarks.md"
+
+
+class _Tee(io.TextIOBase):
+    """Prints as usual and keeps a copy for the report."""
+
+    def __init__(self, out: io.TextIOBase) -> None:
+        self.out, self.kept = out, io.StringIO()
+
+    def write(self, text: str) -> int:
+        self.out.write(text)
+        self.out.flush()
+        return self.kept.write(text)
 
 
 def modules(names: list[str]) -> list[str]:
@@ -21,19 +41,34 @@ def modules(names: list[str]) -> list[str]:
 
 
 def main() -> None:
-    failed = []
-    for name in modules(sys.argv[1:]):
-        print(f"== bench.{name}", flush=True)
+    from bench._install import SCALE, machine
+
+    failed, sections = [], []
+    names = modules(sys.argv[1:])
+    for n, name in enumerate(names, start=1):
+        print(f"== [{n}/{len(names)}] bench.{name}", flush=True)
         started = time.perf_counter()
-        try:
-            importlib.import_module(f"bench.{name}").main()
-        except SystemExit as exc:
-            if exc.code:
+        tee = _Tee(sys.stdout)  # type: ignore[arg-type]
+        with contextlib.redirect_stdout(tee):
+            try:
+                importlib.import_module(f"bench.{name}").main()
+            except SystemExit as exc:
+                if exc.code:
+                    failed.append(name)
+            except Exception as exc:  # one benchmark's failure must not hide the others' figures
+                print(f"bench.{name} failed: {type(exc).__name__}: {exc}", flush=True)
                 failed.append(name)
-        except Exception as exc:  # one benchmark's failure must not hide the others' figures
-            print(f"bench.{name} failed: {type(exc).__name__}: {exc}", flush=True)
-            failed.append(name)
-        print(f"(bench.{name}: {time.perf_counter() - started:.1f} s)\n", flush=True)
+        took = time.perf_counter() - started
+        print(f"(bench.{name}: {took:.1f} s)\n", flush=True)
+        doc = (importlib.import_module(f"bench.{name}").__doc__ or "").strip().split("\n\n")[0]
+        sections.append(f"## bench.{name} ({took:.0f} s)\n\n{doc}\n\n```\n{tee.kept.getvalue().rstrip()}\n```\n")
+    when = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
+    head = (f"# Benchmarks\n\nWritten by `make bench` (BENCH_SCALE={SCALE}) on {when}.\n\n"
+            f"Machine: {machine()}.\n\nEvery figure is a ratio against a baseline measured in the same run on the "
+            f"same machine; missed goals: {', '.join(failed) or 'none'}.\n\n")  # fmt: skip
+    if os.environ.get("BENCH_NO_REPORT") != "1":
+        REPORT.write_text(head + "\n".join(sections), encoding="utf-8")
+        print(f"report written to {REPORT}")
     if failed:
         print(f"missed targets: {', '.join(failed)}")
         sys.exit(1)

@@ -15,6 +15,7 @@ from tracker import migrate
 from tracker.actuals.cli import app as actuals_app
 from tracker.alerts.cli import alerts_app
 from tracker.auth.cli import users_app
+from tracker.config import get_settings
 from tracker.core.money import wan_str
 from tracker.core.values import parse_value
 from tracker.corrections.cli import corrections_app
@@ -22,6 +23,7 @@ from tracker.db import session_scope
 from tracker.demo.cli import demo_app
 from tracker.errors import DomainError
 from tracker.evaluation.cli import export_app, targets_review
+from tracker.limits import OutOfRange
 from tracker.monitoring.commands import jobs_app, run_all, scheduler, units_app, variance_app
 from tracker.progress import count_bar
 from tracker.reports.cli import report_app
@@ -117,8 +119,11 @@ def targets_show(
 
 @targets_app.command("parse-value")
 def targets_parse_value(text: str) -> None:
-    """Show how a target value (指标值) is read."""
-    v = parse_value(text)
+    """Show how a target value (指标值) is read; a number beyond the stored limits exits 2 with why."""
+    try:
+        v = parse_value(text)
+    except OutOfRange as exc:
+        fail(str(exc), 2)
     value: int | float | None = None
     if v.value is not None:
         value = int(v.value) if v.value == v.value.to_integral_value() else float(v.value)
@@ -144,7 +149,17 @@ def serve(
     """Serve the web pages and the API."""
     import uvicorn
 
-    uvicorn.run("tracker.main:app", host=host, port=port, workers=workers, proxy_headers=True)
+    # a client address from X-Forwarded-For only when it comes from a configured proxy: anyone else
+    # could rotate it to dodge the sign-in limit
+    proxies = get_settings().trusted_proxies
+    uvicorn.run(
+        "tracker.main:app",
+        host=host,
+        port=port,
+        workers=workers,
+        proxy_headers=bool(proxies),
+        forwarded_allow_ips=proxies or None,
+    )
 
 
 def main() -> None:

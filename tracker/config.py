@@ -37,6 +37,16 @@ class Settings(BaseSettings):
 
     admin_password: str = ""
     upload_max_bytes: int = 20 * 1024 * 1024
+    trusted_proxies: str = ""  # addresses whose X-Forwarded-For is believed (comma-separated); none by default
+
+    # PostgreSQL connection pool per process (tracker/db.py): TRACKER_DB_POOL_SIZE and friends.
+    db_pool_size: int = 5
+    db_max_overflow: int = 10
+    db_pool_timeout: int = 30  # seconds a request waits for a free connection before it fails
+    db_pool_recycle: int = 1800  # seconds; reopen older connections (firewalls drop idle ones)
+
+    # Past this many projects in a user's year the dashboard reads variance snapshots (monitoring/board.py).
+    dashboard_live_limit: int = 2_000
 
     @property
     def db_url(self) -> str:

@@ -19,7 +19,16 @@ from tracker.errors import Conflict, DomainError, InvalidInput, Unavailable
 
 def make_engine(url: str) -> Engine:
     """An engine for SQLite (foreign keys on, WAL) or PostgreSQL (psycopg 3)."""
-    kwargs: dict[str, Any] = {"pool_pre_ping": True}
+    settings = get_settings()
+    # PostgreSQL: each web worker keeps pool_size connections open and may open max_overflow more
+    # under a burst; size them so that workers × (pool + overflow) stays under max_connections.
+    kwargs: dict[str, Any] = {
+        "pool_pre_ping": True,
+        "pool_size": settings.db_pool_size,
+        "max_overflow": settings.db_max_overflow,
+        "pool_timeout": settings.db_pool_timeout,
+        "pool_recycle": settings.db_pool_recycle,
+    }
     if url.startswith("sqlite"):
         kwargs = {"connect_args": {"check_same_thread": False, "timeout": 30}}
     engine = create_engine(url, **kwargs)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import inspect
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 from fastapi import FastAPI, Request
@@ -15,6 +16,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from tracker.actuals.router import router as actuals_router
 from tracker.alerts.router import router as alerts_router
 from tracker.auth.router import router as auth_router
+from tracker.config import get_settings
 from tracker.corrections.router import router as corrections_router
 from tracker.db import database_problem
 from tracker.errors import DomainError
@@ -23,6 +25,8 @@ from tracker.monitoring.router import router as monitoring_router
 from tracker.reports.router import router as reports_router
 from tracker.targets.router import router as targets_router
 from tracker.web import install as install_pages
+
+BODY_SLACK = 1024 * 1024  # multipart headers and form fields around the file
 
 
 def create_app() -> FastAPI:
@@ -62,6 +66,16 @@ def create_app() -> FastAPI:
         return JSONResponse(
             {"error": name, "detail": str(exc.detail)}, status_code=exc.status_code, headers=exc.headers
         )
+
+    @app.middleware("http")
+    async def body_limit(request: Request, call_next: Callable[[Request], Awaitable[Response]]) -> Response:
+        """A body declared larger than an upload may be is refused before a byte of it is read."""
+        declared = request.headers.get("content-length", "")
+        limit = get_settings().upload_max_bytes + BODY_SLACK
+        if declared.isdigit() and len(declared) < 19 and int(declared) > limit:
+            detail = f"文件大小超过上限 {get_settings().upload_max_bytes / 1024 / 1024:.1f} MB"
+            return JSONResponse({"error": "TooLarge", "detail": detail}, status_code=413)
+        return await call_next(request)
 
     @app.get("/health", tags=["health"])
     def health() -> dict[str, str]:

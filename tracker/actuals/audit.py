@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+from typing import Any
+
+import sqlalchemy as sa
 from sqlmodel import Session, col, func, select
 
 from tracker.actuals.schemas import AuditOut
 from tracker.errors import InvalidInput, NotFound
 from tracker.models import AuditEntry, BatchPeriod, Project, Submission, UploadBatch
+from tracker.models.base import utcnow
 from tracker.scope import Scope
 
 
@@ -41,6 +45,19 @@ def record(
             note=note,
         )
     )
+
+
+def record_many(session: Session, entries: list[dict[str, Any]]) -> None:
+    """Add many entries (keyword arguments of `record`) as one bulk INSERT; unchanged values are left out."""
+    at = utcnow()
+    rows = [
+        {"at": at, "entity_id": None, "batch_id": None, "project_id": None, "field": "", "old": None, "new": None,
+         "note": ""} | e
+        for e in entries
+        if not (e.get("field") and e.get("old") == e.get("new"))
+    ]  # fmt: skip
+    if rows:
+        session.execute(sa.insert(AuditEntry), rows)
 
 
 def audit_out(e: AuditEntry) -> AuditOut:

@@ -1,12 +1,15 @@
 """What an upload is checked against: units, projects, budgets, locked quarters, the caller's scope.
 
-Loaded once per upload. The checks answer a Chinese message or None, so that the vectorised payment
+Read as the file names them: each chunk's units and project codes are looked up once (`Context.load`),
+so an upload reads the part of the install it touches, never every project of the province. The
+checks answer a Chinese message or None, so that the vectorised payment
 checks (one call per distinct value) and the row-by-row result checks say the same thing.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from typing import Any
@@ -16,6 +19,7 @@ from sqlalchemy import text
 from sqlmodel import Session, col, select
 
 from tracker.actuals.report import Issues
+from tracker.bulk import matching
 from tracker.config import get_settings, load_rules
 from tracker.corrections.withhold import withheld
 from tracker.deps import Principal
@@ -64,17 +68,30 @@ class ProjectRef:
 
 @dataclass(slots=True)
 class Context:
+    session: Session
     principal: Principal
     today: date
-    projects: dict[tuple[str, str, int], ProjectRef]
-    years: dict[tuple[str, str], list[int]]
-    depts: set[str]
-    visible_codes: set[str]
-    locks: dict[tuple[str, int, int], str]
     rules: dict[str, Any]
+    projects: dict[tuple[str, str, int], ProjectRef] = field(default_factory=dict)
+    years: dict[tuple[str, str], list[int]] = field(default_factory=dict)
+    depts: set[str] = field(default_factory=set)
+    visible_codes: set[str] = field(default_factory=set)
+    locks: dict[tuple[str, int, int], str] = field(default_factory=dict)
+    budgets: dict[int, int] = field(default_factory=dict)  # per project id read: the budget checked against
     withheld: dict[int, str] = field(default_factory=dict)  # 暂缓拨款 by an open correction notice
     errors: Issues = field(default_factory=Issues)
     warnings: Issues = field(default_factory=Issues)
+    read_depts: set[str] = field(default_factory=set)
+    read_codes: set[str] = field(default_factory=set)
+
+    def load(self, *, depts: Iterable[str], codes: Iterable[str]) -> None:
+        """Read the units (with their locked quarters) and the projects by code not read yet."""
+        new_depts = sorted({d for d in depts if d} - self.read_depts)
+        new_codes = sorted({c for c in codes if c} - self.read_codes)
+        self.read_depts.update(new_depts)
+        self.read_codes.update(new_codes)
+        _read_depts(self, new_depts)
+        _read_projects(self, new_codes)
 
     def dept_problem(self, dept: str) -> str | None:
         """Out of scope first, so that another unit's existence is not revealed."""
@@ -121,47 +138,53 @@ def parse_day(raw: str, now: date) -> tuple[date | None, str | None]:
     return day, None
 
 
-def _budgets(session: Session) -> dict[int, int]:
-    """The budget each project is checked against: the latest adjustment, else the published 预算数."""
-    rows = session.exec(
+def _read_projects(ctx: Context, codes: list[str]) -> None:
+    """Every year's project under each code (any unit: a code under another unit is its own message)."""
+    session = ctx.session
+    query = sa.select(
+        col(Project.id), col(Project.dept_code), col(Project.code), col(Project.year), col(Project.budget_fen)
+    ).order_by(col(Project.year))
+    found: list[tuple[int, str, str, int, int]] = []
+    for among in matching(session, col(Project.code), codes):
+        found += session.execute(query.where(among)).tuples().all()
+    adjusted: dict[int, int] = {}
+    latest = (
         select(BudgetVersion.project_id, BudgetVersion.total_fen)
         .where(BudgetVersion.kind == "adjusted")
         .order_by(col(BudgetVersion.created_at), col(BudgetVersion.id))
     )
-    return dict(rows.all())
+    for among in matching(session, col(BudgetVersion.project_id), [row[0] for row in found]):
+        adjusted.update(session.exec(latest.where(among)).all())  # the latest adjustment wins
+    for pid, dept, code, year, budget in sorted(found, key=lambda row: row[3]):
+        ctx.projects[(dept, code, year)] = ProjectRef(pid, dept, code, year, adjusted.get(pid, budget))
+        ctx.budgets[pid] = adjusted.get(pid, budget)
+        ctx.years.setdefault((dept, code), []).append(year)
+        if ctx.principal.scope.allows(dept):
+            ctx.visible_codes.add(code)
+
+
+def _read_depts(ctx: Context, depts: list[str]) -> None:
+    """Which of the units exist, and their locked quarters."""
+    session = ctx.session
+    for among in matching(session, col(Dept.code), depts):
+        ctx.depts.update(session.exec(select(Dept.code).where(among)).all())
+    for among in matching(session, col(Submission.dept_code), depts):
+        for s in session.exec(select(Submission).where(Submission.status == LOCKED, among)):
+            when = local_time(s.reviewed_at) if s.reviewed_at else ""
+            ctx.locks[(s.dept_code, s.year, s.quarter)] = (
+                f"{s.year}年第{s.quarter}季度已由 {s.reviewed_by or '财政局'} 于 {when} 审核锁定"
+                f"（单位 {s.dept_code}），不能再上传或撤回；如需修改请联系财政局解锁"
+            )
 
 
 def load_context(*, session: Session, principal: Principal) -> Context:
-    """Everything the checks need, read once."""
-    adjusted = _budgets(session)
-    projects: dict[tuple[str, str, int], ProjectRef] = {}
-    years: dict[tuple[str, str], list[int]] = {}
-    visible: set[str] = set()
-    query = sa.select(
-        col(Project.id), col(Project.dept_code), col(Project.code), col(Project.year), col(Project.budget_fen)
-    )
-    for pid, dept, code, year, budget in session.execute(query.order_by(col(Project.year))).tuples():
-        projects[(dept, code, year)] = ProjectRef(pid, dept, code, year, adjusted.get(pid, budget))
-        years.setdefault((dept, code), []).append(year)
-        if principal.scope.allows(dept):
-            visible.add(code)
-    locks = {}
-    for s in session.exec(select(Submission).where(Submission.status == LOCKED)):
-        when = local_time(s.reviewed_at) if s.reviewed_at else ""
-        locks[(s.dept_code, s.year, s.quarter)] = (
-            f"{s.year}年第{s.quarter}季度已由 {s.reviewed_by or '财政局'} 于 {when} 审核锁定（单位 {s.dept_code}），"
-            "不能再上传或撤回；如需修改请联系财政局解锁"
-        )
+    """The rules and the caller; units and projects are read as the file names them (`Context.load`)."""
     rules = load_rules()
     limit = int(rules.get("actuals", {}).get("max_listed_rows", 1000))
     return Context(
+        session=session,
         principal=principal,
         today=today(),
-        projects=projects,
-        years=years,
-        depts=set(session.exec(select(Dept.code)).all()),
-        visible_codes=visible,
-        locks=locks,
         rules=rules,
         withheld=withheld(session=session),
         errors=Issues(limit=limit),

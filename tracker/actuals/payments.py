@@ -20,6 +20,7 @@ from tracker import limits
 from tracker.actuals.context import Context, parse_day
 from tracker.actuals.parsing import Chunk
 from tracker.actuals.report import Issues, RowIssue
+from tracker.bulk import matching
 from tracker.core.money import FEN_PER_WAN, wan_str
 from tracker.models import Payment
 
@@ -90,7 +91,8 @@ class PaymentCheck:
     """Checks payment chunks in file order, keeping only totals and a digest per row for duplicates."""
 
     ctx: Context
-    existing: dict[int, int]  # live cumulative paid per project before this file
+    existing: dict[int, int]  # live cumulative paid per project before this file, read as projects appear
+    paid_before: Callable[[list[int]], dict[int, int]] | None = None  # reads `existing` for new projects
     running: dict[int, int] = field(default_factory=dict)
     over: set[int] = field(default_factory=set)
     periods: set[tuple[str, int, int]] = field(default_factory=set)
@@ -108,6 +110,7 @@ class PaymentCheck:
         dept, code, day, amount, note = (
             _texts(f, name) for name in ("dept_code", "project_code", "paid_on", "amount_wan", "note")
         )
+        ctx.load(depts=set(dept.tolist()), codes=set(code.tolist()))
         live = (day != "") | (amount != "") | (note != "")
         self.skipped += len(f) - int(live.sum())
         self.rows += int(live.sum())
@@ -166,8 +169,11 @@ class PaymentCheck:
         """Report the first row at which a project's cumulative payments pass its budget."""
         if good.empty:
             return
-        budget = {ref.id: ref.budget_fen for ref in self.ctx.projects.values()}
+        budget = self.ctx.budgets
         pid = good["project_id"]
+        unread = sorted(set(pid.tolist()) - self.existing.keys())
+        if unread and self.paid_before is not None:
+            self.existing.update(self.paid_before(unread))
         carry = {p: self.existing.get(p, 0) + self.running.get(p, 0) for p in set(pid.tolist())}
         total = good.groupby("project_id")["amount_fen"].cumsum() + pid.map(carry)
         crossing = good.assign(total=total)[total > pid.map(budget)].groupby("project_id").head(1)
@@ -240,8 +246,12 @@ def _stored(session: Session, project_ids: list[int]) -> pd.DataFrame:
         col(Payment.note),
         col(Payment.batch_id),
         col(Payment.row_no),
-    ).where(col(Payment.project_id).in_(project_ids), col(Payment.withdrawn) == False)  # noqa: E712
-    rows = session.execute(query).tuples()
+    ).where(col(Payment.withdrawn) == False)  # noqa: E712
+    rows = (
+        r
+        for among in matching(session, col(Payment.project_id), project_ids)
+        for r in session.execute(query.where(among)).tuples()
+    )
     return pd.DataFrame([(p, d.isoformat(), a, n, b, r) for p, d, a, n, b, r in rows], columns=columns)
 
 

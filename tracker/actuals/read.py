@@ -1,6 +1,7 @@
 """What monitoring and evaluation read of the actuals: cumulative payments and current results.
 
-Withdrawn payments and superseded results are never counted. Callers pass the scope's project ids.
+Withdrawn payments and superseded results are never counted. Callers pass the scope's project ids, as
+many as they like: the statements carry them in bounded pieces (tracker/bulk.py).
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from decimal import Decimal
 
 from sqlmodel import Session, col, func, select
 
+from tracker.bulk import matching
 from tracker.models import Indicator, IndicatorResult, Payment
 
 
@@ -23,12 +25,14 @@ def cumulative_paid(*, session: Session, project_ids: Iterable[int], as_of: date
         return {}
     query = (
         select(Payment.project_id, func.coalesce(func.sum(Payment.amount_fen), 0))
-        .where(col(Payment.project_id).in_(ids), Payment.withdrawn == False)  # noqa: E712
+        .where(Payment.withdrawn == False)  # noqa: E712
         .group_by(col(Payment.project_id))
     )
     if as_of is not None:
         query = query.where(Payment.paid_on <= as_of)
-    paid = {pid: int(total) for pid, total in session.exec(query)}
+    paid = {}
+    for among in matching(session, col(Payment.project_id), ids):
+        paid.update({pid: int(total) for pid, total in session.exec(query.where(among))})
     return {pid: paid.get(pid, 0) for pid in ids}
 
 
@@ -61,12 +65,15 @@ def result_history(
     query = (
         select(IndicatorResult, Indicator.project_id, Indicator.seq)
         .join(Indicator, col(Indicator.id) == col(IndicatorResult.indicator_id))
-        .where(col(Indicator.project_id).in_(ids), IndicatorResult.is_current == True)  # noqa: E712
+        .where(IndicatorResult.is_current == True)  # noqa: E712
         .order_by(col(IndicatorResult.as_of), col(IndicatorResult.id))
     )
     if as_of is not None:
         query = query.where(IndicatorResult.as_of <= as_of)
-    for r, project_id, seq in session.exec(query):
+    rows = (
+        row for among in matching(session, col(Indicator.project_id), ids) for row in session.exec(query.where(among))
+    )
+    for r, project_id, seq in rows:
         out[r.indicator_id].append(
             ResultView(
                 indicator_id=r.indicator_id,

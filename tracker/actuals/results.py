@@ -22,6 +22,7 @@ from tracker.actuals.context import Context, ProjectRef, parse_day, quarter_of
 from tracker.actuals.parsing import Chunk
 from tracker.actuals.report import RowIssue
 from tracker.actuals.scoring_points import indicator_points, qualitative_bands
+from tracker.bulk import matching
 from tracker.core.units import convert
 from tracker.core.values import Direction, Grade, Kind, TargetValue, parse_actual, parse_grade, parse_value
 from tracker.models import Indicator, IndicatorResult
@@ -85,6 +86,10 @@ class ResultCheck:
 
     def check(self, session: Session) -> list[ResultRow]:
         """Every good row; the bad ones go to ctx.errors."""
+        self.ctx.load(
+            depts={cells["dept_code"] for _, cells in self.pending},
+            codes={cells["project_code"] for _, cells in self.pending},
+        )
         indicators = _indicators(session, self._project_ids())
         good: list[ResultRow] = []
         first_of: dict[tuple[int, date], int] = {}
@@ -320,9 +325,9 @@ def _indicators(session: Session, project_ids: set[int]) -> dict[int, list[Indic
     out: dict[int, list[Indicator]] = {}
     if not project_ids:
         return out
-    query = select(Indicator).where(col(Indicator.project_id).in_(project_ids)).order_by(col(Indicator.seq))
-    for ind in session.exec(query):
-        out.setdefault(ind.project_id, []).append(ind)
+    for among in matching(session, col(Indicator.project_id), sorted(project_ids)):
+        for ind in session.exec(select(Indicator).where(among).order_by(col(Indicator.seq))):
+            out.setdefault(ind.project_id, []).append(ind)
     return out
 
 
@@ -338,12 +343,9 @@ def compare(session: Session, rows: list[ResultRow]) -> list[Change]:
     """What each good row would change against the current stored result (empty `fields` = unchanged)."""
     ids = {r.indicator.id for r in rows}
     current: dict[tuple[int, date], IndicatorResult] = {}
-    if ids:
-        query = select(IndicatorResult).where(
-            col(IndicatorResult.indicator_id).in_(ids),
-            IndicatorResult.is_current == True,  # noqa: E712
-        )
-        current = {(r.indicator_id, r.as_of): r for r in session.exec(query)}
+    query = select(IndicatorResult).where(IndicatorResult.is_current == True)  # noqa: E712
+    for among in matching(session, col(IndicatorResult.indicator_id), sorted(i for i in ids if i is not None)):
+        current.update({(r.indicator_id, r.as_of): r for r in session.exec(query.where(among))})
     changes = []
     for row in rows:
         old = current.get((row.indicator.id or 0, row.as_of))

@@ -13,7 +13,7 @@ import pandas as pd
 from sqlmodel import Session, select
 
 from tracker.actuals import payments, results
-from tracker.actuals.audit import record
+from tracker.actuals.audit import record_many
 from tracker.actuals.cells import cell_issues
 from tracker.actuals.columns import Kind
 from tracker.actuals.context import Context, load_context, serialise
@@ -53,8 +53,12 @@ def upload(
         message = f"该文件已作为批次 {prior.id} 上传过，未做任何修改"
         return _summary(info, "unchanged", message, dry_run, prior.id)
     ctx = load_context(session=session, principal=principal)
-    existing = cumulative_paid(session=session, project_ids=[ref.id for ref in ctx.projects.values()])
-    pay = payments.PaymentCheck(ctx, existing)
+    existing: dict[int, int] = {}
+
+    def paid_before(ids: list[int]) -> dict[int, int]:
+        return cumulative_paid(session=session, project_ids=ids)
+
+    pay = payments.PaymentCheck(ctx, existing, paid_before)
     res = results.ResultCheck(ctx)
     kept: list[pd.DataFrame] | None = []
     for chunk in iter_chunks(source, info, chunk_rows=chunk_rows, progress=progress):
@@ -105,16 +109,21 @@ def upload(
     session.flush()
     assert batch.id is not None
     _write_payments(session, source, info, ctx, existing, kept, batch.id, pay.rows, progress, chunk_rows)
-    for pid, amount in sorted(pay.running.items()):
-        record(session, actor=principal.username, action="payment.add", entity="project", entity_id=pid,
-               batch_id=batch.id, project_id=pid, field="cumulative_paid_wan", old=wan_str(existing.get(pid, 0)),
-               new=wan_str(existing.get(pid, 0) + amount), note=f"批次 {batch.id} 新增支付")  # fmt: skip
+    entries = [
+        {"actor": principal.username, "action": "payment.add", "entity": "project", "entity_id": pid,
+         "batch_id": batch.id, "project_id": pid, "field": "cumulative_paid_wan", "old": wan_str(existing.get(pid, 0)),
+         "new": wan_str(existing.get(pid, 0) + amount), "note": f"批次 {batch.id} 新增支付"}
+        for pid, amount in sorted(pay.running.items())
+    ]  # fmt: skip
     for change, new in results.store(session, changes, batch.id):
         note = f"第{change.row.indicator.seq}项指标“{change.row.indicator.level3}” 截至{change.row.as_of.isoformat()}"
-        for field, old, value in change.fields:
-            record(session, actor=principal.username, action="result.set", entity="indicator_result",
-                   entity_id=new.id, batch_id=batch.id, project_id=change.row.project.id, field=field, old=old,
-                   new=value, note=note)  # fmt: skip
+        entries += [
+            {"actor": principal.username, "action": "result.set", "entity": "indicator_result", "entity_id": new.id,
+             "batch_id": batch.id, "project_id": change.row.project.id, "field": field, "old": old, "new": value,
+             "note": note}
+            for field, old, value in change.fields
+        ]  # fmt: skip
+    record_many(session, entries)
     for dept, year, quarter in periods:
         session.add(BatchPeriod(batch_id=batch.id, dept_code=dept, year=year, quarter=quarter))
     summary = _summary(info, "applied", f"已写入批次 {batch.id}：{what}", False, batch.id, counts, extra)

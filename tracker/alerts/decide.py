@@ -20,6 +20,7 @@ from tracker.alerts import chat, compose
 from tracker.alerts.config import AlertRules
 from tracker.alerts.contacts import get_contacts, unit_contacts
 from tracker.alerts.findings import Finding
+from tracker.bulk import matching
 from tracker.models import Alert, AlertMessage, Dept, Project
 from tracker.models.base import utcnow
 from tracker.monitoring.sql import insert_new
@@ -137,7 +138,7 @@ def _project_info(session: Session, ids: set[int]) -> dict[int, tuple[str, str, 
     if not ids:
         return {}
     query = select(Project.id, Project.name, Project.code, Dept.name).join(Dept, col(Dept.code) == Project.dept_code)
-    rows = session.exec(query.where(col(Project.id).in_(ids)))
+    rows = (r for among in matching(session, col(Project.id), sorted(ids)) for r in session.exec(query.where(among)))
     return {pid: (name, code, dept) for pid, name, code, dept in rows if pid is not None}
 
 

@@ -24,6 +24,7 @@ from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
 from tracker.alerts.config import AlertRules
+from tracker.bulk import matching
 from tracker.core.plan import checkpoint_date, last_checkpoint, next_checkpoint, planned_fen, to_decimal
 from tracker.core.project import ProjectData
 from tracker.core.variance import Light, LightRules, VarianceResult, spend_light
@@ -132,13 +133,15 @@ def _still_lagging(
     """Projects alerted for their latest checkpoint, still lagging today, reminded every `every` days."""
     if every <= 0 or not current:
         return []
+    query = (
+        sa_select(col(Alert.project_id), col(Alert.checkpoint_on), func.min(col(Alert.as_of)))
+        .where(col(Alert.rule) == "lagging")
+        .group_by(col(Alert.project_id), col(Alert.checkpoint_on))
+    )
     first_alerted: dict[tuple[int, date], date] = {
         (pid, cp): day
-        for pid, cp, day in session.execute(
-            sa_select(col(Alert.project_id), col(Alert.checkpoint_on), func.min(col(Alert.as_of)))
-            .where(col(Alert.rule) == "lagging", col(Alert.project_id).in_([p.id for p, _ in current]))
-            .group_by(col(Alert.project_id), col(Alert.checkpoint_on))
-        )
+        for among in matching(session, col(Alert.project_id), [p.id for p, _ in current])
+        for pid, cp, day in session.execute(query.where(among))
     }
     out = []
     for p, data in current:

@@ -11,7 +11,8 @@ from tracker.config import load_rules
 
 @dataclass(frozen=True, slots=True)
 class AuthRules:
-    max_failures: int = 5
+    max_failures: int = 5  # per username and address
+    max_failures_per_user: int = 20  # per username from any address: rotating addresses does not help
     window: timedelta = timedelta(minutes=15)
     token_ttl: timedelta = timedelta(hours=12)
     session_ttl: timedelta = timedelta(hours=12)
@@ -22,6 +23,7 @@ class AuthRules:
         d = cls()
         return cls(
             max_failures=int(data.get("max_failures", d.max_failures)),
+            max_failures_per_user=int(data.get("max_failures_per_user", d.max_failures_per_user)),
             window=timedelta(minutes=float(data.get("window_minutes", d.window.total_seconds() / 60))),
             token_ttl=timedelta(hours=float(data.get("token_hours", d.token_ttl.total_seconds() / 3600))),
             session_ttl=timedelta(hours=float(data.get("session_hours", d.session_ttl.total_seconds() / 3600))),

@@ -7,6 +7,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
+from sqlalchemy import text
 from sqlmodel import Session, col, delete, func, select
 
 from tracker.auth.passwords import generate_password, hash_password, verify_password, waste_time_like_a_check
@@ -170,6 +171,17 @@ def load_principal(*, session: Session, username: str, token_version: int) -> Pr
     return principal_for(username=user.username, role=user.role, units=frozenset(_units(session, user.id)))
 
 
+def revoke_sign_ins(*, session: Session, username: str) -> None:
+    """Sign-out: every cookie and token issued to the user stops working, copies of them included.
+
+    The cookie is signed, not stored, so the only server-side way to end it is the user's token version.
+    """
+    user = session.exec(select(User).where(User.username == username)).first()
+    if user is not None:
+        user.token_version += 1
+        session.add(user)
+
+
 def token_version(*, session: Session, username: str) -> int:
     return _get(session, username).token_version
 
@@ -180,13 +192,13 @@ def authenticate(
     """Check a password unless this username and address failed too often lately; record the attempt."""
     now = now or utcnow()
     since = now - rules.window
+    _one_check_at_a_time(session, username)
     session.exec(delete(LoginAttempt).where(col(LoginAttempt.at) < now - max(rules.window * 4, rules.window)))
-    failures = session.exec(
-        select(func.count()).where(
-            LoginAttempt.username == username, LoginAttempt.ip == ip, ~col(LoginAttempt.ok), LoginAttempt.at >= since
-        )
-    ).one()
-    if failures >= rules.max_failures:
+    recent = select(func.count()).where(
+        LoginAttempt.username == username, ~col(LoginAttempt.ok), LoginAttempt.at >= since
+    )
+    from_here = session.exec(recent.where(LoginAttempt.ip == ip)).one()
+    if from_here >= rules.max_failures or session.exec(recent).one() >= rules.max_failures_per_user:
         return LoginResult(principal=None, locked=True)
     user = session.exec(select(User).where(User.username == username)).first()
     if user is None:
@@ -206,6 +218,18 @@ def authenticate(
         return LoginResult(principal=principal, token_version=user.token_version)
     session.flush()
     return LoginResult(principal=None)
+
+
+def _one_check_at_a_time(session: Session, username: str) -> None:
+    """Serialise the attempts on one username until the request commits, so that the count is exact.
+
+    Without it, 40 concurrent wrong passwords all read "fewer than 5 failures" and are all checked.
+    PostgreSQL: a transaction-level advisory lock per username. SQLite: the database's write lock.
+    """
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(text("SELECT pg_advisory_xact_lock(hashtext(:key))"), {"key": f"login:{username}"})
+    else:
+        session.execute(text("UPDATE login_attempt SET id = id WHERE 1 = 0"))
 
 
 def ensure_admin(*, session: Session, password: str | None, rules: AuthRules = AuthRules()) -> str | None:

@@ -23,6 +23,7 @@ from decimal import Decimal
 from sqlmodel import Session, col, select
 
 from tracker.actuals.read import ResultView, cumulative_paid, latest_results
+from tracker.bulk import matching
 from tracker.core.project import IndicatorData, ProjectData
 from tracker.core.scoring import (
     IndicatorActual,
@@ -101,10 +102,14 @@ def _funds(session: Session, ids: list[int]) -> dict[int, tuple[Funds | None, Fu
     """Initial and latest adjusted budget per project (one query)."""
     if not ids:
         return {}
-    query = select(BudgetVersion).where(col(BudgetVersion.project_id).in_(ids))
     order = (col(BudgetVersion.effective_on), col(BudgetVersion.created_at), col(BudgetVersion.id))
     out: dict[int, tuple[Funds | None, Funds | None]] = {}
-    for v in session.exec(query.order_by(*order)):
+    versions = (
+        v
+        for among in matching(session, col(BudgetVersion.project_id), ids)
+        for v in session.exec(select(BudgetVersion).where(among).order_by(*order))
+    )
+    for v in versions:
         funds = Funds(v.total_fen, v.fiscal_fen, v.carryover_fen, v.other_fen)
         initial, adjusted = out.get(v.project_id, (None, None))
         out[v.project_id] = (funds, adjusted) if v.kind == "initial" else (initial, funds)

@@ -6,7 +6,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import JSON, Column, UniqueConstraint
+from sqlalchemy import JSON, Column, Index, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from tracker.models.base import decimal_column, money_column, parent_column, timestamp_column, utcnow
@@ -16,7 +16,10 @@ class VarianceSnapshot(SQLModel, table=True):
     """One project's spending and indicator position as the `variance` job saw it on `as_of`."""
 
     __tablename__ = "variance_snapshot"
-    __table_args__ = (UniqueConstraint("project_id", "as_of", name="uq_variance_snapshot_project_as_of"),)
+    __table_args__ = (
+        UniqueConstraint("project_id", "as_of", name="uq_variance_snapshot_project_as_of"),
+        Index("ix_variance_snapshot_as_of_overall_light", "as_of", "overall_light"),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     project_id: int = Field(sa_column=parent_column("project.id"))
@@ -35,6 +38,8 @@ class VarianceSnapshot(SQLModel, table=True):
     overall_light: str | None = Field(default=None, max_length=10)
     indicators_reported: int = 0
     indicators_lagging: int = 0
+    indicators_total: int = 0  # applicable indicators, so a page shows "reported / total" from the snapshot alone
+    early_warning: bool = False
     forecast_year_end_fen: int | None = Field(default=None, sa_column=money_column(nullable=True))
     created_at: datetime = Field(default_factory=utcnow, sa_column=timestamp_column(nullable=False))
 

@@ -18,7 +18,7 @@ from tracker.alerts.contacts import get_contacts, set_contacts
 from tracker.db import session_scope
 from tracker.errors import DomainError
 from tracker.monitoring.schemas import job_run_out, variance_out
-from tracker.monitoring.service import project_variances
+from tracker.monitoring.service import iter_variances
 from tracker.scope import Scope
 
 variance_app = typer.Typer(help="预算执行进度", no_args_is_help=True)
@@ -58,8 +58,15 @@ def variance_show(
         _fail("目前只支持 --format json", 2)
     day = _day(as_of)
     with session_scope() as session:
-        rows = project_variances(session=session, scope=Scope.everything(), year=year, dept_code=dept, as_of=day)
-    _json([variance_out(v).model_dump(mode="json", exclude={"indicators"}) for v in rows])
+        # printed piece by piece, the same text as one json.dumps(indent=2), so memory stays flat
+        out, first = sys.stdout, True
+        for piece in iter_variances(session=session, scope=Scope.everything(), year=year, dept_code=dept, as_of=day):
+            for v in piece:
+                row = json.dumps(variance_out(v).model_dump(mode="json", exclude={"indicators"}), ensure_ascii=False,
+                                 indent=2, default=str)  # fmt: skip
+                out.write(("[\n" if first else ",\n") + "\n".join("  " + line for line in row.split("\n")))
+                first = False
+        out.write("[]\n" if first else "\n]\n")
 
 
 @units_app.command("contact")

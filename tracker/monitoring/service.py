@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import logging
 from collections import defaultdict
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
@@ -17,6 +17,7 @@ from typing import Any
 from sqlmodel import Session, col, select
 
 from tracker.actuals.read import ResultView, cumulative_paid, result_history
+from tracker.bulk import chunks, matching
 from tracker.config import get_settings, load_rules
 from tracker.core.money import parse_wan
 from tracker.core.project import IndicatorData, ProjectData
@@ -34,7 +35,7 @@ from tracker.core.variance import (
 from tracker.errors import NotFound
 from tracker.models import KeyListing, Project
 from tracker.scope import Scope
-from tracker.targets.service import load_core
+from tracker.targets.service import CORE_CHUNK, core_of, iter_core, load_core
 
 log = logging.getLogger(__name__)
 
@@ -200,10 +201,13 @@ def _key_listed(session: Session, days: Mapping[int, date]) -> set[int]:
     """Projects on the key list (tracker/monitoring/key_list.py) on or before their measuring date."""
     if not days:
         return set()
-    query = select(col(KeyListing.project_id), col(KeyListing.on_date)).where(
-        col(KeyListing.project_id).in_(list(days))
+    query = select(col(KeyListing.project_id), col(KeyListing.on_date))
+    found = (
+        row
+        for among in matching(session, col(KeyListing.project_id), list(days))
+        for row in session.exec(query.where(among))
     )
-    return {pid for pid, on in session.exec(query) if on <= days[pid]}
+    return {pid for pid, on in found if on <= days[pid]}
 
 
 def project_variances(
@@ -217,12 +221,43 @@ def project_variances(
     rules: Mapping[str, Any] | None = None,
 ) -> list[ProjectVariance]:
     """Every project the scope may see, measured on `as_of` (default: today, capped at its year's end)."""
+    pieces = iter_variances(
+        session=session,
+        scope=scope,
+        year=year,
+        dept_code=dept_code,
+        as_of=as_of,
+        with_indicators=with_indicators,
+        rules=rules,
+    )
+    return [v for piece in pieces for v in piece]
+
+
+def iter_variances(
+    *,
+    session: Session,
+    scope: Scope,
+    year: int | None = None,
+    dept_code: str | None = None,
+    as_of: date | None = None,
+    with_indicators: bool = True,
+    rules: Mapping[str, Any] | None = None,
+) -> Iterator[list[ProjectVariance]]:
+    """`project_variances` in pieces of a few thousand projects: memory stays flat whatever the install."""
     if year is None and as_of is not None:
         year = as_of.year
-    pairs = load_core(session=session, scope=scope, year=year, dept_code=dept_code)
-    return _measure(
-        session, pairs, as_of, with_indicators=with_indicators, rules=rules if rules is not None else load_rules()
-    )
+    rules = rules if rules is not None else load_rules()
+    for pairs in iter_core(session=session, scope=scope, year=year, dept_code=dept_code):
+        yield _measure(session, pairs, as_of, with_indicators=with_indicators, rules=rules)
+
+
+def variances_of(
+    *, session: Session, project_ids: Sequence[int], as_of: date | None = None, rules: Mapping[str, Any] | None = None
+) -> Iterator[list[ProjectVariance]]:
+    """These projects measured with their indicators, in pieces (the caller has checked their scope)."""
+    rules = rules if rules is not None else load_rules()
+    for part in chunks(project_ids, CORE_CHUNK):
+        yield _measure(session, core_of(session=session, project_ids=part), as_of, with_indicators=True, rules=rules)
 
 
 def project_variance(*, session: Session, scope: Scope, project_id: int, as_of: date | None = None) -> ProjectVariance:

@@ -13,14 +13,15 @@ from tracker.core.variance import Light
 from tracker.errors import NotFound
 from tracker.models import Project, VarianceSnapshot
 from tracker.models.base import utcnow
-from tracker.monitoring.service import ProjectVariance, project_variances
+from tracker.monitoring.service import ProjectVariance, iter_variances
 from tracker.monitoring.sql import upsert
 from tracker.scope import Scope
 
 _LAGGING = (Light.YELLOW, Light.RED)
 
 
-def _row(v: ProjectVariance, as_of: date) -> dict[str, Any]:
+def snapshot_row(v: ProjectVariance, as_of: date) -> dict[str, Any]:
+    """The stored form of one project's variance on `as_of`."""
     s = v.spend
     return {
         "project_id": v.project_id,
@@ -39,6 +40,8 @@ def _row(v: ProjectVariance, as_of: date) -> dict[str, Any]:
         "overall_light": v.overall_light.value if v.overall_light else None,
         "indicators_reported": sum(1 for i in v.indicators if i.progress.light is not None),
         "indicators_lagging": sum(1 for i in v.indicators if i.progress.light in _LAGGING),
+        "indicators_total": len(v.indicators),
+        "early_warning": s.early_warning,
         "forecast_year_end_fen": s.forecast_year_end_fen,
         "created_at": utcnow(),
     }
@@ -46,18 +49,22 @@ def _row(v: ProjectVariance, as_of: date) -> dict[str, Any]:
 
 def take_snapshots(*, session: Session, as_of: date) -> dict[str, int]:
     """Store every project's figures of `as_of`'s year for that day; running it again replaces the day."""
-    measured = project_variances(session=session, scope=Scope.everything(), year=as_of.year, as_of=as_of)
     table: Table = VarianceSnapshot.__table__  # type: ignore[attr-defined]
-    if measured:
-        upsert(session, table, [_row(v, as_of) for v in measured], key=("project_id", "as_of"))
-    lights = Counter(v.spend.light.value if v.spend.light else "none" for v in measured)
+    lights: Counter[str] = Counter()
+    projects = early = 0
+    for measured in iter_variances(session=session, scope=Scope.everything(), year=as_of.year, as_of=as_of):
+        if measured:
+            upsert(session, table, [snapshot_row(v, as_of) for v in measured], key=("project_id", "as_of"))
+        lights.update(v.spend.light.value if v.spend.light else "none" for v in measured)
+        projects += len(measured)
+        early += sum(1 for v in measured if v.spend.early_warning)
     return {
-        "projects": len(measured),
+        "projects": projects,
         "green": lights["green"],
         "yellow": lights["yellow"],
         "red": lights["red"],
         "no_checkpoint_yet": lights["none"],
-        "early_warning": sum(1 for v in measured if v.spend.early_warning),
+        "early_warning": early,
     }
 
 

@@ -9,11 +9,15 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from sqlmodel import Session
+from sqlmodel import Session, select
 
 from tracker.actuals.read import ResultView, result_history
+from tracker.config import get_settings
 from tracker.core.project import IndicatorData, ProjectData
 from tracker.core.variance import IndicatorProgress, VarianceResult, project_light
+from tracker.models import Project
+from tracker.monitoring import board
+from tracker.monitoring.board import BoardRow, RegionLine
 from tracker.monitoring.service import project_variances
 from tracker.scope import Scope
 from tracker.targets.service import load_core
@@ -103,30 +107,49 @@ def project_rows(
     return rows
 
 
+PAGE_SIZE = 100
+
+
 @dataclass(slots=True)
 class Overview:
     year: int
     as_of: date
-    rows: list[ProjectRow]
+    rows: list[BoardRow]  # one page
     counts: dict[str | None, int]
     units: list[tuple[str, str]]
     budget_fen: int = 0
     planned_fen: int = 0
     actual_fen: int = 0
-    shown: int = 0
-    total: int = 0
+    shown: int = 0  # after the light filter, all pages
+    total: int = 0  # before the light filter
+    offset: int = 0
+    limit: int = PAGE_SIZE
+    regions: list[RegionLine] = field(default_factory=list)
     filters: dict[str, str] = field(default_factory=dict)
 
 
-def _sort_key(sort: str) -> Callable[[ProjectRow], Any]:
-    keys: dict[str, Callable[[ProjectRow], Any]] = {
-        "budget": lambda r: r.data.budget_fen,
-        "actual_pct": lambda r: r.variance.actual_pct if r.variance.actual_pct is not None else Decimal(-1),
-        "ratio": lambda r: r.variance.ratio if r.variance.ratio is not None else Decimal(10**9),
-        "light": lambda r: (_SEVERITY[r.light], r.data.heading_no or 0),
-        "name": lambda r: r.data.name,
+def _sort_key(sort: str) -> Callable[[BoardRow], Any]:
+    keys: dict[str, Callable[[BoardRow], Any]] = {
+        "budget": lambda r: r.budget_fen,
+        "actual_pct": lambda r: r.actual_pct if r.actual_pct is not None else Decimal(-1),
+        "ratio": lambda r: r.ratio if r.ratio is not None else Decimal(10**9),
+        "light": lambda r: (_SEVERITY[r.light], r.heading_no or 0),
+        "name": lambda r: r.name,
     }
-    return keys.get(sort, lambda r: (r.data.heading_no or 0, r.id))
+    return keys.get(sort, lambda r: (r.heading_no or 0, r.id))
+
+
+def board_row(r: ProjectRow) -> BoardRow:
+    """A live-measured row in the dashboard's flat form (the same fields a snapshot gives)."""
+    v = r.variance
+    return BoardRow(
+        id=r.id, heading_no=r.data.heading_no, dept_code=r.data.dept_code, dept_name=r.data.dept_name,
+        name=r.data.name, incomplete=r.data.incomplete, budget_fen=r.data.budget_fen, planned_fen=v.planned_fen,
+        planned_pct=v.planned_pct, actual_fen=v.actual_fen, actual_pct=v.actual_pct,
+        time_progress_pct=v.time_progress_pct, ratio=v.ratio, spend_light=r.spend_light,
+        early_warning=v.early_warning, indicator_light=r.indicator_light, reported=r.reported,
+        indicator_total=len(r.indicators), light=r.light,
+    )  # fmt: skip
 
 
 def overview(
@@ -136,19 +159,58 @@ def overview(
     year: int,
     as_of: date,
     dept_code: str | None = None,
+    region_code: str | None = None,
     light: str | None = None,
     query: str | None = None,
     sort: str = "no",
     descending: bool = False,
+    offset: int = 0,
+    limit: int = PAGE_SIZE,
 ) -> Overview:
-    """The dashboard: rows filtered by unit, search text and light; counts per light before the light filter."""
-    rows = project_rows(session=session, scope=scope, year=year, as_of=as_of)
-    units = sorted({(r.data.dept_code, r.data.dept_name) for r in rows})
-    if dept_code:
-        rows = [r for r in rows if r.data.dept_code == dept_code]
-    if query:
-        q = query.strip().lower()
-        rows = [r for r in rows if q in f"{r.data.name} {r.data.code} {r.data.dept_name} {r.data.dept_code}".lower()]
+    """The dashboard: counts per light (before the light filter), totals, regions and one page of rows.
+
+    A user's year of up to `dashboard_live_limit` projects is measured live; a larger one (a province)
+    is read from the variance snapshots of the day, refreshed where the data changed (monitoring/board.py).
+    """
+    sel = board.Selection(scope, year, as_of, dept_code, region_code, query)
+    if board.count(session, board.Selection(scope, year, as_of)) > get_settings().dashboard_live_limit:
+        board.refresh(session, sel)
+        counts = board.light_counts(session, sel)
+        shown, budget, planned, actual = board.totals(session, sel, light)
+        return Overview(
+            year=year,
+            as_of=as_of,
+            rows=board.page(session, sel, light=light, sort=sort, descending=descending, limit=limit, offset=offset),
+            counts={k: counts.get(k, 0) for k in LIGHT_ORDER},
+            units=board.units(session, sel),
+            budget_fen=budget,
+            planned_fen=planned,
+            actual_fen=actual,
+            shown=shown,
+            total=sum(counts.values()),
+            offset=offset,
+            limit=limit,
+            regions=board.regions(session, sel, light),
+        )
+    return _live(session, sel, light=light, sort=sort, descending=descending, offset=offset, limit=limit)
+
+
+def _live(
+    session: Session, sel: board.Selection, *, light: str | None, sort: str, descending: bool, offset: int, limit: int
+) -> Overview:
+    measured = project_rows(session=session, scope=sel.scope, year=sel.year, as_of=sel.as_of)
+    units = sorted({(r.data.dept_code, r.data.dept_name) for r in measured})
+    places = sel.scope.filter(select(Project.id, Project.region_code), Project.dept_code)
+    region_of = dict(session.exec(places.where(Project.year == sel.year)).all())
+    code_of = {r.id: r.data.code.lower() for r in measured}
+    rows = [board_row(r) for r in measured]
+    if sel.dept_code:
+        rows = [r for r in rows if r.dept_code == sel.dept_code]
+    if sel.region_code:
+        rows = [r for r in rows if region_of.get(r.id) == sel.region_code]
+    if sel.query:
+        q = sel.query.strip().lower()
+        rows = [r for r in rows if q in f"{r.name} {code_of[r.id]} {r.dept_name} {r.dept_code}".lower()]
     counts = Counter(r.light for r in rows)
     total = len(rows)
     if light:
@@ -156,17 +218,34 @@ def overview(
         rows = [r for r in rows if r.light == wanted]
     rows = sorted(rows, key=_sort_key(sort), reverse=descending)
     return Overview(
-        year=year,
-        as_of=as_of,
-        rows=rows,
+        year=sel.year,
+        as_of=sel.as_of,
+        rows=rows[offset : offset + limit],
         counts={k: counts.get(k, 0) for k in LIGHT_ORDER},
         units=units,
-        budget_fen=sum(r.data.budget_fen for r in rows),
-        planned_fen=sum(r.variance.planned_fen for r in rows),
-        actual_fen=sum(r.variance.actual_fen for r in rows),
+        budget_fen=sum(r.budget_fen for r in rows),
+        planned_fen=sum(r.planned_fen for r in rows),
+        actual_fen=sum(r.actual_fen for r in rows),
         shown=len(rows),
         total=total,
+        offset=offset,
+        limit=limit,
+        regions=_regions(session, rows, region_of),
     )
+
+
+def _regions(session: Session, rows: Sequence[BoardRow], region_of: dict[int | None, str | None]) -> list[RegionLine]:
+    from tracker.models import Region
+
+    names = dict(session.exec(select(Region.code, Region.name)).all())
+    grouped: dict[str, list[BoardRow]] = {}
+    for r in rows:
+        grouped.setdefault(region_of.get(r.id) or "", []).append(r)
+    return [
+        RegionLine(code, names.get(code, ""), len(rs), sum(r.light == "red" for r in rs),
+                   sum(r.light == "yellow" for r in rs), sum(r.budget_fen for r in rs), sum(r.actual_fen for r in rs))
+        for code, rs in sorted(grouped.items())
+    ]  # fmt: skip
 
 
 def find_row(rows: Sequence[ProjectRow], project_id: int) -> ProjectRow | None:

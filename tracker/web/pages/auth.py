@@ -50,8 +50,12 @@ def login(
 
 
 @router.post("/logout")
-def logout(request: Request, csrf_token: Annotated[str, Form(alias=CSRF_FIELD)] = "") -> Response:
-    if session_user(request) is not None:
+def logout(request: Request, session: SessionDep, csrf_token: Annotated[str, Form(alias=CSRF_FIELD)] = "") -> Response:
+    signed_in = session_user(request)
+    if signed_in is not None:
         check_csrf(request, csrf_token)
+        # only the holder of a still-valid sign-in may end it (a stale copy cannot sign others out)
+        if service.load_principal(session=session, username=signed_in[0], token_version=signed_in[1]):
+            service.revoke_sign_ins(session=session, username=signed_in[0])
     sign_out(request)
     return RedirectResponse("/login", 303)

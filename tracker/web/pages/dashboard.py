@@ -3,16 +3,17 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import Annotated
 from urllib.parse import urlencode
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse
 
 from tracker.corrections.service import counts
 from tracker.db import SessionDep
 from tracker.deps import PrincipalDep
 from tracker.monitoring.key_list import key_listings
-from tracker.web.overview import SORTS, overview
+from tracker.web.overview import PAGE_SIZE, SORTS, overview
 from tracker.web.pages.common import default_as_of, pick_year, take_flashes, today, years
 from tracker.web.templating import render
 from tracker.web.todo import todos
@@ -32,6 +33,8 @@ def dashboard(
     q: str | None = None,
     sort: str = "no",
     desc: bool = False,
+    region: str | None = None,
+    page: Annotated[int, Query(ge=1, le=100_000)] = 1,
 ) -> HTMLResponse:
     available = years(session=session, scope=principal.scope)
     chosen = pick_year(year, available)
@@ -46,11 +49,13 @@ def dashboard(
         query=q,
         sort=sort if sort in SORTS else "no",
         descending=desc,
+        region_code=region or None,
+        offset=(page - 1) * PAGE_SIZE,
     )
-    base = {"year": chosen, "as_of": day.isoformat(), "unit": unit or "", "q": q or ""}
+    base = {"year": chosen, "as_of": day.isoformat(), "unit": unit or "", "q": q or "", "region": region or ""}
 
     def link(**changes: object) -> str:
-        params = {**base, "light": light or "", "sort": sort, "desc": "1" if desc else "", **changes}
+        params = {**base, "light": light or "", "sort": sort, "desc": "1" if desc else "", "page": "", **changes}
         return "/?" + urlencode({k: v for k, v in params.items() if v not in ("", None, False)})
 
     return render(
@@ -61,6 +66,9 @@ def dashboard(
         view=view,
         years=available or [chosen],
         unit=unit or "",
+        region=region or "",
+        page=page,
+        pages=max(1, -(-view.shown // PAGE_SIZE)),
         light=light or "",
         q=q or "",
         sort=sort,

@@ -12,6 +12,7 @@ from tracker.actuals import approvals, batches, service
 from tracker.actuals.report import UploadRejected
 from tracker.actuals.schemas import UploadSummary
 from tracker.auth.principal import Principal
+from tracker.config import get_settings
 from tracker.db import SessionDep
 from tracker.errors import InvalidInput
 from tracker.models import Dept
@@ -84,6 +85,9 @@ async def upload_file(
     file: Annotated[UploadFile, File()],
     mode: Annotated[str, Form()] = "check",
 ) -> Response:
+    limit = get_settings().upload_max_bytes
+    if file.size is not None and file.size > limit:  # refused before it is read into memory
+        raise InvalidInput(f"文件大小超过上限 {limit / 1024 / 1024:.1f} MB")
     data = await file.read()
     filename = file.filename or "upload"
     if not data:

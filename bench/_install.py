@@ -1,0 +1,131 @@
+"""Installs of any size for the benchmarks: generated counties imported, a year of payments stored.
+
+Targets go through the real importer (as an operator would load them); the payments and results
+are the benchmark's setting, not what it measures, so they are written in bulk straight into the
+tables. Sizes come from BENCH_SCALE: `small` (the default, minutes) or `full` (the issue's sizes).
+"""
+
+from __future__ import annotations
+
+import os
+import platform
+import tempfile
+import time
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager, suppress
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+import sqlalchemy as sa
+from sqlalchemy.engine import Engine
+
+SCALE = os.environ.get("BENCH_SCALE", "small")
+PG_URL = os.environ.get(
+    "TRACKER_BENCH_PG_URL", os.environ.get("TRACKER_TEST_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
+)
+AS_OF = date(2024, 6, 30)
+# (counties, projects per county): small measures 440 → 4,400 (10×); full 4,400 → 44,000 (10×)
+SIZES = {"small": [(10, 44), (100, 44)], "full": [(100, 44), (125, 352)]}[SCALE]
+
+
+def log(message: str) -> None:
+    print(message, flush=True)
+
+
+def machine() -> str:
+    """CPU, cores, memory and versions, for the report."""
+    cpu = platform.processor() or platform.machine()
+    with suppress(OSError, StopIteration), open("/proc/cpuinfo") as info:
+        cpu = next(line.split(":", 1)[1].strip() for line in info if line.startswith("model name"))
+    mem = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
+    load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
+    return (f"{cpu}; {os.cpu_count()} cores; {mem:.1f} GB RAM; load average {load}; Python {platform.python_version()};"
+            f" {platform.system()} {platform.release()}")  # fmt: skip
+
+
+KINDS = ("SQLite", "PostgreSQL")
+
+
+@contextmanager
+def database(kind: str) -> Iterator[str | None]:
+    """A fresh empty database of that kind (a temporary SQLite file, a throwaway PostgreSQL schema), or None."""
+    if kind == "SQLite":
+        with tempfile.TemporaryDirectory(prefix="tracker-bench-") as tmp:
+            yield f"sqlite:///{Path(tmp) / 'bench.db'}"
+        return
+    schema = f"bench_{uuid.uuid4().hex[:10]}"
+    try:
+        admin = sa.create_engine(PG_URL, isolation_level="AUTOCOMMIT")
+        with admin.connect() as conn:
+            conn.execute(sa.text(f'CREATE SCHEMA "{schema}"'))
+    except Exception as exc:  # unreachable: SQLite only, said in the report
+        log(f"PostgreSQL skipped: {PG_URL} unreachable ({type(exc).__name__})")
+        yield None
+        return
+    sep = "&" if "?" in PG_URL else "?"
+    try:
+        yield f"{PG_URL}{sep}options=-csearch_path%3D{schema}"
+    finally:
+        with admin.connect() as conn:
+            conn.execute(sa.text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))
+        admin.dispose()
+
+
+def build(url: str, counties: int, per_county: int, *, results: bool = False, workdir: Path) -> Engine:
+    """A migrated database holding `counties` × `per_county` projects of 2024 and their payments to AS_OF."""
+    from sqlmodel import Session
+
+    from tracker import migrate
+    from tracker.actuals.payments import amount_fen, insert
+    from tracker.db import make_engine, session_scope
+    from tracker.demo.generate import Options, generate
+    from tracker.models import UploadBatch
+    from tracker.targets.service import import_targets
+
+    started = time.perf_counter()
+    migrate.upgrade(url)
+    engine = make_engine(url)
+    out = workdir / f"demo-{counties}x{per_county}"
+    manifest = generate(options=Options(counties=counties, seed=1, projects=per_county, as_of=AS_OF), out=out)
+    listed: list[dict[str, Any]] = manifest["counties"]  # type: ignore[assignment]
+    for n, county in enumerate(listed, start=1):
+        with session_scope(engine) as session:
+            import_targets(session=session, data=(out / county["targets"]).read_bytes(), filename="t.txt")
+        if n % 25 == 0:
+            log(f"  imported {n}/{counties} counties")
+    with engine.connect() as conn:
+        ids = {(d, c): i for i, d, c in conn.execute(sa.text("SELECT id, dept_code, code FROM project"))}
+    frames = [pd.read_csv(out / c["payments"], dtype=str, keep_default_na=False) for c in listed]
+    pay = pd.concat(frames, ignore_index=True)
+    fen = pay["金额（万元）"].map(lambda a: amount_fen(a)[0])
+    frame = pd.DataFrame({
+        "project_id": [ids[(d, c)] for d, c in zip(pay["单位编码"], pay["项目编码"], strict=True)],
+        "paid_on": pay["支付日期"], "amount_fen": fen, "note": pay["备注"], "row": range(2, len(pay) + 2),
+    })  # fmt: skip
+    with Session(engine) as session:
+        batch = UploadBatch(filename="bench.csv", sha256=uuid.uuid4().hex * 2, payments=len(frame))
+        session.add(batch)
+        session.flush()
+        assert batch.id is not None
+        insert(session, frame, batch.id)
+        session.commit()
+    if results:
+        _results(engine, out, manifest, ids)
+    seconds = time.perf_counter() - started
+    log(f"  install: {counties * per_county:,} projects, {len(frame):,} payments ({seconds:.0f} s to build)")
+    return engine
+
+
+def _results(engine: Engine, out: Path, manifest: dict[str, object], ids: dict[tuple[str, str], int]) -> None:
+    from tracker.actuals import service
+    from tracker.db import session_scope
+    from tracker.deps import Principal
+    from tracker.scope import Scope
+
+    admin = Principal(username="bench", role="admin", scope=Scope.everything())
+    for county in manifest["counties"]:  # type: ignore[attr-defined]
+        with session_scope(engine) as session:
+            service.upload(session=session, source=out / county["results"], filename="r.csv", principal=admin)

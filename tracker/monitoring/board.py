@@ -1,0 +1,213 @@
+"""The dashboard of a large selection, read from the variance snapshots: counts, totals, one page, in SQL.
+
+A province has tens of thousands of projects; measuring them all for every page view is minutes of
+work. The nightly `variance` job stores each project's figures for the day (snapshots.py); here a
+page view first re-measures the projects whose data changed since their snapshot of that day (an
+audit entry or a re-imported table after it, or no snapshot yet), then counts, sums, groups by
+region and pages with SQL. A change that leaves no audit entry (rules.yaml) shows after the next
+`tracker jobs run variance`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy import Table
+from sqlmodel import Session, col, func, select
+
+from tracker.bulk import chunks
+from tracker.models import AuditEntry, Dept, Project, VarianceSnapshot
+from tracker.monitoring.service import variances_of
+from tracker.monitoring.snapshots import snapshot_row
+from tracker.monitoring.sql import upsert
+from tracker.scope import Scope
+
+SNAPSHOT: Table = VarianceSnapshot.__table__  # type: ignore[attr-defined]
+PROJECT: Table = Project.__table__  # type: ignore[attr-defined]
+DEPT: Table = Dept.__table__  # type: ignore[attr-defined]
+S, P, D = SNAPSHOT.c, PROJECT.c, DEPT.c
+_SEVERITY = sa.case({"red": 0, "yellow": 1, "green": 2}, value=S.overall_light, else_=3)
+SORTS: dict[str, list[Any]] = {
+    "no": [P.year, P.heading_no],
+    "budget": [S.budget_fen],
+    "actual_pct": [func.coalesce(S.actual_pct, -1)],
+    "ratio": [func.coalesce(S.ratio, 10**9)],
+    "light": [_SEVERITY, P.heading_no],
+    "name": [P.name],
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Selection:
+    scope: Scope
+    year: int
+    as_of: date
+    dept_code: str | None = None
+    region_code: str | None = None
+    query: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class BoardRow:
+    """One dashboard line, the same whether it comes from a snapshot or a live measure."""
+
+    id: int
+    heading_no: int | None
+    dept_code: str
+    dept_name: str
+    name: str
+    incomplete: bool
+    budget_fen: int
+    planned_fen: int
+    planned_pct: Decimal | None
+    actual_fen: int
+    actual_pct: Decimal | None
+    time_progress_pct: Decimal | None
+    ratio: Decimal | None
+    spend_light: str | None
+    early_warning: bool
+    indicator_light: str | None
+    reported: int
+    indicator_total: int
+    light: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class RegionLine:
+    region_code: str
+    region_name: str
+    projects: int
+    red: int
+    yellow: int
+    budget_fen: int
+    actual_fen: int
+
+
+def _where(sel: Selection, query: Any) -> Any:
+    query = sel.scope.filter(query.where(P.year == sel.year), P.dept_code)
+    if sel.dept_code:
+        query = query.where(P.dept_code == sel.dept_code)
+    if sel.region_code:
+        query = query.where(P.region_code == sel.region_code)
+    if sel.query and sel.query.strip():
+        q = sel.query.strip().lower()
+        names = sa.select(D.code).where(func.lower(D.name).contains(q, autoescape=True))
+        query = query.where(
+            sa.or_(
+                func.lower(P.name).contains(q, autoescape=True),
+                func.lower(P.code).contains(q, autoescape=True),
+                P.dept_code.contains(q, autoescape=True),
+                P.dept_code.in_(names),
+            )
+        )
+    return query
+
+
+def _joined(sel: Selection, *columns: Any) -> Any:
+    on = sa.and_(S.project_id == P.id, S.as_of == sel.as_of)
+    return _where(sel, sa.select(*columns).select_from(PROJECT.join(SNAPSHOT, on)))
+
+
+def count(session: Session, sel: Selection) -> int:
+    """How many projects the selection holds (before any light filter)."""
+    return int(session.execute(_where(sel, sa.select(func.count()).select_from(PROJECT))).scalar_one())
+
+
+def refresh(session: Session, sel: Selection) -> int:
+    """Measure again the selected projects whose snapshot of the day is missing or older than their data."""
+    held = int(session.execute(_joined(sel, func.count())).scalar_one())
+    oldest = session.execute(_joined(sel, func.min(S.created_at))).scalar_one()
+    changed = max(
+        (
+            t
+            for t in (
+                session.exec(select(func.max(AuditEntry.at))).one(),
+                session.exec(select(func.max(Project.updated_at))).one(),
+            )
+            if t is not None
+        ),
+        default=None,
+    )
+    if held == count(session, sel) and (changed is None or (oldest is not None and oldest >= changed)):
+        return 0  # the common case: nothing changed since the night's run, two index reads
+    touched = sa.select(func.max(AuditEntry.at)).where(col(AuditEntry.project_id) == P.id).scalar_subquery()
+    on = sa.and_(S.project_id == P.id, S.as_of == sel.as_of)
+    stale = _where(
+        sel,
+        sa.select(P.id)
+        .select_from(PROJECT.outerjoin(SNAPSHOT, on))
+        .where(sa.or_(S.id.is_(None), S.created_at < P.updated_at, S.created_at < touched)),
+    )
+    ids = [int(i) for i in session.execute(stale.order_by(P.id)).scalars()]
+    for part in chunks(ids, 2_000):
+        for measured in variances_of(session=session, project_ids=part, as_of=sel.as_of):
+            upsert(session, SNAPSHOT, [snapshot_row(v, sel.as_of) for v in measured], key=("project_id", "as_of"))
+    return len(ids)
+
+
+def light_counts(session: Session, sel: Selection) -> dict[str | None, int]:
+    """Projects per overall light in the whole selection."""
+    rows = session.execute(_joined(sel, S.overall_light, func.count()).group_by(S.overall_light)).all()
+    return {light: int(n) for light, n in rows}
+
+
+def _light(query: Any, light: str | None) -> Any:
+    if not light:
+        return query
+    return query.where(S.overall_light.is_(None) if light == "none" else S.overall_light == light)
+
+
+def totals(session: Session, sel: Selection, light: str | None) -> tuple[int, int, int, int]:
+    """Projects, budget, planned and actual spend (fen) of the selection after the light filter."""
+    sums = (func.count(), func.sum(S.budget_fen), func.sum(S.planned_fen), func.sum(S.actual_fen))
+    n, budget, planned, actual = session.execute(_light(_joined(sel, *sums), light)).one()
+    return int(n), int(budget or 0), int(planned or 0), int(actual or 0)
+
+
+def regions(session: Session, sel: Selection, light: str | None) -> list[RegionLine]:
+    """The selection per region (county), for a province-wide view to drill down from."""
+    from tracker.models import Region
+
+    red = func.sum(sa.case((S.overall_light == "red", 1), else_=0))
+    yellow = func.sum(sa.case((S.overall_light == "yellow", 1), else_=0))
+    query = _light(
+        _joined(sel, P.region_code, func.count(), red, yellow, func.sum(S.budget_fen), func.sum(S.actual_fen)), light
+    ).group_by(P.region_code)
+    names = dict(session.exec(select(Region.code, Region.name)).all())
+    return [
+        RegionLine(code or "", names.get(code or "", ""), int(n), int(r or 0), int(y or 0), int(b or 0), int(a or 0))
+        for code, n, r, y, b, a in session.execute(query.order_by(P.region_code)).all()
+    ]
+
+
+def page(
+    session: Session, sel: Selection, *, light: str | None, sort: str, descending: bool, limit: int, offset: int
+) -> list[BoardRow]:
+    """One page of rows, sorted and filtered in the database."""
+    keys = [k.desc() if descending else k for k in SORTS.get(sort, SORTS["no"])] + [P.id]
+    names = sa.select(D.name).where(D.code == P.dept_code).scalar_subquery()
+    query = _light(_joined(sel, P.id, P.heading_no, P.dept_code, names, P.name, P.incomplete, S), light)
+    rows = session.execute(query.order_by(*keys).limit(limit).offset(offset)).all()
+    return [
+        BoardRow(id=r[0], heading_no=r[1], dept_code=r[2], dept_name=r[3] or "", name=r[4], incomplete=r[5],
+                 budget_fen=r.budget_fen, planned_fen=r.planned_fen, planned_pct=r.planned_pct, actual_fen=r.actual_fen,
+                 actual_pct=r.actual_pct, time_progress_pct=r.time_progress_pct, ratio=r.ratio, spend_light=r.light,
+                 early_warning=r.early_warning, indicator_light=r.indicator_light, reported=r.indicators_reported,
+                 indicator_total=r.indicators_total, light=r.overall_light)
+        for r in rows
+    ]  # fmt: skip
+
+
+def units(session: Session, sel: Selection, limit: int = 500) -> list[tuple[str, str]]:
+    """The units of the selection for the unit filter; none listed past `limit` (pick a region first)."""
+    wide = Selection(sel.scope, sel.year, sel.as_of, region_code=sel.region_code)
+    query = _where(wide, sa.select(P.dept_code).select_from(PROJECT)).distinct().limit(limit + 1)
+    codes = sorted(session.execute(query).scalars())
+    if len(codes) > limit:
+        return []
+    names = dict(session.exec(select(Dept.code, Dept.name).where(col(Dept.code).in_(codes))).all()) if codes else {}
+    return [(c, names.get(c, "")) for c in codes]
