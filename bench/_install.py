@@ -121,8 +121,8 @@ def build(url: str, counties: int, per_county: int, *, results: bool = False, wo
 
 def _results(engine: Engine, out: Path, manifest: dict[str, object], ids: dict[tuple[str, str], int]) -> None:
     from tracker.actuals import service
+    from tracker.auth.principal import Principal
     from tracker.db import session_scope
-    from tracker.deps import Principal
     from tracker.scope import Scope
 
     admin = Principal(username="bench", role="admin", scope=Scope.everything())

@@ -29,9 +29,10 @@ from xlsxwriter import Workbook
 
 from tracker import migrate
 from tracker.db import make_engine
-from tracker.evaluation.export import DirSink, export_self_evaluation
+from tracker.evaluation.export import export_self_evaluation
 from tracker.models import Indicator, IndicatorResult, Payment, Project, UploadBatch
 from tracker.scope import Scope
+from tracker.shared.export import DirSink
 from tracker.targets.service import import_targets
 
 DATA = Path(__file__).resolve().parent.parent / "data" / "changli-2024-targets.txt"

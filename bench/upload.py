@@ -90,8 +90,8 @@ def clear_actuals(engine: Engine) -> None:
 def upload(engine: Engine, path: Path) -> int:
     """One upload through the service in one transaction; the number of payments written."""
     from tracker.actuals import service
+    from tracker.auth.principal import Principal
     from tracker.db import session_scope
-    from tracker.deps import Principal
     from tracker.scope import Scope
 
     admin = Principal(username="bench", role="admin", scope=Scope.everything())

@@ -10,13 +10,13 @@ from sqlalchemy.engine import Engine
 
 from jobs.base import JobContext, JobResult
 from jobs.schedule import JOBS
+from tracker.clock import today
 from tracker.config import get_settings, load_rules
 from tracker.db import get_engine, session_scope
 from tracker.errors import InvalidInput
 from tracker.models import JobRun
 from tracker.models.base import utcnow
 from tracker.monitoring.runs import finish_run, start_run
-from tracker.monitoring.service import today
 
 log = logging.getLogger(__name__)
 

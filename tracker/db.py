@@ -5,9 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from functools import lru_cache
-from typing import Annotated, Any
+from typing import Any
 
-from fastapi import Depends
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import DataError, IntegrityError, OperationalError, SQLAlchemyError
@@ -81,8 +80,3 @@ def database_problem(exc: SQLAlchemyError) -> DomainError:
     if isinstance(exc, DataError):
         return InvalidInput("数值或文字超出数据库可保存的范围，本次操作未保存")
     return Unavailable("数据库出错，本次操作未保存，请稍后重试")
-
-
-# scope="function": the commit (and any error it raises) happens before the response is sent, so a
-# 2xx always means the work is stored, and a failed commit is answered as an error instead.
-SessionDep = Annotated[Session, Depends(get_session, scope="function")]

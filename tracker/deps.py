@@ -1,4 +1,4 @@
-"""Request dependencies shared by every router: who is asking, and which units they may see.
+"""Request dependencies shared by every router: who is asking, which units they may see; file downloads.
 
 `current_principal` is the single place that decides this: an API bearer token
 (`POST /api/v1/auth/token`), or the page sign-in cookie. Nobody signed in is a 401; the pages turn
@@ -9,9 +9,12 @@ without the session's CSRF token in `X-CSRF-Token`.
 from __future__ import annotations
 
 from typing import Annotated
+from urllib.parse import quote
 
 from fastapi import Depends, Request
+from fastapi.responses import Response
 from fastapi.security import OAuth2PasswordBearer
+from sqlmodel import Session
 
 from tracker.auth.principal import Principal
 from tracker.auth.rules import auth_rules
@@ -19,12 +22,25 @@ from tracker.auth.service import load_principal
 from tracker.auth.sessions import CSRF_HEADER, check_csrf, session_user
 from tracker.auth.tokens import read_token
 from tracker.config import get_settings
-from tracker.db import SessionDep
+from tracker.db import get_session
 from tracker.errors import Unauthorized
 from tracker.scope import Scope
 
-__all__ = ["Principal", "PrincipalDep", "ScopeDep", "current_principal", "current_scope"]
+__all__ = [
+    "XLSX",
+    "PrincipalDep",
+    "ScopeDep",
+    "SessionDep",
+    "client_ip",
+    "current_principal",
+    "current_scope",
+    "download",
+]
 
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+# scope="function": the commit (and any error it raises) happens before the response is sent, so a
+# 2xx always means the work is stored, and a failed commit is answered as an error instead.
+SessionDep = Annotated[Session, Depends(get_session, scope="function")]
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 oauth2_scheme = OAuth2PasswordBearer(tokenUrl="/api/v1/auth/token", auto_error=False)
 
@@ -51,9 +67,21 @@ def current_principal(
     raise Unauthorized("请先登录")
 
 
+def client_ip(request: Request) -> str:
+    """The caller's address as the sign-in lockout counts it."""
+    return request.client.host if request.client else "unknown"
+
+
 def current_scope(principal: Annotated[Principal, Depends(current_principal)]) -> Scope:
     return principal.scope
 
 
 PrincipalDep = Annotated[Principal, Depends(current_principal)]
 ScopeDep = Annotated[Scope, Depends(current_scope)]
+
+
+def download(data: bytes, filename: str, media_type: str) -> Response:
+    """A file download; the Chinese name goes in filename* (RFC 6266), an ASCII one in filename."""
+    fallback = filename.encode("ascii", "replace").decode().replace("?", "_").replace('"', "_")
+    disposition = f"attachment; filename=\"{fallback}\"; filename*=UTF-8''{quote(filename)}"
+    return Response(content=data, media_type=media_type, headers={"Content-Disposition": disposition})

@@ -6,8 +6,15 @@ from collections.abc import Mapping
 from typing import Any
 
 from tracker.config import load_rules
+from tracker.core.likelihood import REASON_CATEGORIES
 from tracker.core.scoring import ScoringRules, ScoringRulesError
 from tracker.errors import InvalidInput
+
+
+def reason_categories(rules: Mapping[str, Any]) -> tuple[str, ...]:
+    """The 偏差原因 categories: `monitoring.reason_categories` of the loaded file, else the core's list."""
+    section = rules.get("monitoring") or {}
+    return tuple(str(c) for c in section.get("reason_categories") or REASON_CATEGORIES)
 
 
 def scoring_rules(rules: Mapping[str, Any] | None = None) -> ScoringRules:

@@ -14,7 +14,7 @@ from sqlmodel import Session, func, select
 from tracker.actuals import service
 from tracker.actuals.report import RowIssue, UploadRejected
 from tracker.actuals.schemas import UploadSummary
-from tracker.deps import Principal
+from tracker.auth.principal import Principal
 from tracker.models import AuditEntry, IndicatorResult, Payment, UploadBatch
 from tracker.scope import Scope
 

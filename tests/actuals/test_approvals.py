@@ -9,7 +9,7 @@ from tests.actuals.helpers import ADMIN, DEPT, PAY_ZH, RES_ZH, csv_bytes, one_is
 from tracker.actuals import approvals
 from tracker.actuals.audit import list_audit
 from tracker.actuals.batches import withdraw_batch
-from tracker.deps import Principal
+from tracker.auth.principal import Principal
 from tracker.errors import Conflict, Forbidden, InvalidInput, NotFound
 from tracker.scope import Scope
 

@@ -22,7 +22,7 @@ from tests.actuals.helpers import (
 from tracker.actuals import service
 from tracker.actuals.batches import list_batches, withdraw_batch
 from tracker.actuals.read import cumulative_paid, latest_results
-from tracker.deps import Principal
+from tracker.auth.principal import Principal
 from tracker.errors import Conflict, NotFound
 from tracker.models import Payment, Project, UploadBatch
 from tracker.scope import Scope

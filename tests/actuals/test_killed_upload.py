@@ -31,7 +31,7 @@ KILLED_UPLOAD = textwrap.dedent(
     from pathlib import Path
     from tracker.actuals import service
     from tracker.db import session_scope
-    from tracker.deps import Principal
+    from tracker.auth.principal import Principal
     from tracker.scope import Scope
 
     def progress(stage, done, total):

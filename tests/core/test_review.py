@@ -7,6 +7,7 @@ passes every check: 2500人 × 1152元 = 288 万元 is 1.6 × the budget, inside
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 from decimal import Decimal as D
 
 import pytest
@@ -45,7 +46,7 @@ def base() -> ProjectData:
         ("满意度指标", "服务对象满意度指标", "受助对象满意率", num("≥95%", GE, "95", "%")),
     ]
     indicators = [indicator(seq, *row) for seq, row in enumerate(rows, start=1)]
-    indicators[3].description = "每人全年发放的残疾人生活补贴钱数"
+    indicators[3] = replace(indicators[3], description="每人全年发放的残疾人生活补贴钱数")
     plan = [Checkpoint(3, D(25)), Checkpoint(6, D(50)), Checkpoint(10, D(75)), Checkpoint(12, D(100))]
     return ProjectData(
         2024, "314001", "昌黎县民政局本级", "13032224P00XC0610104L", "残疾人两项补贴县级配套（困难残疾人生活补贴）",
@@ -58,7 +59,7 @@ Change = Callable[[ProjectData], None]
 
 def target(seq: int, value: TargetValue) -> Change:
     def change(project: ProjectData) -> None:
-        project.indicators[seq - 1].target = value
+        project.indicators[seq - 1] = replace(project.indicators[seq - 1], target=value)
 
     return change
 
@@ -84,7 +85,10 @@ def truncate(project: ProjectData) -> None:
 
 def setattr_(name: str, value: object, seq: int | None = None) -> Change:
     def change(project: ProjectData) -> None:
-        setattr(project.indicators[seq - 1] if seq else project, name, value)
+        if seq:  # an indicator is a frozen value: put a changed copy in its place
+            project.indicators[seq - 1] = replace(project.indicators[seq - 1], **{name: value})
+        else:
+            setattr(project, name, value)
 
     return change
 

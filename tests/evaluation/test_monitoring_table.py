@@ -10,9 +10,10 @@ from sqlmodel import Session
 
 from tests.evaluation.yearend import load, pay, report, sheet
 from tracker.errors import InvalidInput
-from tracker.evaluation.export import DirSink, export_monitoring, project_file
 from tracker.models import Project
+from tracker.monitoring.export import export_monitoring
 from tracker.scope import Scope
+from tracker.shared.export import DirSink, project_file
 
 JUNE = date(2024, 6, 30)
 

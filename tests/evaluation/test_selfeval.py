@@ -15,10 +15,11 @@ from openpyxl import load_workbook
 from sqlmodel import Session
 
 from tests.evaluation.yearend import find_row, load, pay, report, sheet
-from tracker.evaluation.export import DirSink, export_self_evaluation, project_file
+from tracker.evaluation.export import export_self_evaluation
 from tracker.evaluation.service import evaluate
 from tracker.models import Project
 from tracker.scope import Scope
+from tracker.shared.export import DirSink, project_file
 
 EVERYONE = Scope.everything()
 PARTIAL = "部分达成年度指标并具有一定效果"

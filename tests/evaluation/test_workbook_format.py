@@ -8,8 +8,10 @@ from pathlib import Path
 from sqlmodel import Session
 
 from tests.evaluation.yearend import load, pay, report, sheet
-from tracker.evaluation.export import DirSink, export_monitoring, export_self_evaluation, project_file
+from tracker.evaluation.export import export_self_evaluation
+from tracker.monitoring.export import export_monitoring
 from tracker.scope import Scope
+from tracker.shared.export import DirSink, project_file
 
 ATTACK = '=HYPERLINK("http://evil.example/","点我")'
 

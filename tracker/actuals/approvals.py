@@ -16,8 +16,8 @@ from sqlmodel import Session, col, func, select
 from tracker.actuals.audit import record
 from tracker.actuals.context import LOCKED, quarter_of, serialise
 from tracker.actuals.schemas import SubmissionOut
+from tracker.auth.principal import Principal
 from tracker.core.money import wan_str
-from tracker.deps import Principal
 from tracker.errors import Conflict, InvalidInput, NotFound
 from tracker.models import Dept, Indicator, IndicatorResult, Payment, Project, Submission, utcnow
 from tracker.scope import Scope

@@ -13,8 +13,8 @@ from tracker.actuals.context import LOCKED, serialise
 from tracker.actuals.read import cumulative_paid
 from tracker.actuals.results import AUDITED, shown
 from tracker.actuals.schemas import BatchOut, PaymentOut, PeriodOut
+from tracker.auth.principal import Principal
 from tracker.core.money import wan_str
-from tracker.deps import Principal
 from tracker.errors import Conflict, InvalidInput, NotFound
 from tracker.models import BatchPeriod, Indicator, IndicatorResult, Payment, Project, Submission, UploadBatch, utcnow
 from tracker.scope import Scope

@@ -3,49 +3,31 @@
 from __future__ import annotations
 
 import getpass
-import json
-import sys
-from collections.abc import Callable
 from pathlib import Path
-from typing import Annotated, Any, TypeVar
+from typing import TYPE_CHECKING, Annotated
 
 import typer
-from rich.console import Console
-from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn, TimeRemainingColumn
 
-from tracker.actuals import approvals, audit, batches, service, template
-from tracker.actuals.report import UploadRejected
-from tracker.db import session_scope
-from tracker.deps import Principal
-from tracker.errors import DomainError
-from tracker.scope import Scope
+from tracker.console import emit_json as emit
+from tracker.console import err, run
+
+if TYPE_CHECKING:
+    from tracker.auth.principal import Principal
 
 app = typer.Typer(help="季度执行情况：模板、上传、审核", no_args_is_help=True)
-err = Console(stderr=True)
-T = TypeVar("T")
 PROGRESS_FROM_BYTES = 1 << 20  # show a progress bar for files above 1 MB
 
 
 def operator() -> Principal:
     """Whoever runs the command acts as the finance bureau; the audit trail names the OS user."""
+    from tracker.auth.principal import Principal
+    from tracker.scope import Scope
+
     try:
         name = getpass.getuser()
     except (KeyError, OSError):
         name = "unknown"
     return Principal(username=f"cli:{name}", role="admin", scope=Scope.everything())
-
-
-def emit(data: Any) -> None:
-    sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2, default=str) + "\n")
-
-
-def run(action: Callable[[], T]) -> T:
-    """Run a service call; an expected error prints in Chinese and exits 1."""
-    try:
-        return action()
-    except DomainError as exc:
-        err.print(f"[red]错误：[/red]{exc.detail}", highlight=False)
-        raise typer.Exit(1) from None
 
 
 @app.command("template")
@@ -55,6 +37,10 @@ def template_cmd(
     out: Annotated[Path, typer.Option("--out", help="输出的 .xlsx 文件")],
 ) -> None:
     """Write the pre-filled workbook for a unit and year."""
+    from tracker.actuals import template
+    from tracker.db import session_scope
+    from tracker.scope import Scope
+
     with session_scope() as session:
         data = run(
             lambda: template.template_bytes(session=session, scope=Scope.everything(), dept_code=dept, year=year)
@@ -69,6 +55,13 @@ def upload_cmd(
     dry_run: Annotated[bool, typer.Option("--dry-run", help="只检查，不写入")] = False,
 ) -> None:
     """Upload a CSV or XLSX file: all rows or none; the same file twice changes nothing."""
+    from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn, TimeRemainingColumn
+
+    from tracker.actuals import service
+    from tracker.actuals.report import UploadRejected
+    from tracker.db import session_scope
+    from tracker.errors import DomainError
+
     if not path.is_file():
         err.print(f"[red]错误：[/red]无法读取 {path}", highlight=False)
         raise typer.Exit(2)
@@ -118,6 +111,10 @@ def batches_cmd(
     limit: Annotated[int, typer.Option()] = 100,
 ) -> None:
     """List upload batches, newest first, as JSON."""
+    from tracker.actuals import batches
+    from tracker.db import session_scope
+    from tracker.scope import Scope
+
     with session_scope() as session:
         items, total = batches.list_batches(
             session=session, scope=Scope.everything(), year=year, dept_code=dept, limit=limit
@@ -128,6 +125,9 @@ def batches_cmd(
 @app.command("withdraw")
 def withdraw_cmd(batch_id: int, reason: Annotated[str, typer.Option("--reason", help="撤回原因")]) -> None:
     """Withdraw a batch (reversed, kept on record) before its quarter is locked."""
+    from tracker.actuals import batches
+    from tracker.db import session_scope
+
     with session_scope() as session:
         out = run(
             lambda: batches.withdraw_batch(session=session, principal=operator(), batch_id=batch_id, reason=reason)
@@ -142,6 +142,9 @@ def submit_cmd(
     quarter: Annotated[int, typer.Option(min=1, max=4)],
 ) -> None:
     """Submit a unit's quarter for review."""
+    from tracker.actuals import approvals
+    from tracker.db import session_scope
+
     with session_scope() as session:
         out = run(
             lambda: approvals.submit_quarter(
@@ -154,6 +157,9 @@ def submit_cmd(
 @app.command("approve")
 def approve_cmd(ids: list[int], comment: Annotated[str, typer.Option()] = "") -> None:
     """Approve submitted quarters (all or none); an approved quarter is locked."""
+    from tracker.actuals import approvals
+    from tracker.db import session_scope
+
     with session_scope() as session:
         out = run(
             lambda: approvals.approve_submissions(session=session, principal=operator(), ids=ids, comment=comment)
@@ -164,6 +170,9 @@ def approve_cmd(ids: list[int], comment: Annotated[str, typer.Option()] = "") ->
 @app.command("return")
 def return_cmd(ids: list[int], comment: Annotated[str, typer.Option(help="退回意见")]) -> None:
     """Return submitted quarters to their units with a comment."""
+    from tracker.actuals import approvals
+    from tracker.db import session_scope
+
     with session_scope() as session:
         out = run(lambda: approvals.return_submissions(session=session, principal=operator(), ids=ids, comment=comment))
     emit([s.model_dump(mode="json") for s in out])
@@ -172,6 +181,9 @@ def return_cmd(ids: list[int], comment: Annotated[str, typer.Option(help="退回
 @app.command("unlock")
 def unlock_cmd(submission_id: int, reason: Annotated[str, typer.Option(help="解锁原因")]) -> None:
     """Unlock an approved quarter, with a reason."""
+    from tracker.actuals import approvals
+    from tracker.db import session_scope
+
     with session_scope() as session:
         out = run(
             lambda: approvals.unlock_submission(
@@ -189,6 +201,10 @@ def submissions_cmd(
     dept: Annotated[str | None, typer.Option("--dept")] = None,
 ) -> None:
     """List quarterly submissions as JSON."""
+    from tracker.actuals import approvals
+    from tracker.db import session_scope
+    from tracker.scope import Scope
+
     with session_scope() as session:
         items, total = approvals.list_submissions(
             session=session, scope=Scope.everything(), year=year, quarter=quarter, status=status, dept_code=dept
@@ -204,6 +220,10 @@ def audit_cmd(
     limit: Annotated[int, typer.Option()] = 100,
 ) -> None:
     """The audit trail of a project, a batch or a quarter, newest first, as JSON."""
+    from tracker.actuals import audit
+    from tracker.db import session_scope
+    from tracker.scope import Scope
+
     with session_scope() as session:
         items, total = run(
             lambda: audit.list_audit(

@@ -19,10 +19,11 @@ from sqlalchemy import text
 from sqlmodel import Session, col, select
 
 from tracker.actuals.report import Issues
+from tracker.auth.principal import Principal
 from tracker.bulk import matching
+from tracker.clock import today
 from tracker.config import get_settings, load_rules
 from tracker.corrections.withhold import withheld
-from tracker.deps import Principal
 from tracker.models import BudgetVersion, Dept, Project, Submission
 
 LOCKED = "approved"
@@ -51,10 +52,6 @@ def local_time(at: datetime) -> str:
 
 def quarter_of(day: date) -> int:
     return (day.month - 1) // 3 + 1
-
-
-def today() -> date:
-    return datetime.now(get_settings().tz).date()
 
 
 @dataclass(frozen=True, slots=True)

@@ -3,7 +3,7 @@
 The file is checked before it is parsed: size limit, type by content, encoding, and for a workbook the
 archive's uncompressed size (a zip bomb is refused before openpyxl opens it). Every cell is read as text,
 so codes keep their leading zeros. Rows are numbered as the spreadsheet shows them (header = row 1).
-CSV is read here, workbooks in workbook.py.
+CSV is read here, workbooks in workbook.py; both build on chunks.py.
 """
 
 from __future__ import annotations
@@ -14,24 +14,21 @@ import hashlib
 import io
 import re
 import zipfile
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
-from dataclasses import dataclass, field
+from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
-from typing import IO, Literal
+from typing import Literal
 
 import pandas as pd
 
-from tracker.actuals.columns import COLUMNS, Kind, detect_kind, map_headers
+from tracker.actuals.chunks import Chunk, Progress, finish_frame, read_header
+from tracker.actuals.columns import detect_kind
 from tracker.actuals.report import RowIssue, UploadRejected, file_error
+from tracker.actuals.workbook import xlsx_chunks
+from tracker.shared.files import BLOCK, Source, decodes, open_source, sniff
 
-Source = bytes | Path | IO[bytes]
-Progress = Callable[[str, int, int | None], None]  # stage, done, total (None when unknown)
-
-BLOCK = 1 << 20
 EXPANSION_FACTOR = 20  # a workbook may expand to 20× the upload limit; beyond that it is refused as a bomb
 MAX_ARCHIVE_MEMBERS = 10_000
-_OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _TEXT_SUFFIXES = {"", ".csv", ".txt"}
 
 
@@ -44,29 +41,6 @@ class FileInfo:
     encoding: str = "utf-8"
     sep: str = ","
     equals: bool = True  # an '=' occurs somewhere: cells are checked for formulas
-
-
-@dataclass(slots=True)
-class Chunk:
-    """Up to `chunk_rows` rows of one sheet: a text column per canonical name plus `row`."""
-
-    kind: Kind
-    sheet: str | None
-    frame: pd.DataFrame
-    headers: dict[str, str]  # canonical name -> header as written in the file
-    issues: list[RowIssue] = field(default_factory=list)  # formula cells met while reading
-
-
-@contextmanager
-def open_source(source: Source) -> Iterator[IO[bytes]]:
-    if isinstance(source, bytes):
-        yield io.BytesIO(source)
-    elif isinstance(source, Path):
-        with source.open("rb") as fh:
-            yield fh
-    else:
-        source.seek(0)
-        yield source
 
 
 def _mb(n: int) -> str:
@@ -106,14 +80,15 @@ def inspect(source: Source, *, filename: str, max_bytes: int) -> FileInfo:
     suffix = Path(filename).suffix.lower()
     if not head.strip(b" \t\r\n\xef\xbb\xbf,;"):
         raise file_error("文件为空")
-    if head.startswith(b"PK\x03\x04"):
+    kind = sniff(head)
+    if kind == "zip":
         if suffix not in (".xlsx", ""):
             raise file_error(f"文件类型不受支持（{suffix}）：请上传 CSV 或 XLSX 文件")
         _check_archive(source, max_bytes)
         return FileInfo(filename, size, sha, "xlsx")
-    if head.startswith(_OLE):
+    if kind == "ole":
         raise file_error("不支持旧版 .xls 或加密的工作簿：请另存为 .xlsx 或 CSV（UTF-8）")
-    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+    if kind == "utf16":
         raise file_error("不支持 UTF-16 编码的文本：请另存为“CSV UTF-8（逗号分隔）”")
     if suffix not in _TEXT_SUFFIXES:
         raise file_error(f"文件类型不受支持（{suffix or '未知'}）：请上传 CSV 或 XLSX 文件")
@@ -123,33 +98,13 @@ def inspect(source: Source, *, filename: str, max_bytes: int) -> FileInfo:
         encoding = "utf-8-sig"
     elif utf8_ok:
         encoding = "utf-8"
-    elif _decodes(source, "gb18030"):
+    elif decodes(source, "gb18030"):
         encoding = "gb18030"
     else:
         raise file_error("无法识别文件编码：请保存为 UTF-8 或 GB18030 编码的 CSV")
     first_line = head.decode(encoding, errors="ignore").lstrip("\ufeff").splitlines()[0]
     sep = max((",", "\t", ";"), key=first_line.count)
     return FileInfo(filename, size, sha, "csv", encoding, sep if first_line.count(sep) else ",", equals)
-
-
-def sha256_of(source: Source) -> str:
-    digest = hashlib.sha256()
-    with open_source(source) as fh:
-        while block := fh.read(BLOCK):
-            digest.update(block)
-    return digest.hexdigest()
-
-
-def _decodes(source: Source, encoding: str) -> bool:
-    decoder = codecs.getincrementaldecoder(encoding)()
-    try:
-        with open_source(source) as fh:
-            while block := fh.read(BLOCK):
-                decoder.decode(block)
-        decoder.decode(b"", final=True)
-    except UnicodeDecodeError:
-        return False
-    return True
 
 
 def _check_archive(source: Source, max_bytes: int) -> None:
@@ -176,31 +131,7 @@ def iter_chunks(
     if info.fmt == "csv":
         yield from _csv_chunks(source, info, chunk_rows, progress)
     else:
-        from tracker.actuals.workbook import xlsx_chunks  # the workbook reader builds on this module
-
         yield from xlsx_chunks(source, chunk_rows, progress)
-
-
-def read_header(kind: Kind | None, headers: list[str], sheet: str | None) -> tuple[Kind, dict[int, str]]:
-    if kind is None:
-        raise file_error(
-            "无法判断文件内容：支出文件应有“金额（万元）”列，指标文件应有“实际完成值”列",
-            column="表头",
-            row=1,
-            sheet=sheet,
-        )
-    positions, problems, _ignored = map_headers(kind, headers)
-    if problems:
-        raise file_error("；".join(problems), column="表头", row=1, sheet=sheet)
-    return kind, positions
-
-
-def finish_frame(kind: Kind, frame: pd.DataFrame, first_row: int) -> pd.DataFrame:
-    for name in COLUMNS[kind]:
-        if name not in frame.columns:
-            frame[name] = ""
-    frame["row"] = range(first_row, first_row + len(frame))
-    return frame
 
 
 def _csv_chunks(source: Source, info: FileInfo, chunk_rows: int, progress: Progress | None) -> Iterator[Chunk]:

@@ -17,8 +17,8 @@ import sqlalchemy as sa
 from sqlmodel import Session, col
 
 from tracker import limits
+from tracker.actuals.chunks import Chunk
 from tracker.actuals.context import Context, parse_day
-from tracker.actuals.parsing import Chunk
 from tracker.actuals.report import Issues, RowIssue
 from tracker.bulk import matching
 from tracker.core.money import FEN_PER_WAN, wan_str

@@ -16,20 +16,20 @@ from typing import Any
 from sqlmodel import Session, col, select
 
 from tracker import limits
+from tracker.actuals.chunks import Chunk
 from tracker.actuals.columns import FILLED
 from tracker.actuals.columns import Kind as SheetKind
 from tracker.actuals.context import Context, ProjectRef, parse_day, quarter_of
-from tracker.actuals.parsing import Chunk
 from tracker.actuals.report import RowIssue
 from tracker.actuals.scoring_points import indicator_points, qualitative_bands
 from tracker.bulk import matching
+from tracker.core.likelihood import LIKELIHOODS, NEEDS_REASON
 from tracker.core.units import convert
 from tracker.core.values import Direction, Grade, Kind, TargetValue, parse_actual, parse_grade, parse_value
 from tracker.models import Indicator, IndicatorResult
+from tracker.rules import reason_categories
 from tracker.targets.service import indicator_target
 
-LIKELIHOODS = ("确定能", "有可能", "完全不可能")
-NEEDS_REASON = frozenset({"有可能", "完全不可能"})
 AUDITED = ("actual_text", "baseline_text", "score", "likelihood", "reason_category", "reason", "measures")
 _CENT = Decimal("0.01")
 
@@ -161,8 +161,8 @@ class ResultCheck:
                 if not cells[name]:
                     bad(name, f"完成目标可能性为“{likelihood}”时必须填写{label}")
         category = cells["reason_category"] or None
-        categories = [str(c) for c in ctx.rules.get("monitoring", {}).get("reason_categories", [])]
-        if category and categories and category not in categories:
+        categories = reason_categories(ctx.rules)
+        if category and category not in categories:
             bad("reason_category", f"偏差原因类别应为 {'、'.join(categories)} 之一")
         return ResultRow(
             row=int(cells["row"]),

@@ -21,8 +21,7 @@ from tracker.actuals.schemas import (
     SubmitIn,
     UploadSummary,
 )
-from tracker.db import SessionDep
-from tracker.deps import PrincipalDep, ScopeDep
+from tracker.deps import PrincipalDep, ScopeDep, SessionDep
 
 router = APIRouter(prefix="/actuals", tags=["actuals"])
 Limit = Annotated[int, Query(ge=1, le=1000)]

@@ -15,17 +15,19 @@ from sqlmodel import Session, select
 from tracker.actuals import payments, results
 from tracker.actuals.audit import record_many
 from tracker.actuals.cells import cell_issues
+from tracker.actuals.chunks import Progress
 from tracker.actuals.columns import Kind
 from tracker.actuals.context import Context, load_context, serialise
-from tracker.actuals.parsing import FileInfo, Progress, Source, inspect, iter_chunks, sha256_of
+from tracker.actuals.parsing import FileInfo, inspect, iter_chunks
 from tracker.actuals.read import cumulative_paid
 from tracker.actuals.report import UploadRejected, file_error
 from tracker.actuals.schemas import PeriodOut, RowIssueOut, UploadSummary
+from tracker.auth.principal import Principal
 from tracker.config import get_settings
 from tracker.core.money import wan_str
-from tracker.deps import Principal
 from tracker.errors import Conflict
 from tracker.models import BatchPeriod, UploadBatch
+from tracker.shared.files import Source, sha256_of
 
 KEEP_ROWS = 200_000
 CHUNK_ROWS = 50_000

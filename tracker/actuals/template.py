@@ -17,6 +17,7 @@ from tracker.core.money import fen_to_wan
 from tracker.core.project import ProjectData
 from tracker.core.values import Direction, Grade, Kind
 from tracker.errors import NotFound
+from tracker.rules import reason_categories
 from tracker.scope import Scope
 from tracker.targets.service import load_core
 
@@ -74,7 +75,7 @@ def template_bytes(*, session: Session, scope: Scope, dept_code: str, year: int)
     if not loaded:
         raise NotFound(f"单位 {dept_code} 在 {year} 年没有项目")
     paid = cumulative_paid(session=session, project_ids=[p.id for p, _ in loaded if p.id is not None])
-    categories = [str(c) for c in load_rules().get("monitoring", {}).get("reason_categories", [])]
+    categories = list(reason_categories(load_rules()))
     buffer = io.BytesIO()
     book = xlsxwriter.Workbook(buffer, {"in_memory": True})
     fmt = _formats(book)

@@ -12,11 +12,12 @@ from typing import Any
 
 import pandas as pd
 
+from tracker.actuals.chunks import Chunk, Progress, finish_frame, read_header
 from tracker.actuals.columns import SHEETS, Kind, detect_kind, normalise_header
-from tracker.actuals.parsing import Chunk, Progress, Source, finish_frame, open_source, read_header
 from tracker.actuals.report import RowIssue, file_error
 from tracker.core.units import tidy
 from tracker.errors import DomainError
+from tracker.shared.files import Source, open_source
 
 UNREADABLE = "工作簿内容无法读取（已损坏，或含有不允许的 XML 实体定义）：请在 Excel 中另存为 .xlsx 后重试"
 
@@ -47,6 +48,7 @@ def _shown(cell: Any) -> str:
 
 
 def xlsx_chunks(source: Source, chunk_rows: int, progress: Progress | None) -> Iterator[Chunk]:
+    """The workbook's 支出 and 指标 sheets (or its only sheet) in chunks of canonical text columns."""
     from openpyxl import load_workbook
 
     with open_source(source) as fh:

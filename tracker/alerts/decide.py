@@ -23,7 +23,7 @@ from tracker.alerts.findings import Finding
 from tracker.bulk import matching
 from tracker.models import Alert, AlertMessage, Dept, Project
 from tracker.models.base import utcnow
-from tracker.monitoring.sql import insert_new
+from tracker.shared.sql import insert_new
 
 KEY = ("project_id", "checkpoint_on", "rule", "recipient")
 

@@ -10,8 +10,7 @@ from pydantic import BaseModel
 from tracker.alerts.contacts import contacts_overview, set_contacts
 from tracker.alerts.schemas import AlertPage
 from tracker.alerts.service import list_alerts, resend
-from tracker.db import SessionDep
-from tracker.deps import PrincipalDep, ScopeDep
+from tracker.deps import PrincipalDep, ScopeDep, SessionDep
 from tracker.models import Dept
 
 router = APIRouter(tags=["alerts"])

@@ -6,34 +6,22 @@ import sys
 from typing import Annotated
 
 import typer
-from rich.console import Console
-from rich.table import Table
 
-from tracker.auth import service
-from tracker.auth.rules import auth_rules
-from tracker.config import get_settings
-from tracker.db import session_scope
-from tracker.errors import DomainError
+from tracker.console import fail
 
-users_app = typer.Typer(help="登录用户", no_args_is_help=True)
-err = Console(stderr=True)
-
-
-def _fail(message: str, code: int = 1) -> None:
-    err.print(f"[red]错误：[/red]{message}", highlight=False)
-    raise typer.Exit(code)
+app = typer.Typer(help="登录用户", no_args_is_help=True)
 
 
 def _read_password(from_stdin: bool) -> str:
     if not from_stdin:
-        _fail("请用 --password-stdin 从标准输入提供密码（不要写在命令行里）", 2)
+        fail("请用 --password-stdin 从标准输入提供密码（不要写在命令行里）", 2)
     password = sys.stdin.readline().rstrip("\r\n")
     if not password:
-        _fail("标准输入没有密码", 2)
+        fail("标准输入没有密码", 2)
     return password
 
 
-@users_app.command("add")
+@app.command("add")
 def users_add(
     username: str,
     role: Annotated[str, typer.Option(help="admin / department / viewer")],
@@ -42,6 +30,11 @@ def users_add(
     name: Annotated[str, typer.Option(help="显示名称")] = "",
 ) -> None:
     """Create a login."""
+    from tracker.auth import service
+    from tracker.auth.rules import auth_rules
+    from tracker.db import session_scope
+    from tracker.errors import DomainError
+
     password = _read_password(password_stdin)
     try:
         with session_scope() as session:
@@ -56,42 +49,57 @@ def users_add(
             )
             unknown = service.unknown_units(session=session, units=user.units)
     except DomainError as exc:
-        _fail(exc.detail, 1)
+        fail(exc.detail, 1)
     units = "、".join(user.units) or "全部单位"
     print(f"已创建用户 {user.username}（{user.role_name}，{units}）")
     for code in unknown:
         print(f"提示：尚未导入单位 {code} 的绩效目标表")
 
 
-@users_app.command("passwd")
+@app.command("passwd")
 def users_passwd(
     username: str,
     password_stdin: Annotated[bool, typer.Option("--password-stdin", help="从标准输入读密码")] = False,
 ) -> None:
     """Set a login's password (its open sessions and tokens end)."""
+    from tracker.auth import service
+    from tracker.auth.rules import auth_rules
+    from tracker.db import session_scope
+    from tracker.errors import DomainError
+
     password = _read_password(password_stdin)
     try:
         with session_scope() as session:
             service.update_user(session=session, username=username, password=password, rules=auth_rules())
     except DomainError as exc:
-        _fail(exc.detail, 1)
+        fail(exc.detail, 1)
     print(f"已修改 {username} 的密码")
 
 
-@users_app.command("disable")
+@app.command("disable")
 def users_disable(username: str) -> None:
     """Disable a login (it can no longer sign in; its sessions end)."""
+    from tracker.auth import service
+    from tracker.db import session_scope
+    from tracker.errors import DomainError
+
     try:
         with session_scope() as session:
             service.update_user(session=session, username=username, active=False)
     except DomainError as exc:
-        _fail(exc.detail, 1)
+        fail(exc.detail, 1)
     print(f"已停用 {username}")
 
 
-@users_app.command("list")
+@app.command("list")
 def users_list() -> None:
     """Show every login."""
+    from rich.console import Console
+    from rich.table import Table
+
+    from tracker.auth import service
+    from tracker.db import session_scope
+
     with session_scope() as session:
         users = service.list_users(session=session)
     table = Table("用户名", "角色", "单位", "状态")
@@ -100,15 +108,21 @@ def users_list() -> None:
     Console().print(table)
 
 
-@users_app.command("ensure-admin")
+@app.command("ensure-admin")
 def users_ensure_admin() -> None:
     """Make sure `admin` exists: TRACKER_ADMIN_PASSWORD when set, else a generated password printed once."""
+    from tracker.auth import service
+    from tracker.auth.rules import auth_rules
+    from tracker.config import get_settings
+    from tracker.db import session_scope
+    from tracker.errors import DomainError
+
     password = get_settings().admin_password or None
     try:
         with session_scope() as session:
             generated = service.ensure_admin(session=session, password=password, rules=auth_rules())
     except DomainError as exc:
-        _fail(f"TRACKER_ADMIN_PASSWORD 不可用：{exc.detail}", 1)
+        fail(f"TRACKER_ADMIN_PASSWORD 不可用：{exc.detail}", 1)
     if generated:
         print(f"已创建管理员 admin，初始密码：{generated}（只显示这一次，请妥善保存）")
     elif password:

@@ -13,8 +13,7 @@ from tracker.auth import service
 from tracker.auth.rules import auth_rules
 from tracker.auth.tokens import issue_token
 from tracker.config import get_settings
-from tracker.db import SessionDep
-from tracker.deps import PrincipalDep
+from tracker.deps import PrincipalDep, SessionDep, client_ip
 
 router = APIRouter(prefix="/auth", tags=["auth"])
 
@@ -29,10 +28,6 @@ class MeOut(BaseModel):
     username: str
     role: str
     units: list[str] | None
-
-
-def client_ip(request: Request) -> str:
-    return request.client.host if request.client else "unknown"
 
 
 def refused(locked: bool) -> JSONResponse:

@@ -31,18 +31,39 @@ class Checkpoint:
     cumulative_pct: Decimal
 
 
-@dataclass(slots=True)
-class IndicatorData:
+@dataclass(frozen=True, slots=True)
+class IndicatorRef:
+    """An indicator's identity in its project: its number and its 一级/二级/三级 names.
+
+    Every shape that carries an indicator (published, scored, lit, reported) extends this one.
+    """
+
     seq: int
     level1: str
     level2: str
     level3: str
+
+
+@dataclass(frozen=True, slots=True)
+class IndicatorData(IndicatorRef):
+    """A published indicator: its identity, target, basis and how its reports add up."""
+
     description: str
     target: TargetValue
     basis: str
     accumulation: Accumulation
     weight: Decimal | None = None
     applicable: bool = True
+
+
+@dataclass(frozen=True, slots=True)
+class Funds:
+    """A budget by funding source, in fen: the total and its 财政拨款, 上年结转 and 其他资金 parts."""
+
+    total_fen: int
+    fiscal_fen: int
+    carryover_fen: int
+    other_fen: int
 
 
 @dataclass(slots=True)

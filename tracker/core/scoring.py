@@ -21,7 +21,7 @@ from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal, InvalidOperation
 from enum import StrEnum
 from typing import Any, Literal
 
-from tracker.core.project import LEVEL1_LEVEL2
+from tracker.core.project import LEVEL1_LEVEL2, IndicatorRef
 from tracker.core.units import tidy
 from tracker.core.values import Comparator, Direction, Grade, Kind, TargetValue
 
@@ -151,13 +151,9 @@ def _in_band(score: Decimal, band: tuple[Decimal, Decimal], points: Decimal) -> 
 
 
 @dataclass(frozen=True, slots=True)
-class IndicatorActual:
+class IndicatorActual(IndicatorRef):
     """One indicator at year end: the published target and what the unit reports."""
 
-    seq: int
-    level1: str
-    level2: str
-    level3: str
     target: TargetValue
     weight: Decimal | None = None
     applicable: bool = True
@@ -170,11 +166,9 @@ class IndicatorActual:
 
 
 @dataclass(frozen=True, slots=True)
-class IndicatorScore:
-    seq: int
-    level1: str
-    level2: str
-    level3: str
+class IndicatorScore(IndicatorRef):
+    """One indicator's row of the self-evaluation: points available, score, and why points were lost."""
+
     target_text: str
     actual_text: str | None
     points: Decimal

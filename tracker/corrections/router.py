@@ -8,8 +8,7 @@ from fastapi import APIRouter, Query
 
 from tracker.corrections import service
 from tracker.corrections.schemas import AcceptIn, AnswerIn, NoticeIn, NoticeOut, NoticePage, ReturnIn, notice_out
-from tracker.db import SessionDep
-from tracker.deps import PrincipalDep, ScopeDep
+from tracker.deps import PrincipalDep, ScopeDep, SessionDep
 from tracker.models import CorrectionNotice, Project
 from tracker.monitoring.service import today
 

@@ -2,35 +2,25 @@
 
 `GET /exports/self-evaluation?year=` answers summary.xlsx (the INTERFACE.md xlsx download);
 `&bundle=zip` answers a zip with every workbook in the `tracker export self-evaluation` layout.
-`GET /exports/monitoring?year=&through_month=` answers a zip in the `tracker export monitoring` layout.
-Per-project downloads live under `/exports/…/projects/{id}`.
+Per-project downloads live under `/exports/self-evaluation/projects/{id}`; the monitoring table's
+downloads are in monitoring/router.py.
 """
 
 from __future__ import annotations
 
 from typing import Annotated, Literal
-from urllib.parse import quote
 
 from fastapi import APIRouter, Query
 from fastapi.responses import Response
 from pydantic import BaseModel
 
-from tracker.db import SessionDep
-from tracker.deps import ScopeDep
+from tracker.deps import XLSX, ScopeDep, SessionDep, download
 from tracker.evaluation import export
 from tracker.evaluation.review import ReviewFinding, review_targets
+from tracker.shared.export import ZipSink
 
 router = APIRouter(tags=["evaluation"])
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 Year = Annotated[int, Query(ge=2000, le=2100, description="年度")]
-Month = Annotated[int | None, Query(ge=1, le=12, description="截至月份，缺省见 config/rules.yaml")]
-
-
-def _download(data: bytes, filename: str, media_type: str) -> Response:
-    """A file download; the Chinese name goes in filename* (RFC 6266), an ASCII one in filename."""
-    fallback = filename.encode("ascii", "replace").decode().replace("?", "_").replace('"', "_")
-    disposition = f"attachment; filename=\"{fallback}\"; filename*=UTF-8''{quote(filename)}"
-    return Response(content=data, media_type=media_type, headers={"Content-Disposition": disposition})
 
 
 @router.get("/exports/self-evaluation", response_class=Response)
@@ -44,38 +34,17 @@ def self_evaluation(
     """summary.xlsx of the year (default), or a zip of every project and unit workbook plus the summary."""
     if bundle == "summary":
         data = export.summary_workbook(session=session, scope=scope, year=year, dept_code=dept_code)
-        return _download(data, f"{year}年度绩效自评汇总.xlsx", XLSX)
-    sink = export.ZipSink()
+        return download(data, f"{year}年度绩效自评汇总.xlsx", XLSX)
+    sink = ZipSink()
     export.export_self_evaluation(session=session, scope=scope, year=year, dept_code=dept_code, sink=sink)
-    return _download(sink.close(), f"{year}年度绩效自评表.zip", "application/zip")
+    return download(sink.close(), f"{year}年度绩效自评表.zip", "application/zip")
 
 
 @router.get("/exports/self-evaluation/projects/{project_id}", response_class=Response)
 def self_evaluation_project(project_id: int, session: SessionDep, scope: ScopeDep) -> Response:
     """One project's 项目支出绩效自评表."""
     name, data = export.project_self_evaluation(session=session, scope=scope, project_id=project_id)
-    return _download(data, name, XLSX)
-
-
-@router.get("/exports/monitoring", response_class=Response)
-def monitoring(
-    session: SessionDep, scope: ScopeDep, year: Year, through_month: Month = None, dept_code: str | None = None
-) -> Response:
-    """A zip of the 绩效运行监控表: a workbook per project, per unit, and overview.xlsx."""
-    sink = export.ZipSink()
-    done = export.export_monitoring(
-        session=session, scope=scope, year=year, through_month=through_month, dept_code=dept_code, sink=sink
-    )
-    return _download(sink.close(), f"{year}年1-{done.through_month}月绩效运行监控表.zip", "application/zip")
-
-
-@router.get("/exports/monitoring/projects/{project_id}", response_class=Response)
-def monitoring_project(project_id: int, session: SessionDep, scope: ScopeDep, through_month: Month = None) -> Response:
-    """One project's 绩效运行监控表."""
-    name, data = export.project_monitoring(
-        session=session, scope=scope, project_id=project_id, through_month=through_month
-    )
-    return _download(data, name, XLSX)
+    return download(data, name, XLSX)
 
 
 class ReviewPage(BaseModel):

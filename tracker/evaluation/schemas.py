@@ -5,25 +5,14 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from tracker.core.project import Funds, IndicatorRef
 from tracker.core.scoring import RowStatus
 
 
 @dataclass(frozen=True, slots=True)
-class Funds:
-    total_fen: int
-    fiscal_fen: int
-    carryover_fen: int
-    other_fen: int
-
-
-@dataclass(frozen=True, slots=True)
-class Row:
+class Row(IndicatorRef):
     """One indicator row of the self-evaluation table, ready to write."""
 
-    seq: int
-    level1: str
-    level2: str
-    level3: str
     target_text: str
     unit: str | None
     actual: Decimal | None  # a number in the target's unit, shown numerically

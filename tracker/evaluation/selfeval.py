@@ -14,7 +14,7 @@ from typing import IO
 from tracker.core.money import fen_to_wan
 from tracker.core.scoring import RowStatus
 from tracker.evaluation.schemas import Evaluation, Row
-from tracker.evaluation.xlsx import Formats, Sheet, a4, add_sheet, display_width, fit_width, new_workbook, sheet_name
+from tracker.shared.xlsx import Formats, Sheet, a4, add_sheet, display_width, fit_width, new_workbook, sheet_name
 
 COLUMNS = 9
 LINE_PT = 13.5  # one line of 10-point 宋体

@@ -24,7 +24,7 @@ from sqlmodel import Session, col, select
 
 from tracker.actuals.read import ResultView, cumulative_paid, latest_results
 from tracker.bulk import matching
-from tracker.core.project import IndicatorData, ProjectData
+from tracker.core.project import Funds, IndicatorData, ProjectData
 from tracker.core.scoring import (
     IndicatorActual,
     ProjectScore,
@@ -35,7 +35,7 @@ from tracker.core.scoring import (
 )
 from tracker.core.values import Kind, parse_grade
 from tracker.errors import InvalidInput, NotFound
-from tracker.evaluation.schemas import Evaluation, Funds, Row
+from tracker.evaluation.schemas import Evaluation, Row
 from tracker.models import BudgetVersion, Project
 from tracker.rules import scoring_rules
 from tracker.scope import Scope

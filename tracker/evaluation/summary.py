@@ -7,7 +7,7 @@ from typing import IO
 
 from tracker.core.money import fen_to_wan
 from tracker.evaluation.schemas import Evaluation
-from tracker.evaluation.xlsx import Formats, a4, add_sheet, fit_width, new_workbook
+from tracker.shared.xlsx import Formats, a4, add_sheet, fit_width, new_workbook
 
 HEADERS = (
     "序号", "单位编码", "单位名称", "项目编码", "项目名称", "全年预算数（万元）", "全年执行数（万元）", "执行率",

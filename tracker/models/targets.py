@@ -105,17 +105,23 @@ class Objective(SQLModel, table=True):
     text: str
 
 
-class Indicator(SQLModel, table=True):
+class IndicatorIdentity(SQLModel):
+    """An indicator's number and 一级/二级/三级 names: shared by the table and every API shape of an
+    indicator (the database-side twin of core.project.IndicatorRef)."""
+
+    seq: int
+    level1: str = Field(max_length=50)
+    level2: str = Field(max_length=50)
+    level3: str = Field(max_length=500)
+
+
+class Indicator(IndicatorIdentity, table=True):
     """A 三级 indicator with its target as written and as read; `seq` is unique within the project."""
 
     __table_args__ = (UniqueConstraint("project_id", "seq", name="uq_indicator_project_seq"),)
 
     id: int | None = Field(default=None, primary_key=True)
     project_id: int = Field(sa_column=parent_column("project.id"))
-    seq: int
-    level1: str = Field(max_length=50)
-    level2: str = Field(max_length=50)
-    level3: str = Field(max_length=500)
     description: str = ""
     target_text: str = Field(max_length=500)
     kind: str = Field(max_length=20)

@@ -23,8 +23,8 @@ from tracker.bulk import chunks
 from tracker.models import AuditEntry, Dept, Project, VarianceSnapshot
 from tracker.monitoring.service import variances_of
 from tracker.monitoring.snapshots import snapshot_row
-from tracker.monitoring.sql import upsert
 from tracker.scope import Scope
+from tracker.shared.sql import upsert
 
 SNAPSHOT: Table = VarianceSnapshot.__table__  # type: ignore[attr-defined]
 PROJECT: Table = Project.__table__  # type: ignore[attr-defined]

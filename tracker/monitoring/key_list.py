@@ -25,8 +25,8 @@ from tracker.errors import InvalidInput
 from tracker.models import KeyListing, Project
 from tracker.models.base import utcnow
 from tracker.monitoring.service import checkpoint_variances, spend_rules
-from tracker.monitoring.sql import insert_new
 from tracker.scope import Scope
+from tracker.shared.sql import insert_new
 from tracker.targets.service import load_core
 
 KEY = ("project_id", "tier")

@@ -1,4 +1,7 @@
-"""Variance, its daily history, and the recorded job runs. Every query is scoped by the caller's units."""
+"""Variance, its daily history, the 绩效运行监控表 downloads and the recorded job runs.
+
+Every query is scoped by the caller's units.
+"""
 
 from __future__ import annotations
 
@@ -6,12 +9,12 @@ from datetime import date
 from typing import Annotated
 
 from fastapi import APIRouter, Query
+from fastapi.responses import Response
 from pydantic import BaseModel
 
 from tracker.core.money import wan_str
-from tracker.db import SessionDep
-from tracker.deps import PrincipalDep, ScopeDep
-from tracker.monitoring import runs, snapshots
+from tracker.deps import XLSX, PrincipalDep, ScopeDep, SessionDep, download
+from tracker.monitoring import export, runs, snapshots
 from tracker.monitoring.key_list import key_listings
 from tracker.monitoring.schemas import (
     JobRunPage,
@@ -23,10 +26,13 @@ from tracker.monitoring.schemas import (
     variance_out,
 )
 from tracker.monitoring.service import project_variance, project_variances
+from tracker.shared.export import ZipSink
 
 router = APIRouter(tags=["monitoring"])
 Limit = Annotated[int, Query(ge=1, le=1000)]
 Offset = Annotated[int, Query(ge=0)]
+Year = Annotated[int, Query(ge=2000, le=2100, description="年度")]
+Month = Annotated[int | None, Query(ge=1, le=12, description="截至月份，缺省见 config/rules.yaml")]
 
 
 @router.get("/variance", response_model=VariancePage)
@@ -110,3 +116,24 @@ def list_job_runs(
     principal.require_admin()  # runs span every unit
     rows, total = runs.list_runs(session=session, name=name, limit=limit, offset=offset)
     return JobRunPage(items=[job_run_out(r) for r in rows], total=total)
+
+
+@router.get("/exports/monitoring", response_class=Response)
+def monitoring(
+    session: SessionDep, scope: ScopeDep, year: Year, through_month: Month = None, dept_code: str | None = None
+) -> Response:
+    """A zip of the 绩效运行监控表: a workbook per project, per unit, and overview.xlsx."""
+    sink = ZipSink()
+    done = export.export_monitoring(
+        session=session, scope=scope, year=year, through_month=through_month, dept_code=dept_code, sink=sink
+    )
+    return download(sink.close(), f"{year}年1-{done.through_month}月绩效运行监控表.zip", "application/zip")
+
+
+@router.get("/exports/monitoring/projects/{project_id}", response_class=Response)
+def monitoring_project(project_id: int, session: SessionDep, scope: ScopeDep, through_month: Month = None) -> Response:
+    """One project's 绩效运行监控表."""
+    name, data = export.project_monitoring(
+        session=session, scope=scope, project_id=project_id, through_month=through_month
+    )
+    return download(data, name, XLSX)

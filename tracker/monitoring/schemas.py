@@ -10,6 +10,7 @@ from pydantic import BaseModel
 
 from tracker.core.money import wan_str
 from tracker.models import JobRun, VarianceSnapshot
+from tracker.models.targets import IndicatorIdentity
 from tracker.monitoring.service import IndicatorLight, ProjectVariance
 
 
@@ -22,10 +23,7 @@ def wan(fen: int | None) -> str | None:
     return wan_str(fen) if fen is not None else None
 
 
-class IndicatorProgressOut(BaseModel):
-    seq: int
-    level1: str
-    level3: str
+class IndicatorProgressOut(IndicatorIdentity):
     target_text: str
     accumulation: str
     actual_text: str | None
@@ -76,6 +74,7 @@ def indicator_progress_out(i: IndicatorLight) -> IndicatorProgressOut:
     return IndicatorProgressOut(
         seq=i.seq,
         level1=i.level1,
+        level2=i.level2,
         level3=i.level3,
         target_text=i.target_text,
         accumulation=i.accumulation,

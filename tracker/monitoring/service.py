@@ -10,7 +10,7 @@ import logging
 from collections import defaultdict
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date
 from decimal import Decimal
 from typing import Any
 
@@ -18,9 +18,10 @@ from sqlmodel import Session, col, select
 
 from tracker.actuals.read import ResultView, cumulative_paid, result_history
 from tracker.bulk import chunks, matching
-from tracker.config import get_settings, load_rules
+from tracker.clock import today
+from tracker.config import load_rules
 from tracker.core.money import parse_wan
-from tracker.core.project import IndicatorData, ProjectData
+from tracker.core.project import IndicatorData, IndicatorRef, ProjectData
 from tracker.core.values import Grade, Kind
 from tracker.core.variance import (
     IndicatorProgress,
@@ -61,21 +62,15 @@ def indicator_rules(rules: Mapping[str, Any] | None = None) -> LightRules:
     )
 
 
-def today() -> date:
-    """Today in the configured time zone (Asia/Shanghai)."""
-    return datetime.now(get_settings().tz).date()
-
-
 def effective_as_of(year: int, as_of: date | None) -> date:
     """The date a project of `year` is measured on: as given, else today, but never after 31 December."""
     return as_of if as_of is not None else min(today(), date(year, 12, 31))
 
 
 @dataclass(frozen=True, slots=True)
-class IndicatorLight:
-    seq: int
-    level1: str
-    level3: str
+class IndicatorLight(IndicatorRef):
+    """An indicator's progress towards its target on a day, and its light."""
+
     target_text: str
     accumulation: str
     progress: IndicatorProgress
@@ -134,6 +129,7 @@ def _indicator_lights(
             IndicatorLight(
                 seq=ind.seq,
                 level1=ind.level1,
+                level2=ind.level2,
                 level3=ind.level3,
                 target_text=ind.target.text,
                 accumulation=ind.accumulation.value,

@@ -14,8 +14,8 @@ from tracker.errors import NotFound
 from tracker.models import Project, VarianceSnapshot
 from tracker.models.base import utcnow
 from tracker.monitoring.service import ProjectVariance, iter_variances
-from tracker.monitoring.sql import upsert
 from tracker.scope import Scope
+from tracker.shared.sql import upsert
 
 _LAGGING = (Light.YELLOW, Light.RED)
 

@@ -10,8 +10,7 @@ from urllib.parse import quote
 from fastapi import APIRouter, Query
 from fastapi.responses import Response
 
-from tracker.db import SessionDep
-from tracker.deps import ScopeDep
+from tracker.deps import ScopeDep, SessionDep
 from tracker.reports.schemas import RankingOut, ranking_out
 from tracker.reports.service import ranking
 from tracker.reports.xlsx import write_ranking

@@ -10,20 +10,20 @@ from __future__ import annotations
 import io
 import zipfile
 
+from tracker.shared.files import sniff
 from tracker.targets.cells import Document, TableFormatError, unknown_layout
 from tracker.targets.layouts.docx import read_docx
 from tracker.targets.layouts.pdf import pdf_text
 from tracker.targets.layouts.sheet import read_xls, read_xlsx
 from tracker.targets.layouts.text import decode, read_plain_text, read_tab_text
 
-_OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
-
 
 def read_document(data: bytes) -> Document:
     """The tables of a target file in any known layout; TableFormatError (an unknown layout) otherwise."""
-    if data.startswith(b"PK\x03\x04"):
+    kind = sniff(data[:8])
+    if kind == "zip":
         doc = _archive(data)
-    elif data.startswith(_OLE):
+    elif kind == "ole":
         doc = read_xls(data)
     elif data.lstrip()[:5] == b"%PDF-":
         doc = _text_layouts(pdf_text(data), prefix="PDF 文字")

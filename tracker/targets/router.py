@@ -7,8 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query
 from pydantic import BaseModel
 
-from tracker.db import SessionDep
-from tracker.deps import ScopeDep
+from tracker.deps import ScopeDep, SessionDep
 from tracker.targets import service
 from tracker.targets.schemas import ProjectOut
 

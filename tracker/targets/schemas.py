@@ -8,6 +8,7 @@ from pydantic import BaseModel
 
 from tracker.core.money import wan_str
 from tracker.models import Indicator, PlanCheckpoint, Project
+from tracker.models.targets import IndicatorIdentity
 
 
 def json_number(value: Decimal | None) -> int | float | None:
@@ -24,11 +25,7 @@ class PlanPointOut(BaseModel):
     cumulative_pct: float
 
 
-class IndicatorOut(BaseModel):
-    seq: int
-    level1: str
-    level2: str
-    level3: str
+class IndicatorOut(IndicatorIdentity):
     description: str
     target_text: str
     kind: str

@@ -12,6 +12,7 @@ from sqlmodel import Session, col, func, select
 
 from tracker.actuals.audit import audit_history
 from tracker.actuals.schemas import AuditOut
+from tracker.core.likelihood import LIKELY
 from tracker.core.plan import checkpoint_date, planned_fen, to_decimal
 from tracker.core.project import ProjectData
 from tracker.core.review import Finding, review_project
@@ -59,7 +60,7 @@ class ProjectPage:
             i
             for i in self.row.indicators
             if i.latest is not None
-            and (i.latest.reason or i.latest.measures or i.latest.likelihood not in (None, "确定能"))
+            and (i.latest.reason or i.latest.measures or i.latest.likelihood not in (None, LIKELY))
         ]
 
 

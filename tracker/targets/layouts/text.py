@@ -11,6 +11,7 @@ Consecutive non-blank lines are one cell of several lines.
 
 from __future__ import annotations
 
+from tracker.shared.files import decode_text
 from tracker.targets.cells import HEADING, UNIT_CELL, Cell, Document, RawTable, TableFormatError, split_stream, unquote
 
 TAB_LAYOUT = "制表符缩进的文本"
@@ -19,17 +20,11 @@ PLAIN_LAYOUT = "不带制表符的文本"
 
 def decode(data: bytes) -> str:
     """UTF-8 (with or without BOM) or GB18030; line endings folded to LF."""
-    if data.startswith(b"\xef\xbb\xbf"):
-        data = data[3:]
     try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError:
-        try:
-            text = data.decode("gb18030")
-        except UnicodeDecodeError as exc:
-            line = data[: exc.start].count(b"\n") + 1
-            raise TableFormatError(line, "文件编码无法识别（应为 UTF-8 或 GB18030）") from exc
-    text = text.lstrip("\ufeff")
+        text = decode_text(data)
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        raise TableFormatError(line, "文件编码无法识别（应为 UTF-8 或 GB18030）") from exc
     return text.replace("\r\n", "\n").replace("\r", "\n")
 
 

@@ -10,8 +10,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from tracker.auth.rules import auth_rules
 from tracker.auth.service import change_own_password
 from tracker.auth.sessions import sign_in
-from tracker.db import SessionDep
-from tracker.deps import PrincipalDep
+from tracker.deps import PrincipalDep, SessionDep
 from tracker.errors import InvalidInput
 from tracker.web.pages.common import CsrfDep, attempt, flash, take_flashes
 from tracker.web.templating import render

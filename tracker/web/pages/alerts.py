@@ -10,8 +10,7 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from tracker.alerts.service import list_alerts, resend, visible_message
-from tracker.db import SessionDep
-from tracker.deps import PrincipalDep
+from tracker.deps import PrincipalDep, SessionDep
 from tracker.web.pages.common import AdminDep, CsrfDep, WriterDep, attempt, flash, take_flashes
 from tracker.web.templating import render
 

@@ -8,7 +8,7 @@ from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from tracker.actuals import approvals
-from tracker.db import SessionDep
+from tracker.deps import SessionDep
 from tracker.web.pages.common import AdminDep, CsrfDep, attempt, flash, take_flashes
 from tracker.web.templating import render
 

@@ -8,10 +8,9 @@ from fastapi import APIRouter, Form, Request
 from fastapi.responses import RedirectResponse, Response
 
 from tracker.auth import service
-from tracker.auth.router import client_ip
 from tracker.auth.rules import auth_rules
 from tracker.auth.sessions import CSRF_FIELD, check_csrf, session_user, sign_in, sign_out
-from tracker.db import SessionDep
+from tracker.deps import SessionDep, client_ip
 from tracker.web.pages.common import safe_next
 from tracker.web.templating import render
 

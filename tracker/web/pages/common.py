@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date, datetime
+from datetime import date
 from typing import Annotated, TypeVar
 
 from fastapi import Depends, Request
 from sqlmodel import Session, select
 
+from tracker.auth.principal import Principal
 from tracker.auth.sessions import CSRF_FIELD, check_csrf
-from tracker.config import get_settings
-from tracker.deps import Principal, PrincipalDep
+from tracker.clock import today
+from tracker.deps import PrincipalDep
 from tracker.errors import DomainError
 from tracker.models import Project
 from tracker.scope import Scope
@@ -45,10 +46,6 @@ def flash(request: Request, kind: str, text: str) -> None:
 def take_flashes(request: Request) -> list[tuple[str, str]]:
     items = request.session.pop("flashes", []) if "session" in request.scope else []
     return [(str(k), str(t)) for k, t in items]
-
-
-def today() -> date:
-    return datetime.now(get_settings().tz).date()
 
 
 def years(*, session: Session, scope: Scope) -> list[int]:

@@ -10,8 +10,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from tracker.corrections import service
 from tracker.corrections.schemas import notice_out
-from tracker.db import SessionDep
-from tracker.deps import PrincipalDep
+from tracker.deps import PrincipalDep, SessionDep
 from tracker.errors import InvalidInput, NotFound
 from tracker.models import Project
 from tracker.web.pages.common import AdminDep, CsrfDep, WriterDep, attempt, flash, take_flashes, today

@@ -10,8 +10,7 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse
 
 from tracker.corrections.service import counts
-from tracker.db import SessionDep
-from tracker.deps import PrincipalDep
+from tracker.deps import PrincipalDep, SessionDep
 from tracker.monitoring.key_list import key_listings
 from tracker.web.overview import PAGE_SIZE, SORTS, overview
 from tracker.web.pages.common import default_as_of, pick_year, take_flashes, today, years

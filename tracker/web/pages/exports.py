@@ -10,11 +10,10 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse
 from sqlmodel import Session
 
-from tracker.db import SessionDep
-from tracker.deps import PrincipalDep
-from tracker.evaluation.midyear import monitoring_settings
+from tracker.deps import PrincipalDep, SessionDep
 from tracker.evaluation.review import review_targets
 from tracker.evaluation.service import evaluate
+from tracker.monitoring.midyear import monitoring_settings
 from tracker.scope import Scope
 from tracker.targets.service import load_core
 from tracker.web.pages.common import pick_year, take_flashes, years

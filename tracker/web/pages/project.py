@@ -7,11 +7,11 @@ from datetime import date
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
 
+from tracker.clock import today
 from tracker.corrections.schemas import notice_out
 from tracker.corrections.service import list_notices
-from tracker.db import SessionDep
-from tracker.deps import PrincipalDep
-from tracker.web.pages.common import take_flashes, today
+from tracker.deps import PrincipalDep, SessionDep
+from tracker.web.pages.common import take_flashes
 from tracker.web.project_view import project_page
 from tracker.web.templating import render
 

@@ -9,8 +9,7 @@ from urllib.parse import urlencode
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse
 
-from tracker.db import SessionDep
-from tracker.deps import PrincipalDep
+from tracker.deps import PrincipalDep, SessionDep
 from tracker.reports.chart import ranking_chart
 from tracker.reports.service import ranking
 from tracker.web.pages.common import default_as_of, pick_year, take_flashes, years

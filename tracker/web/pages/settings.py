@@ -12,7 +12,7 @@ from tracker.alerts.contacts import get_contacts, set_contacts, unit_contacts
 from tracker.auth import service as users
 from tracker.auth.rules import auth_rules
 from tracker.config import load_rules
-from tracker.db import SessionDep
+from tracker.deps import SessionDep
 from tracker.errors import NotFound
 from tracker.models import Dept, User
 from tracker.web.pages.common import AdminDep, CsrfDep, attempt, flash, take_flashes

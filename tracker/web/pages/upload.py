@@ -13,7 +13,7 @@ from tracker.actuals.report import UploadRejected
 from tracker.actuals.schemas import UploadSummary
 from tracker.auth.principal import Principal
 from tracker.config import get_settings
-from tracker.db import SessionDep
+from tracker.deps import SessionDep
 from tracker.errors import InvalidInput
 from tracker.models import Dept
 from tracker.web import pending

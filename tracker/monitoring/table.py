@@ -11,8 +11,8 @@ from itertools import groupby
 from typing import IO
 
 from tracker.core.money import fen_to_wan
-from tracker.evaluation.midyear import IMPOSSIBLE, LIKELIHOODS, POSSIBLE, MonitorProject, MonitorRow
-from tracker.evaluation.xlsx import Formats, Sheet, a4, add_sheet, fit_width, new_workbook, sheet_name
+from tracker.monitoring.midyear import IMPOSSIBLE, LIKELIHOODS, POSSIBLE, MonitorProject, MonitorRow
+from tracker.shared.xlsx import Formats, Sheet, a4, add_sheet, fit_width, new_workbook, sheet_name
 
 LIGHT_TEXT = {"green": "绿灯", "yellow": "黄灯", "red": "红灯"}
 LAST = 13  # column N

@@ -24,29 +24,25 @@ from sqlmodel import Session, col, select
 
 from tracker.actuals.read import ResultView, cumulative_paid, latest_results
 from tracker.config import load_rules
+from tracker.core.likelihood import IMPOSSIBLE, LIKELIHOODS, LIKELY, NEEDS_REASON, POSSIBLE
 from tracker.core.plan import checkpoint_date
-from tracker.core.project import Accumulation, IndicatorData
+from tracker.core.project import Accumulation, Funds, IndicatorData, IndicatorRef
 from tracker.core.values import Comparator, Grade, Kind, parse_grade
 from tracker.core.variance import Light, LightRules, compute_variance
 from tracker.errors import InvalidInput
-from tracker.evaluation.schemas import Funds
 from tracker.models import CorrectionNotice
 from tracker.monitoring.service import indicator_rules, spend_rules
+from tracker.rules import reason_categories
 from tracker.scope import Scope
 from tracker.targets.service import load_core
 
-LIKELY, POSSIBLE, IMPOSSIBLE = "确定能", "有可能", "完全不可能"
-LIKELIHOODS = (LIKELY, POSSIBLE, IMPOSSIBLE)
-DEFAULT_CATEGORIES = ("经费保障", "制度保障", "人员保障", "硬件条件保障", "其他")
 _GRADE_LIKELIHOOD = {Grade.ACHIEVED: LIKELY, Grade.PARTIAL: POSSIBLE, Grade.FAILED: IMPOSSIBLE}
 
 
 @dataclass(frozen=True, slots=True)
-class MonitorRow:
-    seq: int
-    level1: str
-    level2: str
-    level3: str
+class MonitorRow(IndicatorRef):
+    """One indicator row of the 绩效运行监控表 through month M."""
+
     target_text: str
     unit: str | None
     actual: Decimal | None  # numeric, in the target's unit
@@ -97,7 +93,7 @@ def monitoring_settings() -> tuple[int, tuple[str, ...], LightRules, Decimal]:
         month, lights, yellow = int(section.get("through_month", 6)), spend_rules(rules), indicator_rules(rules).yellow
     except (ValueError, ArithmeticError) as exc:
         raise InvalidInput(f"config/rules.yaml monitoring/variance/indicators: {exc}") from exc
-    categories = tuple(str(c) for c in section.get("reason_categories") or DEFAULT_CATEGORIES)
+    categories = reason_categories(rules)
     return month, categories, lights, yellow
 
 
@@ -189,7 +185,7 @@ def _row(ind: IndicatorData, result: ResultView | None, year: int, yellow: Decim
     estimated = likelihood is None
     if likelihood is None:
         likelihood = _estimate(ind, forecast, grade, yellow)
-    needs = likelihood in (POSSIBLE, IMPOSSIBLE)
+    needs = likelihood in NEEDS_REASON
     missing = needs and not (result.reason.strip() and result.measures.strip())
     return MonitorRow(
         seq=ind.seq,

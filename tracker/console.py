@@ -1,0 +1,50 @@
+"""What every `tracker` command shares: stderr messages in Chinese, JSON on stdout, exit codes.
+
+Kept free of the database, pandas and FastAPI so that `tracker --help` starts in a fraction of a second;
+each command imports the services it calls inside its own function.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Callable
+from datetime import date
+from typing import Any, NoReturn, TypeVar
+
+import typer
+from rich.console import Console
+
+T = TypeVar("T")
+err = Console(stderr=True)
+
+
+def emit_json(data: Any) -> None:
+    """Print JSON with Chinese kept readable."""
+    sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2, default=str) + "\n")
+
+
+def fail(message: str, code: int) -> NoReturn:
+    """Print 错误：message on stderr and exit with `code` (1 refused, 2 bad input)."""
+    err.print(f"[red]错误：[/red]{message}", highlight=False)
+    raise typer.Exit(code)
+
+
+def run(action: Callable[[], T], code: int = 1) -> T:
+    """Run a service call; an expected (domain) error prints in Chinese and exits with `code`."""
+    from tracker.errors import DomainError
+
+    try:
+        return action()
+    except DomainError as exc:
+        fail(exc.detail, code)
+
+
+def parse_day(text: str | None) -> date | None:
+    """A --as-of value (YYYY-MM-DD), or None; a bad date exits 2."""
+    if text is None:
+        return None
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        fail(f"日期应为 YYYY-MM-DD：{text}", 2)

@@ -1,0 +1,110 @@
+"""Writing export files into a directory (CLI) or a zip (API): one gathering, many workbooks.
+
+Every export has the same layout in DIR (or the zip):
+  <unit>-<project code>-<name>.xlsx   one per project
+  units/<unit>-<unit name>.xlsx       one per unit, a sheet per project
+  summary.xlsx / overview.xlsx        the county summary
+"""
+
+from __future__ import annotations
+
+import io
+import zipfile
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from itertools import groupby
+from pathlib import Path
+from typing import IO, Protocol, TypeVar
+
+from tracker.errors import NotFound
+from tracker.shared.xlsx import file_stem
+
+Progress = Callable[[int, int, str], None]
+Writer = Callable[[str | IO[bytes]], None]
+Item = TypeVar("Item", bound="Grouped")
+
+
+class Grouped(Protocol):
+    """What an export groups by unit: a project's row with its unit."""
+
+    @property
+    def dept_code(self) -> str: ...
+
+    @property
+    def dept_name(self) -> str: ...
+
+
+class Sink(Protocol):
+    def put(self, name: str, write: Writer) -> None: ...
+
+
+class DirSink:
+    """Files under a directory (created as needed)."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+
+    def put(self, name: str, write: Writer) -> None:
+        path = self.root / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        write(str(path))
+
+
+class ZipSink:
+    """Members of a zip held in memory (workbooks are already deflated: store them)."""
+
+    def __init__(self) -> None:
+        self.buffer = io.BytesIO()
+        self.zip = zipfile.ZipFile(self.buffer, "w", zipfile.ZIP_STORED)
+
+    def put(self, name: str, write: Writer) -> None:
+        data = io.BytesIO()
+        write(data)
+        self.zip.writestr(name, data.getvalue())
+
+    def close(self) -> bytes:
+        self.zip.close()
+        return self.buffer.getvalue()
+
+
+@dataclass(slots=True)
+class ExportSummary:
+    year: int
+    projects: int
+    units: int
+    files: list[str] = field(default_factory=list)
+    incomplete: int = 0  # projects with 未填报 indicators (no grade)
+    missing_reasons: int = 0  # indicators flagged for a missing 偏差原因
+    through_month: int | None = None  # the monitoring cut-off used
+
+
+def project_file(dept_code: str, code: str, name: str) -> str:
+    """The file name of one project's workbook."""
+    return file_stem(dept_code, code, name) + ".xlsx"
+
+
+def by_unit(items: Sequence[Item]) -> list[tuple[str, str, list[Item]]]:
+    """(unit code, unit name, its items in table order), units in code order."""
+    ordered = sorted(items, key=lambda x: x.dept_code)
+    return [
+        (code, group[0].dept_name, group)
+        for code, g in groupby(ordered, key=lambda x: x.dept_code)
+        if (group := list(g))
+    ]
+
+
+class Run:
+    """Put files into a sink, count them and report progress."""
+
+    def __init__(self, sink: Sink, out: ExportSummary, total: int, progress: Progress | None) -> None:
+        self.sink, self.out, self.total, self.progress = sink, out, total, progress
+
+    def put(self, name: str, write: Writer) -> None:
+        self.sink.put(name, write)
+        self.out.files.append(name)
+        if self.progress:
+            self.progress(len(self.out.files), self.total, name)
+
+
+def none_found(year: int, dept_code: str | None) -> NotFound:
+    return NotFound(f"{year}年没有可导出的项目" + (f"（单位{dept_code}）" if dept_code else ""))

@@ -1,0 +1,95 @@
+"""`tracker targets …`: import the published 绩效目标表, show the projects, explain a target value."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from tracker.console import emit_json, err, fail
+
+app = typer.Typer(help="绩效目标表", no_args_is_help=True)
+
+
+@app.command("import")
+def targets_import(
+    path: Path,
+    year: Annotated[int | None, typer.Option(help="年度（缺省从项目编码或标题读取）")] = None,
+) -> None:
+    """Import published 绩效目标表 (text, .docx, .pdf, .xlsx/.xls, told by content); re-importing updates in place."""
+    from tracker.core.money import wan_str
+    from tracker.db import session_scope
+    from tracker.errors import DomainError
+    from tracker.progress import count_bar
+    from tracker.targets import service
+
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        fail(f"无法读取 {path}：{exc.strerror}", 2)
+    with count_bar(err) as bar:
+        task = bar.add_task("导入项目", total=None)
+
+        def progress(done: int, total: int, _name: str) -> None:
+            bar.update(task, completed=done, total=total)
+
+        try:
+            with session_scope() as session:
+                summary = service.import_targets(
+                    session=session, data=data, filename=path.name, year=year, progress=progress
+                )
+        except DomainError as exc:
+            bar.stop()
+            fail(exc.detail, 2)
+    print(
+        f"已导入 {summary.filename}：{summary.year}年 {summary.projects} 个项目，{summary.indicators} 个指标，"
+        f"预算合计 {wan_str(summary.budget_fen)} 万元（新增 {summary.created}，更新 {summary.updated}，"
+        f"未变 {summary.unchanged}）；格式：{summary.layout}"
+    )
+    for name in summary.incomplete:
+        print(f"不完整：{name}")
+    for warning in summary.warnings:
+        print(f"警告：{warning}")
+
+
+@app.command("show")
+def targets_show(
+    year: Annotated[int | None, typer.Option()] = None,
+    dept: Annotated[str | None, typer.Option(help="单位编码")] = None,
+    fmt: Annotated[str, typer.Option("--format", help="json")] = "json",
+) -> None:
+    """Print the projects as a JSON array (INTERFACE.md object shape)."""
+    from tracker.db import session_scope
+    from tracker.scope import Scope
+    from tracker.targets import service
+
+    with session_scope() as session:
+        projects, _ = service.list_projects(session=session, scope=Scope.everything(), year=year, dept_code=dept)
+    emit_json([p.model_dump(exclude={"id"}) for p in projects])
+
+
+@app.command("parse-value")
+def targets_parse_value(text: str) -> None:
+    """Show how a target value (指标值) is read; a number beyond the stored limits exits 2 with why."""
+    from tracker.core.values import parse_value
+    from tracker.limits import OutOfRange
+
+    try:
+        v = parse_value(text)
+    except OutOfRange as exc:
+        fail(str(exc), 2)
+    value: int | float | None = None
+    if v.value is not None:
+        value = int(v.value) if v.value == v.value.to_integral_value() else float(v.value)
+    emit_json(
+        {
+            "kind": v.kind.value,
+            "comparator": v.comparator.value if v.comparator else None,
+            "value": value,
+            "unit": v.unit,
+            "norm_value": float(v.norm_value) if v.norm_value is not None else None,
+            "norm_unit": v.norm_unit,
+            "direction": v.direction.value,
+        }
+    )
