@@ -24,9 +24,10 @@ from tracker.alerts.contacts import set_contacts
 from tracker.auth.principal import Principal
 from tracker.cli import app
 from tracker.db import session_scope
-from tracker.evaluation.export import DirSink, export_monitoring
 from tracker.models import AuditEntry
+from tracker.monitoring.export import export_monitoring
 from tracker.scope import Scope
+from tracker.shared.export import DirSink
 
 MZ, CZ = "mz@example.cn", "cz@example.cn"
 UNIT = Principal(username="mz", role="department", scope=Scope(frozenset({"314001"})))

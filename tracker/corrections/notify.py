@@ -20,7 +20,7 @@ from tracker.alerts.contacts import get_contacts
 from tracker.config import get_settings, load_rules
 from tracker.models import Alert, AlertMessage, CorrectionNotice, Dept, Project
 from tracker.models.base import utcnow
-from tracker.monitoring.sql import insert_new
+from tracker.shared.sql import insert_new
 
 KEY = ("project_id", "checkpoint_on", "rule", "recipient")
 # who hears about each stage: the unit, the finance bureau, or both

@@ -6,8 +6,8 @@ from decimal import Decimal
 from typing import IO
 
 from tracker.core.money import fen_to_wan
-from tracker.evaluation.xlsx import Formats, a4, add_sheet, new_workbook
 from tracker.reports.service import Ranking
+from tracker.shared.xlsx import Formats, a4, add_sheet, new_workbook
 
 HEADERS = (
     "排名", "编码", "名称", "项目数", "预算数（万元）", "计划支出（万元）", "实际支出（万元）",
