@@ -74,7 +74,12 @@ def prepare(url: str) -> tuple[Engine, list[tuple[str, str, int]]]:
     counties, per = SIZES[-1]
     engine = build(url, counties, per, workdir=Path(tempfile.mkdtemp(prefix="tracker-bench-")))
     with session_scope(engine) as session:
-        projects = [(p.dept_code, p.code, p.budget_fen) for p in session.exec(select(Project))]
+        spent = sa.text("SELECT project_id, sum(amount_fen) FROM payment GROUP BY project_id")
+        paid: dict[int, int] = {int(i): int(f) for i, f in session.execute(spent)}
+        rows = session.exec(select(Project)).all()
+        # what is left of each budget after the install's own payments, so the file never passes a budget
+        projects = [(p.dept_code, p.code, p.budget_fen - paid.get(p.id or 0, 0)) for p in rows]
+        projects = [p for p in projects if p[2] > 1_000_000]  # more than 1 万元 left
     return engine, projects
 
 

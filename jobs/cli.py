@@ -25,7 +25,7 @@ def jobs_run(
     from jobs.runner import run_job
     from tracker.errors import DomainError
 
-    logging.getLogger("jobs.runner").setLevel(logging.ERROR)  # its problems are printed below, once
+    logging.getLogger("jobs.runner").setLevel(logging.CRITICAL)  # its problems are printed below, once
     day = parse_day(as_of)
     try:
         run = run_job(name, as_of=day, trigger="cli")

@@ -87,6 +87,23 @@ def test_parse_value_prints_the_interface_json(text: str, expected: dict[str, ob
     assert {k: out[k] for k in expected} == expected
 
 
+@pytest.mark.parametrize(
+    ("text", "extra"),
+    [
+        ("10-20人", {"comparator": "eq", "value": 10, "low": 10, "high": 20, "approximate": False, "zero": False}),
+        ("1000人左右", {"comparator": "eq", "value": 1000, "high": None, "approximate": True, "tolerance": 0.1}),
+        ("无重大安全事故", {"kind": "quantitative", "comparator": "eq", "value": 0, "zero": True}),
+        ("≥2500人", {"low": None, "high": None, "approximate": False, "tolerance": None, "zero": False}),
+    ],
+)
+def test_parse_value_adds_keys_for_ranges_approximate_values_and_zero_targets(
+    text: str, extra: dict[str, object]
+) -> None:
+    # DOMAIN.md §2; INTERFACE.md's four keys stay, these come beside them
+    out = json.loads(runner.invoke(app, ["targets", "parse-value", text]).stdout)
+    assert {k: out[k] for k in extra} == extra
+
+
 def test_a_database_behind_the_code_gets_a_sentence_and_exit_2_not_a_traceback(tmp_path: Path) -> None:
     import os
     import subprocess

@@ -22,6 +22,7 @@ from tracker.evaluation import cli as evaluation_cli
 from tracker.monitoring import cli as monitoring_cli
 from tracker.reports.cli import report_app
 from tracker.targets import cli as targets_cli
+from tracker.targets.corrections_cli import indicators_app
 
 app = typer.Typer(help="预算绩效运行监控 tracker", no_args_is_help=True, pretty_exceptions_enable=False)
 export_app = typer.Typer(help="导出自评表和监控表", no_args_is_help=True)
@@ -41,30 +42,43 @@ app.add_typer(alerts_cli.alerts_app, name="alerts")
 app.add_typer(corrections_app, name="corrections")
 app.add_typer(report_app, name="report")
 app.add_typer(demo_app, name="demo")
+app.add_typer(indicators_app, name="indicators")
 app.command("serve")(app_cli.serve)
 app.command("scheduler")(jobs_cli.scheduler)
 app.command("run-all")(jobs_cli.run_all)
 
 
-def _behind_schema(exc: BaseException) -> bool:
-    """A database error raised because the schema is older than the code (checked only once it happened)."""
+def _database_error(exc: BaseException) -> bool:
     sa_exc = sys.modules.get("sqlalchemy.exc")
-    if sa_exc is None or not isinstance(exc, sa_exc.OperationalError | sa_exc.ProgrammingError):
-        return False
+    return sa_exc is not None and isinstance(exc, sa_exc.OperationalError | sa_exc.ProgrammingError)
+
+
+def _behind_schema() -> bool:
+    """Whether the schema is older than the code (checked only once a database error happened)."""
+    from sqlalchemy.exc import SQLAlchemyError
+
     from tracker import migrate
 
-    return not migrate.is_current()
+    try:
+        return not migrate.is_current()
+    except SQLAlchemyError:
+        return False  # the database cannot even be asked: it is down or the connection was cut
 
 
 def main() -> None:
-    """Console entry point: a database behind the code gets a sentence and exit 2, not a traceback."""
+    """Console entry point: a database behind the code, down or cut off gets a sentence, not a traceback."""
     try:
         app()
     except Exception as exc:
-        if not _behind_schema(exc):
+        if not _database_error(exc):
             raise
-        err.print("[red]错误：[/red]数据库结构不是最新的，请先运行 tracker db upgrade", highlight=False)
-        sys.exit(2)
+        if _behind_schema():
+            err.print("[red]错误：[/red]数据库结构不是最新的，请先运行 tracker db upgrade", highlight=False)
+            sys.exit(2)
+        reason = (str(getattr(exc, "orig", exc)).strip().splitlines() or [""])[0]
+        message = f"数据库不可用或连接已断开，本次操作未完成（未提交的内容不会保存）：{reason}"
+        err.print(f"[red]错误：[/red]{message}", highlight=False)
+        sys.exit(1)
 
 
 if __name__ == "__main__":  # pragma: no cover

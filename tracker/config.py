@@ -37,6 +37,7 @@ class Settings(BaseSettings):
 
     admin_password: str = ""
     upload_max_bytes: int = 20 * 1024 * 1024
+    sqlite_busy_seconds: float = 300  # how long a writer waits for the SQLite write lock
     trusted_proxies: str = ""  # addresses whose X-Forwarded-For is believed (comma-separated); none by default
 
     # PostgreSQL connection pool per process (tracker/db.py): TRACKER_DB_POOL_SIZE and friends.

@@ -29,7 +29,10 @@ def make_engine(url: str) -> Engine:
         "pool_recycle": settings.db_pool_recycle,
     }
     if url.startswith("sqlite"):
-        kwargs = {"connect_args": {"check_same_thread": False, "timeout": 30}}
+        # a writer waits for the one before it (a small upload behind a large one) instead of failing;
+        # past the wait it is a 503 with a message (database_problem), never a bare 500
+        busy = get_settings().sqlite_busy_seconds
+        kwargs = {"connect_args": {"check_same_thread": False, "timeout": busy}}
     engine = create_engine(url, **kwargs)
     if url.startswith("sqlite"):
         # pysqlite opens its transaction lazily, just before the first write, so that readers never

@@ -6,7 +6,7 @@ import inspect
 from collections.abc import Awaitable, Callable
 from typing import Any
 
-from fastapi import FastAPI, Request
+from fastapi import Depends, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
 from fastapi_offline import FastAPIOffline
@@ -19,6 +19,7 @@ from tracker.auth.router import router as auth_router
 from tracker.config import get_settings
 from tracker.corrections.router import router as corrections_router
 from tracker.db import database_problem
+from tracker.edge import request_limits, truthful_errors
 from tracker.errors import DomainError
 from tracker.evaluation.router import router as evaluation_router
 from tracker.monitoring.router import router as monitoring_router
@@ -37,7 +38,16 @@ def create_app() -> FastAPI:
         redoc_url=None,
         openapi_url="/openapi.json",
         static_url="/docs-assets",
+        dependencies=[Depends(request_limits)],
     )
+    plain_openapi = app.openapi
+
+    def openapi() -> dict[str, Any]:
+        if app.openapi_schema is None:
+            app.openapi_schema = truthful_errors(plain_openapi())
+        return app.openapi_schema
+
+    app.openapi = openapi  # type: ignore[method-assign]
 
     @app.exception_handler(DomainError)
     async def domain_error(_request: Request, exc: DomainError) -> JSONResponse:

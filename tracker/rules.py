@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import replace
 from typing import Any
 
 from tracker.config import load_rules
+from tracker.core.goals import TargetRules
 from tracker.core.likelihood import REASON_CATEGORIES
 from tracker.core.scoring import ScoringRules, ScoringRulesError
 from tracker.errors import InvalidInput
@@ -19,8 +21,21 @@ def reason_categories(rules: Mapping[str, Any]) -> tuple[str, ...]:
 
 def scoring_rules(rules: Mapping[str, Any] | None = None) -> ScoringRules:
     """The `scoring:` section (DOMAIN.md §5); `rules` is the whole loaded file, read afresh when None."""
-    section = (rules if rules is not None else load_rules()).get("scoring") or {}
+    loaded = rules if rules is not None else load_rules()
+    section = loaded.get("scoring") or {}
     try:
-        return ScoringRules.from_mapping(section)
+        scoring = ScoringRules.from_mapping(section)
     except ScoringRulesError as exc:
         raise InvalidInput(f"config/rules.yaml scoring.{exc}") from exc
+    return replace(scoring, targets=target_rules(loaded))
+
+
+def target_rules(rules: Mapping[str, Any] | None = None) -> TargetRules:
+    """The `targets:` section (DOMAIN.md §2): tolerance of approximate values, 二级 directions of =."""
+    section = (rules if rules is not None else load_rules()).get("targets") or {}
+    if not isinstance(section, Mapping):
+        raise InvalidInput(f"config/rules.yaml targets: 应为映射，实为{section!r}")
+    try:
+        return TargetRules.from_mapping(section)
+    except ValueError as exc:
+        raise InvalidInput(f"config/rules.yaml targets.{exc}") from exc

@@ -71,8 +71,10 @@ def test_the_digest_gives_planned_actual_ratio_and_light_with_a_link(
     assert mail.message["Subject"] == "【预算执行预警】昌黎县民政局本级：2个项目支出进度滞后"
     assert mail.message["From"] == "tracker@czj.example.cn"
     assert re.fullmatch(r"<tracker-alert-\d+@czj\.example\.cn>", str(mail.message["Message-ID"]))
-    assert "计划累计支出 350.00 万元，实际支出 100.00 万元，实际/计划 0.2857，红灯" in mail.text
-    assert "计划累计支出 500.00 万元，实际支出 350.00 万元，实际/计划 0.7000，黄灯" in mail.text
+    # issue 15: percentages as people read them (28.57%, not 0.2857), money with two decimals
+    assert "计划累计支出 350.00 万元，实际支出 100.00 万元，实际/计划 28.57%，红灯" in mail.text
+    assert "计划累计支出 500.00 万元，实际支出 350.00 万元，实际/计划 70.00%，黄灯" in mail.text
+    assert "28.57%" in mail.html and "0.2857" not in mail.html and "0.2857" not in mail.text
     assert f"https://jx.example.cn/projects/{low}" in mail.text
     assert f'<a href="https://jx.example.cn/projects/{low}">城乡低保资金县级配套</a>' in mail.html
     assert "截至2024年3月31日（3月底检查点）" in mail.text

@@ -44,7 +44,7 @@ def test_early_warnings_come_in_the_digest_before_the_checkpoint(quarter: Engine
     assert "按目前支出进度，以下9个项目预计无法完成2024年6月30日的支出计划：" in mail.text
     # 城乡低保: 400万 paid in 173 days, so 400 × 181 / 173 by 30 June against 700 planned
     assert (
-        "6月底计划累计支出 700.00 万元，目前已支出 400.00 万元，按目前进度预计 418.50 万元（预计/计划 0.5979），红灯"
+        "6月底计划累计支出 700.00 万元，目前已支出 400.00 万元，按目前进度预计 418.50 万元（预计/计划 59.79%），红灯"
         in mail.text
     )
     assert subjects(smtp, CZ) == []  # early warnings are not escalated

@@ -130,9 +130,10 @@ FIRES: list[tuple[list[Change], Rule, Severity, int | None, str]] = [
     ([drop("满意度指标")], Rule.MISSING_LEVEL1, Severity.ERROR, None, "绩效目标表缺少满意度指标"),
     ([drop("产出指标")], Rule.MISSING_LEVEL1, Severity.ERROR, None, "绩效目标表缺少产出指标"),
     ([drop("效益指标")], Rule.MISSING_LEVEL1, Severity.ERROR, None, "绩效目标表缺少效益指标"),
-    # a truncated table is reported as such, and its missing 满意度 is still found
+    # a truncated table is reported as such; "Not findings: … the missing 满意度 of a table that was cut
+    # off (say it may be cut off instead)"
     ([truncate], Rule.INCOMPLETE_TABLE, Severity.WARNING, None, "绩效目标表不完整（原表截断），仅有5条指标"),
-    ([truncate], Rule.MISSING_LEVEL1, Severity.ERROR, None, "绩效目标表缺少满意度指标"),
+    ([truncate], Rule.MISSING_LEVEL1, Severity.INFO, None, "未见满意度指标，原表截断，可能在缺失部分"),
     # "an indicator that could be quantified but is written as a phrase"
     ([target(2, phrase("进一步提高", Direction.UP))], Rule.QUALITATIVE_COULD_BE_QUANTIFIED, Severity.WARNING, 2,
      "质量指标“核查、评估精准率”的指标值“进一步提高”为定性表述"),
@@ -141,7 +142,20 @@ FIRES: list[tuple[list[Change], Rule, Severity, int | None, str]] = [
     # "a 成本指标 not written with ≤" (table 10 has ≥1万元)
     ([target(4, num("≥1万元", GE, "1", "万元", ("10000", "元")))], Rule.COST_NOT_LE, Severity.ERROR, 4,
      "成本指标“残疾人生活补贴发放成本”写作“≥1万元”，成本指标应使用≤"),
-    ([target(4, num("1152元", EQ, "1152", "元"))], Rule.COST_NOT_LE, Severity.WARNING, 4, "写作“1152元”"),
+    ([target(4, num("=1152元", EQ, "1152", "元"))], Rule.COST_NOT_LE, Severity.WARNING, 4, "写作“=1152元”"),
+    # "a 成本 indicator that is not a cost (a rate)" (table 23: 享受分红的比率 6%)
+    ([target(4, num("6%", EQ, "6", "%"))], Rule.COST_NOT_A_COST, Severity.WARNING, 4, "是比率而不是成本"),
+    # "a 效益 or 数量 indicator written with ≤ or < whose words do not say 降低/减少/控制" (table 19 ≤160000人)
+    ([target(1, num("≤2500人", LE, "2500", "人"))], Rule.DOUBTFUL_DIRECTION, Severity.WARNING, 1, "方向存疑"),
+    ([target(7, num("<3年", LT, "3", "年"))], Rule.DOUBTFUL_DIRECTION, Severity.WARNING, 7, "“<3年”"),
+    # "the budget restated as an indicator (an indicator in 万元 equal to, or named as, the budget)"
+    ([target(5, num("≤180万元", LE, "180", "万元", ("1800000", "元"))), setattr_("level3", "项目预算控制数", seq=5)],
+     Rule.BUDGET_RESTATED, Severity.WARNING, 5, "名为“项目预算控制数”"),
+    ([target(4, num("≤180万元", LE, "180", "万元", ("1800000", "元"))), setattr_("level3", "项目所需经费", seq=4)],
+     Rule.BUDGET_RESTATED, Severity.WARNING, 4, "等于预算数180.00万元"),
+    # "a year in an indicator other than the table's year or the year before" (table 28 names 2022)
+    ([setattr_("description", "2022年举办活动次数", seq=1)], Rule.YEAR_MISMATCH, Severity.WARNING, 1, "写有2022年"),
+    ([setattr_("level3", "2025年受救助人数", seq=1)], Rule.YEAR_MISMATCH, Severity.WARNING, 1, "与本表年度2024年不符"),
     # "a percentage target above 100% with ≥": ≥100% can only be met exactly (warning), beyond is impossible
     ([target(8, num("≥100%", GE, "100", "%"))], Rule.PERCENT_OVER_100_GE, Severity.WARNING, 8,
      "服务对象满意度指标“受助对象满意率”写作“≥100%”"),
@@ -197,6 +211,21 @@ QUIET: list[tuple[list[Change], Rule]] = [
     # a 效益 phrase like 进一步提高 is allowed: only 数量/质量/时效/成本 must be quantified
     ([target(6, phrase("较上年提高", Direction.UP))], Rule.QUALITATIVE_COULD_BE_QUANTIFIED),
     ([target(4, num("<1152元", LT, "1152", "元"))], Rule.COST_NOT_LE),
+    # "Not findings: a fixed policy standard written as a bare value in 成本 (840元/生/年)"
+    ([target(4, num("840元/生/年", EQ, "840", "元/生/年"))], Rule.COST_NOT_LE),
+    # a ≤ whose words say 控制 is a legitimate lower-is-better target (table 26 受害面积)
+    ([target(1, num("≤10公顷", LE, "10", "公顷")), setattr_("description", "受害森林面积控制在10公顷以下", seq=1)],
+     Rule.DOUBTFUL_DIRECTION),
+    ([target(6, num("≤5%", LE, "5", "%")), setattr_("level3", "降低返贫率", seq=6)], Rule.DOUBTFUL_DIRECTION),
+    # a ≤ in 质量 or 成本 is no doubtful direction
+    ([target(2, num("≤5%", LE, "5", "%"))], Rule.DOUBTFUL_DIRECTION),
+    # the budget named as the budget is one finding, not also a doubtful direction
+    ([target(5, num("≤180万元", LE, "180", "万元", ("1800000", "元"))), setattr_("level3", "项目预算控制数", seq=5)],
+     Rule.DOUBTFUL_DIRECTION),
+    # money other than the budget is no restatement
+    ([target(4, num("≤170万元", LE, "170", "万元", ("1700000", "元")))], Rule.BUDGET_RESTATED),
+    # the table's year and the year before are fine (较2023年提高)
+    ([setattr_("description", "2024年底前较2023年提高", seq=1)], Rule.YEAR_MISMATCH),
     ([target(8, num("=100%", EQ, "100", "%"))], Rule.PERCENT_OVER_100_GE),
     ([target(8, num("≥99%", GE, "99", "%"))], Rule.PERCENT_OVER_100_GE),
     ([target(2, num("≤100%", LE, "100", "%"))], Rule.RATE_OVER_100),
@@ -227,6 +256,14 @@ QUIET: list[tuple[list[Change], Rule]] = [
 @pytest.mark.parametrize(("changes", "rule"), QUIET)
 def test_rule_stays_quiet(changes: list[Change], rule: Rule) -> None:
     assert [f for f in findings(*changes) if f.rule is rule] == []
+
+
+def test_every_finding_carries_a_suggested_correction() -> None:
+    # DOMAIN.md §6: "Each finding has a severity, the table, the indicator and a suggested correction."
+    every = [f for changes, *_ in FIRES for f in findings(*changes)]
+    assert every and all(f.suggestion for f in every)
+    [doubtful] = findings(target(1, num("≤2500人", LE, "2500", "人")))
+    assert "改为“≥2500人”" in doubtful.suggestion
 
 
 def test_rule_codes_are_stable() -> None:

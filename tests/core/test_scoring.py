@@ -11,6 +11,7 @@ from decimal import Decimal as D
 
 import pytest
 
+from tracker.core.goals import TargetRules
 from tracker.core.scoring import (
     IndicatorActual,
     ProjectScore,
@@ -20,7 +21,7 @@ from tracker.core.scoring import (
     ScoringRulesError,
     score_project,
 )
-from tracker.core.values import Comparator, Direction, Grade, Kind, TargetValue
+from tracker.core.values import Comparator, Direction, Grade, Kind, TargetValue, parse_value
 
 GE, GT, EQ, LE, LT = Comparator.GE, Comparator.GT, Comparator.EQ, Comparator.LE, Comparator.LT
 BUDGET = 180_000_000  # 180.00 万元 in fen
@@ -152,7 +153,8 @@ def test_unknown_level1_is_reported_by_seq() -> None:
         (num("≥2500人", GE, "2500", "人"), "2500", "12.50"),  # meets → full
         (num("≥2500人", GE, "2500", "人"), "2600", "12.50"),  # over → capped at the points
         (num(">2500人", GT, "2500", "人"), "2000", "10.00"),  # 12.5 × 2000/2500 = 10.00
-        (num("418个", EQ, "418", "个"), "400", "11.96"),  # = like ≥: 12.5 × 400/418 = 11.961… → 11.96
+        (num("418个", EQ, "418", "个"), "400", "11.96"),  # = in 数量指标 aims up: 12.5 × 400/418 = 11.961… → 11.96
+        (num("418个", EQ, "418", "个"), "430", "12.50"),  # …so more than the count is no miss
         (num("≥100人", GE, "100", "人"), "1", "0.13"),  # 12.5 × 1/100 = 0.125 → ROUND_HALF_UP 0.13
         (num("≥95%", GE, "95", "%"), "-5", "0.00"),  # negative counts as 0 → 12.5 × 0/95 = 0
         (num("≥0人", GE, "0", "人"), "0", "12.50"),  # target 0 is met by 0, no division
@@ -340,3 +342,63 @@ def test_rules_from_mapping_reads_yaml_shapes() -> None:
 def test_rules_from_mapping_names_the_wrong_key(mapping: dict[str, object], key: str) -> None:
     with pytest.raises(ScoringRulesError, match=key):
         ScoringRules.from_mapping(mapping)
+
+
+# DOMAIN.md §2: "`=` is a standard to hit: a miss either way loses points (a cost standard `1000元/亩` met
+# at 1100 is not full marks), except where the words or the 二级 give a direction. A target of zero
+# (`0起`, …) means "none": met only at 0. Ranges are met inside the range; approximate values are read
+# as `=` with a tolerance (configurable, default 10%)."
+# DOMAIN.md §5: "= : full points within the tolerance, else points × min(actual, target) / max(actual,
+# target); a zero target scores full at 0 and nothing above it; a range scores full inside it, and
+# outside by the ratio to the nearer end."  Row 4 is a 成本指标 worth 12.5 points.
+@pytest.mark.parametrize(
+    ("text", "actual", "expected"),
+    [
+        ("1000元/亩", "1000", "12.50"),
+        ("1000元/亩", "1100", "11.36"),  # 12.5 × 1000/1100 = 11.363… (issue 15: was full marks)
+        ("1000元/亩", "900", "11.25"),  # 12.5 × 900/1000
+        ("=1000元/亩", "1100", "11.36"),
+        ("1000元/亩左右", "1100", "12.50"),  # within 10%
+        ("1000元/亩左右", "1101", "11.35"),  # outside: 12.5 × 1000/1101 = 11.353…
+        ("约1000元/亩", "900", "12.50"),
+        ("0起", "0", "12.50"),
+        ("0起", "2", "0.00"),  # issue 15: 2 incidents scored full marks
+        ("无重大安全事故", "1", "0.00"),
+        ("零投诉", "0", "12.50"),
+        ("10-20元", "15", "12.50"),
+        ("10-20元", "10", "12.50"),
+        ("10-20元", "20", "12.50"),
+        ("10-20元", "8", "10.00"),  # 12.5 × 8/10: the nearer end is 10
+        ("10-20元", "25", "10.00"),  # 12.5 × 20/25: the nearer end is 20
+        ("20%-30%", "33", "11.36"),  # 12.5 × 30/33 = 11.363…
+    ],
+)
+def test_standard_zero_range_and_approximate_targets(text: str, actual: str, expected: str) -> None:
+    rows = change(table(), 4, target=parse_value(text), actual_value=D(actual))
+    assert row_score(rows, 4) == D(expected)
+
+
+@pytest.mark.parametrize(
+    ("level2", "level3", "actual", "expected"),
+    [
+        ("成本指标", "亩均补助标准", "1100", "11.36"),  # a standard: over it loses
+        ("成本指标", "亩均成本控制", "900", "12.50"),  # the words say 控制: lower is better
+        ("成本指标", "降低亩均成本", "1100", "11.36"),  # 降低: 12.5 × 1000/1100
+        ("成本指标", "提高补助标准", "1100", "12.50"),  # 提高: more is fine
+        ("数量指标", "补助面积", "1100", "12.50"),  # 数量指标 gives the direction up (config)
+        ("质量指标", "补助标准", "900", "11.25"),  # 质量指标 up too: 12.5 × 900/1000
+    ],
+)
+def test_words_or_the_level2_give_an_equal_target_a_direction(
+    level2: str, level3: str, actual: str, expected: str
+) -> None:
+    rows = change(table(), 4, level2=level2, level3=level3, target=parse_value("1000元/亩"), actual_value=D(actual))
+    assert row_score(rows, 4) == D(expected)
+
+
+def test_tolerance_and_level2_directions_are_configurable() -> None:
+    rules = replace(RULES, targets=TargetRules(tolerance=D("0.2"), level2_directions={}))
+    rows = change(table(), 4, target=parse_value("1000元/亩左右"), actual_value=D(1150))
+    assert row_score(rows, 4, rules) == D("12.50")  # within 20%
+    rows = change(table(), 1, target=parse_value("418个"), actual_value=D(430))
+    assert row_score(rows, 1, rules) == D("12.15")  # 数量指标 no longer aims up: 12.5 × 418/430

@@ -26,33 +26,33 @@ UP, DOWN, NONE = Direction.UP, Direction.DOWN, Direction.NONE
 # Every distinct 指标值 of data/changli-2024-targets.txt (405 indicator rows, 153 distinct texts),
 # written out and checked by hand: text, kind, comparator, value, unit, direction.
 CHANGLI_2024 = [
-    ("1.05万亩", Q, EQ, "1.05", "万亩", UP),
-    ("1.92万亩", Q, EQ, "1.92", "万亩", UP),
-    ("100%", Q, EQ, "100", "%", UP),
-    ("1000元/亩", Q, EQ, "1000", "元/亩", UP),
-    ("1000元/人/年", Q, EQ, "1000", "元/人/年", UP),
-    ("1000元/年", Q, EQ, "1000", "元/年", UP),
-    ("1000元/生/年", Q, EQ, "1000", "元/生/年", UP),
-    ("100元/人*年", Q, EQ, "100", "元/人*年", UP),
-    ("1060元/生/年", Q, EQ, "1060", "元/生/年", UP),
-    ("128个", Q, EQ, "128", "个", UP),
-    ("13320元/人/年", Q, EQ, "13320", "元/人/年", UP),
-    ("134元/人", Q, EQ, "134", "元/人", UP),
-    ("1年", Q, EQ, "1", "年", UP),
-    ("2000元/生/年", Q, EQ, "2000", "元/生/年", UP),
-    ("20万元", Q, EQ, "20", "万元", UP),
-    ("380元/人/年", Q, EQ, "380", "元/人/年", UP),
-    ("400元/生/年", Q, EQ, "400", "元/生/年", UP),
-    ("418个", Q, EQ, "418", "个", UP),
-    ("500元/人/年", Q, EQ, "500", "元/人/年", UP),
-    ("6%", Q, EQ, "6", "%", UP),
-    ("6085元/生/年", Q, EQ, "6085", "元/生/年", UP),
-    ("6120元/生/年", Q, EQ, "6120", "元/生/年", UP),
-    ("735元/生/年", Q, EQ, "735", "元/生/年", UP),
-    ("840元/生/年", Q, EQ, "840", "元/生/年", UP),
-    ("935元/生/年", Q, EQ, "935", "元/生/年", UP),
-    ("942元/人", Q, EQ, "942", "元/人", UP),
-    ("960元/人/年", Q, EQ, "960", "元/人/年", UP),
+    ("1.05万亩", Q, EQ, "1.05", "万亩", NONE),
+    ("1.92万亩", Q, EQ, "1.92", "万亩", NONE),
+    ("100%", Q, EQ, "100", "%", NONE),
+    ("1000元/亩", Q, EQ, "1000", "元/亩", NONE),
+    ("1000元/人/年", Q, EQ, "1000", "元/人/年", NONE),
+    ("1000元/年", Q, EQ, "1000", "元/年", NONE),
+    ("1000元/生/年", Q, EQ, "1000", "元/生/年", NONE),
+    ("100元/人*年", Q, EQ, "100", "元/人*年", NONE),
+    ("1060元/生/年", Q, EQ, "1060", "元/生/年", NONE),
+    ("128个", Q, EQ, "128", "个", NONE),
+    ("13320元/人/年", Q, EQ, "13320", "元/人/年", NONE),
+    ("134元/人", Q, EQ, "134", "元/人", NONE),
+    ("1年", Q, EQ, "1", "年", NONE),
+    ("2000元/生/年", Q, EQ, "2000", "元/生/年", NONE),
+    ("20万元", Q, EQ, "20", "万元", NONE),
+    ("380元/人/年", Q, EQ, "380", "元/人/年", NONE),
+    ("400元/生/年", Q, EQ, "400", "元/生/年", NONE),
+    ("418个", Q, EQ, "418", "个", NONE),
+    ("500元/人/年", Q, EQ, "500", "元/人/年", NONE),
+    ("6%", Q, EQ, "6", "%", NONE),
+    ("6085元/生/年", Q, EQ, "6085", "元/生/年", NONE),
+    ("6120元/生/年", Q, EQ, "6120", "元/生/年", NONE),
+    ("735元/生/年", Q, EQ, "735", "元/生/年", NONE),
+    ("840元/生/年", Q, EQ, "840", "元/生/年", NONE),
+    ("935元/生/年", Q, EQ, "935", "元/生/年", NONE),
+    ("942元/人", Q, EQ, "942", "元/人", NONE),
+    ("960元/人/年", Q, EQ, "960", "元/人/年", NONE),
     ("<3‰", Q, LT, "3", "‰", DOWN),
     ("≤1000元/人/年", Q, LE, "1000", "元/人/年", DOWN),
     ("≤100万元", Q, LE, "100", "万元", DOWN),
@@ -275,9 +275,10 @@ def test_yishang_yixia_yinei_after_the_number_include_it(
     ("text", "unit"),
     [("100%", "%"), ("1年", "年"), ("418个", "个"), ("2500", None), ("1.05万亩", "万亩")],
 )
-def test_a_bare_value_means_equal_and_scores_upward(text: str, unit: str | None) -> None:
+def test_a_bare_value_means_equal_a_standard_with_no_direction_of_its_own(text: str, unit: str | None) -> None:
+    """DOMAIN.md §2: a bare value means "="; "= is a standard to hit: a miss either way loses points"."""
     read = parse_value(text)
-    assert (read.kind, read.comparator, read.unit, read.direction) == (Q, EQ, unit, UP)
+    assert (read.kind, read.comparator, read.unit, read.direction) == (Q, EQ, unit, NONE)
 
 
 @pytest.mark.parametrize(
@@ -427,13 +428,13 @@ def test_qualitative_phrases_keep_the_direction_their_words_give(text: str, dire
 
 @pytest.mark.parametrize(
     "text",
-    ["12月底前完成", "2024年12月底前", "100余人", "约95%", "95%左右", "百分之95", "90%-100%", "≥10%%"],
+    ["12月底前完成", "2024年12月底前", "100余人", "百分之95", "≥10%%", "无明显变化", "20-10人"],
 )
 def test_digits_inside_a_phrase_do_not_make_it_quantitative(text: str) -> None:
     assert parse_value(text).kind is P
 
 
-@pytest.mark.parametrize(("comparator", "direction"), [("≥", UP), (">", UP), ("=", UP), ("≤", DOWN), ("<", DOWN)])
+@pytest.mark.parametrize(("comparator", "direction"), [("≥", UP), (">", UP), ("=", NONE), ("≤", DOWN), ("<", DOWN)])
 def test_quantitative_direction_follows_the_comparator(comparator: str, direction: Direction) -> None:
     assert parse_value(f"{comparator}5人").direction is direction
 
@@ -520,3 +521,49 @@ def test_a_number_for_a_qualitative_target_asks_for_a_grade() -> None:
     actual = parse_actual("97%", parse_value("进一步提高"))
     assert actual.value is None and actual.grade is None
     assert actual.error is not None and actual.error.startswith("定性指标应填写评价等级")
+
+
+# DOMAIN.md §2: "Ranges (`10-20人`, `20%-30%`) are met inside the range; approximate values
+# (`1000人左右`, `约2000人`) are read as `=` with a tolerance"; "A target of zero (`0起`, `0次`,
+# `无重大安全事故`, `零投诉`) means "none": met only at 0."
+@pytest.mark.parametrize(
+    ("text", "low", "high", "unit"),
+    [
+        ("10-20人", "10", "20", "人"),
+        ("20%-30%", "20", "30", "%"),
+        ("20-30%", "20", "30", "%"),
+        ("10～20个", "10", "20", "个"),
+        ("１０－２０人", "10", "20", "人"),
+        ("1,000-2,000元/人", "1000", "2000", "元/人"),
+        ("3至5天", "3", "5", "天"),
+    ],
+)
+def test_a_range_reads_its_two_ends(text: str, low: str, high: str, unit: str) -> None:
+    read = parse_value(text)
+    assert (read.kind, read.comparator, read.value, read.high, read.unit) == (Q, EQ, Decimal(low), Decimal(high), unit)
+    assert read.is_range and not read.is_zero and not read.approximate
+
+
+@pytest.mark.parametrize(
+    ("text", "value", "unit"),
+    [("1000人左右", "1000", "人"), ("约2000人", "2000", "人"), ("大约95%", "95", "%"), ("95%左右", "95", "%")],
+)
+def test_an_approximate_value_is_equal_with_a_tolerance(text: str, value: str, unit: str) -> None:
+    read = parse_value(text)
+    assert (read.kind, read.comparator, read.value, read.unit, read.approximate) == (Q, EQ, Decimal(value), unit, True)
+    assert read.high is None
+
+
+@pytest.mark.parametrize(
+    ("text", "unit"),
+    [("0起", "起"), ("0次", "次"), ("无重大安全事故", None), ("零投诉", None), ("杜绝安全责任事故", None)],
+)
+def test_a_zero_target_means_none(text: str, unit: str | None) -> None:
+    read = parse_value(text)
+    assert (read.kind, read.comparator, read.value, read.unit) == (Q, EQ, Decimal(0), unit)
+    assert read.is_zero
+
+
+@pytest.mark.parametrize("text", ["无明显变化", "零星维修", "≥0人"])
+def test_words_of_none_without_an_incident_or_a_floor_of_zero_are_no_zero_target(text: str) -> None:
+    assert not parse_value(text).is_zero

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
+from fractions import Fraction
 
 import pytest
 
+from tracker.core.plan import share_due
 from tracker.core.project import Accumulation, Checkpoint
-from tracker.core.values import Comparator, Direction, Grade, Kind, TargetValue
+from tracker.core.values import Comparator, Direction, Grade, Kind, TargetValue, parse_value
 from tracker.core.variance import (
     Light,
     LightRules,
@@ -72,39 +74,55 @@ def test_light_rules_reject_yellow_above_green() -> None:
         LightRules(green=Decimal("0.6"), yellow=Decimal("0.8"))
 
 
+# DOMAIN.md §3: "light on any date: ratio = actual / planned, where planned is the plan interpolated
+# at that date, the same ratio that is shown beside the light; green ≥ 0.8, yellow 0.6–0.8, red < 0.6."
 @pytest.mark.parametrize(
-    ("actual", "as_of", "plan", "last", "light", "checkpoint_ratio"),
+    ("actual", "as_of", "plan", "last", "light", "ratio"),
     [
-        # no checkpoint reached yet: no light (line 70: the light is taken at a checkpoint)
-        (0, date(2024, 3, 30), QUARTERLY, None, None, None),
-        (0, date(2024, 6, 30), [Checkpoint(12, Decimal(100))], None, None, None),
+        # no checkpoint reached yet: no light (INTERFACE.md: light is null before the first checkpoint)
+        (0, date(2024, 3, 30), QUARTERLY, None, None, "0.0000"),
+        (0, date(2024, 6, 30), [Checkpoint(12, Decimal(100))], None, None, "0.0000"),
         # at the checkpoint day itself: planned 300万元
-        (240 * WAN, date(2024, 3, 31), QUARTERLY, 3, G, Decimal("0.8000")),
-        (180 * WAN, date(2024, 3, 31), QUARTERLY, 3, Y, Decimal("0.6000")),
-        (179 * WAN, date(2024, 3, 31), QUARTERLY, 3, R, Decimal("0.5967")),
-        # between checkpoints the light still compares with the last checkpoint passed
-        (240 * WAN, date(2024, 5, 15), QUARTERLY, 3, G, Decimal("0.8000")),
-        # flat plan blank/50/50/100 (line 25): on 31 Oct the checkpoint asks for 50% = 600万元
-        (500 * WAN, date(2024, 10, 31), [Checkpoint(6, Decimal(50)), Checkpoint(10, Decimal(50))], 10, G, None),
-        # 100% reached early (line 25: 50/100/blank/blank): December still measures against 100%
-        (700 * WAN, date(2024, 12, 20), [Checkpoint(3, Decimal(50)), Checkpoint(6, Decimal(100))], 6, R, None),
+        (240 * WAN, date(2024, 3, 31), QUARTERLY, 3, G, "0.8000"),
+        (180 * WAN, date(2024, 3, 31), QUARTERLY, 3, Y, "0.6000"),
+        (179 * WAN, date(2024, 3, 31), QUARTERLY, 3, R, "0.5967"),
+        # between checkpoints the plan of the day counts, not the last checkpoint's: on 15 May the plan
+        # is 300 + 300 × 45/91 = 448.35万元, so 240万元 is red (the last checkpoint's 300 would say green)
+        (240 * WAN, date(2024, 5, 15), QUARTERLY, 3, R, "0.5353"),
+        (360 * WAN, date(2024, 5, 15), QUARTERLY, 3, G, "0.8029"),
+        # issue 15: on 21 June 300万元 spent against a plan of 300 + 420 × 82/91 = 678.46万元 is red, not the
+        # green of the 3月底 checkpoint's 300万元
+        (300 * WAN, date(2024, 6, 21), [Checkpoint(3, Decimal(25)), Checkpoint(6, Decimal(60))], 3, R, "0.4422"),
+        # flat plan blank/50/50/100 (§1): on 31 Oct the plan asks for 50% = 600万元
+        (500 * WAN, date(2024, 10, 31), [Checkpoint(6, Decimal(50)), Checkpoint(10, Decimal(50))], 10, G, "0.8333"),
+        # 100% reached early (§1: 50/100/blank/blank): December still measures against 100%
+        (700 * WAN, date(2024, 12, 20), [Checkpoint(3, Decimal(50)), Checkpoint(6, Decimal(100))], 6, R, "0.5833"),
     ],
 )
-def test_light_is_taken_at_the_latest_checkpoint_on_or_before_the_date(
-    actual: int,
-    as_of: date,
-    plan: list[Checkpoint],
-    last: int | None,
-    light: Light | None,
-    checkpoint_ratio: Decimal | None,
+def test_light_is_the_light_of_the_ratio_shown_beside_it(
+    actual: int, as_of: date, plan: list[Checkpoint], last: int | None, light: Light | None, ratio: str
 ) -> None:
-    # DOMAIN.md lines 65, 70–71
     result = variance(actual, as_of, plan=plan)
     assert (result.last_checkpoint.month if result.last_checkpoint else None) == last
+    assert str(result.ratio) == ratio
     assert result.light == light
-    if checkpoint_ratio is not None:
-        assert result.checkpoint_ratio == checkpoint_ratio
-    assert result.lagging == (light in (Y, R))  # line 72: yellow and red are lagging
+    if light is not None:
+        assert result.light == spend_light(planned_fen=result.planned_fen, actual_fen=actual, rules=RULES)
+    assert result.lagging == (light in (Y, R))  # §3: yellow and red are "lagging"
+
+
+# DOMAIN.md §3: "The alert after a checkpoint is decided on the checkpoint's own ratio (actual at the
+# checkpoint date / plan at the checkpoint), so a payment made a week later does not erase the fact."
+def test_checkpoint_light_is_decided_on_what_was_paid_by_the_checkpoint_date() -> None:
+    late = compute_variance(
+        budget_fen=BUDGET, plan=QUARTERLY, actual_fen=600 * WAN, as_of=date(2024, 7, 7), year=2024, rules=RULES,
+        actual_at_checkpoint_fen=100 * WAN,
+    )  # fmt: skip
+    assert (late.checkpoint_ratio, late.checkpoint_light) == (Decimal("0.1667"), R)  # 100 of 600 by 30 June
+    assert late.light == G  # today's light counts today's payments
+    on_the_day = variance(400 * WAN, date(2024, 6, 30))
+    assert (on_the_day.checkpoint_ratio, on_the_day.checkpoint_light) == (on_the_day.ratio, on_the_day.light)
+    assert variance(400 * WAN, date(2024, 7, 7)).checkpoint_light is None  # not known without the checkpoint's pay
 
 
 def test_ratio_and_percentages_use_the_plan_interpolated_at_the_date() -> None:
@@ -162,19 +180,41 @@ def test_early_warning_respects_the_minimum_gap() -> None:
     assert not variance(0, date(2024, 6, 25), plan=plan, budget=WAN).early_warning  # 0.5万元 due
 
 
+# DOMAIN.md §3: "year-end forecast (全年预计执行数): the unit's own forecast where it gave one (upload
+# column), otherwise the plan's shape applied to the lag so far (actual × plan at 12月底 / plan today),
+# marked （测算）; expected 结转结余 = effective budget − forecast."
 @pytest.mark.parametrize(
-    ("actual", "as_of", "forecast"),
+    ("actual", "as_of", "plan", "forecast"),
     [
-        (182 * WAN, date(2024, 7, 1), 365 * WAN),  # 182 days elapsed, 365 days to 31 Dec (leap year)
-        (1000 * WAN, date(2024, 7, 1), BUDGET),  # capped at the budget
-        (0, date(2024, 7, 1), None),  # no spend, no pace
-        (10 * WAN, date(2024, 1, 1), None),  # no day elapsed yet
-        (900 * WAN, date(2025, 1, 10), 900 * WAN),  # the year is over: the forecast is what was spent
+        (300 * WAN, date(2024, 6, 30), QUARTERLY, 600 * WAN),  # half the plan spent: half the budget
+        (450 * WAN, date(2024, 10, 31), QUARTERLY, 600 * WAN),  # 450 × 100 / 75
+        (500 * WAN, date(2024, 10, 31), [Checkpoint(6, Decimal(50)), Checkpoint(12, Decimal(100))], None),
+        (1000 * WAN, date(2024, 6, 30), QUARTERLY, BUDGET),  # capped at the budget
+        (0, date(2024, 7, 1), QUARTERLY, None),  # no spend, nothing to carry forward
+        (10 * WAN, date(2024, 1, 1), QUARTERLY, None),  # nothing planned yet, no day elapsed either
+        (900 * WAN, date(2025, 1, 10), QUARTERLY, 900 * WAN),  # the year is over: what was spent
     ],
 )
-def test_year_end_forecast_extrapolates_the_year_to_date_pace(actual: int, as_of: date, forecast: int | None) -> None:
-    # DOMAIN.md line 73: "on course" is judged from the pace so far
-    assert variance(actual, as_of).forecast_year_end_fen == forecast
+def test_year_end_forecast_applies_the_plans_shape_to_the_lag(
+    actual: int, as_of: date, plan: list[Checkpoint], forecast: int | None
+) -> None:
+    result = variance(actual, as_of, plan=plan)
+    if forecast is None and actual > 0 and as_of.month == 10:
+        # plan 50% at 6月 → 100% at 12月: on 31 Oct 50 + 50 × 123/184 percent is due
+        forecast = round(Fraction(actual) * 100 / (50 + Fraction(50 * 123, 184)))
+    assert result.forecast_year_end_fen == forecast
+    assert result.forecast_estimated
+    assert result.expected_balance_fen == (BUDGET - forecast if forecast is not None else None)
+
+
+def test_the_units_own_forecast_comes_first_and_is_not_marked_estimated() -> None:
+    result = compute_variance(
+        budget_fen=BUDGET, plan=QUARTERLY, actual_fen=300 * WAN, as_of=date(2024, 6, 30), year=2024, rules=RULES,
+        unit_forecast_fen=1100 * WAN,
+    )  # fmt: skip
+    assert (result.forecast_year_end_fen, result.forecast_estimated, result.expected_balance_fen) == (
+        1100 * WAN, False, 100 * WAN,
+    )  # fmt: skip
 
 
 def test_forecast_never_falls_below_what_is_already_spent() -> None:
@@ -211,7 +251,9 @@ D = date(2024, 6, 30)
         (target(Comparator.GE, "100"), "59.99", R, "0.5999"),
         (target(Comparator.GE, "100"), "130", G, "1.3000"),
         (target(Comparator.GT, "100"), "70", Y, "0.7000"),
-        (target(Comparator.EQ, "100"), "50", R, "0.5000"),  # line 59: = is scored like ≥
+        (target(Comparator.EQ, "100"), "50", R, "0.5000"),  # §2: = is a standard, short of it
+        (target(Comparator.EQ, "100"), "125", G, "0.8000"),  # over it: min / max
+        (target(Comparator.EQ, "100"), "170", R, "0.5882"),  # far over a standard is red too
         (target(Comparator.GE, "2.5", norm="25000"), "2.6", G, "1.0400"),  # 2.5万人 vs 26000人 read as 2.6万人
         (target(Comparator.GE, "0"), "0", G, None),  # nothing to divide by: met is green
         # line 81: lower-is-better, green if actual ≤ target else red
@@ -246,6 +288,12 @@ def test_indicator_light_in_every_direction(tv: TargetValue, actual: str, light:
         ([(date(2024, 6, 30), "700"), (date(2024, 3, 31), "300")], None, "700"),  # by date, not by order
         ([(date(2024, 3, 31), "300"), (date(2024, 6, 30), "700")], date(2024, 5, 1), "300"),  # as of a date
         ([(date(2024, 6, 30), "500"), (date(2024, 6, 30), "600")], None, "600"),  # same day: last given
+        # issue 9: the last given, not the largest — 2600 corrected to 2400 on the same day is 2400
+        ([(date(2024, 6, 30), "2600"), (date(2024, 6, 30), "2400")], None, "2400"),
+        ([(date(2024, 3, 31), "900"), (date(2024, 6, 30), "2600"), (date(2024, 6, 30), "2400")], None, "2400"),
+        # a year boundary: a report of 31 December stands on 1 January, one of 2 January does not yet
+        ([(date(2023, 12, 31), "800"), (date(2024, 1, 2), "50")], date(2024, 1, 1), "800"),
+        ([(date(2023, 12, 31), "800"), (date(2024, 1, 2), "50")], date(2024, 1, 2), "50"),
     ],
 )
 def test_latest_report_stands_for_cumulative_and_level_indicators(
@@ -287,3 +335,118 @@ def test_project_light_is_the_worst_of_spend_and_indicator_lights(
     # DOMAIN.md lines 70–74 and 80–81 combined: one lagging part makes the project lag
     assert project_light(spend=spend, indicators=indicators) == expected
     assert worst_light([spend, *indicators]) == expected
+
+
+# issue 9: spending across a year boundary. §3: "between checkpoints and before the first one, interpolate
+# linearly from 0 at 1 January"; after 31 December the year's plan holds (jobs measure last year's
+# December checkpoint in January).
+@pytest.mark.parametrize(
+    ("as_of", "planned", "last", "nxt", "light", "time"),
+    [
+        (date(2023, 12, 31), 0, None, 3, None, "0.00"),  # the day before the year: nothing planned yet
+        (date(2024, 1, 1), 0, None, 3, None, "0.00"),
+        (date(2024, 12, 31), BUDGET, 12, None, R, "100.00"),
+        (date(2025, 1, 15), BUDGET, 12, None, R, "100.00"),  # the next January still measures 2024's plan
+    ],
+)
+def test_spending_across_a_year_boundary(
+    as_of: date, planned: int, last: int | None, nxt: int | None, light: Light | None, time: str
+) -> None:
+    result = variance(600 * WAN, as_of)
+    assert result.planned_fen == planned
+    assert (result.last_checkpoint.month if result.last_checkpoint else None) == last
+    assert (result.next_checkpoint.month if result.next_checkpoint else None) == nxt
+    assert result.light == light
+    assert str(result.time_progress_pct) == time
+
+
+PEOPLE = parse_value("≥2500人")
+HALF_BY_JUNE = [Checkpoint(6, Decimal(50)), Checkpoint(12, Decimal(100))]
+
+
+def on_plan(day: date) -> Fraction:
+    return share_due(HALF_BY_JUNE, day, year=2024)
+
+
+# DOMAIN.md §4: "a cumulative indicator is not expected to be complete in March: during the year its
+# progress is actual / (target × the share of the year's plan that is due by that date), the project's
+# own spending plan share, or time progress where the project has none; at year end it is actual /
+# target. A cumulative count that has already met its annual target stays met."
+@pytest.mark.parametrize(
+    ("day", "actual", "share", "ratio", "light"),
+    [
+        (date(2024, 6, 30), "1300", "0.5000", "1.0400", G),  # 1300 / (2500 × 50%): on its share, not red
+        (date(2024, 6, 30), "1000", "0.5000", "0.8000", G),
+        (date(2024, 6, 30), "900", "0.5000", "0.7200", Y),
+        (date(2024, 6, 30), "700", "0.5000", "0.5600", R),
+        (date(2024, 3, 31), "325", "0.2486", "0.5229", R),  # 90 of 181 days towards 50%: 24.86% due
+        (date(2024, 6, 30), "2600", "0.5000", "1.0400", G),  # met the annual target already: stays met
+        (date(2024, 12, 31), "1300", "1.0000", "0.5200", R),  # at year end: actual / target
+    ],
+)
+def test_cumulative_indicator_progress_is_measured_on_the_share_due(
+    day: date, actual: str, share: str, ratio: str, light: Light
+) -> None:
+    p = indicator_progress(
+        target=PEOPLE, reported=[(day, Decimal(actual))], accumulation=Accumulation.CUMULATIVE, share_due=on_plan
+    )
+    assert (str(p.due_share), str(p.ratio), p.light) == (share, ratio, light)
+    assert p.met == (Decimal(actual) >= 2500)
+
+
+def test_without_a_plan_the_share_due_is_time_progress() -> None:
+    # §4: "or time progress where the project has none"
+    assert share_due([], date(2024, 6, 30), year=2024) == Fraction(1, 2)
+    assert share_due([], date(2024, 3, 31), year=2024) == Fraction(1, 4)
+    assert share_due(HALF_BY_JUNE, date(2025, 2, 1), year=2024) == 1
+
+
+def test_a_level_indicator_is_judged_on_its_latest_value_against_the_whole_target() -> None:
+    # §4: "level (rates, satisfaction, cost per head…: the latest value stands)"
+    p = indicator_progress(
+        target=parse_value("≥95%"), reported=[(date(2024, 6, 30), Decimal(80))],
+        accumulation=Accumulation.LEVEL, share_due=on_plan,
+    )  # fmt: skip
+    assert (p.due_share, str(p.ratio), p.light, p.forecast) == (None, "0.8421", G, Decimal(80))
+
+
+# §4: "Forecast: the unit's own 全年预计完成值 where given; otherwise a level indicator keeps its latest
+# value, and a cumulative one keeps its actual when already met, else projects it at the plan's shape,
+# marked （测算）."
+@pytest.mark.parametrize(
+    ("accumulation", "actual", "unit_forecast", "forecast", "estimated"),
+    [
+        (Accumulation.CUMULATIVE, "1300", None, "2600", True),  # 1300 / 50%
+        (Accumulation.CUMULATIVE, "2600", None, "2600", True),  # issue 15: was projected to 5228.57
+        (Accumulation.CUMULATIVE, "1300", "2400", "2400", False),  # the unit's own first
+        (Accumulation.LEVEL, "1300", None, "1300", True),
+    ],
+)
+def test_indicator_forecast(
+    accumulation: Accumulation, actual: str, unit_forecast: str | None, forecast: str, estimated: bool
+) -> None:
+    p = indicator_progress(
+        target=PEOPLE, reported=[(date(2024, 6, 30), Decimal(actual))], accumulation=accumulation,
+        share_due=on_plan, unit_forecast=Decimal(unit_forecast) if unit_forecast else None,
+    )  # fmt: skip
+    assert (p.forecast, p.forecast_estimated) == (Decimal(forecast), estimated)
+
+
+@pytest.mark.parametrize(
+    ("text", "actual", "light"),
+    [
+        ("0起", "0", G),
+        ("0起", "2", R),  # a zero target is met only at 0
+        ("10-20人", "15", G),
+        ("10-20人", "25", G),  # above the range: 20/25 = 0.8, green
+        ("10-20人", "26", Y),
+        ("10-20人", "40", R),
+        ("1000人左右", "1090", G),  # within the 10% tolerance
+        ("1000元/亩", "1100", G),  # a standard missed by 10%: 1000/1100 = 0.91 ≥ 0.8
+        ("1000元/亩", "1700", R),
+    ],
+)
+def test_zero_range_and_standard_lights(text: str, actual: str, light: Light) -> None:
+    tv = parse_value(text)
+    p = indicator_progress(target=tv, reported=[(D, Decimal(actual))], accumulation=Accumulation.LEVEL)
+    assert p.light == light

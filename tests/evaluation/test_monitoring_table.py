@@ -42,8 +42,10 @@ def test_spending_through_june_and_the_full_year_forecast(june: tuple[Project, P
         "年度预算数", "1—6月执行数", "1—6月执行率", "计划执行进度", "时间进度", "全年预计执行数", "全年预计执行率",
     ]  # fmt: skip
     # 100 万元 by 30 June (the 71 paid in November is later): 100 / 180 = 55.56%; plan at 6月底 50%,
-    # time 6/12 = 50%; pace 100 × 365 / 181 days = 201.66 万元, capped at the budget: 180 → 100%
+    # time 6/12 = 50%; DOMAIN.md §3 "the plan's shape applied to the lag so far (actual × plan at 12月底 /
+    # plan today)": 100 × 100% / 50% = 200 万元, capped at the budget: 180 → 100%
     assert [ws[f"{c}6"].value for c in "DEFGHIJ"] == [180, 100, 0.5556, 0.5, 0.5, 180, 1]
+    assert ws["I6"].number_format == '0.00"（测算）"'  # estimated, not the unit's own; still a number
     assert ws["K6"].value == "绿灯"  # 100 against 90 planned at the June checkpoint
 
 
@@ -56,8 +58,10 @@ def test_indicator_rows_carry_values_forecasts_likelihood_and_reasons_by_categor
     def row(seq: int) -> list[object]:
         return [ws[f"{c}{11 + seq}"].value for c in "EFGH"]
 
-    # a count goes on at its pace: 1300 × 366 / 182 days = 2614.29 ≥ 2500 → 确定能, estimated
-    assert row(1) == ["≥2500人", 1300, 2614.29, "确定能（测算）"]
+    # DOMAIN.md §4: an unmet count "projects it at the plan's shape, marked （测算）": 50% of the plan is
+    # due by 30 June, so 1300 / 50% = 2600 ≥ 2500 → 确定能, estimated; the cell stays a number
+    assert row(1) == ["≥2500人", 1300, 2600, "确定能（测算）"]
+    assert ws["G12"].number_format.endswith('"人（测算）"')
     assert row(2) == ["≥95%", 80, 80, "有可能"]  # a rate stays; the unit's own likelihood
     assert [ws[f"{c}13"].value for c in "IJKLMN"] == ["", "", "核查人员不足", "", "", "增派人员"]
     assert row(3) == ["≥95%", "未填报", "", ""]
@@ -87,3 +91,18 @@ def test_cut_off_month_outside_the_year_is_refused(session: Session, table1_byte
         export_monitoring(
             session=session, scope=Scope.everything(), year=2024, through_month=13, sink=DirSink(tmp_path)
         )
+
+
+def test_a_count_that_met_its_target_by_june_keeps_its_actual_as_the_forecast(
+    session: Session, changli_bytes: bytes
+) -> None:
+    # DOMAIN.md §4: "a cumulative one keeps its actual when already met"; issue 15: 2,600 people at
+    # 30 June against ≥2500人 were projected to 5,228.57
+    from tracker.monitoring.midyear import monitoring_projects
+
+    projects, batch = load(session, changli_bytes)
+    p = projects[1]
+    report(session, batch, p, 1, "2600人", value="2600", as_of=JUNE)
+    [mp] = monitoring_projects(session=session, scope=Scope.everything(), year=2024, through_month=6, project_id=p.id)
+    first = next(r for r in mp.rows if r.seq == 1)
+    assert (first.actual, first.forecast, first.likelihood) == (2600, 2600, "确定能")

@@ -83,8 +83,10 @@ def test_indicator_lights_follow_direction_and_grade_and_the_worst_sets_the_over
     assert set(lights.values()) == {None}  # reported on 31 March: not yet known on 1 February
     v = project_variance(session=session, scope=ALL, project_id=p.id, as_of=date(2024, 4, 1))
     lights = {i.seq: (i.progress.light.value if i.progress.light else None) for i in v.indicators}
-    assert {k: lights[k] for k in (1, 2, 3, 4, 6)} == {1: "red", 2: "green", 3: None, 4: "red", 6: "green"}
-    assert v.indicators[0].progress.ratio == Decimal("0.4000")
+    # DOMAIN.md §4: 2000 of ≥5000人 (cumulative) on 31 March is measured on the 25% of the plan due by
+    # then: 2000 / (5000 × 25%) = 1.6, green — not 0.4 of the whole year's target
+    assert {k: lights[k] for k in (1, 2, 3, 4, 6)} == {1: "green", 2: "green", 3: None, 4: "red", 6: "green"}
+    assert (v.indicators[0].progress.ratio, v.indicators[0].progress.due_share) == (Decimal("1.6000"), Decimal("0.25"))
     assert v.indicator_light is not None and v.indicator_light.value == "red"
     assert v.overall_light is not None and v.overall_light.value == "red"  # spend is still red too
 

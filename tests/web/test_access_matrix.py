@@ -68,6 +68,7 @@ SAMPLES: dict[str, Callable[[World], object]] = {
     "dept_code": lambda w: UNIT_B,
     "batch_id": lambda w: w.batch_b,
     "submission_id": lambda w: w.submission_b,
+    "seq": lambda w: 1,
     "message_id": lambda w: w.message_b,
     "notice_id": lambda w: w.notice_b,
 }
@@ -269,3 +270,52 @@ def test_the_matrix_sees_every_page_and_api_route() -> None:
     for page in ["/", "/login", "/projects/{project_id}"]:
         assert page in paths
     assert "/api/v1/projects/{project_id}" in paths
+
+
+# Ids of unit B that arrive in a query string: unit A gets 403/404 exactly as for an id in the path.
+ID_QUERIES: dict[str, list[dict[str, str]]] = {
+    "/api/v1/actuals/payments": [{"project_id": "{project_b}"}],
+    "/api/v1/actuals/audit": [{"project_id": "{project_b}"}, {"batch_id": "{batch_b}"}, {"submission_id": "{sub_b}"}],
+    "/api/v1/actuals/template": [{"dept_code": UNIT_B, "year": "2024"}],
+}
+# Bodies that name unit B's unit or objects, and the same body naming unit A's (so that unit A's 404 on B's
+# is the scope's doing, not a bad sample): (method, path) -> (body for B, body for A).
+BODIES: dict[tuple[str, str], tuple[Callable[[World], dict[str, object]], Callable[[World], dict[str, object]]]] = {
+    ("POST", "/api/v1/actuals/submissions"): (
+        lambda w: {"dept_code": UNIT_B, "year": 2024, "quarter": 2},
+        lambda w: {"dept_code": UNIT_A, "year": 2024, "quarter": 2},
+    ),
+}
+
+
+def test_ids_in_query_strings_and_bodies_answer_404_to_another_unit(committed_db: Engine) -> None:
+    world = build_world(committed_db)
+    who = clients()
+    values = {"project_b": world.project_b, "batch_b": world.batch_b, "sub_b": world.submission_b}
+    problems: list[str] = []
+    covered = {e.path for e in routes() if e.method == "GET"}
+    for path, variants in ID_QUERIES.items():
+        assert path in covered, f"{path} is no longer a route: update ID_QUERIES"
+        for variant in variants:
+            query = {k: v.format(**values) for k, v in variant.items()}
+            mine = who["dept_a"][0].get(path, params=query)
+            theirs = who["admin"][0].get(path, params=query)
+            if mine.status_code not in (403, 404):
+                problems.append(f"GET {path}?{query} as unit A: {mine.status_code}, want 403/404")
+            if theirs.status_code != 200:
+                problems.append(f"GET {path}?{query} as admin: {theirs.status_code}, want 200 (is the sample real?)")
+    for (method, path), (for_b, for_a) in BODIES.items():
+        api = who["dept_a"][0]
+        refused = api.request(method, path, json=for_b(world))
+        if refused.status_code not in (403, 404):
+            problems.append(f"{method} {path} naming unit B in the body as unit A: {refused.status_code}, want 403/404")
+        own = api.request(method, path, json=for_a(world))
+        if own.status_code >= 400:
+            problems.append(f"{method} {path} naming its own unit as unit A: {own.status_code} {own.text[:200]}")
+    upload_b = who["dept_a"][0].post(
+        "/api/v1/actuals/uploads",
+        files={"file": ("b.csv", csv_bytes(PAY_ZH, [pay(dept=UNIT_B, code=world.markers[1], amount="1")]), "text/csv")},
+    )
+    if upload_b.status_code != 422 or f"无权上报单位“{UNIT_B}”" not in upload_b.text:
+        problems.append(f"POST /api/v1/actuals/uploads of unit B's rows as unit A: {upload_b.status_code}, want 422")
+    assert not problems, "\n".join(problems)

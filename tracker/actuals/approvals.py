@@ -13,6 +13,7 @@ from datetime import date
 import sqlalchemy as sa
 from sqlmodel import Session, col, func, select
 
+from tracker.access import check_unit
 from tracker.actuals.audit import record
 from tracker.actuals.context import LOCKED, quarter_of, serialise
 from tracker.actuals.schemas import SubmissionOut
@@ -45,11 +46,16 @@ def _transition(session: Session, s: Submission, status: str, actor: str, note: 
 def submit_quarter(*, session: Session, principal: Principal, dept_code: str, year: int, quarter: int) -> SubmissionOut:
     """The unit declares its quarter complete and asks the finance bureau to review it."""
     principal.require_write()
-    principal.scope.check(dept_code, "单位")
+    check_unit(principal.scope, dept_code)
     if session.get(Dept, dept_code) is None:
         raise NotFound("单位不存在")
     if quarter not in (1, 2, 3, 4):
         raise InvalidInput("季度应为1到4")
+    has_projects = session.exec(
+        select(Project.id).where(Project.dept_code == dept_code, Project.year == year).limit(1)
+    ).first()
+    if has_projects is None:  # nothing to report on: a quarter of such a year would be a record of nothing
+        raise InvalidInput(f"单位“{dept_code}”在{year}年没有项目，不能报送该年度的季度")
     serialise(session)
     sub = session.exec(
         select(Submission).where(

@@ -7,9 +7,10 @@ from typing import Any
 import sqlalchemy as sa
 from sqlmodel import Session, col, func, select
 
+from tracker.access import visible_batch, visible_project, visible_submission
 from tracker.actuals.schemas import AuditOut
-from tracker.errors import InvalidInput, NotFound
-from tracker.models import AuditEntry, BatchPeriod, Project, Submission, UploadBatch
+from tracker.errors import InvalidInput
+from tracker.models import AuditEntry
 from tracker.models.base import utcnow
 from tracker.scope import Scope
 
@@ -91,19 +92,13 @@ def list_audit(
     """Entries of a project, a batch or a quarter, newest first; a unit sees only its own."""
     query = select(AuditEntry)
     if project_id is not None:
-        project = session.get(Project, project_id)
-        if project is None or not scope.allows(project.dept_code):
-            raise NotFound(f"项目{project_id}不存在")
+        visible_project(session=session, scope=scope, project_id=project_id)
         query = query.where(AuditEntry.project_id == project_id)
     if batch_id is not None:
-        depts = session.exec(select(BatchPeriod.dept_code).where(BatchPeriod.batch_id == batch_id)).all()
-        if session.get(UploadBatch, batch_id) is None or not all(scope.allows(d) for d in depts):
-            raise NotFound(f"批次{batch_id}不存在")
+        visible_batch(session=session, scope=scope, batch_id=batch_id)
         query = query.where(AuditEntry.batch_id == batch_id)
     if submission_id is not None:
-        sub = session.get(Submission, submission_id)
-        if sub is None or not scope.allows(sub.dept_code):
-            raise NotFound(f"季度报送{submission_id}不存在")
+        visible_submission(session=session, scope=scope, submission_id=submission_id)
         query = query.where(AuditEntry.entity == "submission", AuditEntry.entity_id == submission_id)
     if project_id is None and batch_id is None and submission_id is None and scope.dept_codes is not None:
         raise InvalidInput("请指定项目、批次或季度报送")

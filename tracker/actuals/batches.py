@@ -8,6 +8,7 @@ from datetime import date
 from sqlalchemy import update
 from sqlmodel import Session, col, func, select
 
+from tracker.access import can_see_unit, visible_batch, visible_project
 from tracker.actuals.audit import record
 from tracker.actuals.context import LOCKED, serialise
 from tracker.actuals.read import cumulative_paid
@@ -15,8 +16,8 @@ from tracker.actuals.results import AUDITED, shown
 from tracker.actuals.schemas import BatchOut, PaymentOut, PeriodOut
 from tracker.auth.principal import Principal
 from tracker.core.money import wan_str
-from tracker.errors import Conflict, InvalidInput, NotFound
-from tracker.models import BatchPeriod, Indicator, IndicatorResult, Payment, Project, Submission, UploadBatch, utcnow
+from tracker.errors import Conflict, InvalidInput
+from tracker.models import BatchPeriod, Indicator, IndicatorResult, Payment, Submission, UploadBatch, utcnow
 from tracker.scope import Scope
 
 
@@ -78,19 +79,12 @@ def list_batches(
 
 
 def _visible(periods: list[BatchPeriod], scope: Scope) -> list[BatchPeriod]:
-    return [p for p in periods if scope.allows(p.dept_code)]
+    return [p for p in periods if can_see_unit(scope, p.dept_code)]
 
 
 def _batch(session: Session, scope: Scope, batch_id: int) -> tuple[UploadBatch, list[BatchPeriod]]:
-    batch = session.get(UploadBatch, batch_id)
-    periods = _periods(session, [batch_id])[batch_id]
-    if (
-        batch is None
-        or (scope.dept_codes is not None and not periods)
-        or not all(scope.allows(p.dept_code) for p in periods)
-    ):
-        raise NotFound(f"批次{batch_id}不存在")
-    return batch, periods
+    batch = visible_batch(session=session, scope=scope, batch_id=batch_id)
+    return batch, _periods(session, [batch_id])[batch_id]
 
 
 def get_batch(*, session: Session, scope: Scope, batch_id: int) -> BatchOut:
@@ -177,9 +171,7 @@ def list_payments(
     offset: int = 0,
 ) -> tuple[list[PaymentOut], int]:
     """One project's payments, by date."""
-    project = session.get(Project, project_id)
-    if project is None or not scope.allows(project.dept_code):
-        raise NotFound(f"项目{project_id}不存在")
+    visible_project(session=session, scope=scope, project_id=project_id)
     query = select(Payment).where(Payment.project_id == project_id)
     if not include_withdrawn:
         query = query.where(Payment.withdrawn == False)  # noqa: E712

@@ -18,6 +18,7 @@ import sqlalchemy as sa
 from sqlalchemy import text
 from sqlmodel import Session, col, select
 
+from tracker.access import can_see_unit
 from tracker.actuals.report import Issues
 from tracker.auth.principal import Principal
 from tracker.bulk import matching
@@ -92,7 +93,7 @@ class Context:
 
     def dept_problem(self, dept: str) -> str | None:
         """Out of scope first, so that another unit's existence is not revealed."""
-        if not self.principal.scope.allows(dept):
+        if not can_see_unit(self.principal.scope, dept):
             return f"无权上报单位“{dept}”的数据"
         if dept not in self.depts:
             return f"未知单位编码“{dept}”"
@@ -156,7 +157,7 @@ def _read_projects(ctx: Context, codes: list[str]) -> None:
         ctx.projects[(dept, code, year)] = ProjectRef(pid, dept, code, year, adjusted.get(pid, budget))
         ctx.budgets[pid] = adjusted.get(pid, budget)
         ctx.years.setdefault((dept, code), []).append(year)
-        if ctx.principal.scope.allows(dept):
+        if can_see_unit(ctx.principal.scope, dept):
             ctx.visible_codes.add(code)
 
 

@@ -52,6 +52,7 @@ class ResultView:
     reason_category: str | None
     reason: str
     measures: str
+    forecast_value: Decimal | None = None  # the unit's own 全年预计完成值, in the unit of actual_value
 
 
 def result_history(

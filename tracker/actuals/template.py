@@ -9,6 +9,7 @@ from typing import Any
 import xlsxwriter
 from sqlmodel import Session
 
+from tracker.access import check_unit
 from tracker.actuals.columns import PAYMENT_COLUMNS, RESULT_COLUMNS
 from tracker.actuals.read import cumulative_paid
 from tracker.actuals.results import LIKELIHOODS
@@ -70,7 +71,7 @@ def _plan_text(project: ProjectData) -> str:
 
 def template_bytes(*, session: Session, scope: Scope, dept_code: str, year: int) -> bytes:
     """The workbook for one unit and year, pre-filled with its projects and indicators."""
-    scope.check(dept_code, "单位")
+    check_unit(scope, dept_code)
     loaded = load_core(session=session, scope=scope, year=year, dept_code=dept_code)
     if not loaded:
         raise NotFound(f"单位 {dept_code} 在 {year} 年没有项目")

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
+from decimal import ROUND_HALF_UP, Decimal
 from html import escape
 from itertools import groupby
 from typing import Any
@@ -40,6 +41,13 @@ def _wan(fen: int | None) -> str:
     return wan_str(fen) if fen is not None else "—"
 
 
+def percent(ratio: Decimal | None) -> str:
+    """A ratio as people read it: Decimal('0.4509') → '45.09%' (two decimals, half up); '—' when None."""
+    if ratio is None:
+        return "—"
+    return f"{(ratio * 100).quantize(Decimal('0.01'), rounding=ROUND_HALF_UP)}%"
+
+
 def _light(f: Finding) -> str:
     return LIGHT_NAMES.get(f.light.value, "") if f.light else ""
 
@@ -50,7 +58,7 @@ def _day(d: date) -> str:
 
 def _describe(item: Item) -> str:
     f = item.finding
-    ratio = str(f.ratio) if f.ratio is not None else "—"
+    ratio = percent(f.ratio)
     if f.rule == "early_warning":
         return (
             f"{f.checkpoint_on.month}月底计划累计支出 {_wan(f.planned_fen)} 万元，"
@@ -60,7 +68,7 @@ def _describe(item: Item) -> str:
     if f.rule.startswith("reminder"):
         return f"{f.checkpoint_on.month}月底计划累计支出 {_wan(f.planned_fen)} 万元"
     if f.rule == "key_monitoring":  # planned_fen holds the budget, ratio the execution rate
-        rate = f"{(f.ratio or 0) * 100:.2f}%"
+        rate = percent(f.ratio or Decimal(0))
         return (
             f"预算 {_wan(f.planned_fen)} 万元，截至{f.checkpoint_on.month}月底支出 {_wan(f.actual_fen)} 万元，"
             f"执行率 {rate}"
@@ -94,7 +102,7 @@ def _html_table(items: Sequence[Item]) -> str:
             escape(item.code),
             _wan(f.planned_fen),
             _wan(actual) + ("（预计）" if f.rule == "early_warning" else ""),
-            (f"{f.ratio * 100:.2f}%" if key else str(f.ratio)) if f.ratio is not None else "—",
+            percent(f.ratio),
             f'<span style="color:{colour}">{_light(f)}</span>',
         ]
         rows.append("<tr>" + "".join(f"<td {_CELL}>{c}</td>" for c in cells) + "</tr>")
@@ -219,7 +227,7 @@ def webhook_payload(fmt: str, composed: Composed, items: Sequence[Item], meta: d
                 "planned_wan": wan_str(i.finding.planned_fen) if i.finding.planned_fen is not None else None,
                 "actual_wan": wan_str(i.finding.actual_fen) if i.finding.actual_fen is not None else None,
                 "forecast_wan": wan_str(i.finding.forecast_fen) if i.finding.forecast_fen is not None else None,
-                "ratio": str(i.finding.ratio) if i.finding.ratio is not None else None,
+                "ratio": percent(i.finding.ratio) if i.finding.ratio is not None else None,  # "45.09%", as read
                 "light": i.finding.light.value if i.finding.light else None,
                 "url": i.url,
             }

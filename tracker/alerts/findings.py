@@ -63,8 +63,22 @@ def _pairs(session: Session, as_of: date) -> list[tuple[Project, ProjectData]]:
 
 
 def spending_findings(*, session: Session, as_of: date, spend: LightRules, alerts: AlertRules) -> list[Finding]:
-    """Lagging projects at their latest checkpoint, their escalations, and early warnings."""
+    """Lagging projects at their latest checkpoint, their escalations, reminders while still lagging, early warnings."""
     pairs = _pairs(session, as_of)
+    ended = as_of - timedelta(days=1)  # a checkpoint's own day may still bring payments
+    out = _lagging(session=session, pairs=pairs, as_of=as_of, spend=spend, alerts=alerts)
+    current = [(p, d) for p, d in pairs if p.year == as_of.year]
+    days = {p.id: as_of for p, _ in current if p.id is not None}
+    today = checkpoint_variances(session=session, pairs=current, days=days, rules=spend)
+    out += _still_lagging(
+        session=session, current=current, today=today, ended=ended, every=alerts.remind_again_days, as_of=as_of
+    )
+    found = (_early_warning(p, today[p.id], spend) for p, _ in current if p.id is not None)
+    return out + [f for f in found if f is not None]
+
+
+def _due_checkpoints(pairs: list[tuple[Project, ProjectData]], as_of: date, alerts: AlertRules) -> dict[int, date]:
+    """Each project's latest ended checkpoint, while it is at most `after_checkpoint_days` old."""
     ended = as_of - timedelta(days=1)  # a checkpoint's own day may still bring payments
     due: dict[int, date] = {}
     for p, data in pairs:
@@ -73,6 +87,14 @@ def spending_findings(*, session: Session, as_of: date, spend: LightRules, alert
             day = checkpoint_date(p.year, cp.month)
             if (as_of - day).days <= alerts.after_checkpoint_days:
                 due[p.id] = day
+    return due
+
+
+def _lagging(
+    *, session: Session, pairs: list[tuple[Project, ProjectData]], as_of: date, spend: LightRules, alerts: AlertRules
+) -> list[Finding]:
+    """Yellow or red at the latest checkpoint: the unit is alerted, and red escalates to the finance bureau."""
+    due = _due_checkpoints(pairs, as_of, alerts)
     at_checkpoint = checkpoint_variances(session=session, pairs=pairs, days=due, rules=spend)
     out: list[Finding] = []
     for p, _ in pairs:
@@ -94,35 +116,32 @@ def spending_findings(*, session: Session, as_of: date, spend: LightRules, alert
         out.append(lagging)
         if result.light in alerts.escalate_lights:
             out.append(replace(lagging, rule="escalation", audience="finance"))
-    current = [(p, d) for p, d in pairs if p.year == as_of.year]
-    days = {p.id: as_of for p, _ in current if p.id is not None}
-    today = checkpoint_variances(session=session, pairs=current, days=days, rules=spend)
-    out += _still_lagging(session, current, today, ended, alerts.remind_again_days, as_of)
-    for p, _ in current:
-        r = today[p.id or -1]
-        if not r.early_warning or r.next_checkpoint is None or r.planned_at_next_fen is None:
-            continue
-        on_course = r.forecast_at_next_fen if r.forecast_at_next_fen is not None else max(r.actual_fen, 0)
-        assert p.id is not None
-        out.append(
-            Finding(
-                project_id=p.id,
-                year=p.year,
-                dept_code=p.dept_code,
-                rule="early_warning",
-                checkpoint_on=checkpoint_date(p.year, r.next_checkpoint.month),
-                audience="unit",
-                light=spend_light(planned_fen=r.planned_at_next_fen, actual_fen=on_course, rules=spend),
-                planned_fen=r.planned_at_next_fen,
-                actual_fen=r.actual_fen,
-                forecast_fen=r.forecast_at_next_fen,
-                ratio=to_decimal(Fraction(on_course, r.planned_at_next_fen), 4) if r.planned_at_next_fen else None,
-            )
-        )
     return out
 
 
+def _early_warning(p: Project, r: VarianceResult, spend: LightRules) -> Finding | None:
+    """The early warning of one project: near a checkpoint the year-to-date pace will miss; else None."""
+    if not r.early_warning or r.next_checkpoint is None or r.planned_at_next_fen is None:
+        return None
+    on_course = r.forecast_at_next_fen if r.forecast_at_next_fen is not None else max(r.actual_fen, 0)
+    assert p.id is not None
+    return Finding(
+        project_id=p.id,
+        year=p.year,
+        dept_code=p.dept_code,
+        rule="early_warning",
+        checkpoint_on=checkpoint_date(p.year, r.next_checkpoint.month),
+        audience="unit",
+        light=spend_light(planned_fen=r.planned_at_next_fen, actual_fen=on_course, rules=spend),
+        planned_fen=r.planned_at_next_fen,
+        actual_fen=r.actual_fen,
+        forecast_fen=r.forecast_at_next_fen,
+        ratio=to_decimal(Fraction(on_course, r.planned_at_next_fen), 4) if r.planned_at_next_fen else None,
+    )
+
+
 def _still_lagging(
+    *,
     session: Session,
     current: list[tuple[Project, ProjectData]],
     today: dict[int, VarianceResult],

@@ -11,6 +11,7 @@ from typing import Any
 
 from sqlmodel import Session, col, func, select
 
+from tracker.access import can_see_unit
 from tracker.alerts import outbox
 from tracker.alerts.config import alert_rules
 from tracker.alerts.decide import DecideReport, record
@@ -98,7 +99,7 @@ def list_alerts(
 def visible_message(*, session: Session, scope: Scope, message_id: int) -> AlertMessage:
     """One message the scope may see; the finance bureau's escalations only to the all-seeing scope."""
     m = session.get(AlertMessage, message_id)
-    if m is None or (scope.dept_codes is not None and (m.dept_code is None or not scope.allows(m.dept_code))):
+    if m is None or (scope.dept_codes is not None and (m.dept_code is None or not can_see_unit(scope, m.dept_code))):
         raise NotFound(f"消息{message_id}不存在")
     return m
 

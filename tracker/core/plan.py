@@ -119,3 +119,18 @@ def to_decimal(value: Fraction, places: int) -> Decimal:
 def to_pct(share: Fraction, places: int = 2) -> Decimal:
     """A share (1 = 100%) in percent points with two decimals: Fraction(1, 4) → Decimal('25.00')."""
     return to_decimal(share * 100, places)
+
+
+def share_due(plan: Sequence[Checkpoint], on: date, *, year: int) -> Fraction:
+    """Share of the year's plan due by `on` (DOMAIN.md §4), 1 from 31 December.
+
+    The project's own spending plan there over its plan at 31 December; linear time progress where
+    the project has no plan (or one that never rises above 0).
+    """
+    end = date(year, 12, 31)
+    if on >= end:
+        return Fraction(1)
+    final = planned_share(plan, end, year=year) if plan else Fraction(0)
+    if final <= 0:
+        return time_progress(on, year=year)
+    return min(planned_share(plan, on, year=year) / final, Fraction(1))

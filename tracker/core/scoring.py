@@ -21,9 +21,10 @@ from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal, InvalidOperation
 from enum import StrEnum
 from typing import Any, Literal
 
+from tracker.core.goals import Aim, Goal, TargetRules, goal_of
 from tracker.core.project import LEVEL1_LEVEL2, IndicatorRef
 from tracker.core.units import tidy
-from tracker.core.values import Comparator, Direction, Grade, Kind, TargetValue
+from tracker.core.values import Direction, Grade, Kind, TargetValue
 
 EXECUTION = "预算执行率"
 CENT = Decimal("0.01")
@@ -70,6 +71,7 @@ class ScoringRules:
     grade_bands: Mapping[Grade, tuple[Decimal, Decimal]] = field(default_factory=_BANDS.copy)
     grade_shares: Mapping[Grade, Decimal] = field(default_factory=_SHARES.copy)
     total_grades: tuple[tuple[str, Decimal], ...] = _TOTAL_GRADES  # highest first, lowest at 0
+    targets: TargetRules = field(default_factory=TargetRules)  # tolerance of ≈, 二级 directions of =
 
     @classmethod
     def from_mapping(cls, data: Mapping[str, Any]) -> ScoringRules:
@@ -163,6 +165,7 @@ class IndicatorActual(IndicatorRef):
     baseline: Decimal | None = None  # last year's value, for 较上年提高-style targets
     reason: str | None = None  # 偏差原因分析及改进措施
     actual_text: str | None = None  # as reported, for display; derived when None
+    description: str = ""  # 绩效指标描述: its words may give an = target a direction
 
 
 @dataclass(frozen=True, slots=True)
@@ -295,7 +298,8 @@ def _score_row(ind: IndicatorActual, points: Decimal, rules: ScoringRules) -> In
     if target.kind is Kind.QUANTITATIVE and target.value is not None and ind.actual_value is not None:
         if ind.grade is not None or ind.evaluator_score is not None:
             raise ScoringError([f"{name}已填实际完成值，按公式计分，不应再填评价等级或评价得分"])
-        return row(RowStatus.SCORED, _round(_formula(target, ind.actual_value, points, rules.lower_form)))
+        goal = goal_of(target, level2=ind.level2, words=ind.level3 + ind.description, rules=rules.targets)
+        return row(RowStatus.SCORED, _round(_formula(goal, ind.actual_value, points, rules.lower_form)))
     grade = ind.grade
     if grade is None and ind.actual_value is not None:
         if ind.baseline is None or target.direction is Direction.NONE:
@@ -316,20 +320,19 @@ def _score_row(ind: IndicatorActual, points: Decimal, rules: ScoringRules) -> In
     return row(RowStatus.SCORED, _round(ind.evaluator_score), grade)
 
 
-def _formula(target: TargetValue, actual: Decimal, points: Decimal, form: LowerForm) -> Decimal:
-    """Score of a number against a target: ratio when short, never above points, never below 0."""
-    goal = target.value if target.value is not None else Decimal(0)
+def _formula(goal: Goal, actual: Decimal, points: Decimal, form: LowerForm) -> Decimal:
+    """Score of a number against its goal (DOMAIN.md §5); never above points, never below 0.
+
+    ≥ >: points × actual / target when short. ≤ <: points × target / actual over it (or linear, 0 at
+    twice the target). =: full within the tolerance, else points × min / max. Zero: full only at 0.
+    Range: full inside, else by the ratio to the nearer end.
+    """
     got = max(actual, Decimal(0))
-    if target.comparator in (Comparator.LE, Comparator.LT):
-        if got <= goal:
-            return points
-        if goal <= 0:  # any positive actual misses a zero or negative ceiling entirely
-            return Decimal(0)
-        if form == "linear":  # full at the target, 0 at twice the target
-            return points * max(Decimal(0), 2 - got / goal)
-        return points * goal / got
-    # ≥, > and = (and a bare value) are scored as higher-is-better
-    return points if got >= goal else points * got / goal
+    if goal.aim is Aim.AT_MOST and form == "linear" and not goal.met(got):
+        ceiling = goal.high if goal.high is not None else Decimal(0)
+        return points * max(Decimal(0), 2 - got / ceiling) if ceiling > 0 else Decimal(0)
+    share = goal.closeness(got)
+    return points * Decimal(share.numerator) / Decimal(share.denominator)
 
 
 def _actual_text(ind: IndicatorActual, grade: Grade | None) -> str:

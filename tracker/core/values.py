@@ -26,6 +26,7 @@ __all__ = [
     "parse_grade",
     "parse_value",
     "phrase_direction",
+    "written_comparator",
 ]
 
 
@@ -62,6 +63,18 @@ class TargetValue:
     norm_value: Decimal | None
     norm_unit: str | None
     direction: Direction
+    high: Decimal | None = None  # a range (10-20人): value is its low end, high its high end
+    approximate: bool = False  # 1000人左右, 约2000人: = with the configured tolerance
+
+    @property
+    def is_zero(self) -> bool:
+        """A target of none (0起, 无重大安全事故, 零投诉): met only at 0 (DOMAIN.md §2)."""
+        return self.comparator is Comparator.EQ and self.value == 0 and self.high is None
+
+    @property
+    def is_range(self) -> bool:
+        """A range (10-20人, 20%-30%): met inside it."""
+        return self.high is not None
 
 
 class Grade(StrEnum):
@@ -112,7 +125,8 @@ def _longest_first(words: dict[str, Comparator]) -> list[tuple[str, Comparator]]
 _PREFIX_ORDER = _longest_first(_PREFIXES)
 _SUFFIX_ORDER = _longest_first(_SUFFIXES)
 
-_NUMBER = r"[+-]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?"
+_UNSIGNED = r"(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?"
+_NUMBER = rf"[+-]?{_UNSIGNED}"
 # A unit is %, ‰, or up to four short word parts joined by / or *; 12月底前完成 fails on the
 # stop characters below, so a deadline or a phrase is never read as a number with a long unit.
 _UNIT_PART = r"[\u4e00-\u9fffA-Za-z²³℃°]{1,5}"
@@ -125,7 +139,7 @@ _DOWN_WORDS = ("降低", "减少", "节约", "减轻", "下降", "缩短", "压�
 _DIRECTION_OF: dict[Comparator, Direction] = {
     Comparator.GE: Direction.UP,
     Comparator.GT: Direction.UP,
-    Comparator.EQ: Direction.UP,  # = is scored like ≥ (DOMAIN.md §2)
+    Comparator.EQ: Direction.NONE,  # = is a standard to hit; a miss either way counts (DOMAIN.md §2)
     Comparator.LE: Direction.DOWN,
     Comparator.LT: Direction.DOWN,
 }
@@ -192,13 +206,72 @@ def _qualitative(text: str, direction: Direction) -> TargetValue:
     return TargetValue(text, Kind.QUALITATIVE, None, None, None, None, None, direction)
 
 
+_APPROX_PREFIXES = ("大约", "约为", "大概", "约")
+_APPROX_SUFFIXES = ("左右", "上下")
+_RANGE = re.compile(
+    rf"(?P<low>{_UNSIGNED})(?P<low_unit>[%‰]|{_UNIT_PART})?(?:-|~|～|—|–|至|到)"
+    rf"(?P<high>{_UNSIGNED})(?P<unit>[%‰]|{_UNIT_PART}(?:[/*·]{_UNIT_PART}){{0,3}})?"
+)
+# 无重大安全事故, 零投诉, 杜绝安全事故: a target of none, when the words name something to avoid.
+_NONE_PREFIXES = ("未发生", "不发生", "杜绝", "无", "零")
+_INCIDENT_WORDS = ("事故", "投诉", "违规", "违纪", "违法", "案件", "差错", "纠纷", "上访", "信访", "舆情", "事件",
+                   "伤亡", "火灾", "疫情")  # fmt: skip
+
+
+def _range(text: str, compact: str) -> TargetValue | None:
+    """10-20人 or 20%-30%: the low end as value, the high end as high; None if not a range."""
+    match = _RANGE.fullmatch(compact)
+    if match is None:
+        return None
+    unit = canonical_unit(match.group("unit") or match.group("low_unit"))
+    low_unit = canonical_unit(match.group("low_unit"))
+    if (low_unit is not None and low_unit != unit) or (unit is not None and _PHRASE_CHARS.intersection(unit)):
+        return None
+    ends = [match.group("low").replace(",", ""), match.group("high").replace(",", "")]
+    for number in ends:  # the same bound as any other number of a target (tracker/limits.py)
+        if problem := digits_problem(
+            number, int_digits=NUMBER_DIGITS, decimals=NUMBER_DECIMALS, what=f"数值“{shorten(number)}”"
+        ):
+            raise OutOfRange(problem)
+    low, high = Decimal(ends[0]), Decimal(ends[1])
+    if low > high:
+        return None
+    norm_value, norm_unit = normalise(low, unit)
+    return TargetValue(text, Kind.QUANTITATIVE, Comparator.EQ, low, unit, norm_value, norm_unit, Direction.NONE, high)
+
+
+def _none_target(text: str, compact: str) -> TargetValue | None:
+    """无重大安全事故, 零投诉: = 0 with no unit (an actual of 0起 or 0 both read)."""
+    head = next((p for p in _NONE_PREFIXES if compact.startswith(p)), None)
+    if head is None or not any(word in compact for word in _INCIDENT_WORDS):
+        return None
+    return TargetValue(text, Kind.QUANTITATIVE, Comparator.EQ, Decimal(0), None, Decimal(0), None, Direction.NONE)
+
+
+def _approximate(compact: str) -> tuple[str, bool]:
+    """The text without 约/左右 and whether it had one."""
+    for prefix in _APPROX_PREFIXES:
+        if compact.startswith(prefix) and len(compact) > len(prefix):
+            return compact[len(prefix) :], True
+    for suffix in _APPROX_SUFFIXES:
+        if compact.endswith(suffix) and len(compact) > len(suffix):
+            return compact[: -len(suffix)], True
+    return compact, False
+
+
 def parse_value(text: str) -> TargetValue:
-    """Read a target value: comparator + number + unit, or a qualitative phrase (DOMAIN.md §2).
+    """Read a target value: comparator + number + unit, a range, an approximate value, or a phrase (DOMAIN.md §2).
 
     A number beyond tracker/limits.py (more than 12 digits before the point or 6 after) is OutOfRange.
     """
     compact = _compact(text)
     comparator, rest = _split_comparator(compact)
+    approximate = False
+    if comparator is None:
+        special = _range(text, compact) or _none_target(text, compact)
+        if special is not None:
+            return special
+        rest, approximate = _approximate(compact)
     quantity = _quantity(rest)
     if quantity is None:
         direction = phrase_direction(compact)
@@ -217,7 +290,17 @@ def parse_value(text: str) -> TargetValue:
         norm_value=norm_value,
         norm_unit=norm_unit,
         direction=_DIRECTION_OF[comparator],
+        approximate=approximate and comparator is Comparator.EQ,
     )
+
+
+def written_comparator(text: str) -> Comparator | None:
+    """The comparator the text writes out (≥, 不低于, 以上…), None for a bare value that only means "="."""
+    compact = _compact(text)
+    comparator, rest = _split_comparator(compact)
+    if comparator is not None:
+        return comparator
+    return next((c for word, c in _SUFFIX_ORDER if rest.endswith(word) and len(rest) > len(word)), None)
 
 
 def parse_grade(text: str) -> Grade | None:

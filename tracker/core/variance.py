@@ -6,14 +6,15 @@ Pure: standard library only. Money is integer fen; thresholds are compared exact
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, replace
 from datetime import date
 from decimal import Decimal
 from enum import StrEnum
 from fractions import Fraction
 from typing import TypeVar
 
+from tracker.core.goals import Aim, Goal, goal_of
 from tracker.core.money import FEN_PER_WAN
 from tracker.core.plan import (
     checkpoint_date,
@@ -27,7 +28,7 @@ from tracker.core.plan import (
     to_pct,
 )
 from tracker.core.project import Accumulation, Checkpoint
-from tracker.core.values import Comparator, Direction, Grade, Kind, TargetValue
+from tracker.core.values import Grade, Kind, TargetValue
 
 V = TypeVar("V")
 
@@ -101,14 +102,22 @@ class VarianceResult:
     ratio: Decimal | None  # actual / planned_fen, 4 decimals; None when nothing is planned yet
     last_checkpoint: Checkpoint | None  # latest checkpoint on or before as_of
     planned_at_checkpoint_fen: int | None
-    checkpoint_ratio: Decimal | None  # actual / planned at last_checkpoint; what the light is based on
-    light: Light | None  # None before the first checkpoint
+    actual_at_checkpoint_fen: int | None  # paid up to the checkpoint's own date, when the caller knows it
+    checkpoint_ratio: Decimal | None  # actual at the checkpoint / plan at it: what its alert is decided on
+    checkpoint_light: Light | None
+    light: Light | None  # from `ratio` (the plan interpolated at as_of); None before the first checkpoint
     next_checkpoint: Checkpoint | None
     planned_at_next_fen: int | None
     days_to_next: int | None
     forecast_at_next_fen: int | None  # at the year-to-date pace; None before any spend
-    forecast_year_end_fen: int | None  # at the year-to-date pace; None before any spend
+    forecast_year_end_fen: int | None  # the unit's own, else the plan's shape applied to the lag so far
+    forecast_estimated: bool  # True when forecast_year_end_fen is estimated here (（测算）)
     early_warning: bool  # within warn_days of the next checkpoint and on course to miss it
+
+    @property
+    def expected_balance_fen(self) -> int | None:
+        """Expected 结转结余 at year end: effective budget − forecast (DOMAIN.md §3)."""
+        return self.budget_fen - self.forecast_year_end_fen if self.forecast_year_end_fen is not None else None
 
     @property
     def lagging(self) -> bool:
@@ -135,6 +144,24 @@ def _forecast_fen(*, actual_fen: int, budget_fen: int, as_of: date, year: int, t
     return max(actual_fen, min(forecast, budget_fen))
 
 
+def _plan_shape_forecast_fen(
+    *, actual_fen: int, budget_fen: int, plan: Sequence[Checkpoint], as_of: date, year: int
+) -> int | None:
+    """Year-end spend with the plan's shape applied to the lag so far: actual × plan at 31 December / plan today.
+
+    Where nothing is planned yet (or the plan is empty) the year-to-date pace stands in. Never below
+    what is spent, never above the budget (unless more than the budget is already spent).
+    """
+    if actual_fen <= 0:
+        return None
+    today, end = planned_share(plan, as_of, year=year), planned_share(plan, date(year, 12, 31), year=year)
+    if today <= 0 or end <= 0:
+        return _forecast_fen(actual_fen=actual_fen, budget_fen=budget_fen, as_of=as_of, year=year,
+                             target=date(year, 12, 31))  # fmt: skip
+    forecast = round_half_up(actual_fen * end / today)
+    return max(actual_fen, min(forecast, budget_fen))
+
+
 def compute_variance(
     *,
     budget_fen: int,
@@ -143,18 +170,33 @@ def compute_variance(
     as_of: date,
     year: int,
     rules: LightRules = LightRules(),
+    actual_at_checkpoint_fen: int | None = None,
+    unit_forecast_fen: int | None = None,
 ) -> VarianceResult:
-    """Spending variance of one project on `as_of`; `actual_fen` is cumulative up to that date."""
+    """Spending variance of one project on `as_of` (DOMAIN.md §3); `actual_fen` is cumulative up to that date.
+
+    The light is that of the ratio shown beside it: actual / the plan interpolated at `as_of`.
+    The last checkpoint's own light needs what was paid by its date (`actual_at_checkpoint_fen`);
+    on the checkpoint's date itself that is `actual_fen`. `unit_forecast_fen` is the unit's own
+    全年预计执行数; without one the forecast is estimated from the plan's shape.
+    """
     planned = planned_fen(budget_fen=budget_fen, plan=plan, as_of=as_of, year=year)
 
     last = last_checkpoint(plan, as_of, year=year)
     planned_at_last: int | None = None
-    light: Light | None = None
+    light = checkpoint_light = None
     if last is not None:
-        planned_at_last = planned_fen(
-            budget_fen=budget_fen, plan=plan, as_of=checkpoint_date(year, last.month), year=year
-        )
-        light = spend_light(planned_fen=planned_at_last, actual_fen=actual_fen, rules=rules)
+        last_day = checkpoint_date(year, last.month)
+        planned_at_last = planned_fen(budget_fen=budget_fen, plan=plan, as_of=last_day, year=year)
+        light = spend_light(planned_fen=planned, actual_fen=actual_fen, rules=rules)
+        if actual_at_checkpoint_fen is None and as_of == last_day:
+            actual_at_checkpoint_fen = actual_fen
+        if actual_at_checkpoint_fen is not None:
+            checkpoint_light = spend_light(
+                planned_fen=planned_at_last, actual_fen=actual_at_checkpoint_fen, rules=rules
+            )
+    else:
+        actual_at_checkpoint_fen = None
 
     nxt = next_checkpoint(plan, as_of, year=year)
     planned_at_next = days_to_next = forecast_next = None
@@ -182,28 +224,46 @@ def compute_variance(
         ratio=_ratio(actual_fen, planned),
         last_checkpoint=last,
         planned_at_checkpoint_fen=planned_at_last,
-        checkpoint_ratio=_ratio(actual_fen, planned_at_last) if planned_at_last is not None else None,
+        actual_at_checkpoint_fen=actual_at_checkpoint_fen,
+        checkpoint_ratio=(
+            _ratio(actual_at_checkpoint_fen, planned_at_last)
+            if planned_at_last is not None and actual_at_checkpoint_fen is not None
+            else None
+        ),
+        checkpoint_light=checkpoint_light,
         light=light,
         next_checkpoint=nxt,
         planned_at_next_fen=planned_at_next,
         days_to_next=days_to_next,
         forecast_at_next_fen=forecast_next,
-        forecast_year_end_fen=_forecast_fen(
-            actual_fen=actual_fen, budget_fen=budget_fen, as_of=as_of, year=year, target=date(year, 12, 31)
+        forecast_year_end_fen=(
+            unit_forecast_fen
+            if unit_forecast_fen is not None
+            else _plan_shape_forecast_fen(
+                actual_fen=actual_fen, budget_fen=budget_fen, plan=plan, as_of=as_of, year=year
+            )
         ),
+        forecast_estimated=unit_forecast_fen is None,
         early_warning=early_warning,
     )
 
 
 @dataclass(frozen=True, slots=True)
 class IndicatorProgress:
-    """Where one indicator stands: the actual used, its date, and its light."""
+    """Where one indicator stands: the actual used, its date, its progress and light, and a forecast."""
 
     actual: Decimal | None  # quantitative: in the target's unit as written (what parse_actual gives)
     grade: Grade | None  # qualitative
     reported_on: date | None
-    ratio: Decimal | None  # actual / target for higher-is-better targets above 0, 4 decimals
+    ratio: Decimal | None  # progress, 4 decimals: actual / (target × share due), or closeness to a standard
     light: Light | None  # None when nothing is reported
+    due_share: Decimal | None = None  # cumulative: share of the target due by reported_on, 4 decimals
+    met: bool = False  # the annual target is already met (a cumulative count that met it stays met)
+    forecast: Decimal | None = None  # 全年预计完成值
+    forecast_estimated: bool = False  # estimated here, not the unit's own (（测算）)
+
+
+_NOTHING = IndicatorProgress(actual=None, grade=None, reported_on=None, ratio=None, light=None)
 
 
 def latest_reported(
@@ -224,10 +284,8 @@ def latest_reported(
     raise ValueError(f"未知的累计方式：{accumulation}")
 
 
-def _lower_is_better(target: TargetValue) -> bool:
-    if target.comparator is not None:
-        return target.comparator in (Comparator.LE, Comparator.LT)
-    return target.direction == Direction.DOWN
+def _year_end(day: date) -> Fraction:
+    return Fraction(1)
 
 
 def indicator_progress(
@@ -237,38 +295,83 @@ def indicator_progress(
     accumulation: Accumulation,
     as_of: date | None = None,
     rules: LightRules = LightRules(),
+    goal: Goal | None = None,
+    share_due: Callable[[date], Fraction] = _year_end,
+    unit_forecast: Decimal | None = None,
 ) -> IndicatorProgress:
-    """Light of one indicator from its reports (DOMAIN.md §4); only rules.green/yellow apply here.
+    """Light and forecast of one indicator from its reports (DOMAIN.md §4); only rules.green/yellow apply.
 
-    Quantitative reports are Decimals in the target's written unit, compared with `target.value`
-    (values.parse_actual converts 26000人 to 2.6 for a 2.5万人 target); qualitative ones are Grades.
-    Higher-is-better (≥ > =): ratio = actual / target; a target of 0 or less is green when met.
-    Lower-is-better (≤ <): green if actual ≤ target, else red (≤ for < too, as DOMAIN.md §4 says).
+    Quantitative reports are Decimals in the target's written unit (values.parse_actual converts
+    26000人 to 2.6 for a 2.5万人 target); qualitative ones are Grades. `goal` (core.goals, default
+    from the target alone) says what counts as met; `share_due(day)` is the share of the year's plan
+    due by a day (plan.share_due), against which a cumulative indicator is measured on the day of
+    its latest report: progress = actual / (target × share). A met target stays met (green).
+    Level indicators: the latest value stands against the whole target. Lower-is-better: green if
+    actual ≤ target, else red; a zero target is green only at 0. Forecast: the unit's own, else a
+    level keeps its value, a met count keeps its actual, and an unmet count is projected at the
+    plan's shape (actual / share), marked estimated.
     """
     latest = latest_reported(reported, accumulation=accumulation, as_of=as_of)
     if latest is None:
-        return IndicatorProgress(actual=None, grade=None, reported_on=None, ratio=None, light=None)
+        return replace(_NOTHING, forecast=unit_forecast)
     day, value = latest
 
     if target.kind == Kind.QUALITATIVE:
         if not isinstance(value, str) or value not in set(Grade):
             raise ValueError(f"定性指标的完成值须为三档之一：{value!r}")
         grade = Grade(value)
-        return IndicatorProgress(actual=None, grade=grade, reported_on=day, ratio=None, light=GRADE_LIGHTS[grade])
+        return IndicatorProgress(actual=None, grade=grade, reported_on=day, ratio=None, light=GRADE_LIGHTS[grade],
+                                 met=grade is Grade.ACHIEVED, forecast=unit_forecast)  # fmt: skip
 
     if isinstance(value, str):
         raise ValueError(f"定量指标的完成值须为数值：{value!r}")
     actual = Decimal(value)
-    goal = target.value
-    ratio: Decimal | None = None
-    if goal is None:
-        light: Light | None = None
-    elif _lower_is_better(target):
-        light = Light.GREEN if actual <= goal else Light.RED
-    elif goal <= 0:
-        light = Light.GREEN if actual >= goal else Light.RED
+    if target.value is None:
+        return IndicatorProgress(actual=actual, grade=None, reported_on=day, ratio=None, light=None,
+                                 forecast=unit_forecast)  # fmt: skip
+    goal = goal or goal_of(target)
+    cumulative = accumulation is Accumulation.CUMULATIVE
+    share = share_due(day) if cumulative else Fraction(1)
+    met = goal.met(actual)
+    ratio = _progress(goal, actual, share, met)
+    if goal.aim in (Aim.AT_MOST, Aim.NONE):
+        light = Light.GREEN if met else Light.RED
     else:
-        exact = Fraction(actual) / Fraction(goal)
-        ratio = to_decimal(exact, 4)
-        light = ratio_light(exact, rules)
-    return IndicatorProgress(actual=actual, grade=None, reported_on=day, ratio=ratio, light=light)
+        light = Light.GREEN if met or ratio is None else ratio_light(ratio, rules)
+    if unit_forecast is not None:
+        forecast, estimated = unit_forecast, False
+    elif cumulative and not met and 0 < share < 1 and goal.aim is not Aim.AT_MOST:
+        forecast, estimated = _rounded(Fraction(actual) / share, 2), True
+    else:
+        forecast, estimated = actual, True
+    return IndicatorProgress(
+        actual=actual,
+        grade=None,
+        reported_on=day,
+        ratio=to_decimal(ratio, 4) if ratio is not None else None,
+        light=light,
+        due_share=to_decimal(share, 4) if cumulative else None,
+        met=met,
+        forecast=forecast,
+        forecast_estimated=estimated,
+    )
+
+
+def _progress(goal: Goal, actual: Decimal, share: Fraction, met: bool) -> Fraction | None:
+    """Progress shown beside the light: actual / (low end × share due) while short of the low end,
+    actual / target once a floor is met, and the closeness to a standard or a range otherwise."""
+    if goal.aim in (Aim.AT_MOST, Aim.NONE):
+        return None
+    low = Fraction(goal.low) if goal.low is not None else Fraction(0)
+    if low <= 0:
+        return None
+    if actual < low and not met:
+        return Fraction(actual) / (low * share) if share > 0 else None
+    if goal.aim is Aim.AT_LEAST:
+        return Fraction(actual) / low
+    return goal.closeness(actual)
+
+
+def _rounded(value: Fraction, places: int) -> Decimal:
+    """A forecast in the target's unit, rounded to `places`, without trailing zeros."""
+    return to_decimal(value, places).normalize()

@@ -33,6 +33,9 @@ class ReviewFinding(BaseModel):
     severity: str  # error | warning | info
     rule: str
     message: str
+    dept_code: str = ""  # INTERFACE.md's flat keys beside `project`
+    code: str = ""
+    suggestion: str = ""  # the correction a reviewer would ask for
 
 
 def review_rules() -> ReviewRules:
@@ -78,6 +81,9 @@ def review_targets(
                     severity=f.severity.value,
                     rule=f.rule.value,
                     message=f.message,
+                    dept_code=project.dept_code,
+                    code=project.code,
+                    suggestion=f.suggestion,
                 )
             )
     return out

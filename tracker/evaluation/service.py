@@ -22,6 +22,7 @@ from decimal import Decimal
 
 from sqlmodel import Session, col, select
 
+from tracker.access import visible_project
 from tracker.actuals.read import ResultView, cumulative_paid, latest_results
 from tracker.bulk import matching
 from tracker.core.project import Funds, IndicatorData, ProjectData
@@ -34,9 +35,9 @@ from tracker.core.scoring import (
     score_project,
 )
 from tracker.core.values import Kind, parse_grade
-from tracker.errors import InvalidInput, NotFound
+from tracker.errors import InvalidInput
 from tracker.evaluation.schemas import Evaluation, Row
-from tracker.models import BudgetVersion, Project
+from tracker.models import BudgetVersion
 from tracker.rules import scoring_rules
 from tracker.scope import Scope
 from tracker.targets.service import load_core
@@ -88,14 +89,6 @@ def evaluate(
             )
         )
     return out
-
-
-def visible_project(*, session: Session, scope: Scope, project_id: int) -> Project:
-    """A project the scope may see; another unit's answers 404 like a missing one."""
-    project = session.get(Project, project_id)
-    if project is None or not scope.allows(project.dept_code):
-        raise NotFound(f"项目{project_id}不存在")
-    return project
 
 
 def _funds(session: Session, ids: list[int]) -> dict[int, tuple[Funds | None, Funds | None]]:
@@ -222,6 +215,7 @@ def _actual(ind: IndicatorData, result: ResultView | None, rules: ScoringRules, 
         baseline=baseline,
         reason=reason,
         actual_text=text,
+        description=ind.description,
     )
 
 

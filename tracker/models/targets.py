@@ -135,3 +135,23 @@ class Indicator(IndicatorIdentity, table=True):
     accumulation: str = Field(max_length=20)
     weight: Decimal | None = Field(default=None, sa_column=decimal_column(7, 2))
     applicable: bool = True
+    value_high: Decimal | None = Field(default=None, sa_column=decimal_column())  # a range's high end
+    approximate: bool = False  # 1000人左右: = with the configured tolerance
+    target_corrected: bool = False  # the finance bureau corrected the target: a re-import keeps it
+
+
+class IndicatorChange(SQLModel, table=True):
+    """One field of an indicator corrected by the finance bureau, with its reason (the indicator's history)."""
+
+    __tablename__ = "indicator_change"
+
+    id: int | None = Field(default=None, primary_key=True)
+    indicator_id: int = Field(sa_column=parent_column("indicator.id"))
+    project_id: int = Field(sa_column=parent_column("project.id"))
+    seq: int
+    field: str = Field(max_length=20)  # target | accumulation | weight | applicable
+    old: str | None = Field(default=None, max_length=500)
+    new: str | None = Field(default=None, max_length=500)
+    reason: str
+    changed_by: str | None = Field(default=None, max_length=100)
+    changed_at: datetime = Field(default_factory=utcnow, sa_column=timestamp_column(nullable=False))

@@ -119,19 +119,10 @@ def count(session: Session, sel: Selection) -> int:
 
 def refresh(session: Session, sel: Selection) -> int:
     """Measure again the selected projects whose snapshot of the day is missing or older than their data."""
-    held = int(session.execute(_joined(sel, func.count())).scalar_one())
-    oldest = session.execute(_joined(sel, func.min(S.created_at))).scalar_one()
-    changed = max(
-        (
-            t
-            for t in (
-                session.exec(select(func.max(AuditEntry.at))).one(),
-                session.exec(select(func.max(Project.updated_at))).one(),
-            )
-            if t is not None
-        ),
-        default=None,
-    )
+    held, oldest = session.execute(_joined(sel, func.count(), func.min(S.created_at))).one()
+    latest_import = sa.select(func.max(P.updated_at)).scalar_subquery()
+    marks = session.execute(sa.select(func.max(AuditEntry.at), latest_import)).one()
+    changed = max((t for t in marks if t is not None), default=None)
     if held == count(session, sel) and (changed is None or (oldest is not None and oldest >= changed)):
         return 0  # the common case: nothing changed since the night's run, two index reads
     touched = sa.select(func.max(AuditEntry.at)).where(col(AuditEntry.project_id) == P.id).scalar_subquery()
@@ -149,39 +140,47 @@ def refresh(session: Session, sel: Selection) -> int:
     return len(ids)
 
 
-def light_counts(session: Session, sel: Selection) -> dict[str | None, int]:
-    """Projects per overall light in the whole selection."""
-    rows = session.execute(_joined(sel, S.overall_light, func.count()).group_by(S.overall_light)).all()
-    return {light: int(n) for light, n in rows}
+@dataclass(frozen=True, slots=True)
+class Summary:
+    counts: dict[str | None, int]  # per overall light, the whole selection
+    shown: int  # after the light filter
+    budget_fen: int
+    planned_fen: int
+    actual_fen: int
+    regions: list[RegionLine]
+
+
+def summary(session: Session, sel: Selection, light: str | None) -> Summary:
+    """Counts per light, totals and the region lines in one grouped statement."""
+    from tracker.models import Region
+
+    sums = (func.count(), func.sum(S.budget_fen), func.sum(S.planned_fen), func.sum(S.actual_fen))
+    query = _joined(sel, P.region_code, S.overall_light, *sums).group_by(P.region_code, S.overall_light)
+    wanted = None if light == "none" else light
+    counts: dict[str | None, int] = {}
+    totals = [0, 0, 0, 0]
+    regions: dict[str, list[int]] = {}
+    for region, lamp, n, budget, planned, actual in session.execute(query):
+        counts[lamp] = counts.get(lamp, 0) + int(n)
+        if light and lamp != wanted:
+            continue
+        for i, v in enumerate((n, budget, planned, actual)):
+            totals[i] += int(v or 0)
+        line = regions.setdefault(region or "", [0, 0, 0, 0, 0])
+        line[0] += int(n)
+        line[1] += int(n) if lamp == "red" else 0
+        line[2] += int(n) if lamp == "yellow" else 0
+        line[3] += int(budget or 0)
+        line[4] += int(actual or 0)
+    names = dict(session.exec(select(Region.code, Region.name).where(col(Region.code).in_(sorted(regions)))).all())
+    lines = [RegionLine(code, names.get(code, ""), *values) for code, values in sorted(regions.items())]
+    return Summary(counts, totals[0], totals[1], totals[2], totals[3], lines)
 
 
 def _light(query: Any, light: str | None) -> Any:
     if not light:
         return query
     return query.where(S.overall_light.is_(None) if light == "none" else S.overall_light == light)
-
-
-def totals(session: Session, sel: Selection, light: str | None) -> tuple[int, int, int, int]:
-    """Projects, budget, planned and actual spend (fen) of the selection after the light filter."""
-    sums = (func.count(), func.sum(S.budget_fen), func.sum(S.planned_fen), func.sum(S.actual_fen))
-    n, budget, planned, actual = session.execute(_light(_joined(sel, *sums), light)).one()
-    return int(n), int(budget or 0), int(planned or 0), int(actual or 0)
-
-
-def regions(session: Session, sel: Selection, light: str | None) -> list[RegionLine]:
-    """The selection per region (county), for a province-wide view to drill down from."""
-    from tracker.models import Region
-
-    red = func.sum(sa.case((S.overall_light == "red", 1), else_=0))
-    yellow = func.sum(sa.case((S.overall_light == "yellow", 1), else_=0))
-    query = _light(
-        _joined(sel, P.region_code, func.count(), red, yellow, func.sum(S.budget_fen), func.sum(S.actual_fen)), light
-    ).group_by(P.region_code)
-    names = dict(session.exec(select(Region.code, Region.name)).all())
-    return [
-        RegionLine(code or "", names.get(code or "", ""), int(n), int(r or 0), int(y or 0), int(b or 0), int(a or 0))
-        for code, n, r, y, b, a in session.execute(query.order_by(P.region_code)).all()
-    ]
 
 
 def page(

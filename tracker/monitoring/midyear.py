@@ -1,14 +1,15 @@
 """The mid-year 绩效运行监控表 (DOMAIN.md §4): what is spent and reached by the end of month M.
 
 Rules of the table, stated once:
-- 1–M月执行数 = live payments up to the last day of M; 全年预计执行数 = the year-to-date pace carried
-  to 31 December, capped at the budget (core.variance).
+- 1–M月执行数 = live payments up to the last day of M; 全年预计执行数 = the plan's shape applied to the
+  lag so far, capped at the budget (core.variance, DOMAIN.md §3).
 - 1–M月完成值 = the latest current result dated up to the end of M.
-- 全年预计完成值: a cumulative indicator (counts) carries its year-to-date pace to 31 December; a
-  level indicator (rates, costs per head) and a graded one stay where they are.
+- 全年预计完成值 (DOMAIN.md §4, core.variance.indicator_progress): the unit's own where given; else a
+  level indicator keeps its latest value, a cumulative one its actual once met, and an unmet one is
+  projected at the plan's shape (actual / share of the plan due), marked （测算）.
 - 完成目标可能性 is what the unit reported; when it reported none, it is estimated from the forecast
-  (meets the target → 确定能; higher-is-better at ≥ the yellow threshold of the target, or any
-  lower-is-better miss → 有可能; otherwise 完全不可能) and marked （测算）.
+  (meets the goal → 确定能; at ≥ the yellow threshold of closeness, or any lower-is-better miss →
+  有可能; otherwise 完全不可能) and marked （测算）.
 - 有可能 and 完全不可能 need 偏差原因 and 改进措施; rows lacking either are flagged.
 """
 
@@ -17,22 +18,24 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
+from functools import partial
 from typing import Any
 
 from sqlmodel import Session, col, select
 
 from tracker.actuals.read import ResultView, cumulative_paid, latest_results
 from tracker.config import load_rules
+from tracker.core.goals import Aim, Goal, TargetRules
 from tracker.core.likelihood import IMPOSSIBLE, LIKELIHOODS, LIKELY, NEEDS_REASON, POSSIBLE
-from tracker.core.plan import checkpoint_date
-from tracker.core.project import Accumulation, Funds, IndicatorData, IndicatorRef
-from tracker.core.values import Comparator, Grade, Kind, parse_grade
-from tracker.core.variance import Light, LightRules, compute_variance
+from tracker.core.plan import checkpoint_date, share_due
+from tracker.core.project import Funds, IndicatorData, IndicatorRef, ProjectData
+from tracker.core.values import Grade, Kind, parse_grade
+from tracker.core.variance import Light, LightRules, compute_variance, indicator_progress
 from tracker.errors import InvalidInput
 from tracker.models import CorrectionNotice
-from tracker.monitoring.service import indicator_rules, spend_rules
-from tracker.rules import reason_categories
+from tracker.monitoring.service import indicator_goal, indicator_rules, spend_rules
+from tracker.rules import reason_categories, target_rules
 from tracker.scope import Scope
 from tracker.targets.service import load_core
 
@@ -49,6 +52,7 @@ class MonitorRow(IndicatorRef):
     actual_text: str  # as reported, a grade, or 未填报
     forecast: Decimal | None
     forecast_text: str
+    forecast_estimated: bool
     likelihood: str | None
     estimated: bool  # likelihood estimated here, not reported
     reason_category: str | None
@@ -76,6 +80,7 @@ class MonitorProject:
     time_progress_pct: Decimal
     execution_rate: Decimal | None  # fraction, 0.4512 = 45.12%
     forecast_fen: int | None
+    forecast_estimated: bool  # （测算）: from the plan's shape, not the unit's own 全年预计执行数
     light: Light | None
     rows: list[MonitorRow]
     correction: tuple[str, str, str] = ("否", "", "")  # 是否需要整改, 整改要求, 整改结果 (DOMAIN.md §8)
@@ -110,6 +115,7 @@ def monitoring_projects(
     if not 1 <= through_month <= 12:
         raise InvalidInput(f"截至月份应在1到12之间，实为{through_month}")
     _, _, lights, yellow = monitoring_settings()
+    targets = target_rules()
     loaded = load_core(session=session, scope=scope, year=year, dept_code=dept_code)
     if project_id is not None:
         loaded = [(p, d) for p, d in loaded if p.id == project_id]
@@ -145,8 +151,9 @@ def monitoring_projects(
                 time_progress_pct=v.time_progress_pct,
                 execution_rate=(v.actual_pct / 100) if v.actual_pct is not None else None,
                 forecast_fen=v.forecast_year_end_fen if v.forecast_year_end_fen is not None else v.actual_fen,
+                forecast_estimated=v.forecast_estimated,
                 light=v.light,
-                rows=[_row(i, results[project.id].get(i.seq), year, yellow) for i in data.indicators],
+                rows=[_row(i, results[project.id].get(i.seq), data, cut_off, yellow, targets) for i in data.indicators],
                 correction=corrections.get(project.id, ("否", "", "")),
             )
         )
@@ -173,18 +180,28 @@ def _corrections(session: Session, ids: list[int], year: int) -> dict[int, tuple
     return out
 
 
-def _row(ind: IndicatorData, result: ResultView | None, year: int, yellow: Decimal) -> MonitorRow:
+def _row(
+    ind: IndicatorData, result: ResultView | None, data: ProjectData, cut_off: date, yellow: Decimal,
+    targets: TargetRules,
+) -> MonitorRow:  # fmt: skip
     target = ind.target
     if result is None:
         return MonitorRow(ind.seq, ind.level1, ind.level2, ind.level3, target.text, target.unit, None, "未填报",
-                          None, "", None, False, None, "", "", False, reported=False)  # fmt: skip
+                          None, "", False, None, False, None, "", "", False, reported=False)  # fmt: skip
     grade = parse_grade(result.grade) if result.grade else None
     actual = result.actual_value if target.kind is Kind.QUANTITATIVE else None
-    forecast = _forecast(actual, ind.accumulation, result.as_of, year)
+    goal = indicator_goal(ind, targets)
+    forecast, forecast_estimated = result.forecast_value, False
+    if actual is not None and goal is not None:
+        progress = indicator_progress(
+            target=target, reported=[(result.as_of, actual)], accumulation=ind.accumulation, as_of=cut_off,
+            goal=goal, share_due=partial(share_due, data.plan, year=data.year), unit_forecast=result.forecast_value,
+        )  # fmt: skip
+        forecast, forecast_estimated = progress.forecast, progress.forecast_estimated
     likelihood = result.likelihood if result.likelihood in LIKELIHOODS else None
     estimated = likelihood is None
     if likelihood is None:
-        likelihood = _estimate(ind, forecast, grade, yellow)
+        likelihood = _estimate(goal, forecast, grade, yellow)
     needs = likelihood in NEEDS_REASON
     missing = needs and not (result.reason.strip() and result.measures.strip())
     return MonitorRow(
@@ -198,6 +215,7 @@ def _row(ind: IndicatorData, result: ResultView | None, year: int, yellow: Decim
         actual_text=grade.value if grade is not None and actual is None else result.actual_text,
         forecast=forecast,
         forecast_text=grade.value if grade is not None and forecast is None else "",
+        forecast_estimated=forecast_estimated,
         likelihood=likelihood,
         estimated=estimated and likelihood is not None,
         reason_category=result.reason_category,
@@ -207,28 +225,13 @@ def _row(ind: IndicatorData, result: ResultView | None, year: int, yellow: Decim
     )
 
 
-def _forecast(actual: Decimal | None, accumulation: Accumulation, as_of: date, year: int) -> Decimal | None:
-    """The full-year value: counts go on at their pace to 31 December, levels stay."""
-    if actual is None:
-        return None
-    start, end = date(year, 1, 1), date(year, 12, 31)
-    elapsed = (min(as_of, end) - start).days + 1
-    if accumulation is not Accumulation.CUMULATIVE or elapsed >= (end - start).days + 1:
-        return actual
-    whole = (end - start).days + 1
-    return (actual * whole / elapsed).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP).normalize()
-
-
-def _estimate(ind: IndicatorData, forecast: Decimal | None, grade: Grade | None, yellow: Decimal) -> str | None:
-    target = ind.target
+def _estimate(goal: Goal | None, forecast: Decimal | None, grade: Grade | None, yellow: Decimal) -> str | None:
     if grade is not None:
         return _GRADE_LIKELIHOOD[grade]
-    if forecast is None or target.value is None:
+    if forecast is None or goal is None:
         return None
-    if target.comparator in (Comparator.LE, Comparator.LT):
-        return LIKELY if forecast <= target.value else POSSIBLE
-    if forecast >= target.value:
+    if goal.met(forecast):
         return LIKELY
-    if target.value > 0 and forecast / target.value >= yellow:
+    if goal.aim is Aim.AT_MOST:
         return POSSIBLE
-    return IMPOSSIBLE
+    return POSSIBLE if goal.closeness(forecast) >= yellow else IMPOSSIBLE

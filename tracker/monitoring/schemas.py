@@ -33,6 +33,10 @@ class IndicatorProgressOut(IndicatorIdentity):
     ratio: float | None
     light: str | None
     problem: str | None
+    due_share: float | None = None  # cumulative: share of the target due by reported_on (DOMAIN.md §4)
+    met: bool = False
+    forecast: float | None = None  # 全年预计完成值
+    forecast_estimated: bool = False  # （测算）: not the unit's own
 
 
 class VarianceOut(BaseModel):
@@ -56,12 +60,15 @@ class VarianceOut(BaseModel):
     lagging: bool
     checkpoint_month: int | None
     planned_at_checkpoint_wan: str | None
-    checkpoint_ratio: float | None
+    checkpoint_ratio: float | None  # paid by the checkpoint's date / plan at it: what its alert is decided on
+    checkpoint_light: str | None
     next_checkpoint_month: int | None
     planned_at_next_wan: str | None
     days_to_next: int | None
     forecast_at_next_wan: str | None
     forecast_year_end_wan: str | None
+    forecast_estimated: bool  # （测算）: from the plan's shape, not the unit's own
+    expected_balance_wan: str | None  # 结转结余 = budget − forecast
     early_warning: bool
     indicator_light: str | None
     overall_light: str | None
@@ -85,6 +92,10 @@ def indicator_progress_out(i: IndicatorLight) -> IndicatorProgressOut:
         ratio=num(p.ratio),
         light=p.light.value if p.light else None,
         problem=i.problem,
+        due_share=num(p.due_share),
+        met=p.met,
+        forecast=float(p.forecast) if p.forecast is not None else None,
+        forecast_estimated=p.forecast_estimated,
     )
 
 
@@ -110,11 +121,14 @@ def variance_out(v: ProjectVariance, *, with_indicators: bool = False) -> Varian
         checkpoint_month=s.last_checkpoint.month if s.last_checkpoint else None,
         planned_at_checkpoint_wan=wan(s.planned_at_checkpoint_fen),
         checkpoint_ratio=num(s.checkpoint_ratio),
+        checkpoint_light=s.checkpoint_light.value if s.checkpoint_light else None,
         next_checkpoint_month=s.next_checkpoint.month if s.next_checkpoint else None,
         planned_at_next_wan=wan(s.planned_at_next_fen),
         days_to_next=s.days_to_next,
         forecast_at_next_wan=wan(s.forecast_at_next_fen),
         forecast_year_end_wan=wan(s.forecast_year_end_fen),
+        forecast_estimated=s.forecast_estimated,
+        expected_balance_wan=wan(s.expected_balance_fen),
         early_warning=s.early_warning,
         indicator_light=v.indicator_light.value if v.indicator_light else None,
         overall_light=v.overall_light.value if v.overall_light else None,

@@ -12,15 +12,19 @@ from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from functools import partial
 from typing import Any
 
 from sqlmodel import Session, col, select
 
+from tracker.access import visible_project
 from tracker.actuals.read import ResultView, cumulative_paid, result_history
 from tracker.bulk import chunks, matching
 from tracker.clock import today
 from tracker.config import load_rules
+from tracker.core.goals import Goal, TargetRules, goal_of
 from tracker.core.money import parse_wan
+from tracker.core.plan import checkpoint_date, last_checkpoint, share_due
 from tracker.core.project import IndicatorData, IndicatorRef, ProjectData
 from tracker.core.values import Grade, Kind
 from tracker.core.variance import (
@@ -33,8 +37,8 @@ from tracker.core.variance import (
     project_light,
     worst_light,
 )
-from tracker.errors import NotFound
 from tracker.models import KeyListing, Project
+from tracker.rules import target_rules
 from tracker.scope import Scope
 from tracker.targets.service import CORE_CHUNK, core_of, iter_core, load_core
 
@@ -104,8 +108,20 @@ def _reported(ind: IndicatorData, history: list[ResultView]) -> list[tuple[date,
     return out
 
 
+def indicator_goal(ind: IndicatorData, rules: TargetRules) -> Goal | None:
+    """What a quantitative indicator aims at (core.goals), from its target, 二级 and words."""
+    if ind.target.kind is not Kind.QUANTITATIVE or ind.target.value is None:
+        return None
+    return goal_of(ind.target, level2=ind.level2, words=ind.level3 + ind.description, rules=rules)
+
+
 def _indicator_lights(
-    data: ProjectData, ids: dict[int, int], history: dict[int, list[ResultView]], as_of: date, rules: LightRules
+    data: ProjectData,
+    ids: dict[int, int],
+    history: dict[int, list[ResultView]],
+    as_of: date,
+    rules: LightRules,
+    targets: TargetRules,
 ) -> list[IndicatorLight]:
     out = []
     for ind in data.indicators:
@@ -120,6 +136,9 @@ def _indicator_lights(
                 accumulation=ind.accumulation,
                 as_of=as_of,
                 rules=rules,
+                goal=indicator_goal(ind, targets),
+                share_due=partial(share_due, data.plan, year=data.year),
+                unit_forecast=_unit_forecast(reports, as_of),
             )
         except ValueError as exc:
             problem = str(exc)
@@ -141,6 +160,28 @@ def _indicator_lights(
     return out
 
 
+def _unit_forecast(reports: list[ResultView], as_of: date) -> Decimal | None:
+    """The unit's own 全年预计完成值 of its latest report up to `as_of`, where the upload carried one."""
+    usable = [r for r in reports if r.as_of <= as_of]
+    return usable[-1].forecast_value if usable else None  # oldest first: the last is the latest
+
+
+def _paid_at_checkpoints(
+    session: Session, pairs: list[tuple[Project, ProjectData]], days: dict[int, date]
+) -> dict[int, int]:
+    """What each project had paid by its latest checkpoint on or before its measuring day."""
+    by_day: dict[date, list[int]] = defaultdict(list)
+    for p, data in pairs:
+        assert p.id is not None
+        last = last_checkpoint(data.plan, days[p.id], year=p.year)
+        if last is not None:
+            by_day[checkpoint_date(p.year, last.month)].append(p.id)
+    paid: dict[int, int] = {}
+    for day, ids in by_day.items():
+        paid.update(cumulative_paid(session=session, project_ids=ids, as_of=day))
+    return paid
+
+
 def _measure(
     session: Session,
     pairs: list[tuple[Project, ProjectData]],
@@ -149,14 +190,17 @@ def _measure(
     with_indicators: bool,
     rules: Mapping[str, Any],
 ) -> list[ProjectVariance]:
-    s_rules, i_rules = spend_rules(rules), indicator_rules(rules)
+    s_rules, i_rules, t_rules = spend_rules(rules), indicator_rules(rules), target_rules(rules)
     by_day: dict[date, list[int]] = defaultdict(list)
+    days: dict[int, date] = {}
     for p, _ in pairs:
         assert p.id is not None
-        by_day[effective_as_of(p.year, as_of)].append(p.id)
+        days[p.id] = effective_as_of(p.year, as_of)
+        by_day[days[p.id]].append(p.id)
     paid: dict[int, int] = {}
     for day, ids in by_day.items():
         paid.update(cumulative_paid(session=session, project_ids=ids, as_of=day))
+    at_checkpoint = _paid_at_checkpoints(session, pairs, days)
     history: dict[int, list[ResultView]] = {}
     seq_to_id: dict[int, dict[int, int]] = defaultdict(dict)
     if with_indicators and pairs:
@@ -165,15 +209,18 @@ def _measure(
         for views in history.values():
             for v in views:
                 seq_to_id[v.project_id][v.seq] = v.indicator_id
-    keyed = _key_listed(session, {p.id: effective_as_of(p.year, as_of) for p, _ in pairs if p.id is not None})
+    # The unit's own 全年预计执行数 (upload sheet 项目, forecast_wan) goes here once it is stored.
+    unit_forecasts: dict[int, int] = {}
+    keyed = _key_listed(session, days)
     out = []
     for p, data in pairs:
         assert p.id is not None
-        day = effective_as_of(p.year, as_of)
+        day = days[p.id]
         spend = compute_variance(
-            budget_fen=data.budget_fen, plan=data.plan, actual_fen=paid[p.id], as_of=day, year=p.year, rules=s_rules
-        )
-        lights = _indicator_lights(data, seq_to_id[p.id], history, day, i_rules) if with_indicators else []
+            budget_fen=data.budget_fen, plan=data.plan, actual_fen=paid[p.id], as_of=day, year=p.year, rules=s_rules,
+            actual_at_checkpoint_fen=at_checkpoint.get(p.id), unit_forecast_fen=unit_forecasts.get(p.id),
+        )  # fmt: skip
+        lights = _indicator_lights(data, seq_to_id[p.id], history, day, i_rules, t_rules) if with_indicators else []
         ind_light = worst_light(i.progress.light for i in lights)
         out.append(
             ProjectVariance(
@@ -258,9 +305,7 @@ def variances_of(
 
 def project_variance(*, session: Session, scope: Scope, project_id: int, as_of: date | None = None) -> ProjectVariance:
     """One project's variance with its indicators; another unit's project answers 404 like a missing one."""
-    project = session.get(Project, project_id)
-    if project is None or not scope.allows(project.dept_code):
-        raise NotFound(f"项目{project_id}不存在")
+    project = visible_project(session=session, scope=scope, project_id=project_id)
     pairs = [
         pair
         for pair in load_core(session=session, scope=scope, year=project.year, dept_code=project.dept_code)

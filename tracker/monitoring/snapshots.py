@@ -9,9 +9,9 @@ from typing import Any
 from sqlalchemy import Table
 from sqlmodel import Session, col, func, select
 
+from tracker.access import visible_project
 from tracker.core.variance import Light
-from tracker.errors import NotFound
-from tracker.models import Project, VarianceSnapshot
+from tracker.models import VarianceSnapshot
 from tracker.models.base import utcnow
 from tracker.monitoring.service import ProjectVariance, iter_variances
 from tracker.scope import Scope
@@ -72,9 +72,7 @@ def snapshot_history(
     *, session: Session, scope: Scope, project_id: int, limit: int = 100, offset: int = 0
 ) -> tuple[list[VarianceSnapshot], int]:
     """A project's stored snapshots, newest first, with their count."""
-    project = session.get(Project, project_id)
-    if project is None or not scope.allows(project.dept_code):
-        raise NotFound(f"项目{project_id}不存在")
+    visible_project(session=session, scope=scope, project_id=project_id)
     query = select(VarianceSnapshot).where(VarianceSnapshot.project_id == project_id)
     total = session.exec(select(func.count()).select_from(query.subquery())).one()
     rows = session.exec(query.order_by(col(VarianceSnapshot.as_of).desc()).offset(offset).limit(limit)).all()

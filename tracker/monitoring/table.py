@@ -100,7 +100,7 @@ def _funds(s: Sheet, mp: MonitorProject, p: str) -> None:
     s.number(5, 6, mp.planned_pct / 100, "pct")
     s.number(5, 7, mp.time_progress_pct / 100, "pct")
     forecast = mp.forecast_fen if mp.forecast_fen is not None else mp.executed_fen
-    s.number(5, 8, fen_to_wan(forecast))
+    s.number(5, 8, fen_to_wan(forecast), "wan_estimated" if mp.forecast_estimated else "wan")
     s.number(5, 9, fen_to_wan(forecast) / fen_to_wan(mp.budget.total_fen) if mp.budget.total_fen else None, "pct")
     light = mp.light.value if mp.light is not None else None
     s.merge_text(5, 10, 7, LAST, LIGHT_TEXT.get(light or "", "未到第一个计划节点"), light or "center")
@@ -141,8 +141,8 @@ def _row(s: Sheet, r: int, row: MonitorRow, cats: tuple[str, ...]) -> None:
         s.quantity(r, 5, row.actual, row.unit)
     else:
         s.text(r, 5, row.actual_text, "center" if row.reported else "missing")
-    if row.forecast is not None:
-        s.quantity(r, 6, row.forecast, row.unit)
+    if row.forecast is not None:  # stays a number; an estimate shows 2600人（测算）
+        s.quantity(r, 6, row.forecast, f"{row.unit or ''}（测算）" if row.forecast_estimated else row.unit)
     else:
         s.text(r, 6, row.forecast_text, "center")
     likelihood = (row.likelihood or "") + ("（测算）" if row.estimated else "")
@@ -167,7 +167,8 @@ def _correction(s: Sheet, mp: MonitorProject, r: int) -> int:
 
 def _notes(s: Sheet, mp: MonitorProject, r: int) -> None:
     by_seq = {row.seq: row for row in mp.rows}
-    notes = ["全年预计完成值：累计类指标按截至日的进度推算到12月31日，比率、标准类指标取最新值；"
+    notes = ["全年预计完成值：单位填报的优先；未填报的，累计类指标已完成全年目标的取实际值，未完成的按项目支出计划"
+             "截至日应完成的比例推算，比率、标准类指标取最新值，均标“（测算）”；"
              "完成目标可能性标“（测算）”者为单位未填报、按预计完成值测算。"]  # fmt: skip
     unreported = [row.seq for row in mp.rows if not row.reported]
     if unreported:

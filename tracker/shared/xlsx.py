@@ -32,6 +32,7 @@ STYLES: dict[str, dict[str, Any]] = {
     "text": {**_BOX, "align": "left"},
     "center": {**_BOX, "align": "center"},
     "wan": {**_BOX, "align": "right", "num_format": WAN},
+    "wan_estimated": {**_BOX, "align": "right", "num_format": WAN + '"（测算）"'},  # a forecast estimated here
     "pct": {**_BOX, "align": "right", "num_format": PCT},
     "score": {**_BOX, "align": "right", "num_format": SCORE},
     "int": {**_BOX, "align": "center", "num_format": "0"},

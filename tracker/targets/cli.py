@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
 from pathlib import Path
 from typing import Annotated
 
@@ -74,14 +75,20 @@ def targets_parse_value(text: str) -> None:
     """Show how a target value (指标值) is read; a number beyond the stored limits exits 2 with why."""
     from tracker.core.values import parse_value
     from tracker.limits import OutOfRange
+    from tracker.rules import target_rules
 
     try:
         v = parse_value(text)
     except OutOfRange as exc:
         fail(str(exc), 2)
-    value: int | float | None = None
-    if v.value is not None:
-        value = int(v.value) if v.value == v.value.to_integral_value() else float(v.value)
+
+    def number(d: Decimal | None) -> int | float | None:
+        if d is None:
+            return None
+        return int(d) if d == d.to_integral_value() else float(d)
+
+    value = number(v.value)
+    tolerance = target_rules().tolerance if v.approximate else None
     emit_json(
         {
             "kind": v.kind.value,
@@ -91,5 +98,11 @@ def targets_parse_value(text: str) -> None:
             "norm_value": float(v.norm_value) if v.norm_value is not None else None,
             "norm_unit": v.norm_unit,
             "direction": v.direction.value,
+            # beyond INTERFACE.md's four keys: ranges, approximate values and zero targets (DOMAIN.md §2)
+            "low": value if v.high is not None else None,
+            "high": number(v.high),
+            "approximate": v.approximate,
+            "tolerance": float(tolerance) if tolerance is not None else None,
+            "zero": v.is_zero,
         }
     )

@@ -138,8 +138,15 @@ def _indicator_fields(ind: IndicatorData) -> dict[str, Any]:
         "norm_value": t.norm_value,
         "norm_unit": t.norm_unit,
         "direction": t.direction.value,
+        "value_high": t.high,
+        "approximate": t.approximate,
         "basis": ind.basis,
     }
+
+
+# The fields of a target; a target the finance bureau corrected keeps them on a re-import.
+TARGET_FIELDS = ("target_text", "kind", "comparator", "value", "unit", "norm_value", "norm_unit", "direction",
+                 "value_high", "approximate")  # fmt: skip
 
 
 @dataclass(slots=True)
@@ -247,7 +254,9 @@ def _update(
             fresh.append(_new_indicator(project.id, ind))
             changed = True
             continue
-        for k, v in _indicator_fields(ind).items():  # accumulation and weight set by users are kept
+        for k, v in _indicator_fields(ind).items():  # accumulation, weight and 不适用 set by users are kept
+            if row.target_corrected and k in TARGET_FIELDS:
+                continue
             if getattr(row, k) != v:
                 setattr(row, k, v)
                 changed = True

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from dataclasses import asdict
+from datetime import datetime
+from typing import Annotated, Literal
 
 from fastapi import APIRouter, Query
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
-from tracker.deps import ScopeDep, SessionDep
+from tracker.deps import PrincipalDep, ScopeDep, SessionDep
 from tracker.targets import service
-from tracker.targets.schemas import ProjectOut
+from tracker.targets.corrections import Correction, correct_indicator, indicator_history
+from tracker.targets.schemas import IndicatorOut, ProjectOut
 
 router = APIRouter(tags=["projects"])
 
@@ -37,3 +40,44 @@ def list_projects(
 @router.get("/projects/{project_id}", response_model=ProjectOut)
 def get_project(project_id: int, session: SessionDep, scope: ScopeDep) -> ProjectOut:
     return service.get_project(session=session, scope=scope, project_id=project_id)
+
+
+class IndicatorPatch(BaseModel):
+    """A finance-bureau correction (`tracker indicators set`): what to change and why."""
+
+    reason: str = Field(min_length=1, description="修改原因，记入指标历史和审计记录")
+    target: str | None = Field(default=None, description="新的指标值，如 ≥2500人、10-20人、1000人左右")
+    accumulation: Literal["cumulative", "level"] | None = None
+    weight: Annotated[float, Field(ge=0, le=100)] | None = Field(default=None, description="三级指标分值")
+    applicable: bool | None = Field(default=None, description="false：不适用")
+
+
+class IndicatorChangeOut(BaseModel):
+    seq: int
+    field: str
+    old: str | None
+    new: str | None
+    reason: str
+    changed_by: str | None
+    changed_at: datetime
+
+
+@router.patch("/projects/{project_id}/indicators/{seq}", response_model=IndicatorOut)
+def patch_indicator(
+    project_id: int, seq: int, body: IndicatorPatch, session: SessionDep, principal: PrincipalDep
+) -> IndicatorOut:
+    """Correct one indicator (finance bureau only); the old value stays in its history and the audit trail."""
+    principal.require_admin()
+    weight = str(body.weight) if body.weight is not None else None
+    fix = Correction(reason=body.reason, target=body.target, accumulation=body.accumulation, weight=weight,
+                     applicable=body.applicable)  # fmt: skip
+    return correct_indicator(session=session, scope=principal.scope, actor=principal.username,
+                             project_id=project_id, seq=seq, fix=fix)  # fmt: skip
+
+
+@router.get("/projects/{project_id}/indicator-changes", response_model=list[IndicatorChangeOut])
+def indicator_changes(project_id: int, session: SessionDep, scope: ScopeDep) -> list[IndicatorChangeOut]:
+    """The project's indicator corrections, newest first."""
+    return [
+        IndicatorChangeOut(**asdict(c)) for c in indicator_history(session=session, scope=scope, project_id=project_id)
+    ]

@@ -39,6 +39,9 @@ class IndicatorOut(IndicatorIdentity):
     weight: float | None
     applicable: bool
     basis: str
+    value_high: int | float | None = None  # a range's high end (value is its low end)
+    approximate: bool = False
+    target_corrected: bool = False
 
 
 class ProjectOut(BaseModel):
@@ -77,6 +80,9 @@ def indicator_out(ind: Indicator) -> IndicatorOut:
         weight=float(ind.weight) if ind.weight is not None else None,
         applicable=ind.applicable,
         basis=ind.basis,
+        value_high=json_number(ind.value_high),
+        approximate=ind.approximate,
+        target_corrected=ind.target_corrected,
     )
 
 

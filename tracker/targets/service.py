@@ -11,10 +11,10 @@ from typing import Any
 
 from sqlmodel import Session, col, func, select
 
+from tracker.access import visible_project
 from tracker.bulk import chunks, matching
 from tracker.core.project import Accumulation, Checkpoint, IndicatorData, ProjectData
 from tracker.core.values import Comparator, Direction, Kind, TargetValue
-from tracker.errors import NotFound
 from tracker.models import (
     Dept,
     Indicator,
@@ -65,9 +65,7 @@ def list_projects(
 
 def get_project(*, session: Session, scope: Scope, project_id: int) -> ProjectOut:
     """One project; another unit's project answers 404 like a missing one."""
-    project = session.get(Project, project_id)
-    if project is None or not scope.allows(project.dept_code):
-        raise NotFound(f"项目{project_id}不存在")
+    project = visible_project(session=session, scope=scope, project_id=project_id)
     return _assemble(session, [project])[0]
 
 
@@ -186,6 +184,8 @@ def indicator_target(i: Indicator) -> TargetValue:
         norm_value=i.norm_value,
         norm_unit=i.norm_unit,
         direction=Direction(i.direction),
+        high=i.value_high,
+        approximate=i.approximate,
     )
 
 

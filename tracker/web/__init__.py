@@ -12,6 +12,7 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
+from starlette.concurrency import run_in_threadpool
 from starlette.middleware.sessions import SessionMiddleware
 
 from tracker.auth.rules import auth_rules
@@ -67,12 +68,13 @@ def install(app: FastAPI) -> None:
             if request.method != "GET":
                 target = "/"
             return RedirectResponse("/login?" + urlencode({"next": target}), 303)
-        return error_page(request, status=exc.status_code, message=exc.detail)
+        # the page looks up who is signed in (a database query): in the thread pool, never on the event loop
+        return await run_in_threadpool(error_page, request, status=exc.status_code, message=exc.detail)
 
     async def validation_error(request: Request, exc: Exception) -> Response:
         if not is_page(request.url.path):
             return await _call(json_validation, request, exc)
-        return error_page(request, status=422, message="请求参数有误，请检查后重试")
+        return await run_in_threadpool(error_page, request, status=422, message="请求参数有误，请检查后重试")
 
     app.add_exception_handler(DomainError, domain_error)
     app.add_exception_handler(RequestValidationError, validation_error)

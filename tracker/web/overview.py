@@ -175,22 +175,22 @@ def overview(
     sel = board.Selection(scope, year, as_of, dept_code, region_code, query)
     if board.count(session, board.Selection(scope, year, as_of)) > get_settings().dashboard_live_limit:
         board.refresh(session, sel)
-        counts = board.light_counts(session, sel)
-        shown, budget, planned, actual = board.totals(session, sel, light)
+        whole = board.summary(session, sel, light)
+        counts = whole.counts
         return Overview(
             year=year,
             as_of=as_of,
             rows=board.page(session, sel, light=light, sort=sort, descending=descending, limit=limit, offset=offset),
             counts={k: counts.get(k, 0) for k in LIGHT_ORDER},
             units=board.units(session, sel),
-            budget_fen=budget,
-            planned_fen=planned,
-            actual_fen=actual,
-            shown=shown,
+            budget_fen=whole.budget_fen,
+            planned_fen=whole.planned_fen,
+            actual_fen=whole.actual_fen,
+            shown=whole.shown,
             total=sum(counts.values()),
             offset=offset,
             limit=limit,
-            regions=board.regions(session, sel, light),
+            regions=whole.regions,
         )
     return _live(session, sel, light=light, sort=sort, descending=descending, offset=offset, limit=limit)
 

@@ -46,6 +46,7 @@ NAV = (
     NavItem("/reports", "通报"),
     NavItem("/exports", "导出"),
     NavItem("/review", "目标审核"),
+    NavItem("/targets", "目标表", ("admin",)),
     NavItem("/settings", "设置", ("admin",)),
 )
 

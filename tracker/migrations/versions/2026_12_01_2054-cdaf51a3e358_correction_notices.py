@@ -1,7 +1,7 @@
 """correction notices
 
 Revision ID: cdaf51a3e358
-Revises: d4dda4faa6bf
+Revises: 789659c0a502
 Create Date: 2026-12-01 20:54:29.340003
 """
 
@@ -12,7 +12,7 @@ import sqlmodel
 from alembic import op
 
 revision: str = "cdaf51a3e358"
-down_revision: str | Sequence[str] | None = "d4dda4faa6bf"
+down_revision: str | Sequence[str] | None = "789659c0a502"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -13,9 +13,25 @@ from tracker.web.pages import (
     project,
     reports,
     settings,
+    target_fixes,
+    targets,
     upload,
 )
 
 router = APIRouter(include_in_schema=False)
-for module in (auth, dashboard, project, upload, approvals, alerts, corrections, reports, exports, settings, account):
+for module in (
+    auth,
+    dashboard,
+    project,
+    upload,
+    approvals,
+    alerts,
+    corrections,
+    reports,
+    exports,
+    settings,
+    targets,
+    target_fixes,
+    account,
+):
     router.include_router(module.router)

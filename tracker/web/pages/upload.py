@@ -77,7 +77,7 @@ def _run(
 
 
 @router.post("/upload")
-async def upload_file(
+def upload_file(
     request: Request,
     session: SessionDep,
     principal: WriterDep,
@@ -85,10 +85,11 @@ async def upload_file(
     file: Annotated[UploadFile, File()],
     mode: Annotated[str, Form()] = "check",
 ) -> Response:
+    """Check (or apply) a file. A plain `def`: pandas and the database run in the thread pool, not on the loop."""
     limit = get_settings().upload_max_bytes
     if file.size is not None and file.size > limit:  # refused before it is read into memory
         raise InvalidInput(f"文件大小超过上限 {limit / 1024 / 1024:.1f} MB")
-    data = await file.read()
+    data = file.file.read()  # the spooled upload, read in this worker thread
     filename = file.filename or "upload"
     if not data:
         raise InvalidInput("请选择要上传的文件")
