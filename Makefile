@@ -8,7 +8,7 @@ HOST ?= 127.0.0.1
 
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: run test lint bench install install-dev clean browser-deps screenshots
+.PHONY: run test lint bench install install-dev clean browser-deps pg-tools screenshots
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -40,7 +40,13 @@ lint: install-dev
 browser-deps:
 	@command -v chromium >/dev/null 2>&1 || { $(SUDO) apt-get update && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y chromium; }
 
-test: lint browser-deps
+# pg_dump/pg_restore for the backup-and-restore test (Debian's postgresql-client), installed where missing.
+pg-tools:
+	@command -v pg_dump >/dev/null 2>&1 || { $(SUDO) apt-get update && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y postgresql-client; }
+
+# Everything, the slow marks too (fuzz, faults, deploy); `$(BIN)/pytest -m "not fuzz and not faults and not deploy"`
+# is the quick loop while working.
+test: lint browser-deps pg-tools
 	$(BIN)/pytest -q -n 2
 
 # docs/*.png at 1366×768 (a CJK font makes the Chinese legible in the pictures).

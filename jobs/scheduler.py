@@ -112,7 +112,9 @@ def _terminate(_signum: int, _frame: FrameType | None) -> None:
 
 def main() -> None:
     """Entry point of `tracker scheduler` and `python -m jobs`."""
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    from tracker import logs
+
+    logs.configure()  # text lines, or JSON lines with TRACKER_LOG_FORMAT=json
     logging.getLogger("apscheduler.executors").setLevel(logging.WARNING)  # runs are logged by jobs.runner
     signal.signal(signal.SIGTERM, _terminate)
     with contextlib.suppress(KeyboardInterrupt, SystemExit):

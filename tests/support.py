@@ -118,6 +118,10 @@ class _Handler:
         return "250 OK"
 
     async def handle_DATA(self, _server: SMTP, _session: SmtpSession, envelope: Envelope) -> str:
+        if self.server.delay:  # a slow server: it keeps the message but answers late
+            import asyncio
+
+            await asyncio.sleep(self.server.delay)
         if self.server.stall.is_set():  # hold the client until the test lets go (or kills it)
             import asyncio
 

@@ -31,13 +31,17 @@ def serve(
     from tracker.config import get_settings
 
     # a client address from X-Forwarded-For only when it comes from a configured proxy: anyone else
-    # could rotate it to dodge the sign-in limit
+    # could rotate it to dodge the sign-in limit. Our logging (text or JSON lines, with request ids)
+    # instead of uvicorn's, in every worker (the factory sets it up); the access line is ours too.
     proxies = get_settings().trusted_proxies
     uvicorn.run(
-        "tracker.main:app",
+        "tracker.main:served",
+        factory=True,
         host=host,
         port=port,
         workers=workers,
         proxy_headers=bool(proxies),
         forwarded_allow_ips=proxies or None,
+        log_config=None,
+        access_log=False,
     )

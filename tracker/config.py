@@ -26,6 +26,7 @@ class Settings(BaseSettings):
     secret_key: str = ""
     base_url: str = "http://127.0.0.1:8000"
     environment: str = "development"
+    log_format: str = "text"  # or "json": one JSON object per line (tracker/logs.py)
 
     smtp_host: str = ""
     smtp_port: int = 25

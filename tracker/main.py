@@ -22,7 +22,10 @@ from tracker.db import database_problem
 from tracker.edge import request_limits, truthful_errors
 from tracker.errors import DomainError
 from tracker.evaluation.router import router as evaluation_router
+from tracker.health import router as health_router
+from tracker.logs import RequestIdMiddleware
 from tracker.monitoring.router import router as monitoring_router
+from tracker.openapi import allowed_methods, document_errors
 from tracker.reports.router import router as reports_router
 from tracker.targets.router import router as targets_router
 from tracker.web import install as install_pages
@@ -69,13 +72,14 @@ def create_app() -> FastAPI:
         return await result if inspect.isawaitable(result) else result
 
     @app.exception_handler(StarletteHTTPException)
-    async def http_error(_request: Request, exc: StarletteHTTPException) -> JSONResponse:
+    async def http_error(request: Request, exc: StarletteHTTPException) -> JSONResponse:
         name = {401: "Unauthorized", 403: "Forbidden", 404: "NotFound", 405: "MethodNotAllowed"}.get(
             exc.status_code, "HTTPError"
         )
-        return JSONResponse(
-            {"error": name, "detail": str(exc.detail)}, status_code=exc.status_code, headers=exc.headers
-        )
+        headers = dict(exc.headers or {})
+        if exc.status_code == 405:
+            headers["Allow"] = allowed_methods(app, request.scope)
+        return JSONResponse({"error": name, "detail": str(exc.detail)}, status_code=exc.status_code, headers=headers)
 
     @app.middleware("http")
     async def body_limit(request: Request, call_next: Callable[[Request], Awaitable[Response]]) -> Response:
@@ -87,10 +91,7 @@ def create_app() -> FastAPI:
             return JSONResponse({"error": "TooLarge", "detail": detail}, status_code=413)
         return await call_next(request)
 
-    @app.get("/health", tags=["health"])
-    def health() -> dict[str, str]:
-        return {"status": "ok"}
-
+    app.include_router(health_router)
     app.include_router(auth_router, prefix="/api/v1")
     app.include_router(targets_router, prefix="/api/v1")
     app.include_router(actuals_router, prefix="/api/v1")
@@ -100,7 +101,17 @@ def create_app() -> FastAPI:
     app.include_router(corrections_router, prefix="/api/v1")
     app.include_router(reports_router, prefix="/api/v1")
     install_pages(app)
+    document_errors(app)
+    app.add_middleware(RequestIdMiddleware)  # outermost: every answer, errors too, carries the id
     return app
+
+
+def served() -> FastAPI:
+    """The app as `tracker serve` runs it (uvicorn's factory): logging set up in every worker process."""
+    from tracker import logs
+
+    logs.configure()
+    return create_app()
 
 
 app = create_app()

@@ -38,6 +38,7 @@ PUBLIC = {
     ("POST", "/login"),
     ("POST", "/logout"),
     ("GET", "/health"),
+    ("GET", "/ready"),  # for the orchestrator: says only whether the database is there and current
     ("GET", "/docs"),  # the API's description, no data (as /openapi.json)
     ("GET", "/docs/oauth2-redirect"),
 }

@@ -141,24 +141,26 @@ def _csv_chunks(source: Source, info: FileInfo, chunk_rows: int, progress: Progr
         kind, positions = read_header(detect_kind(headers), headers, None)
         names = {pos: name for pos, name in positions.items()}
         written = {name: headers[pos] for pos, name in positions.items()}
+        if too_long := _first_row_too_long(head, info.sep, len(headers), complete=info.size <= 65536):
+            raise too_long
         fh.seek(0)
         # every column is read (not `usecols`), so that a row with more fields than the header is an
         # error naming it rather than silently cut (an unquoted 1,000.00 would shift into the next column)
-        reader = pd.read_csv(
-            fh,
-            sep=info.sep,
-            header=0,
-            index_col=False,
-            dtype=str,
-            keep_default_na=False,
-            na_filter=False,
-            skip_blank_lines=False,
-            chunksize=chunk_rows,
-            encoding=info.encoding,
-            engine="c",
-        )
         first = 2
-        try:
+        try:  # the tokenizer may fail as the reader is made (a quote never closed) or on any chunk
+            reader = pd.read_csv(
+                fh,
+                sep=info.sep,
+                header=0,
+                index_col=False,
+                dtype=str,
+                keep_default_na=False,
+                na_filter=False,
+                skip_blank_lines=False,
+                chunksize=chunk_rows,
+                encoding=info.encoding,
+                engine="c",
+            )
             for frame in reader:
                 frame = frame.iloc[:, sorted(names)]
                 frame.columns = [names[p] for p in sorted(names)]
@@ -170,6 +172,22 @@ def _csv_chunks(source: Source, info: FileInfo, chunk_rows: int, progress: Progr
                 yield Chunk(kind, None, frame, written, issues)
         except pd.errors.ParserError as exc:
             raise csv_error(str(exc), len(headers)) from None
+
+
+def _first_row_too_long(head: str, sep: str, columns: int, complete: bool) -> UploadRejected | None:
+    """A first data row with more fields than the header, which pandas would drop with a mere warning.
+
+    (It takes one extra field there for an index column; in later rows the tokenizer fails, see csv_error.)
+    """
+    try:
+        records = list(csv.reader(io.StringIO(head), delimiter=sep))
+    except csv.Error:
+        return None  # NUL and the like: the reader below names them
+    if len(records) < 2 or (len(records) == 2 and not complete):
+        return None  # the first data row is not wholly inside the head
+    if (saw := len(records[1])) > columns:
+        return csv_error(f"Expected {columns} fields in line 2, saw {saw}", columns)
+    return None
 
 
 def csv_error(text: str, columns: int) -> UploadRejected:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Annotated, Any
 from urllib.parse import quote
 
@@ -22,6 +21,7 @@ from tracker.actuals.schemas import (
     UploadSummary,
 )
 from tracker.deps import PrincipalDep, ScopeDep, SessionDep
+from tracker.openapi import IsoDate
 
 router = APIRouter(prefix="/actuals", tags=["actuals"])
 Limit = Annotated[int, Query(ge=1, le=1000)]
@@ -89,7 +89,7 @@ def list_payments(
     session: SessionDep,
     scope: ScopeDep,
     project_id: int,
-    as_of: date | None = None,
+    as_of: IsoDate | None = None,
     include_withdrawn: bool = False,
     limit: Limit = 100,
     offset: Offset = 0,

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import re
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+
+from tracker.limits import AMOUNT_DECIMALS, AMOUNT_WAN_DIGITS, MAX_NUMBER_CHARS, digits_problem, shorten
 
 FEN_PER_WAN = 1_000_000  # 1 万元 = 10,000 元 = 1,000,000 分
 _TWO = Decimal("0.01")
@@ -19,12 +22,16 @@ def parse_wan(text: str | Decimal | int | float) -> int:
     raw = str(text).strip().replace(",", "").replace("，", "").replace(" ", "")
     if raw == "":
         raise MoneyError("金额为空")
+    # Digits only, and no more than a stored amount has: Decimal alone takes 1e999990, whose fen cost
+    # time and memory in proportion to the exponent, and NaN/Infinity, which no rule can compare.
+    if problem := digits_problem(raw, int_digits=AMOUNT_WAN_DIGITS, decimals=AMOUNT_DECIMALS, what="金额"):
+        raise MoneyError(f"{problem}：{shorten(str(text))}")
+    if len(raw) > MAX_NUMBER_CHARS or not re.fullmatch(r"[+-]?\d+(?:\.\d*)?|[+-]?\.\d+", raw):
+        raise MoneyError(f"不是金额：{shorten(str(text))}")
     try:
         amount = Decimal(raw)
     except InvalidOperation as exc:
-        raise MoneyError(f"不是金额：{text!s}") from exc
-    if not amount.is_finite():
-        raise MoneyError(f"不是金额：{text!s}")
+        raise MoneyError(f"不是金额：{shorten(str(text))}") from exc
     fen = amount * FEN_PER_WAN
     if fen != fen.to_integral_value():
         raise MoneyError(f"金额精度超过1分：{text!s}")

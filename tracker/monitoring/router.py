@@ -26,6 +26,7 @@ from tracker.monitoring.schemas import (
     variance_out,
 )
 from tracker.monitoring.service import project_variance, project_variances
+from tracker.openapi import IsoDate
 from tracker.shared.export import ZipSink
 
 router = APIRouter(tags=["monitoring"])
@@ -41,7 +42,7 @@ def list_variance(
     scope: ScopeDep,
     year: int | None = None,
     dept_code: str | None = None,
-    as_of: date | None = None,
+    as_of: IsoDate | None = None,
     limit: Limit = 100,
     offset: Offset = 0,
 ) -> VariancePage:
@@ -50,7 +51,7 @@ def list_variance(
 
 
 @router.get("/projects/{project_id}/variance", response_model=VarianceOut)
-def get_variance(project_id: int, session: SessionDep, scope: ScopeDep, as_of: date | None = None) -> VarianceOut:
+def get_variance(project_id: int, session: SessionDep, scope: ScopeDep, as_of: IsoDate | None = None) -> VarianceOut:
     v = project_variance(session=session, scope=scope, project_id=project_id, as_of=as_of)
     return variance_out(v, with_indicators=True)
 
@@ -86,7 +87,7 @@ class KeyListingPage(BaseModel):
 
 @router.get("/key-monitoring", response_model=KeyListingPage)
 def get_key_list(
-    session: SessionDep, scope: ScopeDep, year: int | None = None, as_of: date | None = None
+    session: SessionDep, scope: ScopeDep, year: int | None = None, as_of: IsoDate | None = None
 ) -> KeyListingPage:
     """The key list (重点监控) the caller may see, listed on or before `as_of`."""
     rows = key_listings(session=session, scope=scope, year=year, as_of=as_of)

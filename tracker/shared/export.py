@@ -9,6 +9,7 @@ Every export has the same layout in DIR (or the zip):
 from __future__ import annotations
 
 import io
+import os
 import zipfile
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -39,7 +40,11 @@ class Sink(Protocol):
 
 
 class DirSink:
-    """Files under a directory (created as needed)."""
+    """Files under a directory (created as needed), each complete or absent.
+
+    A workbook is written to a hidden `.name.part` beside its place and renamed into it when whole, so
+    that an export killed half-way leaves the files it finished and never a truncated one.
+    """
 
     def __init__(self, root: Path) -> None:
         self.root = root
@@ -47,7 +52,12 @@ class DirSink:
     def put(self, name: str, write: Writer) -> None:
         path = self.root / name
         path.parent.mkdir(parents=True, exist_ok=True)
-        write(str(path))
+        part = path.with_name(f".{path.name}.part")
+        try:
+            write(str(part))
+            os.replace(part, path)
+        finally:
+            part.unlink(missing_ok=True)
 
 
 class ZipSink:

@@ -9,6 +9,7 @@ unit, identity, money, purpose, plan, objectives, indicators, completeness.
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -290,6 +291,10 @@ def _parse_plan(cur: _Cursor, label: int | None, end: int | None, where: str, is
         i += 1
     if not months:
         raise TableFormatError(cur.line_of(label), f"{where}资金支出计划没有月份（如“3月底”）")
+    if any(a >= b for a, b in itertools.pairwise(months)):
+        # a cumulative plan read against months out of order would put each share at the wrong checkpoint
+        shown = "、".join(f"{m}月" for m in months)
+        raise TableFormatError(cur.line_of(label + 1), f"{where}资金支出计划的月份应从早到晚且不重复（现为{shown}）")
     values = cur.cells[i:stop]
     if len(values) == len(months) + 1 and not values[0].key:
         values = values[1:]  # the empty label cell in front of the percentages

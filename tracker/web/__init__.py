@@ -20,7 +20,7 @@ from tracker.config import get_settings
 from tracker.errors import DomainError, Unauthorized
 
 STATIC = Path(__file__).resolve().parent / "static"
-_NOT_PAGES = ("/api/", "/static/", "/docs", "/redoc", "/openapi.json", "/health")
+_NOT_PAGES = ("/api/", "/static/", "/docs", "/redoc", "/openapi.json", "/health", "/ready")
 SECURITY_HEADERS = {
     "X-Content-Type-Options": "nosniff",
     "X-Frame-Options": "DENY",
