@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 
 from apscheduler.triggers.cron import CronTrigger
 
-from jobs import alerts, key_monitoring, reminders, variance
+from jobs import alerts, corrections, key_monitoring, reminders, variance
 from jobs.base import Job
 from jobs.crontab import cron_trigger
 
@@ -19,12 +19,14 @@ JOBS: dict[str, Job] = {
     "reminders": reminders.run,
     "alerts": alerts.run,
     "key_monitoring": key_monitoring.run,
+    "corrections": corrections.run,
 }
 DEFAULT_TIMES = {
     "variance": "30 1 * * *",
     "reminders": "0 8 * * *",
     "alerts": "30 8 * * *",
     "key_monitoring": "0 9 * * *",
+    "corrections": "15 9 * * *",
 }
 
 

@@ -17,9 +17,11 @@ from tracker.alerts import cli as alerts_cli
 from tracker.auth import cli as auth_cli
 from tracker.budget.cli import budget_app
 from tracker.console import err
+from tracker.corrections.cli import corrections_app
 from tracker.demo.cli import demo_app
 from tracker.evaluation import cli as evaluation_cli
 from tracker.monitoring import cli as monitoring_cli
+from tracker.reports.cli import report_app
 from tracker.targets import cli as targets_cli
 from tracker.targets.corrections_cli import indicators_app
 
@@ -38,6 +40,8 @@ app.add_typer(monitoring_cli.variance_app, name="variance")
 app.add_typer(alerts_cli.units_app, name="units")
 app.add_typer(jobs_cli.app, name="jobs")
 app.add_typer(alerts_cli.alerts_app, name="alerts")
+app.add_typer(corrections_app, name="corrections")
+app.add_typer(report_app, name="report")
 app.add_typer(demo_app, name="demo")
 app.add_typer(indicators_app, name="indicators")
 app.add_typer(budget_app, name="budget")

@@ -19,6 +19,7 @@ from tracker.auth.router import router as auth_router
 from tracker.auth.users_router import router as users_router
 from tracker.budget.router import router as budget_router
 from tracker.config import get_settings
+from tracker.corrections.router import router as corrections_router
 from tracker.db import database_problem
 from tracker.edge import request_limits, truthful_errors
 from tracker.errors import DomainError
@@ -27,6 +28,7 @@ from tracker.health import router as health_router
 from tracker.logs import RequestIdMiddleware
 from tracker.monitoring.router import router as monitoring_router
 from tracker.openapi import allowed_methods, document_errors
+from tracker.reports.router import router as reports_router
 from tracker.targets.router import router as targets_router
 from tracker.web import install as install_pages
 
@@ -100,6 +102,8 @@ def create_app() -> FastAPI:
     app.include_router(evaluation_router, prefix="/api/v1")
     app.include_router(monitoring_router, prefix="/api/v1")
     app.include_router(alerts_router, prefix="/api/v1")
+    app.include_router(corrections_router, prefix="/api/v1")
+    app.include_router(reports_router, prefix="/api/v1")
     install_pages(app)
     document_errors(app)
     app.add_middleware(RequestIdMiddleware)  # outermost: every answer, errors too, carries the id

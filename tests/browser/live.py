@@ -101,7 +101,7 @@ def live_server(workdir: Path, *, demo: bool = False) -> Iterator[Live]:
     )
     url = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 30
+        deadline = time.monotonic() + 120  # generous: the machine may be busy with other test runs
         while True:
             try:
                 if httpx.get(f"{url}/health", timeout=1).status_code == 200:

@@ -80,7 +80,8 @@ def test_overview_counts_per_project(june: tuple[Project, Path]) -> None:
     assert ws["A1"].value == "2024年1—6月项目支出绩效运行监控汇总表" and ws["G2"].value == "1—6月执行数（万元）"
     first = [c.value for c in ws[3]]
     # budget, executed, rate, plan, time, forecast, light, indicators, 未填报, 确定能, 有可能, 完全不可能, 缺原因
-    assert first[5:] == [180, 100, 0.5556, 0.5, 0.5, 180, "绿灯", 8, 4, 2, 2, 0, 1]
+    assert first[5:18] == [180, 100, 0.5556, 0.5, 0.5, 180, "绿灯", 8, 4, 2, 2, 0, 1]
+    assert [ws["S2"].value, ws["T2"].value, ws["U2"].value, first[18]] == ["是否需要整改", "整改要求", "整改结果", "否"]
     assert ws.max_row == 46  # title, header, 44 projects
 
 

@@ -20,7 +20,7 @@ def at(*args: int) -> datetime:
 
 def test_every_job_has_a_time_from_config_in_shanghai_time() -> None:
     plan = {e.name: e for e in entries(load_rules(), SHANGHAI)}
-    assert set(plan) == set(JOBS) == {"variance", "reminders", "alerts", "key_monitoring"}
+    assert set(plan) == set(JOBS) == {"variance", "reminders", "alerts", "key_monitoring", "corrections"}
     assert plan["variance"].trigger.get_next_fire_time(None, at(2024, 4, 1, 0, 0)) == at(2024, 4, 1, 1, 30)
     assert plan["alerts"].trigger.get_next_fire_time(None, at(2024, 4, 1, 9, 0)) == at(2024, 4, 2, 8, 30)
     # 08:30 in Shanghai is 00:30 UTC whatever the server's own clock zone

@@ -14,6 +14,7 @@ import pytest
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
+from jobs.schedule import JOBS
 from tracker.models import JobRun
 
 SCHEDULER = [sys.executable, "-m", "tracker.cli", "scheduler"]
@@ -66,20 +67,21 @@ def test_one_scheduler_acts_catches_up_once_and_a_second_takes_over_when_it_dies
 ) -> None:
     first = start("first")
     # Each job was due within the last day and never ran: each runs once, at once.
-    wait_for(lambda: len(finished_runs(committed_db)) == 3)
+    every = len(JOBS)  # variance, reminders, alerts, key_monitoring, corrections
+    wait_for(lambda: len(finished_runs(committed_db)) == every)
     runs = finished_runs(committed_db)
-    assert sorted(r.name for r in runs) == ["alerts", "reminders", "variance"]
+    assert sorted(r.name for r in runs) == sorted(JOBS)
     assert {(r.trigger, r.pid) for r in runs} == {("catch-up", first.proc.pid)}
     assert "本进程成为执行调度器" in first.output
 
     second = start("second")
     wait_for(lambda: "另一个调度器正在运行，本进程待命" in second.output)
     time.sleep(1)
-    assert len(finished_runs(committed_db)) == 3  # the standby did nothing
+    assert len(finished_runs(committed_db)) == every  # the standby did nothing
 
     first.stop(signal.SIGKILL)  # no goodbye: the lock goes with the connection, the lease runs out
     wait_for(lambda: "本进程成为执行调度器" in second.output)
     time.sleep(1)
-    assert len(finished_runs(committed_db)) == 3  # those runs were done: nothing is caught up twice
+    assert len(finished_runs(committed_db)) == every  # those runs were done: nothing is caught up twice
     assert second.stop() == 0
     assert "调度器停止" in second.output

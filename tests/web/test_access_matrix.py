@@ -12,6 +12,7 @@ import re
 import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import date
 
 from fastapi.routing import APIRoute
 from fastapi.testclient import TestClient
@@ -24,6 +25,7 @@ from tests.signin import PASSWORD, add_user, csrf_of, load_changli, load_funing
 from tracker.actuals.approvals import submit_quarter
 from tracker.actuals.service import upload
 from tracker.auth.principal import Principal
+from tracker.corrections.service import issue_notice
 from tracker.db import session_scope
 from tracker.main import create_app
 from tracker.models import AlertMessage, Dept, Project, User
@@ -42,7 +44,9 @@ PUBLIC = {
     ("GET", "/docs/oauth2-redirect"),
 }
 ROLES = ("anonymous", "admin", "dept_a", "viewer")
-LAST = {("POST", "/logout")}  # ends the session the other checks use: walked after every other route
+LAST = {("POST", "/logout")}
+# A reader may still change their own password: that writes no data of any unit.
+OWN_ACCOUNT = {("POST", "/account/password")}  # ends the session the other checks use: walked after every other route
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,6 +56,7 @@ class World:
     batch_b: int
     submission_b: int
     message_b: int
+    notice_b: int
     markers: tuple[str, ...]  # text that only unit B's data contains
     unit_b: str = UNIT_B
 
@@ -68,11 +73,15 @@ SAMPLES: dict[str, Callable[[World], object]] = {
     "submission_id": lambda w: w.submission_b,
     "seq": lambda w: 1,
     "message_id": lambda w: w.message_b,
+    "notice_id": lambda w: w.notice_b,
 }
 # GET routes that need more query parameters than year=2024 (unit B's, so that unit A must not see them)
 QUERIES: dict[str, dict[str, str]] = {
     "/api/v1/actuals/template": {"dept_code": "{unit_b}", "region_code": CHANGLI},
     "/api/v1/actuals/payments": {"project_id": "{project_b}"},
+    "/corrections/new": {"project_id": "{project_b}"},
+    "/api/v1/reports/ranking": {"as_of": "2024-06-30"},
+    "/api/v1/reports/ranking.xlsx": {"as_of": "2024-06-30"},
 }
 
 
@@ -95,9 +104,21 @@ def build_world(engine: Engine, unit_b: str = UNIT_B) -> World:
         batch_b=batch_b,
         submission_b=submission_b,
         message_b=unit_b_message(name_b, unit_b),
+        notice_b=unit_b_notice(b[0].id),
         markers=(name_b, *codes),
         unit_b=unit_b,
     )
+
+
+def unit_b_notice(project_id: int) -> int:
+    """A correction notice on unit B's project (what the correction routes aim at)."""
+    admin = Principal(username="boss", role="admin", scope=Scope.everything())
+    with session_scope() as session:
+        n = issue_notice(
+            session=session, principal=admin, project_id=project_id, problem="B的问题", due_on=date(2024, 7, 1)
+        )
+        assert n.id is not None
+        return n.id
 
 
 def unit_b_message(name_b: str, unit_b: str = UNIT_B) -> int:
@@ -229,7 +250,7 @@ def check_route(
                     problems.append(f"{where} as unit A shows unit B's data: {leaks} (status {status})")
                 if has_params and not public and status not in ((403, 404) if method == "GET" else (403, 404, 422)):
                     problems.append(f"{where} as unit A on unit B's object: {status}, want 403/404")
-            if role == "viewer" and method != "GET" and not public:
+            if role == "viewer" and method != "GET" and not public and (method, e.path) not in OWN_ACCOUNT:
                 allowed = (403, 422) if is_api else (403,)
                 if status not in allowed:
                     problems.append(f"{where} as viewer: {status}, want {allowed}")

@@ -24,6 +24,7 @@ from tracker.budget.service import load_budgets_by_id
 from tracker.bulk import matching
 from tracker.clock import today
 from tracker.config import get_settings, load_rules
+from tracker.corrections.withhold import withheld
 from tracker.models import Dept, Project, Submission
 
 LOCKED = "approved"
@@ -78,6 +79,7 @@ class Context:
     # per project id read: the budget checked against, the effective one with every recorded change at year end
     budgets: dict[int, int] = field(default_factory=dict)
     visible_depts: set[str] = field(default_factory=set)  # unit codes of units the scope may write to
+    withheld: dict[int, str] = field(default_factory=dict)  # 暂缓拨款 by an open correction notice
     errors: Issues = field(default_factory=Issues)
     warnings: Issues = field(default_factory=Issues)
     read_depts: set[str] = field(default_factory=set)
@@ -115,6 +117,9 @@ class Context:
             return ref, None
         years = "、".join(str(y) for y in self.years.get((dept, code), []))
         return None, f"日期不在项目年度内：项目“{code}”属于{years}年，填写的是{year}年"
+
+    def withheld_problem(self, project_id: int) -> str | None:
+        return self.withheld.get(project_id)
 
     def lock_problem(self, region: str, dept: str, year: int, quarter: int) -> str | None:
         return self.locks.get((region, dept, year, quarter))
@@ -185,6 +190,7 @@ def load_context(*, session: Session, principal: Principal) -> Context:
         principal=principal,
         today=today(),
         rules=rules,
+        withheld=withheld(session=session),
         errors=Issues(limit=limit),
         warnings=Issues(limit=limit),
     )

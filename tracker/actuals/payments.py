@@ -141,6 +141,9 @@ class PaymentCheck:
         ids = {k: ref.id for k, (ref, _) in refs.items() if ref is not None}
         project_id = np.array([ids.get(k, 0) for k in year_key.tolist()], dtype=np.int64)
         known &= project_id != 0
+        if ctx.withheld:
+            pid_text = np.array([str(i) for i in project_id.tolist()], dtype=object)
+            found.add(_decide(pid_text, lambda i: ctx.withheld_problem(int(i))), "project_code", known)
         quarter = np.array([_QUARTER.get(i[5:7], "") for i in iso.tolist()], dtype=object)
         places = {k: ref.region_code for k, (ref, _) in refs.items() if ref is not None}
         region = np.array([places.get(k, "") for k in year_key.tolist()], dtype=object)

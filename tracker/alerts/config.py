@@ -11,7 +11,7 @@ from tracker.config import load_rules
 from tracker.core.variance import Light
 from tracker.errors import InvalidInput
 
-RULES = ("lagging", "escalation", "early_warning", "reminder", "key_monitoring")
+RULES = ("lagging", "escalation", "early_warning", "reminder", "key_monitoring", "correction")
 FORMATS = ("wecom", "dingtalk", "generic")
 
 
@@ -21,6 +21,8 @@ def rule_family(rule: str) -> str:
         return "reminder"
     if rule.startswith("lagging"):
         return "lagging"
+    if rule.startswith("correction"):
+        return "correction"
     return rule
 
 

@@ -309,3 +309,20 @@ def ensure_admin(*, session: Session, password: str | None, rules: AuthRules = A
     if password and not verify_password(user.password_hash, password):
         update_user(session=session, username="admin", password=password, active=True, rules=rules)
     return None
+
+
+def change_own_password(
+    *, session: Session, username: str, current: str, new: str, rules: AuthRules = AuthRules()
+) -> int:
+    """A user changes their own password after giving the current one; answers the new token version.
+
+    Every other session and token of the user ends (the version goes up); the caller signs the
+    current page session in again with the answered version.
+    """
+    user = _get(session, username)
+    if not verify_password(user.password_hash, current):
+        raise InvalidInput("当前密码不正确")
+    if new == current:
+        raise InvalidInput("新密码不能与当前密码相同")
+    update_user(session=session, username=username, password=new, rules=rules)
+    return token_version(session=session, username=username)

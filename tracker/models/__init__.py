@@ -5,7 +5,7 @@ from tracker.models.alerts import Alert, AlertMessage, Contact
 from tracker.models.auth import LoginAttempt, User, UserRegion, UserUnit
 from tracker.models.base import utcnow
 from tracker.models.monitoring import JobRun, SchedulerLease, VarianceSnapshot
-from tracker.models.oversight import KeyListing
+from tracker.models.oversight import CorrectionNotice, KeyListing
 from tracker.models.targets import (
     BudgetChange,
     Dept,
@@ -25,6 +25,7 @@ __all__ = [
     "BatchPeriod",
     "BudgetChange",
     "Contact",
+    "CorrectionNotice",
     "Dept",
     "ImportRecord",
     "Indicator",

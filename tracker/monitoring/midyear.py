@@ -22,7 +22,7 @@ from decimal import Decimal
 from functools import partial
 from typing import Any
 
-from sqlmodel import Session
+from sqlmodel import Session, col, select
 
 from tracker.actuals.read import ResultView, cumulative_paid, latest_results
 from tracker.config import load_rules
@@ -33,6 +33,7 @@ from tracker.core.project import Funds, IndicatorData, IndicatorRef, ProjectData
 from tracker.core.values import Grade, Kind, parse_grade
 from tracker.core.variance import Light, LightRules, compute_variance, indicator_progress
 from tracker.errors import InvalidInput
+from tracker.models import CorrectionNotice
 from tracker.monitoring.service import indicator_goal, indicator_rules, spend_rules
 from tracker.rules import reason_categories, target_rules
 from tracker.scope import Scope
@@ -84,6 +85,7 @@ class MonitorProject:
     rows: list[MonitorRow]
     region_code: str = ""
     region_name: str = ""
+    correction: tuple[str, str, str] = ("否", "", "")  # 是否需要整改, 整改要求, 整改结果 (DOMAIN.md §8)
 
     @property
     def missing_reasons(self) -> list[int]:
@@ -126,6 +128,7 @@ def monitoring_projects(
     results: dict[int, dict[int, ResultView]] = defaultdict(dict)
     for r in latest_results(session=session, project_ids=ids, as_of=cut_off).values():
         results[r.project_id][r.seq] = r
+    corrections = _corrections(session, ids, year)
     out = []
     for project, data in loaded:
         assert project.id is not None
@@ -156,8 +159,29 @@ def monitoring_projects(
                 forecast_estimated=v.forecast_estimated,
                 light=v.light,
                 rows=[_row(i, results[project.id].get(i.seq), data, cut_off, yellow, targets) for i in data.indicators],
+                correction=corrections.get(project.id, ("否", "", "")),
             )
         )
+    return out
+
+
+def _corrections(session: Session, ids: list[int], year: int) -> dict[int, tuple[str, str, str]]:
+    """Per project, its correction notices of the year: 是/否, the requirements, the results (with state)."""
+    if not ids:
+        return {}
+    query = select(CorrectionNotice).where(col(CorrectionNotice.project_id).in_(ids), CorrectionNotice.year == year)
+    found: dict[int, list[CorrectionNotice]] = defaultdict(list)
+    for n in session.exec(query.order_by(col(CorrectionNotice.id))):
+        found[n.project_id].append(n)
+    out = {}
+    for pid, notices in found.items():
+        asks = "；".join(f"第{n.id}号：{n.problem}" + (f"，{n.requirement}" if n.requirement else "") for n in notices)
+        results = "；".join(
+            f"第{n.id}号（{'已通过' if n.state == 'accepted' else '整改中'}）：{n.result or n.measures or '尚未报送'}"
+            + (f"，{n.outcome}" if n.outcome else "")
+            for n in notices
+        )
+        out[pid] = ("是", asks, results)
     return out
 
 

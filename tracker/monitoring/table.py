@@ -76,6 +76,7 @@ def write_project_sheet(s: Sheet, mp: MonitorProject, categories: tuple[str, ...
     s.merge_text(8, 1, 8, LAST, goals)
     s.ws.set_row(8, max(1, len(goals) // 90 + goals.count("\n") + 1) * 13.5 + 4)
     last = _indicators(s, mp, p, cats)
+    last = _correction(s, mp, last + 1)
     _notes(s, mp, last + 1)
     a4(s.ws, landscape=True, repeat_rows=(0, 0))
 
@@ -157,6 +158,14 @@ def _row(s: Sheet, r: int, row: MonitorRow, cats: tuple[str, ...]) -> None:
         s.ws.set_row(r, min(longest // 12 + 1, 8) * 13.5)
 
 
+def _correction(s: Sheet, mp: MonitorProject, r: int) -> int:
+    """是否需要整改, 整改要求, 整改结果 (DOMAIN.md §8), one row each; answers the last row written."""
+    for k, (label, value) in enumerate(zip(("是否需要整改", "整改要求", "整改结果"), mp.correction, strict=True)):
+        s.text(r + k, 0, label, "label")
+        s.merge_text(r + k, 1, r + k, LAST, value)
+    return r + 2
+
+
 def _notes(s: Sheet, mp: MonitorProject, r: int) -> None:
     by_seq = {row.seq: row for row in mp.rows}
     notes = ["全年预计完成值：单位填报的优先；未填报的，累计类指标已完成全年目标的取实际值，未完成的按项目支出计划"
@@ -175,6 +184,7 @@ def _notes(s: Sheet, mp: MonitorProject, r: int) -> None:
 OVERVIEW = (
     "序号", "单位编码", "单位名称", "项目编码", "项目名称", "年度预算数（万元）", "执行数（万元）", "执行率",
     "计划执行进度", "时间进度", "全年预计执行数（万元）", "执行进度", "指标数", "未填报", *LIKELIHOODS, "缺偏差原因",
+    "是否需要整改", "整改要求", "整改结果",
 )  # fmt: skip
 
 
@@ -184,7 +194,7 @@ def write_overview(target: str | IO[bytes], projects: list[MonitorProject], *, y
     s = add_sheet(book, Formats(book), "汇总")
     names = fit_width([m.name for m in projects], low=20, high=40)
     units = fit_width([m.dept_name for m in projects], low=14, high=28)
-    widths = [6, 10, units, 24, names, 12, 12, 9, 9, 9, 12, 9, 7, 7, 7, 7, 9, 9]
+    widths = [6, 10, units, 24, names, 12, 12, 9, 9, 9, 12, 9, 7, 7, 7, 7, 9, 9, 10, 30, 30]
     for c, w in enumerate(widths):
         s.ws.set_column(c, c, w)
     s.ws.set_row(0, 30)
@@ -209,6 +219,8 @@ def write_overview(target: str | IO[bytes], projects: list[MonitorProject], *, y
         for k, likelihood in enumerate(LIKELIHOODS):
             s.number(r, 14 + k, sum(1 for row in m.rows if row.likelihood == likelihood), "int")
         s.number(r, 17, len(m.missing_reasons), "int")
+        for k, value in enumerate(m.correction):
+            s.text(r, 18 + k, value, "center" if k == 0 else "text")
     s.ws.freeze_panes(2, 0)
     a4(s.ws, landscape=True, repeat_rows=(1, 1))
     book.close()

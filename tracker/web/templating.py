@@ -42,6 +42,8 @@ NAV = (
     NavItem("/upload", "上报", ("admin", "department")),
     NavItem("/approvals", "审核", ("admin",)),
     NavItem("/alerts", "预警"),
+    NavItem("/corrections", "整改"),
+    NavItem("/reports", "通报"),
     NavItem("/exports", "导出"),
     NavItem("/review", "目标审核"),
     NavItem("/targets", "目标表", ("admin",)),

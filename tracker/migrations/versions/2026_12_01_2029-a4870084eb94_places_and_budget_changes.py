@@ -7,7 +7,7 @@ to one county, 昌黎县 (130322), so every region column is filled from the uni
 each adjusted version becomes an adjustment of the difference to the version before it.
 
 Revision ID: a4870084eb94
-Revises: 789659c0a502
+Revises: cdaf51a3e358
 Create Date: 2026-12-01 20:29:22.139514
 """
 
@@ -19,7 +19,7 @@ import sqlmodel
 from alembic import op
 
 revision: str = "a4870084eb94"
-down_revision: str | Sequence[str] | None = "789659c0a502"
+down_revision: str | Sequence[str] | None = "cdaf51a3e358"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

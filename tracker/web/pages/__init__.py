@@ -3,12 +3,15 @@
 from fastapi import APIRouter
 
 from tracker.web.pages import (
+    account,
     alerts,
     approvals,
     auth,
+    corrections,
     dashboard,
     exports,
     project,
+    reports,
     settings,
     target_fixes,
     targets,
@@ -16,5 +19,19 @@ from tracker.web.pages import (
 )
 
 router = APIRouter(include_in_schema=False)
-for module in (auth, dashboard, project, upload, approvals, alerts, exports, settings, targets, target_fixes):
+for module in (
+    auth,
+    dashboard,
+    project,
+    upload,
+    approvals,
+    alerts,
+    corrections,
+    reports,
+    exports,
+    settings,
+    targets,
+    target_fixes,
+    account,
+):
     router.include_router(module.router)

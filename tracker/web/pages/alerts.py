@@ -17,7 +17,13 @@ from tracker.web.templating import render
 router = APIRouter()
 PAGE = 50
 STATES = {"queued": "待发送", "sending": "发送中", "sent": "已发送", "failed": "发送失败"}
-KINDS = {"digest": "进度预警", "escalation": "抄送财政局", "reminder": "填报提醒"}
+KINDS = {
+    "digest": "进度预警",
+    "escalation": "抄送财政局",
+    "reminder": "填报提醒",
+    "key_monitoring": "重点监控",
+    "correction": "整改",
+}
 RULES = {
     "lagging": "进度滞后",
     "escalation": "红灯抄送财政局",
@@ -32,6 +38,8 @@ def rule_name(rule: str) -> str:
         return f"截止前{m.group(1)}天提醒"
     if m := re.fullmatch(r"reminder_overdue_(\d+)", rule):
         return f"逾期{m.group(1)}天提醒"
+    if rule.startswith("correction_"):
+        return "整改通知"
     if m := re.fullmatch(r"lagging_again_(\d+)", rule):
         return f"仍然滞后（第{m.group(1)}次再提醒）"
     return RULES.get(rule, rule)

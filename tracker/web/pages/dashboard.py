@@ -9,11 +9,13 @@ from urllib.parse import urlencode
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse
 
+from tracker.corrections.service import counts
 from tracker.deps import PrincipalDep, SessionDep
 from tracker.monitoring.key_list import key_listings
 from tracker.web.overview import PAGE_SIZE, SORTS, overview
-from tracker.web.pages.common import default_as_of, pick_year, take_flashes, years
+from tracker.web.pages.common import default_as_of, pick_year, take_flashes, today, years
 from tracker.web.templating import render
+from tracker.web.todo import todos
 
 router = APIRouter()
 
@@ -72,6 +74,8 @@ def dashboard(
         desc=desc,
         sorts=SORTS,
         link=link,
+        todos=todos(session=session, principal=principal, today=today()),
+        corrections=counts(session=session, scope=principal.scope, today=today(), year=chosen),
         key_list=key_listings(session=session, scope=principal.scope, year=chosen, as_of=day)[:200],
         flashes=take_flashes(request),
     )

@@ -12,6 +12,8 @@ from tracker.budget import service as budgets
 from tracker.clock import today
 from tracker.core.budget import CHANGE_KIND_NAMES, FUNDING_SOURCES
 from tracker.core.money import wan_str
+from tracker.corrections.schemas import notice_out
+from tracker.corrections.service import list_notices
 from tracker.deps import PrincipalDep, SessionDep
 from tracker.errors import InvalidInput, NotFound
 from tracker.models import Project
@@ -26,7 +28,9 @@ router = APIRouter()
 def project(
     request: Request, session: SessionDep, principal: PrincipalDep, project_id: int, as_of: date | None = None
 ) -> HTMLResponse:
-    page = project_page(session=session, scope=principal.scope, project_id=project_id, as_of=as_of, today=today())
+    day = today()
+    page = project_page(session=session, scope=principal.scope, project_id=project_id, as_of=as_of, today=day)
+    notices, _ = list_notices(session=session, scope=principal.scope, today=day, project_id=project_id)
     return render(
         request,
         "project.html",
@@ -35,6 +39,7 @@ def project(
         page=page,
         kinds=CHANGE_KIND_NAMES,
         sources=FUNDING_SOURCES,
+        notices=[notice_out(n, p, today=day) for n, p in notices],
         flashes=take_flashes(request),
     )
 
