@@ -162,6 +162,7 @@ class MailServer:
     stalled: threading.Event = field(default_factory=threading.Event)  # a client is being held
     reject: set[str] = field(default_factory=set)
     refuse_data: dict[str, str] = field(default_factory=dict)  # address → the answer to DATA, e.g. "554 …"
+    delay: float = 0.0  # seconds before answering DATA: a slow server keeps the mail but answers late
     controller: Controller | None = None
     options: dict[str, Any] = field(default_factory=dict)  # e.g. TLS and login settings for aiosmtpd
 
