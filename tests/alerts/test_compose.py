@@ -11,7 +11,8 @@ from tracker.alerts import compose
 from tracker.alerts.findings import Finding
 from tracker.core.variance import Light
 
-LAGGING = Finding(project_id=7, year=2024, dept_code="314001", rule="lagging", checkpoint_on=date(2024, 6, 30),
+LAGGING = Finding(project_id=7, year=2024, region_code="130322", dept_code="314001", rule="lagging",
+                  checkpoint_on=date(2024, 6, 30),
                   audience="unit", light=Light.RED, planned_fen=665_380_000, actual_fen=300_000_000,
                   ratio=Decimal("0.4509"))  # fmt: skip
 ITEM = compose.Item(

@@ -30,7 +30,7 @@ from tracker.scope import Scope
 from tracker.shared.export import DirSink
 
 MZ, CZ = "mz@example.cn", "cz@example.cn"
-UNIT = Principal(username="mz", role="department", scope=Scope(frozenset({"314001"})))
+UNIT = Principal(username="mz", role="department", scope=Scope.of_units([("130322", "314001")]))
 
 
 @pytest.fixture
@@ -168,7 +168,7 @@ def test_withheld_payments_refuse_an_upload_naming_the_notice_until_it_is_accept
     assert summary.payments == 2
 
 
-def test_a_budget_cut_at_acceptance_is_kept_as_the_outcome(changli: int) -> None:
+def test_a_budget_cut_at_acceptance_becomes_a_budget_adjustment(changli: int) -> None:
     admin = api_client("boss")
     nid = admin.post(
         "/api/v1/corrections", json={"project_id": changli, "problem": "预算过大", "due_on": "2024-09-30"}
@@ -177,7 +177,11 @@ def test_a_budget_cut_at_acceptance_is_kept_as_the_outcome(changli: int) -> None
     bad = admin.post(f"/api/v1/corrections/{nid}/accept", json={"cut_budget_wan": "abc"})
     assert bad.status_code == 422 and "调减预算金额有误" in bad.json()["detail"]
     done = admin.post(f"/api/v1/corrections/{nid}/accept", json={"cut_budget_wan": "200"}).json()
-    assert done["cut_budget_wan"] == "200.00" and "调减预算 200.00 万元" in done["outcome"]
+    assert done["cut_budget_wan"] == "200.00" and "调减预算 200.00 万元（已记入预算调整" in done["outcome"]
+    budget = admin.get(f"/api/v1/projects/{changli}/budget", params={"as_of": "2024-12-31"}).json()
+    assert (budget["initial_wan"], budget["effective_wan"]) == ("1400.00", "1200.00")
+    (change,) = budget["changes"]
+    assert change["amount_wan"] == "-200.00" and change["doc"] == f"整改通知第{nid}号"
 
 
 def test_an_empty_problem_is_refused_in_chinese_and_nothing_is_written(changli: int) -> None:

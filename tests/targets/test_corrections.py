@@ -91,8 +91,8 @@ def test_a_missing_indicator_or_another_units_project_is_not_found(session: Sess
     with pytest.raises(NotFound):
         correct_indicator(session=session, scope=ALL, actor="cz", project_id=low, seq=99, fix=Correction("x", "1人"))
     with pytest.raises(NotFound):
-        correct_indicator(session=session, scope=Scope(frozenset({"360001"})), actor="u", project_id=low, seq=1,
-                          fix=Correction("x", "1人"))  # fmt: skip
+        other = Scope.of_units([("130322", "360001")])
+        correct_indicator(session=session, scope=other, actor="u", project_id=low, seq=1, fix=Correction("x", "1人"))
 
 
 # DOMAIN.md §5: "Inside a 一级 the points are split equally over its 三级 indicators unless the unit sets

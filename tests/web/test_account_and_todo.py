@@ -23,7 +23,11 @@ def test_a_unit_user_sees_a_returned_quarter_an_open_notice_and_a_deadline_this_
     load_changli()
     pid = project_id(3)  # 314001
     with session_scope() as session:
-        session.add(Submission(dept_code="314001", year=2024, quarter=1, status="returned", comment="缺支付凭证"))
+        session.add(
+            Submission(
+                region_code="130322", dept_code="314001", year=2024, quarter=1, status="returned", comment="缺支付凭证"
+            )
+        )
         soon = issue_notice(
             session=session, principal=BOSS, project_id=pid, problem="进度滞后", due_on=today() + timedelta(days=3)
         )
@@ -46,7 +50,7 @@ def test_a_unit_user_sees_a_returned_quarter_an_open_notice_and_a_deadline_this_
 def test_the_finance_bureau_sees_what_waits_on_its_review(committed_db: Engine) -> None:
     load_changli()
     with session_scope() as session:
-        session.add(Submission(dept_code="314001", year=2024, quarter=2, status="submitted"))
+        session.add(Submission(region_code="130322", dept_code="314001", year=2024, quarter=2, status="submitted"))
     assert "1个季度报送待审核" in page_client().get("/").text
 
 

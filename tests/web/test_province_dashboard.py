@@ -94,7 +94,7 @@ def test_pages_split_the_sorted_selection_and_count_it_whole(session: Session, m
     assert len(first.rows) == len(second.rows) == 10 and first.shown == second.shown == 44
     budgets = [r.budget_fen for r in first.rows + second.rows]
     assert budgets == sorted(budgets) and not {r.id for r in first.rows} & {r.id for r in second.rows}
-    unit = overview(session=session, scope=Scope(frozenset({"314001"})), year=2024, as_of=day, limit=10)
+    unit = overview(session=session, scope=Scope.of_units([("130322", "314001")]), year=2024, as_of=day, limit=10)
     assert unit.total == 9 and {r.dept_code for r in unit.rows} == {"314001"}
 
 

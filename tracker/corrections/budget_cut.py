@@ -1,46 +1,35 @@
-"""调减预算 at acceptance: recorded as a budget adjustment where the budget-versions service exists.
-
-The budget versions (DOMAIN.md §3) are being built in tracker/budget (issue: places); until their
-`record_budget_change` is on main the cut stays recorded as the notice's outcome only, and says so.
-"""
+"""调减预算 at acceptance (DOMAIN.md §8): the cut becomes a budget adjustment (§3) with its own audit entry."""
 
 from __future__ import annotations
 
-import importlib
-import inspect
-from typing import Any
+from datetime import date
 
 from sqlmodel import Session
 
+from tracker.budget.service import record_budget_change
+from tracker.clock import today
+from tracker.core.budget import ChangeKind, FundingSource
 from tracker.core.money import wan_str
-from tracker.models import CorrectionNotice
-
-NEEDED = {"session", "project_id", "amount_fen", "reason", "actor"}
-
-
-def _recorder() -> Any:
-    """The budget service's `record_budget_change`, if it is there and takes the keywords used below."""
-    for module in ("tracker.budget.service", "tracker.targets.budget"):
-        try:
-            found = importlib.import_module(module)
-        except ImportError:
-            continue
-        record = getattr(found, "record_budget_change", None)
-        if record is not None and set(inspect.signature(record).parameters) >= NEEDED:
-            return record
-    return None
+from tracker.errors import NotFound
+from tracker.models import CorrectionNotice, Project
 
 
 def apply(*, session: Session, notice: CorrectionNotice, cut_fen: int, actor: str | None) -> str:
-    """Cut the project's budget by `cut_fen`; answer the words the notice's outcome keeps."""
-    record = _recorder()
-    if record is None:
-        return f"调减预算 {wan_str(cut_fen)} 万元（预算调整功能尚未启用，仅作为整改结果记录）"
-    record(
+    """Cut the project's budget by `cut_fen` from the day of acceptance; answer the words the outcome keeps."""
+    project = session.get(Project, notice.project_id)
+    if project is None:
+        raise NotFound(f"项目{notice.project_id}不存在")
+    # an adjustment belongs to the project's year: a notice accepted after it ends cuts from 31 December
+    on = min(max(today(), date(project.year, 1, 1)), date(project.year, 12, 31))
+    record_budget_change(
         session=session,
         project_id=notice.project_id,
+        kind=ChangeKind.ADJUSTMENT,
         amount_fen=-cut_fen,
-        reason=f"整改通知第{notice.id}号：调减预算",
-        actor=actor,
+        on=on,
+        doc=f"整改通知第{notice.id}号",
+        reason="整改：调减预算",
+        source=FundingSource.CURRENT,
+        by=actor,
     )
-    return f"调减预算 {wan_str(cut_fen)} 万元（已记入预算调整）"
+    return f"调减预算 {wan_str(cut_fen)} 万元（已记入预算调整，{on.isoformat()} 起生效）"

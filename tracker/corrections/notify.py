@@ -103,9 +103,20 @@ def notify(*, session: Session, notice: CorrectionNotice, stage: str, as_of: dat
     family = stage.split("_")[0]
     audiences = ("unit", "finance") if family == "overdue" else (AUDIENCE[family],)
     rules = alert_rules(load_rules())
+    project = session.get(Project, notice.project_id)
+    assert project is not None
+    region = project.region_code
     targets: list[tuple[str, str, str]] = []  # audience, channel, recipient
     for audience in audiences:
-        mails = get_contacts(session=session, dept_code=notice.dept_code if audience == "unit" else None)
+        if audience == "unit":
+            mails = get_contacts(session=session, dept_code=notice.dept_code, region_code=region)
+        else:  # the county's finance bureau, and whoever follows every region
+            mails = list(
+                dict.fromkeys(
+                    get_contacts(session=session, dept_code=None, region_code=region)
+                    + get_contacts(session=session, dept_code=None, region_code=None)
+                )
+            )
         targets += [(audience, "mail", m) for m in mails]
         for_unit = notice.dept_code if audience == "unit" else None
         targets += [(audience, "webhook", h.recipient) for h in rules.webhooks if h.wants("correction", for_unit)]
@@ -115,6 +126,7 @@ def notify(*, session: Session, notice: CorrectionNotice, stage: str, as_of: dat
     rows = [
         {
             "project_id": notice.project_id,
+            "region_code": region,
             "dept_code": notice.dept_code,
             "year": notice.year,
             "checkpoint_on": notice.due_on,
@@ -130,9 +142,7 @@ def notify(*, session: Session, notice: CorrectionNotice, stage: str, as_of: dat
     new = {
         (r[1], r[2]): r[0] for r in insert_new(session, table, rows, key=KEY, returning=("id", "channel", "recipient"))
     }
-    project = session.get(Project, notice.project_id)
-    assert project is not None
-    dept = session.get(Dept, notice.dept_code)
+    dept = session.get(Dept, (region, notice.dept_code))
     subject, opening = _words(notice, stage, project, dept.name if dept else notice.dept_code, day)
     url = f"{get_settings().base_url.rstrip('/')}/corrections/{notice.id}"
     lines = _body(notice, opening, project, url)
@@ -148,6 +158,7 @@ def notify(*, session: Session, notice: CorrectionNotice, stage: str, as_of: dat
             channel=channel,
             recipient=recipient,
             audience=audience,
+            region_code=region,
             dept_code=notice.dept_code if audience == "unit" else None,
             kind="correction",
             subject=subject,
