@@ -9,20 +9,9 @@ from typing import Annotated
 
 import typer
 from rich.console import Console
-from sqlmodel import select
-
-from tracker.auth.principal import Principal
-from tracker.corrections import service
-from tracker.corrections.schemas import notice_out
-from tracker.db import session_scope
-from tracker.errors import DomainError, NotFound
-from tracker.models import Project
-from tracker.monitoring.service import today
-from tracker.scope import Scope
 
 corrections_app = typer.Typer(help="整改通知", no_args_is_help=True)
 err = Console(stderr=True)
-BUREAU = Principal(username="命令行", role="admin", scope=Scope.everything())
 
 
 def _fail(message: str) -> None:
@@ -41,6 +30,15 @@ def corrections_issue(
     withhold: Annotated[bool, typer.Option("--withhold", help="暂缓拨款，整改通过前拒收该项目的支付")] = False,
 ) -> None:
     """Issue a correction notice on a project as the finance bureau; the unit hears by mail/webhook."""
+    from sqlmodel import select
+
+    from tracker.auth.principal import Principal
+    from tracker.corrections import service
+    from tracker.db import session_scope
+    from tracker.errors import DomainError, NotFound
+    from tracker.models import Project
+    from tracker.scope import Scope
+
     try:
         due_on = date.fromisoformat(due)
     except ValueError:
@@ -55,7 +53,7 @@ def corrections_issue(
                 raise NotFound(f"没有{year}年单位{dept}的项目{project}")
             n = service.issue_notice(
                 session=session,
-                principal=BUREAU,
+                principal=Principal(username="命令行", role="admin", scope=Scope.everything()),
                 project_id=pid,
                 problem=text,
                 requirement=requirement,
@@ -76,6 +74,14 @@ def corrections_list(
     fmt: Annotated[str, typer.Option("--format", help="json")] = "json",
 ) -> None:
     """Correction notices as JSON, nearest deadline first."""
+
+    from tracker.corrections import service
+    from tracker.corrections.schemas import notice_out
+    from tracker.db import session_scope
+    from tracker.errors import DomainError
+    from tracker.monitoring.service import today
+    from tracker.scope import Scope
+
     if fmt != "json":
         _fail("目前只支持 --format json")
     day = today()

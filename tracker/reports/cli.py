@@ -11,13 +11,6 @@ from typing import Annotated
 import typer
 from rich.console import Console
 
-from tracker.db import session_scope
-from tracker.errors import DomainError
-from tracker.reports.schemas import ranking_out
-from tracker.reports.service import ranking
-from tracker.reports.xlsx import write_ranking
-from tracker.scope import Scope
-
 report_app = typer.Typer(help="通报", no_args_is_help=True)
 err = Console(stderr=True)
 
@@ -36,6 +29,13 @@ def report_ranking(
     out: Annotated[Path | None, typer.Option(help="写成 .xlsx 文件")] = None,
 ) -> None:
     """The monthly 通报: units or regions ranked by execution against plan, time progress and last year."""
+    from tracker.db import session_scope
+    from tracker.errors import DomainError
+    from tracker.reports.schemas import ranking_out
+    from tracker.reports.service import ranking
+    from tracker.reports.xlsx import write_ranking
+    from tracker.scope import Scope
+
     if (fmt is None) == (out is None):
         _fail("请给出 --format json 或 --out 文件.xlsx（二选一）")
     if fmt is not None and fmt != "json":
