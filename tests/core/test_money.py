@@ -49,7 +49,7 @@ def test_parse_wan_reads_the_amount_exactly_in_fen(text: str | Decimal | int | f
         ("abc", "不是金额"),
         ("NaN", "不是金额"),
         ("Infinity", "不是金额"),
-        ("0.0000001", "精度超过1分"),
+        ("0.0000001", "小数位数过多"),  # past the stored limit (tracker/limits.py) before the fen check
     ],
 )
 def test_parse_wan_refuses_what_is_not_an_amount_of_whole_fen(text: str, message: str) -> None:

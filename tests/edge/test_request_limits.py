@@ -53,7 +53,9 @@ def test_out_of_range_request_values_are_refused_with_a_message(admin: TestClien
 def test_the_documented_422_body_is_the_one_sent(committed_db: Engine) -> None:
     client = TestClient(create_app())
     schema = client.get("/openapi.json").json()
-    documented = schema["components"]["schemas"]["HTTPValidationError"]
+    token_422 = schema["paths"]["/api/v1/auth/token"]["post"]["responses"]["422"]["content"]["application/json"]
+    name = token_422["schema"]["$ref"].rsplit("/", 1)[1]
+    documented = schema["components"]["schemas"][name]
     assert documented["properties"]["detail"]["type"] == "string"
     assert documented["required"] == ["error", "detail"]
     body = client.post("/api/v1/auth/token", data={}).json()  # missing form fields: a validation error
