@@ -71,7 +71,8 @@ def create_app() -> FastAPI:
         # Looked up per call: the pages replace the DomainError handler with one that answers HTML.
         handler = app.exception_handlers[DomainError]
         result: Any = handler(request, database_problem(exc))
-        return await result if inspect.isawaitable(result) else result
+        response: Response = await result if inspect.isawaitable(result) else result
+        return response
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, exc: StarletteHTTPException) -> JSONResponse:

@@ -11,8 +11,8 @@ from sqlmodel import Session
 
 from tracker.actuals.columns import PAYMENT_COLUMNS, RESULT_COLUMNS
 from tracker.actuals.read import cumulative_paid
-from tracker.actuals.results import LIKELIHOODS
 from tracker.config import load_rules
+from tracker.core.likelihood import LIKELIHOODS
 from tracker.core.money import fen_to_wan
 from tracker.core.project import ProjectData
 from tracker.core.values import Direction, Grade, Kind

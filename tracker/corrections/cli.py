@@ -75,11 +75,11 @@ def corrections_list(
 ) -> None:
     """Correction notices as JSON, nearest deadline first."""
 
+    from tracker.clock import today
     from tracker.corrections import service
     from tracker.corrections.schemas import notice_out
     from tracker.db import session_scope
     from tracker.errors import DomainError
-    from tracker.monitoring.service import today
     from tracker.scope import Scope
 
     if fmt != "json":

@@ -6,11 +6,11 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query
 
+from tracker.clock import today
 from tracker.corrections import service
 from tracker.corrections.schemas import AcceptIn, AnswerIn, NoticeIn, NoticeOut, NoticePage, ReturnIn, notice_out
 from tracker.deps import PrincipalDep, ScopeDep, SessionDep
 from tracker.models import CorrectionNotice, Project
-from tracker.monitoring.service import today
 
 router = APIRouter(tags=["corrections"])
 

@@ -8,12 +8,13 @@ from typing import Annotated
 from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
+from tracker.clock import today
 from tracker.corrections import service
 from tracker.corrections.schemas import notice_out
 from tracker.deps import PrincipalDep, SessionDep
 from tracker.errors import InvalidInput, NotFound
 from tracker.models import Project
-from tracker.web.pages.common import AdminDep, CsrfDep, WriterDep, attempt, flash, take_flashes, today
+from tracker.web.pages.common import AdminDep, CsrfDep, WriterDep, attempt, flash, take_flashes
 from tracker.web.templating import render
 
 router = APIRouter()

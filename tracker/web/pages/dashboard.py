@@ -9,11 +9,12 @@ from urllib.parse import urlencode
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse
 
+from tracker.clock import today
 from tracker.corrections.service import counts
 from tracker.deps import PrincipalDep, SessionDep
 from tracker.monitoring.key_list import key_listings
 from tracker.web.overview import PAGE_SIZE, SORTS, overview
-from tracker.web.pages.common import default_as_of, pick_year, take_flashes, today, years
+from tracker.web.pages.common import default_as_of, pick_year, take_flashes, years
 from tracker.web.templating import render
 from tracker.web.todo import todos
 
