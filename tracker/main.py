@@ -29,13 +29,16 @@ from tracker.logs import RequestIdMiddleware
 from tracker.monitoring.router import router as monitoring_router
 from tracker.openapi import allowed_methods, document_errors
 from tracker.reports.router import router as reports_router
+from tracker.rules import Rules, load_rules
 from tracker.targets.router import router as targets_router
 from tracker.web import install as install_pages
 
 BODY_SLACK = 1024 * 1024  # multipart headers and form fields around the file
 
 
-def create_app() -> FastAPI:
+def create_app(*, rules: Rules | None = None) -> FastAPI:
+    """The app with the rules it applies: `rules`, else config/rules.yaml read now (a bad file stops the start)."""
+    loaded = rules if rules is not None else load_rules()
     app = FastAPIOffline(  # /docs from files in the installed package: offline networks have no CDN
         title="tracker 预算绩效运行监控",
         version="0.1.0",
@@ -45,6 +48,7 @@ def create_app() -> FastAPI:
         static_url="/docs-assets",
         dependencies=[Depends(request_limits)],
     )
+    app.state.rules = loaded  # read by tracker.deps.RulesDep
     plain_openapi = app.openapi
 
     def openapi() -> dict[str, Any]:
@@ -105,7 +109,7 @@ def create_app() -> FastAPI:
     app.include_router(alerts_router, prefix="/api/v1")
     app.include_router(corrections_router, prefix="/api/v1")
     app.include_router(reports_router, prefix="/api/v1")
-    install_pages(app)
+    install_pages(app, rules=loaded)
     document_errors(app)
     app.add_middleware(RequestIdMiddleware)  # outermost: every answer, errors too, carries the id
     return app

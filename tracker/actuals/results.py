@@ -28,7 +28,7 @@ from tracker.core.likelihood import LIKELIHOODS, NEEDS_REASON
 from tracker.core.units import convert
 from tracker.core.values import Direction, Grade, Kind, TargetValue, parse_actual, parse_grade, parse_value
 from tracker.models import Indicator, IndicatorResult
-from tracker.rules import reason_categories
+from tracker.rules import Rules, reason_categories
 from tracker.targets.service import indicator_target
 
 AUDITED = ("actual_text", "baseline_text", "score", "likelihood", "reason_category", "reason", "measures")
@@ -166,10 +166,11 @@ class ResultCheck:
                 bad(name, problem)
                 return None
         value, grade, baseline = _read_actual(cells["actual"], cells["baseline"], target, bad)
+        place = ctx.rules.for_place(project.region_code, project.year)  # the project's weights, bands, categories
         if project.id not in self.points:
-            self.points[project.id] = indicator_points(indicators[project.id], ctx.rules)
+            self.points[project.id] = indicator_points(indicators[project.id], place)
         points = self.points[project.id].get(indicator.seq, Decimal(100))
-        score = _score(cells, points, grade, target.kind, value, ctx, bad)
+        score = _score(cells, points, grade, target.kind, value, place, bad)
         likelihood = cells["likelihood"] or None
         if likelihood and likelihood not in LIKELIHOODS:
             bad("likelihood", f"完成目标可能性应为 {'、'.join(LIKELIHOODS)} 之一")
@@ -178,7 +179,7 @@ class ResultCheck:
                 if not cells[name]:
                     bad(name, f"完成目标可能性为“{likelihood}”时必须填写{label}")
         category = cells["reason_category"] or None
-        categories = reason_categories(ctx.rules)
+        categories = reason_categories(place)
         if category and category not in categories:
             bad("reason_category", f"偏差原因类别应为 {'、'.join(categories)} 之一")
         return ResultRow(
@@ -315,7 +316,7 @@ def _score(
     grade: Any,
     kind: Kind,
     value: Decimal | None,
-    ctx: Context,
+    rules: Rules,
     bad: Bad,
 ) -> Decimal | None:
     """The score of a graded actual, inside its grade's band of the indicator's points."""
@@ -342,7 +343,7 @@ def _score(
             return None
         bad("score", "填写得分时实际完成值应为评价等级")
         return None
-    low, high = qualitative_bands(ctx.rules)[grade]
+    low, high = qualitative_bands(rules)[grade]
     inside = low * points <= score and (score < high * points or (high == 1 and score == points))
     if not inside:
         closing = "]" if high == 1 else ")"

@@ -2,15 +2,11 @@
 
 from __future__ import annotations
 
-from decimal import Decimal, InvalidOperation
-from typing import Any
-
 from pydantic import BaseModel
 from sqlmodel import Session
 
-from tracker.config import load_rules
 from tracker.core.review import ReviewRules, review_project
-from tracker.errors import InvalidInput
+from tracker.rules import Rules
 from tracker.scope import Scope
 from tracker.targets.service import load_core
 
@@ -38,21 +34,9 @@ class ReviewFinding(BaseModel):
     suggestion: str = ""  # the correction a reviewer would ask for
 
 
-def review_rules() -> ReviewRules:
-    """The `review:` section of config/rules.yaml (budget_ratio_low, budget_ratio_high) over the defaults."""
-    section: dict[str, Any] = load_rules().get("review") or {}
-    values: dict[str, Decimal] = {}
-    for key, raw in section.items():
-        if key not in _RATIO_KEYS:
-            raise InvalidInput(f"config/rules.yaml review.{key}: 未知配置项（可用：{', '.join(_RATIO_KEYS)}）")
-        try:
-            values[key] = Decimal(str(raw))
-        except InvalidOperation as exc:
-            raise InvalidInput(f"config/rules.yaml review.{key}: 不是数字：{raw!r}") from exc
-    rules = ReviewRules(**values)  # type: ignore[arg-type]
-    if not 0 <= rules.budget_ratio_low < rules.budget_ratio_high:
-        raise InvalidInput("config/rules.yaml review: budget_ratio_low应小于budget_ratio_high")
-    return rules
+def review_rules(rules: Rules) -> ReviewRules:
+    """The `review:` section (budget_ratio_low, budget_ratio_high) over the core's defaults."""
+    return rules.review.core()
 
 
 def review_targets(
@@ -62,15 +46,15 @@ def review_targets(
     year: int | None = None,
     dept_code: str | None = None,
     severity: str | None = None,
+    rules: Rules,
 ) -> list[ReviewFinding]:
-    """Every finding on the tables the scope may see, table by table in published order."""
-    rules = review_rules()
+    """Every finding on the tables the scope may see, table by table in published order, by each place's rules."""
     out: list[ReviewFinding] = []
     for project, data in load_core(session=session, scope=scope, year=year, dept_code=dept_code):
         assert project.id is not None
         who = ReviewProject(id=project.id, dept_code=project.dept_code, code=project.code, name=project.name)
         names = {i.seq: i.level3 for i in data.indicators}
-        for f in review_project(project=data, rules=rules):
+        for f in review_project(project=data, rules=review_rules(rules.for_place(project.region_code, project.year))):
             if severity is not None and f.severity.value != severity:
                 continue
             out.append(

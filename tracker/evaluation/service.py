@@ -39,7 +39,7 @@ from tracker.core.scoring import (
 from tracker.core.values import Kind, parse_grade
 from tracker.errors import InvalidInput
 from tracker.evaluation.schemas import Evaluation, Row
-from tracker.rules import scoring_rules
+from tracker.rules import Rules, scoring_rules
 from tracker.scope import Scope
 from tracker.targets.service import load_core
 
@@ -53,11 +53,10 @@ def evaluate(
     year: int | None = None,
     dept_code: str | None = None,
     project_id: int | None = None,
-    rules: ScoringRules | None = None,
+    rules: Rules,
     region_code: str | None = None,
 ) -> list[Evaluation]:
-    """Score every project of the year the scope may see (or one unit's, or one project)."""
-    rules = rules or scoring_rules()
+    """Score every project of the year the scope may see (or one unit's, or one project), each by its place's rules."""
     if project_id is None and year is None:
         raise InvalidInput("需要年度或项目")
     if project_id is not None:
@@ -86,7 +85,7 @@ def evaluate(
             Funds.of(budget.by_source(year_end)),
             paid.get(project.id, 0),
             results[project.id],
-            rules,
+            scoring_rules(rules.for_place(project.region_code, project.year)),
         )
         evaluation.executed = Funds.of(by_source.get(project.id, {}))
         evaluation.region_code, evaluation.region_name = project.region_code, data.region_name

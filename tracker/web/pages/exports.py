@@ -10,7 +10,7 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse
 from sqlmodel import Session
 
-from tracker.deps import PrincipalDep, SessionDep
+from tracker.deps import PrincipalDep, RulesDep, SessionDep
 from tracker.evaluation.review import review_targets
 from tracker.evaluation.service import evaluate
 from tracker.monitoring.midyear import monitoring_settings
@@ -33,12 +33,13 @@ def exports_page(
     request: Request,
     session: SessionDep,
     principal: PrincipalDep,
+    rules: RulesDep,
     year: int | None = None,
     unit: str | None = None,
     through_month: Annotated[int | None, Query(ge=1, le=12)] = None,
 ) -> HTMLResponse:
     chosen = pick_year(year, years(session=session, scope=principal.scope))
-    evaluations = evaluate(session=session, scope=principal.scope, year=chosen, dept_code=unit or None)
+    evaluations = evaluate(session=session, scope=principal.scope, year=chosen, dept_code=unit or None, rules=rules)
     grades = Counter(e.grade or "未完成" for e in evaluations)
     return render(
         request,
@@ -49,7 +50,7 @@ def exports_page(
         years=years(session=session, scope=principal.scope) or [chosen],
         unit=unit or "",
         units=_units(session, principal.scope, chosen),
-        through_month=through_month or monitoring_settings()[0],
+        through_month=through_month or monitoring_settings(rules.for_place(None, chosen))[0],
         evaluations=evaluations,
         grades=grades,
         flashes=take_flashes(request),
@@ -61,12 +62,15 @@ def review_page(
     request: Request,
     session: SessionDep,
     principal: PrincipalDep,
+    rules: RulesDep,
     year: int | None = None,
     unit: str | None = None,
     severity: Literal["error", "warning", "info", ""] = "",
 ) -> HTMLResponse:
     chosen = pick_year(year, years(session=session, scope=principal.scope))
-    everything = review_targets(session=session, scope=principal.scope, year=chosen, dept_code=unit or None)
+    everything = review_targets(
+        session=session, scope=principal.scope, year=chosen, dept_code=unit or None, rules=rules
+    )
     counts = Counter(f.severity for f in everything)
     shown = [f for f in everything if not severity or f.severity == severity]
     by_project = [(project, list(found)) for project, found in groupby(shown, key=lambda f: f.project.id)]

@@ -14,7 +14,7 @@ from tracker.core.budget import CHANGE_KIND_NAMES, FUNDING_SOURCES
 from tracker.core.money import wan_str
 from tracker.corrections.schemas import notice_out
 from tracker.corrections.service import list_notices
-from tracker.deps import PrincipalDep, SessionDep
+from tracker.deps import PrincipalDep, RulesDep, SessionDep
 from tracker.errors import InvalidInput, NotFound
 from tracker.models import Project
 from tracker.web.pages.common import AdminDep, CsrfDep, attempt, flash, take_flashes
@@ -26,10 +26,17 @@ router = APIRouter()
 
 @router.get("/projects/{project_id}", name="project")
 def project(
-    request: Request, session: SessionDep, principal: PrincipalDep, project_id: int, as_of: date | None = None
+    request: Request,
+    session: SessionDep,
+    principal: PrincipalDep,
+    rules: RulesDep,
+    project_id: int,
+    as_of: date | None = None,
 ) -> HTMLResponse:
     day = today()
-    page = project_page(session=session, scope=principal.scope, project_id=project_id, as_of=as_of, today=day)
+    page = project_page(
+        session=session, scope=principal.scope, project_id=project_id, as_of=as_of, today=day, rules=rules
+    )
     notices, _ = list_notices(session=session, scope=principal.scope, today=day, project_id=project_id)
     return render(
         request,

@@ -11,8 +11,7 @@ from sqlmodel import col, select
 from tracker.alerts.contacts import get_contacts, set_contacts, unit_contacts
 from tracker.auth import service as users
 from tracker.auth.rules import auth_rules
-from tracker.config import load_rules
-from tracker.deps import SessionDep
+from tracker.deps import RulesDep, SessionDep
 from tracker.errors import NotFound
 from tracker.models import Dept, User
 from tracker.places import regions as place_list
@@ -29,7 +28,7 @@ def _codes(text: str) -> list[str]:
 
 
 @router.get("/settings", name="settings")
-def settings_page(request: Request, session: SessionDep, principal: ProvinceDep) -> HTMLResponse:
+def settings_page(request: Request, session: SessionDep, principal: ProvinceDep, rules: RulesDep) -> HTMLResponse:
     depts = list(session.exec(select(Dept).order_by(col(Dept.region_code), col(Dept.code))))
     return render(
         request,
@@ -41,7 +40,7 @@ def settings_page(request: Request, session: SessionDep, principal: ProvinceDep)
         regions=place_list(session=session),
         contacts=unit_contacts(session=session, units=[(d.region_code, d.code) for d in depts]),
         finance=get_contacts(session=session, dept_code=None),
-        rules=load_rules(),
+        rules=rules.model_dump(mode="json"),
         flashes=take_flashes(request),
     )
 
@@ -51,6 +50,7 @@ def add_user(
     request: Request,
     session: SessionDep,
     principal: ProvinceDep,
+    loaded: RulesDep,
     _csrf: CsrfDep,
     username: Annotated[str, Form()],
     password: Annotated[str, Form()],
@@ -70,7 +70,7 @@ def add_user(
             units=_codes(units),
             regions=_codes(regions),
             display_name=display_name.strip(),
-            rules=auth_rules(),
+            rules=auth_rules(loaded),
             actor=principal.username,
         ),
     )
@@ -84,6 +84,7 @@ def change_user(
     request: Request,
     session: SessionDep,
     principal: ProvinceDep,
+    loaded: RulesDep,
     _csrf: CsrfDep,
     user_id: int,
     role: Annotated[str, Form()],
@@ -107,7 +108,7 @@ def change_user(
             regions=_codes(regions),
             active=active,
             password=password or None,
-            rules=auth_rules(),
+            rules=auth_rules(loaded),
             actor=principal.username,
         ),
     )
