@@ -1,0 +1,126 @@
+"""Every list page shows one page of rows, chosen and counted in the database (INTERFACE.md Pages).
+
+Rule checked in each test: a list longer than a page renders at most the page size, states the
+total (共 N 条), the next page continues where the first stopped without repeating a row, and a
+unit (or region) user never sees another place's row. Page sizes are made small with monkeypatch so
+that a few rows make several pages; one test keeps the real size.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy.engine import Engine
+from sqlmodel import select
+
+from tests.signin import PASSWORD, csrf_of, load_changli, page_client
+from tracker.db import session_scope
+from tracker.main import create_app
+from tracker.models import BatchPeriod, Submission, UploadBatch
+from tracker.web import paging
+
+CHANGLI = "130322"
+MZ, OTHER = "314001", "320001"  # two units of 昌黎县 (codes repeat in 抚宁区)
+
+
+def ids(html: str, attr: str) -> list[int]:
+    return [int(x) for x in re.findall(rf'data-{attr}="(\d+)"', html)]
+
+
+def totals(html: str) -> list[int]:
+    """The 共 N 条 of each pager on the page, in page order."""
+    return [int(x) for x in re.findall(r"共 (\d+) 条", html)]
+
+
+def next_link(html: str, pager: int) -> str | None:
+    """The 下一页 address of the page's `pager`-th pager (None on its last page)."""
+    navs = re.findall(r'<nav class="pager".*?</nav>', html, flags=re.S)
+    found = re.search(r'href="([^"]*)" rel="next"', navs[pager])
+    return found.group(1).replace("&amp;", "&").split("#")[0] if found else None
+
+
+def walk(client: TestClient, first: str, attr: str, pager: int = 0) -> tuple[list[list[int]], int]:
+    """Every page of one list (the page's `pager`-th): the row ids on each page, and the total it states."""
+    pages: list[list[int]] = []
+    url: str | None = first
+    total = -1
+    while url is not None:
+        html = client.get(url).text
+        pages.append(ids(html, attr))
+        total = totals(html)[pager]
+        url = next_link(html, pager)
+        assert len(pages) < 100, "the pager never ends"
+    return pages, total
+
+
+def sign_in(username: str) -> TestClient:
+    """A page client of an existing user."""
+    client = TestClient(create_app(), follow_redirects=False)
+    token = csrf_of(client.get("/login").text)
+    response = client.post("/login", data={"username": username, "password": PASSWORD, "csrf_token": token})
+    assert response.status_code == 303, response.text
+    return client
+
+
+def add_batches(places: list[tuple[str, str]]) -> None:
+    """One applied batch per place, in this order (ids ascending)."""
+    with session_scope() as session:
+        for n, (region, dept) in enumerate(places):
+            batch = UploadBatch(filename=f"b{n}.csv", sha256=f"{n:064d}")
+            session.add(batch)
+            session.flush()
+            assert batch.id is not None
+            session.add(BatchPeriod(batch_id=batch.id, region_code=region, dept_code=dept, year=2024, quarter=1))
+
+
+def add_submissions(places: list[tuple[str, str]], status: str, years: range) -> None:
+    """A submission per place, year and quarter; reviewed ones a minute apart."""
+    start = datetime(2024, 4, 1, tzinfo=UTC)
+    n = 0
+    with session_scope() as session:
+        for region, dept in places:
+            for year in years:
+                for quarter in range(1, 5):
+                    n += 1
+                    reviewed = None if status == "submitted" else start + timedelta(minutes=n)
+                    session.add(Submission(region_code=region, dept_code=dept, year=year, quarter=quarter,
+                                           status=status, reviewed_at=reviewed, reviewed_by="finance"))  # fmt: skip
+
+
+def test_upload_batches_are_paged_counted_and_continue(committed_db: Engine, monkeypatch: pytest.MonkeyPatch) -> None:
+    load_changli()
+    monkeypatch.setattr(paging, "PAGE_SIZE", 4)
+    add_batches([(CHANGLI, MZ)] * 9 + [(CHANGLI, OTHER)] * 2)
+    pages, total = walk(page_client("admin"), "/upload", "batch", pager=-1)
+    assert total == 11 and [len(p) for p in pages] == [4, 4, 3]
+    shown = [i for p in pages for i in p]
+    assert shown == sorted(shown, reverse=True) and len(set(shown)) == 11  # newest first, none twice
+
+
+def test_a_page_never_renders_more_than_the_page_size_and_a_unit_sees_only_its_batches(committed_db: Engine) -> None:
+    load_changli()
+    add_batches([(CHANGLI, OTHER)] * 3 + [(CHANGLI, MZ)] * (paging.PAGE_SIZE + 10) + [(CHANGLI, OTHER)] * 3)
+    with session_scope() as session:
+        mine = set(session.exec(select(BatchPeriod.batch_id).where(BatchPeriod.dept_code == MZ)))
+    client = page_client("mz", "department", (MZ,))
+    first = client.get("/upload").text
+    assert len(ids(first, "batch")) == paging.PAGE_SIZE and totals(first)[-1] == paging.PAGE_SIZE + 10
+    second = client.get("/upload?page=2").text
+    assert len(ids(second, "batch")) == 10
+    assert set(ids(first, "batch") + ids(second, "batch")) == mine  # never 320001's
+
+
+def test_upload_quarters_are_paged_by_their_own_parameter(
+    committed_db: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from tracker.web.pages import upload
+
+    load_changli()
+    monkeypatch.setattr(upload, "QUARTERS_PAGE", 3)
+    add_submissions([(CHANGLI, MZ), (CHANGLI, OTHER)], "submitted", range(2024, 2025))
+    pages, total = walk(page_client("admin"), "/upload", "quarter", pager=0)
+    assert total == 8 and [len(p) for p in pages] == [3, 3, 2]
+    assert len({i for p in pages for i in p}) == 8
