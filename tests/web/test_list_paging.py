@@ -16,13 +16,13 @@ from fastapi.testclient import TestClient
 from sqlalchemy.engine import Engine
 from sqlmodel import select
 
-from tests.signin import PASSWORD, csrf_of, load_changli, page_client
+from tests.signin import PASSWORD, add_user, csrf_of, load_changli, load_funing, page_client
 from tracker.db import session_scope
 from tracker.main import create_app
 from tracker.models import BatchPeriod, Submission, UploadBatch
 from tracker.web import paging
 
-CHANGLI = "130322"
+CHANGLI, FUNING = "130322", "130306"
 MZ, OTHER = "314001", "320001"  # two units of 昌黎县 (codes repeat in 抚宁区)
 
 
@@ -124,3 +124,36 @@ def test_upload_quarters_are_paged_by_their_own_parameter(
     pages, total = walk(page_client("admin"), "/upload", "quarter", pager=0)
     assert total == 8 and [len(p) for p in pages] == [3, 3, 2]
     assert len({i for p in pages for i in p}) == 8
+
+
+def test_approvals_queue_and_reviewed_are_paged_separately(
+    committed_db: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from tracker.web.pages import approvals
+
+    load_changli()
+    monkeypatch.setattr(approvals, "QUEUE_PAGE", 5)
+    monkeypatch.setattr(paging, "PAGE_SIZE", 6)
+    add_submissions([(CHANGLI, MZ), (CHANGLI, OTHER)], "submitted", range(2024, 2025))  # 8 waiting
+    add_submissions([(CHANGLI, MZ)], "approved", range(2020, 2024))  # 16 reviewed
+    client = page_client("admin")
+    queue, total = walk(client, "/approvals", "queue", pager=0)
+    assert total == 8 and [len(p) for p in queue] == [5, 3] and len({i for p in queue for i in p}) == 8
+    done, total = walk(client, "/approvals", "done", pager=1)
+    assert total == 16 and [len(p) for p in done] == [6, 6, 4]
+    with session_scope() as session:
+        latest = list(session.exec(select(Submission.id).where(Submission.status == "approved")
+                                   .order_by(Submission.reviewed_at.desc())))  # type: ignore[union-attr]  # fmt: skip
+    assert [i for p in done for i in p] == latest  # latest review first, page after page
+
+
+def test_a_region_admin_never_sees_another_regions_quarters(committed_db: Engine) -> None:
+    load_changli()
+    load_funing()
+    add_submissions([(CHANGLI, MZ)], "submitted", range(2024, 2025))
+    add_submissions([(FUNING, MZ)], "submitted", range(2023, 2025))
+    add_user("county", "admin", regions=(CHANGLI,))
+    html = sign_in("county").get("/approvals").text
+    with session_scope() as session:
+        changli = set(session.exec(select(Submission.id).where(Submission.region_code == CHANGLI)))
+    assert set(ids(html, "queue")) == changli and totals(html)[0] == 4
