@@ -14,12 +14,12 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy.engine import Engine
-from sqlmodel import select
+from sqlmodel import func, select
 
-from tests.signin import PASSWORD, add_user, csrf_of, load_changli, load_funing, page_client
+from tests.signin import PASSWORD, add_user, api_client, csrf_of, load_changli, load_funing, page_client
 from tracker.db import session_scope
 from tracker.main import create_app
-from tracker.models import BatchPeriod, Submission, UploadBatch
+from tracker.models import BatchPeriod, Dept, Submission, UploadBatch
 from tracker.web import paging
 
 CHANGLI, FUNING = "130322", "130306"
@@ -157,3 +157,34 @@ def test_a_region_admin_never_sees_another_regions_quarters(committed_db: Engine
     with session_scope() as session:
         changli = set(session.exec(select(Submission.id).where(Submission.region_code == CHANGLI)))
     assert set(ids(html, "queue")) == changli and totals(html)[0] == 4
+
+
+def test_settings_pages_users_and_units_and_searches_them_in_sql(
+    committed_db: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    load_changli()
+    monkeypatch.setattr(paging, "PAGE_SIZE", 5)
+    for n in range(11):
+        add_user(f"clerk{n:02d}", "viewer")
+    client = page_client("admin")  # 12 logins in all
+    users, total = walk(client, "/settings", "user-row", pager=0)
+    assert total == 12 and [len(p) for p in users] == [5, 5, 2] and len({i for p in users for i in p}) == 12
+    found = client.get("/settings?q=clerk0").text
+    assert totals(found)[0] == 10 and len(ids(found, "user-row")) == 5
+    with session_scope() as session:
+        units = session.exec(select(func.count()).select_from(Dept)).one()
+    first = client.get("/settings").text
+    assert len(re.findall(r"data-dept-row=", first)) == 5 and totals(first)[1] == units > 5
+    second = client.get("/settings?cpage=2").text
+    assert set(re.findall(r'data-dept-row="([^"]+)"', first)).isdisjoint(re.findall(r'data-dept-row="([^"]+)"', second))
+    assert totals(client.get(f"/settings?unit={MZ}").text)[1] == 1
+
+
+def test_the_users_api_is_paged_with_a_total(committed_db: Engine) -> None:
+    for n in range(4):
+        add_user(f"clerk{n}", "viewer")
+    client = api_client("root")  # 5 logins
+    first = client.get("/api/v1/users", params={"limit": 2}).json()
+    rest = client.get("/api/v1/users", params={"limit": 2, "offset": 2}).json()
+    assert first["total"] == rest["total"] == 5 and len(first["items"]) == len(rest["items"]) == 2
+    assert {u["username"] for u in first["items"]}.isdisjoint(u["username"] for u in rest["items"])
