@@ -19,7 +19,7 @@ from sqlmodel import func, select
 from tests.signin import PASSWORD, add_user, api_client, csrf_of, load_changli, load_funing, page_client
 from tracker.db import session_scope
 from tracker.main import create_app
-from tracker.models import BatchPeriod, Dept, Submission, UploadBatch
+from tracker.models import BatchPeriod, Dept, Project, Submission, UploadBatch
 from tracker.web import paging
 
 CHANGLI, FUNING = "130322", "130306"
@@ -188,3 +188,66 @@ def test_the_users_api_is_paged_with_a_total(committed_db: Engine) -> None:
     rest = client.get("/api/v1/users", params={"limit": 2, "offset": 2}).json()
     assert first["total"] == rest["total"] == 5 and len(first["items"]) == len(rest["items"]) == 2
     assert {u["username"] for u in first["items"]}.isdisjoint(u["username"] for u in rest["items"])
+
+
+def _project_ids(region: str | None = None, dept: str | None = None) -> set[int]:
+    with session_scope() as session:
+        query = select(Project.id).where(Project.year == 2024)
+        if region:
+            query = query.where(Project.region_code == region)
+        if dept:
+            query = query.where(Project.dept_code == dept)
+        return {i for i in session.exec(query) if i is not None}
+
+
+def test_exports_scores_one_page_of_projects_at_a_time(committed_db: Engine, monkeypatch: pytest.MonkeyPatch) -> None:
+    load_changli()
+    load_funing()
+    monkeypatch.setattr(paging, "PAGE_SIZE", 10)
+    everything = _project_ids()
+    pages, total = walk(page_client("admin"), "/exports?year=2024", "project")
+    assert total == len(everything) > 20 and all(len(p) <= 10 for p in pages) and len(pages[0]) == 10
+    assert {i for p in pages for i in p} == everything and sum(len(p) for p in pages) == total  # none twice
+    mine, total = walk(page_client("mz", "department", (MZ,)), "/exports?year=2024", "project")
+    assert {i for p in mine for i in p} == _project_ids(CHANGLI, MZ) and total == len(_project_ids(CHANGLI, MZ))
+
+
+def test_review_reviews_one_page_of_tables_and_a_unit_sees_only_its_own(
+    committed_db: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from tracker.evaluation.review import review_targets
+    from tracker.scope import Scope
+    from tracker.web.pages import exports
+
+    load_changli()
+    load_funing()
+    monkeypatch.setattr(exports, "REVIEW_PAGE", 10)
+    with session_scope() as session:
+        flagged = {f.project.id for f in review_targets(session=session, scope=Scope.everything(), year=2024)}
+    pages, total = walk(page_client("admin"), "/review?year=2024", "project")
+    assert total == len(_project_ids()) and len(pages) == -(-total // 10)  # 共 N counts tables, from SQL
+    shown = [i for p in pages for i in p]
+    assert len(shown) == len(set(shown)) and set(shown) == flagged  # every table with findings, once
+    assert all(len(p) <= 10 for p in pages)
+    mine, total = walk(page_client("mz", "department", (MZ,)), "/review?year=2024", "project")
+    assert total == len(_project_ids(CHANGLI, MZ)) and {i for p in mine for i in p} <= _project_ids(CHANGLI, MZ)
+    only = page_client("funing", "admin").get(f"/review?year=2024&region={FUNING}").text
+    assert set(ids(only, "project")) <= _project_ids(FUNING)
+
+
+def test_the_review_api_pages_findings_and_counts_them_all(committed_db: Engine) -> None:
+    from tracker.evaluation.review import review_targets
+    from tracker.scope import Scope
+
+    load_changli()
+    with session_scope() as session:
+        expected = [(f.project.id, f.seq, f.rule) for f in review_targets(session=session, scope=Scope.everything())]
+    client = api_client("root")
+    got: list[tuple[int, int | None, str]] = []
+    for offset in range(0, len(expected) + 7, 7):
+        body = client.get("/api/v1/review", params={"limit": 7, "offset": offset}).json()
+        assert body["total"] == len(expected) and len(body["items"]) <= 7
+        got += [(f["project"]["id"], f["seq"], f["rule"]) for f in body["items"]]
+    assert got == expected and len(expected) > 7
+    unit = api_client("mz", "department", (MZ,)).get("/api/v1/review", params={"limit": 1000}).json()
+    assert {f["dept_code"] for f in unit["items"]} == {MZ} and unit["total"] == len(unit["items"])
