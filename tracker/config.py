@@ -47,6 +47,8 @@ class Settings(BaseSettings):
 
     # Past this many projects in a user's year the dashboard reads variance snapshots (monitoring/board.py).
     dashboard_live_limit: int = 2_000
+    # processes writing the self-evaluation workbooks (tracker export self-evaluation); min(CPUs, this)
+    export_workers: int = 4
 
     @property
     def db_url(self) -> str:

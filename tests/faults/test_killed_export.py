@@ -45,7 +45,9 @@ HANGING_EXPORT = textwrap.dedent(
         time.sleep(120)  # killed here
 
     selfeval.write_project_workbook = half_then_hang
-    sys.argv = ["tracker", "export", "self-evaluation", "--year", "2024", "--out", sys.argv[1]]
+    # one process: the wrapped writer lives in this script, which worker processes would not run
+    # (they write through the same DirSink, .part then rename, so the guarantee is the same)
+    sys.argv = ["tracker", "export", "self-evaluation", "--year", "2024", "--out", sys.argv[1], "--workers", "1"]
     cli.main()
     """
 )

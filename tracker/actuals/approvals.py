@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Sequence
 from datetime import date
+from typing import Any
 
 import sqlalchemy as sa
 from sqlmodel import Session, col, func, select
@@ -152,15 +153,23 @@ def list_submissions(
     dept_code: str | None = None,
     limit: int = 100,
     offset: int = 0,
+    statuses: Sequence[str] | None = None,
 ) -> tuple[list[SubmissionOut], int]:
-    """Quarters the scope may see, with what was paid and reported in each."""
+    """Quarters the scope may see, with what was paid and reported in each.
+
+    `statuses` (several at once) lists the reviewed ones, latest review first (审核 page's 已处理).
+    """
     query = scope.filter(select(Submission), Submission.region_code, Submission.dept_code)
     for column, value in ((Submission.year, year), (Submission.quarter, quarter), (Submission.status, status),
                           (Submission.dept_code, dept_code)):  # fmt: skip
         if value is not None:
             query = query.where(column == value)
+    if statuses is not None:
+        query = query.where(col(Submission.status).in_(sorted(statuses)))
     total = session.exec(select(func.count()).select_from(query.subquery())).one()
-    order = (col(Submission.year).desc(), col(Submission.quarter).desc(), col(Submission.dept_code))
+    order: tuple[Any, ...] = (col(Submission.year).desc(), col(Submission.quarter).desc(), col(Submission.dept_code))
+    if statuses is not None:
+        order = (col(Submission.reviewed_at).desc().nulls_last(), col(Submission.id).desc())
     subs = list(session.exec(query.order_by(*order).offset(offset).limit(limit)))
     return _outs(session, subs), int(total)
 

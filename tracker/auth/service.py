@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import text
+from sqlalchemy import or_, text
 from sqlmodel import Session, col, delete, func, select
 
 from tracker.actuals.audit import record
@@ -221,8 +221,25 @@ def _view(session: Session, user: User) -> UserView:
 
 
 def list_users(*, session: Session) -> list[UserView]:
-    """Every login, by username."""
+    """Every login, by username (the CLI's list; pages use `page_users`)."""
     return [_view(session, u) for u in session.exec(select(User).order_by(col(User.username)))]
+
+
+def page_users(
+    *, session: Session, search: str | None = None, limit: int = 100, offset: int = 0
+) -> tuple[list[UserView], int]:
+    """One page of logins by username, and how many match; `search` is part of a username or display name."""
+    query = select(User)
+    if search and (term := search.strip()):
+        query = query.where(
+            or_(
+                col(User.username).contains(term, autoescape=True),
+                col(User.display_name).contains(term, autoescape=True),
+            )
+        )
+    total = session.exec(select(func.count()).select_from(query.subquery())).one()
+    users = session.exec(query.order_by(col(User.username)).offset(offset).limit(limit))
+    return [_view(session, u) for u in users], int(total)
 
 
 def load_principal(*, session: Session, username: str, token_version: int) -> Principal | None:

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter
+from typing import Annotated
+
+from fastapi import APIRouter, Query
 from pydantic import BaseModel, Field
 
 from tracker.auth import service
@@ -50,12 +52,18 @@ def _out(u: service.UserView) -> UserOut:
 
 
 @router.get("/users", response_model=UserPage)
-def list_users(session: SessionDep, principal: PrincipalDep) -> UserPage:
-    """Every login with its places."""
+def list_users(
+    session: SessionDep,
+    principal: PrincipalDep,
+    q: str | None = None,
+    limit: Annotated[int, Query(ge=1, le=1000)] = 100,
+    offset: Annotated[int, Query(ge=0)] = 0,
+) -> UserPage:
+    """Logins with their places, a page at a time (`q`: part of a username or name)."""
     principal.require_admin()
     principal.require_province()
-    users = [_out(u) for u in service.list_users(session=session)]
-    return UserPage(items=users, total=len(users))
+    users, total = service.page_users(session=session, search=q, limit=limit, offset=offset)
+    return UserPage(items=[_out(u) for u in users], total=total)
 
 
 @router.put("/users/{user_id}/places", response_model=UserOut)

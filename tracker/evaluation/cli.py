@@ -15,16 +15,23 @@ def export_self_evaluation(
     out: Annotated[Path, typer.Option(help="输出目录")],
     dept: Annotated[str | None, typer.Option(help="单位编码")] = None,
     region: Annotated[str | None, typer.Option("--region", help="地区代码")] = None,
+    workers: Annotated[
+        int | None,
+        typer.Option("--workers", min=1, help="并行写文件的进程数（默认 TRACKER_EXPORT_WORKERS，不超过CPU数）"),
+    ] = None,
 ) -> None:
     """One workbook per project (项目支出绩效自评表), one per unit, and summary.xlsx."""
+    from tracker.config import get_settings
     from tracker.db import session_scope
     from tracker.errors import DomainError
     from tracker.evaluation.export import export_self_evaluation as export
     from tracker.progress import count_bar
     from tracker.scope import Scope
     from tracker.shared.export import DirSink
+    from tracker.shared.parallel import worker_count
 
     rules = load_rules()
+    processes = worker_count(workers or get_settings().export_workers)
     with count_bar(err) as bar:
         task = bar.add_task("导出自评表", total=None)
         try:
@@ -33,6 +40,7 @@ def export_self_evaluation(
                     session=session, scope=Scope.everything(), year=year, dept_code=dept, region_code=region,
                     sink=DirSink(out), rules=rules,
                     progress=lambda n, total, _: bar.update(task, completed=n, total=total),
+                    workers=processes,
                 )  # fmt: skip
         except DomainError as exc:
             bar.stop()

@@ -11,7 +11,8 @@ from tracker.evaluation import selfeval, summary
 from tracker.evaluation.service import evaluate
 from tracker.rules import Rules
 from tracker.scope import Scope
-from tracker.shared.export import ExportSummary, Progress, Run, Sink, by_unit, none_found, project_file
+from tracker.shared.export import ExportSummary, Progress, Run, Sink, Writer, by_unit, none_found, project_file
+from tracker.shared.parallel import put_all
 
 
 def export_self_evaluation(
@@ -24,8 +25,13 @@ def export_self_evaluation(
     progress: Progress | None = None,
     region_code: str | None = None,
     rules: Rules,
+    workers: int = 1,
 ) -> ExportSummary:
-    """Score the year's projects and write a workbook per project, per unit, and summary.xlsx."""
+    """Score the year's projects and write a workbook per project, per unit, and summary.xlsx.
+
+    With `workers` > 1 and a directory sink, the project and unit workbooks are written by that many
+    processes (tracker/shared/parallel.py), each receiving plain rows; the files are the same.
+    """
     evaluations = evaluate(
         session=session, scope=scope, year=year, dept_code=dept_code, region_code=region_code, rules=rules
     )
@@ -34,10 +40,14 @@ def export_self_evaluation(
     units = by_unit(evaluations)
     out = ExportSummary(year=year, projects=len(evaluations), units=len(units))
     run = Run(sink, out, len(evaluations) + len(units) + 1, progress)
-    for ev in evaluations:
-        run.put(project_file(ev.dept_code, ev.code, ev.name), partial(selfeval.write_project_workbook, ev=ev))
-    for stem, _name, group in units:
-        run.put(f"units/{stem}.xlsx", partial(selfeval.write_unit_workbook, evaluations=group))
+    jobs: list[tuple[str, Writer]] = [
+        (project_file(ev.dept_code, ev.code, ev.name), partial(selfeval.write_project_workbook, ev=ev))
+        for ev in evaluations
+    ]
+    jobs += [
+        (f"units/{stem}.xlsx", partial(selfeval.write_unit_workbook, evaluations=group)) for stem, _, group in units
+    ]
+    put_all(run, sink, jobs, workers)
     run.put("summary.xlsx", partial(summary.write_summary, evaluations=evaluations, year=year))
     out.incomplete = sum(1 for e in evaluations if not e.complete)
     out.missing_reasons = sum(len(e.missing_reasons) for e in evaluations)

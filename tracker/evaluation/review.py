@@ -5,10 +5,13 @@ from __future__ import annotations
 from pydantic import BaseModel
 from sqlmodel import Session
 
+from tracker.core.project import ProjectData
 from tracker.core.review import ReviewRules, review_project
+from tracker.evaluation.service import page_of_projects
+from tracker.models import Project
 from tracker.rules import Rules
 from tracker.scope import Scope
-from tracker.targets.service import load_core
+from tracker.targets.service import core_of, iter_core
 
 _RATIO_KEYS = ("budget_ratio_low", "budget_ratio_high")
 
@@ -50,24 +53,94 @@ def review_targets(
 ) -> list[ReviewFinding]:
     """Every finding on the tables the scope may see, table by table in published order, by each place's rules."""
     out: list[ReviewFinding] = []
-    for project, data in load_core(session=session, scope=scope, year=year, dept_code=dept_code):
-        assert project.id is not None
-        who = ReviewProject(id=project.id, dept_code=project.dept_code, code=project.code, name=project.name)
-        names = {i.seq: i.level3 for i in data.indicators}
-        for f in review_project(project=data, rules=review_rules(rules.for_place(project.region_code, project.year))):
-            if severity is not None and f.severity.value != severity:
-                continue
-            out.append(
-                ReviewFinding(
-                    project=who,
-                    seq=f.seq,
-                    indicator=names.get(f.seq) if f.seq is not None else None,
-                    severity=f.severity.value,
-                    rule=f.rule.value,
-                    message=f.message,
-                    dept_code=project.dept_code,
-                    code=project.code,
-                    suggestion=f.suggestion,
-                )
-            )
+    for part in iter_core(session=session, scope=scope, year=year, dept_code=dept_code):
+        for project, data in part:
+            out.extend(_findings(project, data, rules, severity))
     return out
+
+
+def review_findings_page(
+    *,
+    session: Session,
+    scope: Scope,
+    year: int | None = None,
+    dept_code: str | None = None,
+    severity: str | None = None,
+    region_code: str | None = None,
+    limit: int = 100,
+    offset: int = 0,
+    rules: Rules,
+) -> tuple[list[ReviewFinding], int]:
+    """Findings [offset, offset + limit) and how many there are, holding one piece of projects at a time.
+
+    Findings are computed, not stored: the count needs every table of the selection reviewed, but
+    memory stays at one `iter_core` piece plus the page whatever the size of the install.
+    """
+    page: list[ReviewFinding] = []
+    total = 0
+    for part in iter_core(session=session, scope=scope, year=year, dept_code=dept_code, region_code=region_code):
+        for project, data in part:
+            for finding in _findings(project, data, rules, severity):
+                if offset <= total < offset + limit:
+                    page.append(finding)
+                total += 1
+    return page, total
+
+
+def review_projects_page(
+    *,
+    session: Session,
+    scope: Scope,
+    year: int,
+    dept_code: str | None = None,
+    region_code: str | None = None,
+    limit: int = 20,
+    offset: int = 0,
+    rules: Rules,
+) -> tuple[list[tuple[ReviewProject, list[ReviewFinding]]], int]:
+    """One page of the selection's tables (in table order, chosen and counted in SQL) with their findings.
+
+    The 目标审核 page: only the page's tables are read and reviewed, so its cost does not grow with the
+    install; a table without findings is listed with an empty list.
+    """
+    ids, total = page_of_projects(
+        session=session,
+        scope=scope,
+        year=year,
+        dept_code=dept_code,
+        region_code=region_code,
+        limit=limit,
+        offset=offset,
+    )
+    out = [
+        (_who(project), _findings(project, data, rules, None))
+        for project, data in core_of(session=session, project_ids=ids)
+    ]
+    return out, total
+
+
+def _who(project: Project) -> ReviewProject:
+    assert project.id is not None
+    return ReviewProject(id=project.id, dept_code=project.dept_code, code=project.code, name=project.name)
+
+
+def _findings(project: Project, data: ProjectData, rules: Rules, severity: str | None) -> list[ReviewFinding]:
+    """The findings of one table by its place's rules, `severity` alone where given."""
+    who = _who(project)
+    place = review_rules(rules.for_place(project.region_code, project.year))
+    names = {i.seq: i.level3 for i in data.indicators}
+    return [
+        ReviewFinding(
+            project=who,
+            seq=f.seq,
+            indicator=names.get(f.seq) if f.seq is not None else None,
+            severity=f.severity.value,
+            rule=f.rule.value,
+            message=f.message,
+            dept_code=project.dept_code,
+            code=project.code,
+            suggestion=f.suggestion,
+        )
+        for f in review_project(project=data, rules=place)
+        if severity is None or f.severity.value == severity
+    ]

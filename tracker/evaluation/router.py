@@ -16,7 +16,7 @@ from pydantic import BaseModel
 
 from tracker.deps import XLSX, RulesDep, ScopeDep, SessionDep, download
 from tracker.evaluation import export
-from tracker.evaluation.review import ReviewFinding, review_targets
+from tracker.evaluation.review import ReviewFinding, review_findings_page
 from tracker.shared.export import ZipSink
 
 router = APIRouter(tags=["evaluation"])
@@ -68,9 +68,18 @@ def review(
     severity: Literal["error", "warning", "info"] | None = None,
     limit: Annotated[int, Query(ge=1, le=1000)] = 100,
     offset: Annotated[int, Query(ge=0)] = 0,
+    region_code: str | None = None,
 ) -> ReviewPage:
-    """Target review findings (DOMAIN.md §6) on the tables the caller may see."""
-    findings = review_targets(
-        session=session, scope=scope, year=year, dept_code=dept_code, severity=severity, rules=rules
+    """Target review findings (DOMAIN.md §6) on the tables the caller may see, a page at a time."""
+    items, total = review_findings_page(
+        session=session,
+        scope=scope,
+        year=year,
+        dept_code=dept_code,
+        severity=severity,
+        region_code=region_code,
+        limit=limit,
+        offset=offset,
+        rules=rules,
     )
-    return ReviewPage(items=findings[offset : offset + limit], total=len(findings))
+    return ReviewPage(items=items, total=total)

@@ -86,6 +86,7 @@ class Submission(SQLModel, table=True):
         ForeignKeyConstraint(
             ["region_code", "dept_code"], ["dept.region_code", "dept.code"], name="fk_submission_region_dept_dept"
         ),
+        Index("ix_submission_status_reviewed_at", "status", "reviewed_at"),  # 审核's 已处理, latest first
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -124,6 +125,8 @@ class BatchPeriod(SQLModel, table=True):
     """A unit's quarter an upload batch wrote into: scopes the batch and guards its withdrawal by the lock."""
 
     __tablename__ = "batch_period"
+    # a unit's or region's batches (上报's list): the primary key starts with batch_id
+    __table_args__ = (Index("ix_batch_period_region_code_dept_code", "region_code", "dept_code"),)
 
     batch_id: int = Field(
         sa_column=Column(Integer, ForeignKey("upload_batch.id", ondelete="CASCADE"), primary_key=True)

@@ -6,7 +6,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import JSON, Column, ForeignKey, Integer, UniqueConstraint
+from sqlalchemy import JSON, Column, ForeignKey, Index, Integer, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from tracker.models.base import decimal_column, money_column, parent_column, timestamp_column, utcnow
@@ -34,6 +34,10 @@ class AlertMessage(SQLModel, table=True):
     """One message in the outbox: composed when decided, then claimed, sent and marked (at-least-once)."""
 
     __tablename__ = "alert_message"
+    __table_args__ = (
+        Index("ix_alert_message_created_at_id", "created_at", "id"),  # 预警: newest first, a page at a time
+        Index("ix_alert_message_region_code_dept_code", "region_code", "dept_code"),  # a unit's messages
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     channel: str = Field(max_length=10)  # mail | webhook

@@ -56,6 +56,8 @@ class Project(SQLModel, table=True):
             ["region_code", "dept_code"], ["dept.region_code", "dept.code"], name="fk_project_region_dept_dept"
         ),
         Index("ix_project_region_code_dept_code", "region_code", "dept_code"),
+        # pages of the year's projects in table order (导出, 目标审核: evaluation.service.page_of_projects)
+        Index("ix_project_year_region_code_heading_no", "year", "region_code", "heading_no"),
     )
 
     id: int | None = Field(default=None, primary_key=True)

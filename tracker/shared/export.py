@@ -118,9 +118,18 @@ class Run:
 
     def put(self, name: str, write: Writer) -> None:
         self.sink.put(name, write)
-        self.out.files.append(name)
-        if self.progress:
-            self.progress(len(self.out.files), self.total, name)
+        self.done([name])
+
+    def done(self, names: Sequence[str]) -> None:
+        """Count files another process has written (tracker/shared/parallel.py) and report progress."""
+        self.out.files.extend(names)
+        if self.progress and names:
+            self.progress(len(self.out.files), self.total, names[-1])
+
+    def order(self, names: Sequence[str]) -> None:
+        """Put the last len(names) files back in the order they were given (workers finish in any order)."""
+        del self.out.files[len(self.out.files) - len(names) :]
+        self.out.files.extend(names)
 
 
 def none_found(year: int, dept_code: str | None) -> NotFound:

@@ -12,10 +12,10 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from tracker.alerts.service import list_alerts, resend, visible_message
 from tracker.deps import PrincipalDep, SessionDep
 from tracker.web.pages.common import AdminDep, CsrfDep, WriterDep, attempt, flash, take_flashes
+from tracker.web.paging import Pager
 from tracker.web.templating import render
 
 router = APIRouter()
-PAGE = 50
 STATES = {"queued": "待发送", "sending": "发送中", "sent": "已发送", "failed": "发送失败"}
 KINDS = {
     "digest": "进度预警",
@@ -58,8 +58,9 @@ def alerts_page(
     counts = {
         key: list_alerts(session=session, scope=scope, state=key, dept_code=unit or None, limit=1)[1] for key in STATES
     }
+    pager = Pager("/alerts", page, params={"state": state or "", "unit": unit or ""})
     items, total = list_alerts(
-        session=session, scope=scope, state=state or None, dept_code=unit or None, limit=PAGE, offset=(page - 1) * PAGE
+        session=session, scope=scope, state=state or None, dept_code=unit or None, limit=pager.size, offset=pager.offset
     )
 
     def link(**changes: object) -> str:
@@ -76,8 +77,7 @@ def alerts_page(
         counts=counts,
         state=state or "",
         unit=unit or "",
-        page=page,
-        pages=max(1, -(-total // PAGE)),
+        pager=pager.with_total(total),
         states=STATES,
         kinds=KINDS,
         rule_name=rule_name,

@@ -4,33 +4,47 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Form, Request
+from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from tracker.actuals import approvals
 from tracker.deps import SessionDep
 from tracker.web.pages.common import AdminDep, CsrfDep, attempt, flash, take_flashes
+from tracker.web.paging import Pager
 from tracker.web.templating import render
 
 router = APIRouter()
+QUEUE_PAGE = 200  # ticked in bulk: a long page, still bounded
+REVIEWED = ("approved", "returned", "unlocked")
 
 
 @router.get("/approvals", name="approvals")
-def approvals_page(request: Request, session: SessionDep, principal: AdminDep) -> HTMLResponse:
-    queue, _ = approvals.list_submissions(session=session, scope=principal.scope, status="submitted", limit=1000)
-    done = [
-        s
-        for status in ("approved", "returned", "unlocked")
-        for s in approvals.list_submissions(session=session, scope=principal.scope, status=status, limit=200)[0]
-    ]
-    done.sort(key=lambda s: s.reviewed_at.timestamp() if s.reviewed_at else 0, reverse=True)
+def approvals_page(
+    request: Request,
+    session: SessionDep,
+    principal: AdminDep,
+    page: Annotated[int, Query(ge=1)] = 1,
+    dpage: Annotated[int, Query(ge=1)] = 1,
+) -> HTMLResponse:
+    """Two lists, each a page chosen and counted in the database: the queue (`page`) and 已处理 (`dpage`)."""
+    scope = principal.scope
+    pager = Pager("/approvals", page, per_page=QUEUE_PAGE, params={"dpage": dpage if dpage > 1 else ""})
+    queue, total = approvals.list_submissions(
+        session=session, scope=scope, status="submitted", limit=pager.size, offset=pager.offset
+    )
+    dpager = Pager("/approvals", dpage, params={"page": page if page > 1 else ""}, name="dpage")
+    done, done_total = approvals.list_submissions(
+        session=session, scope=scope, statuses=REVIEWED, limit=dpager.size, offset=dpager.offset
+    )
     return render(
         request,
         "approvals.html",
         principal=principal,
         title="审核",
         queue=queue,
-        done=done[:100],
+        done=done,
+        pager=pager.with_total(total),
+        dpager=dpager.with_total(done_total),
         status_names=approvals.STATUS_NAMES,
         flashes=take_flashes(request),
     )

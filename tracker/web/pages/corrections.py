@@ -15,10 +15,10 @@ from tracker.deps import PrincipalDep, RulesDep, SessionDep
 from tracker.errors import InvalidInput, NotFound
 from tracker.models import Project
 from tracker.web.pages.common import AdminDep, CsrfDep, WriterDep, attempt, flash, take_flashes
+from tracker.web.paging import Pager
 from tracker.web.templating import render
 
 router = APIRouter()
-PAGE = 50
 FILTERS = {"open": "未完成", "overdue": "已逾期", "closed": "已通过", "all": "全部"}
 
 
@@ -38,8 +38,9 @@ def corrections_page(
     page: Annotated[int, Query(ge=1)] = 1,
 ) -> HTMLResponse:
     day = today()
+    pager = Pager("/corrections", page, params={"state": state})
     rows, total = service.list_notices(
-        session=session, scope=principal.scope, today=day, state=state, limit=PAGE, offset=(page - 1) * PAGE
+        session=session, scope=principal.scope, today=day, state=state, limit=pager.size, offset=pager.offset
     )
     counts = {
         key: service.list_notices(session=session, scope=principal.scope, today=day, state=key, limit=1)[1]
@@ -55,8 +56,7 @@ def corrections_page(
         counts=counts,
         filters=FILTERS,
         state=state,
-        page=page,
-        pages=max(1, -(-total // PAGE)),
+        pager=pager.with_total(total),
         flashes=take_flashes(request),
     )
 

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Form, Request
+from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
-from sqlmodel import col, select
+from sqlalchemy import or_
+from sqlmodel import Session, col, func, select
 
 from tracker.alerts.contacts import get_contacts, set_contacts, unit_contacts
 from tracker.auth import service as users
@@ -16,6 +17,7 @@ from tracker.errors import NotFound
 from tracker.models import Dept, User
 from tracker.places import regions as place_list
 from tracker.web.pages.common import CsrfDep, ProvinceDep, attempt, flash, take_flashes
+from tracker.web.paging import Pager
 from tracker.web.templating import render
 
 router = APIRouter()
@@ -28,21 +30,51 @@ def _codes(text: str) -> list[str]:
 
 
 @router.get("/settings", name="settings")
-def settings_page(request: Request, session: SessionDep, principal: ProvinceDep, rules: RulesDep) -> HTMLResponse:
-    depts = list(session.exec(select(Dept).order_by(col(Dept.region_code), col(Dept.code))))
+def settings_page(
+    request: Request,
+    session: SessionDep,
+    principal: ProvinceDep,
+    rules: RulesDep,
+    q: str = "",
+    page: Annotated[int, Query(ge=1)] = 1,
+    unit: str = "",
+    cpage: Annotated[int, Query(ge=1)] = 1,
+) -> HTMLResponse:
+    """Logins (`page`, search `q`) and units with their alert contacts (`cpage`, search `unit`), each paged in SQL."""
+    params = {"q": q, "page": page if page > 1 else "", "unit": unit, "cpage": cpage if cpage > 1 else ""}
+    pager = Pager("/settings", page, params={k: v for k, v in params.items() if k != "page"})
+    found, total = users.page_users(session=session, search=q or None, limit=pager.size, offset=pager.offset)
+    cpager = Pager("/settings", cpage, params={k: v for k, v in params.items() if k != "cpage"}, name="cpage")
+    depts, dept_total = _depts(session, unit, limit=cpager.size, offset=cpager.offset)
     return render(
         request,
         "settings.html",
         principal=principal,
         title="设置",
-        users=users.list_users(session=session),
+        users=found,
+        pager=pager.with_total(total),
+        q=q,
         depts=depts,
+        cpager=cpager.with_total(dept_total),
+        unit=unit,
         regions=place_list(session=session),
         contacts=unit_contacts(session=session, units=[(d.region_code, d.code) for d in depts]),
         finance=get_contacts(session=session, dept_code=None),
         rules=rules.model_dump(mode="json"),
         flashes=take_flashes(request),
     )
+
+
+def _depts(session: Session, search: str, *, limit: int, offset: int) -> tuple[list[Dept], int]:
+    """One page of units by (region, code); `search` is part of a unit code or name."""
+    query = select(Dept)
+    if term := search.strip():
+        query = query.where(
+            or_(col(Dept.code).contains(term, autoescape=True), col(Dept.name).contains(term, autoescape=True))
+        )
+    total = session.exec(select(func.count()).select_from(query.subquery())).one()
+    rows = session.exec(query.order_by(col(Dept.region_code), col(Dept.code)).offset(offset).limit(limit))
+    return list(rows), int(total)
 
 
 @router.post("/settings/users")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, File, Form, Request, UploadFile
+from fastapi import APIRouter, File, Form, Query, Request, UploadFile
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlmodel import Session, col, select
 
@@ -19,9 +19,11 @@ from tracker.models import Dept
 from tracker.rules import Rules
 from tracker.web import pending
 from tracker.web.pages.common import CsrfDep, WriterDep, attempt, flash, pick_year, take_flashes, years
+from tracker.web.paging import Pager
 from tracker.web.templating import render
 
 router = APIRouter()
+QUARTERS_PAGE = 100
 
 
 def _units(session: Session, principal: Principal) -> list[Dept]:
@@ -39,10 +41,17 @@ def _page(
     summary: UploadSummary | None = None,
     rejected: UploadRejected | None = None,
     token: str = "",
+    page: int = 1,
+    qpage: int = 1,
 ) -> HTMLResponse:
     year = pick_year(None, years(session=session, scope=principal.scope))
-    quarters, _ = approvals.list_submissions(session=session, scope=principal.scope, year=year, limit=200)
-    recent, _ = batches.list_batches(session=session, scope=principal.scope, limit=10)
+    # two lists on one page, each paged in the database: the batches (`page`) and the quarters (`qpage`)
+    qpager = Pager("/upload", qpage, per_page=QUARTERS_PAGE, params={"page": page if page > 1 else ""}, name="qpage")
+    quarters, qtotal = approvals.list_submissions(
+        session=session, scope=principal.scope, year=year, limit=qpager.size, offset=qpager.offset
+    )
+    pager = Pager("/upload", page, params={"qpage": qpage if qpage > 1 else ""})
+    recent, total = batches.list_batches(session=session, scope=principal.scope, limit=pager.size, offset=pager.offset)
     return render(
         request,
         "upload.html",
@@ -53,6 +62,8 @@ def _page(
         units=_units(session, principal),
         quarters=quarters,
         recent=recent,
+        pager=pager.with_total(total),
+        qpager=qpager.with_total(qtotal),
         summary=summary,
         rejected=rejected,
         token=token,
@@ -62,8 +73,14 @@ def _page(
 
 
 @router.get("/upload", name="upload")
-def upload_page(request: Request, session: SessionDep, principal: WriterDep) -> HTMLResponse:
-    return _page(request, session, principal)
+def upload_page(
+    request: Request,
+    session: SessionDep,
+    principal: WriterDep,
+    page: Annotated[int, Query(ge=1)] = 1,
+    qpage: Annotated[int, Query(ge=1)] = 1,
+) -> HTMLResponse:
+    return _page(request, session, principal, page=page, qpage=qpage)
 
 
 def _run(
