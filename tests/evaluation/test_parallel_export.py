@@ -15,6 +15,7 @@ from sqlmodel import Session
 from tests.evaluation.test_selfeval import EVERYONE, table1_year, table44_year
 from tests.evaluation.yearend import load
 from tracker.evaluation.export import export_self_evaluation
+from tracker.rules import load_rules
 from tracker.shared.export import DirSink
 from tracker.shared.parallel import worker_count
 
