@@ -220,9 +220,10 @@ def test_the_monitoring_table_carries_whether_a_correction_is_needed_its_require
 
 
 def test_a_long_notice_is_cut_to_the_wecom_limit_in_bytes() -> None:
+    from tracker.alerts.config import AlertRules
     from tracker.corrections.notify import _payload
 
     lines = [("", "开头"), ("存在问题", "资金闲置" * 2000)]
-    payload = _payload("wecom", "【整改通知】某单位：某项目", lines, {})
+    payload = _payload("wecom", "【整改通知】某单位：某项目", lines, {}, AlertRules())  # wecom_max_bytes 4096
     content = payload["markdown"]["content"]
     assert len(content.encode()) <= 4096 and content.endswith("…") and content.startswith("### 【整改通知】")
