@@ -7,12 +7,13 @@ from collections.abc import Callable
 from datetime import date, datetime
 
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import SQLAlchemyError
 
 from jobs.base import JobContext, JobResult
 from jobs.schedule import JOBS
 from tracker.clock import today
 from tracker.config import get_settings
-from tracker.db import get_engine, session_scope
+from tracker.db import database_problem, get_engine, session_scope
 from tracker.errors import InvalidInput
 from tracker.models import JobRun
 from tracker.models.base import utcnow
@@ -51,14 +52,21 @@ def run_job(
         result = job(ctx)
     except Exception as exc:
         log.exception("任务%s失败", name)
-        first_line = (str(exc).splitlines() or [""])[0]
-        return _finish(engine, run.id, "failed", JobResult(), error=f"{type(exc).__name__}: {first_line}"[:500])
+        return _finish(engine, run.id, "failed", JobResult(), error=_why(exc))
     for problem in result.problems:
         log.warning("任务%s：%s", name, problem)
     outcome = "warning" if result.problems else "ok"
     finished = _finish(engine, run.id, outcome, result)
     log.info("任务%s结束：%s %s", name, outcome, result.counts)
     return finished
+
+
+def _why(exc: Exception) -> str:
+    """The run's error in one line: the database's trouble in Chinese (its work was rolled back), else the exception."""
+    if isinstance(exc, SQLAlchemyError):
+        return f"{database_problem(exc).detail}（{type(exc).__name__}）"
+    first_line = (str(exc).splitlines() or [""])[0]
+    return f"{type(exc).__name__}: {first_line}"[:500]
 
 
 def _finish(engine: Engine, run_id: int, outcome: str, result: JobResult, error: str = "") -> JobRun:

@@ -21,7 +21,7 @@ from tracker.budget.router import router as budget_router
 from tracker.config import get_settings
 from tracker.corrections.router import router as corrections_router
 from tracker.db import database_problem
-from tracker.edge import request_limits, truthful_errors
+from tracker.edge import request_limits
 from tracker.errors import DomainError
 from tracker.evaluation.router import router as evaluation_router
 from tracker.health import router as health_router
@@ -49,14 +49,6 @@ def create_app(*, rules: Rules | None = None) -> FastAPI:
         dependencies=[Depends(request_limits)],
     )
     app.state.rules = loaded  # read by tracker.deps.RulesDep
-    plain_openapi = app.openapi
-
-    def openapi() -> dict[str, Any]:
-        if app.openapi_schema is None:
-            app.openapi_schema = truthful_errors(plain_openapi())
-        return app.openapi_schema
-
-    app.openapi = openapi  # type: ignore[method-assign]
 
     @app.exception_handler(DomainError)
     async def domain_error(_request: Request, exc: DomainError) -> JSONResponse:
@@ -75,8 +67,8 @@ def create_app(*, rules: Rules | None = None) -> FastAPI:
         # Looked up per call: the pages replace the DomainError handler with one that answers HTML.
         handler = app.exception_handlers[DomainError]
         result: Any = handler(request, database_problem(exc))
-        response: Response = await result if inspect.isawaitable(result) else result
-        return response
+        answer: Response = await result if inspect.isawaitable(result) else result
+        return answer
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, exc: StarletteHTTPException) -> JSONResponse:
@@ -110,7 +102,7 @@ def create_app(*, rules: Rules | None = None) -> FastAPI:
     app.include_router(corrections_router, prefix="/api/v1")
     app.include_router(reports_router, prefix="/api/v1")
     install_pages(app, rules=loaded)
-    document_errors(app)
+    document_errors(app)  # the one description of the error body: tracker/openapi.py
     app.add_middleware(RequestIdMiddleware)  # outermost: every answer, errors too, carries the id
     return app
 
