@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import shutil
+import subprocess
+import sys
 from collections.abc import Iterator
 from decimal import Decimal
 from pathlib import Path
@@ -64,6 +66,16 @@ def test_a_command_exits_2_with_the_message_when_the_file_is_bad(config: Path) -
     result = CliRunner().invoke(app, ["jobs", "run", "variance"])
     assert result.exit_code == 2
     assert "variance.yelow" in result.output and "rules.yaml" in result.output
+
+
+def test_serve_and_the_scheduler_do_not_start_with_a_bad_file(config: Path) -> None:
+    from tracker.cli import app
+
+    edit(config, "  lease_seconds: 60", "  lease_second: 60")
+    served = CliRunner().invoke(app, ["serve", "--port", "1"])  # refused before uvicorn starts
+    assert served.exit_code == 2 and "schedule.lease_second" in served.output
+    scheduler = subprocess.run([sys.executable, "-m", "jobs"], capture_output=True, text=True, timeout=60, check=False)
+    assert scheduler.returncode == 2 and "schedule.lease_second: 未知配置项" in scheduler.stderr + scheduler.stdout
 
 
 def test_the_app_does_not_start_with_a_bad_file(config: Path) -> None:
