@@ -10,6 +10,7 @@ own values, in statements of bounded size (tracker/bulk.py), never a read of the
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Any
 
 import numpy as np
@@ -146,15 +147,38 @@ class Identities:
                 )
 
 
+@dataclass(frozen=True, slots=True)
+class Recorded:
+    """A live payment as the template lists it."""
+
+    project_id: int
+    paid_on: date
+    amount_fen: int
+    note: str
+    voucher: str
+
+
+def recorded(session: Session, project_ids: list[int]) -> dict[int, list[Recorded]]:
+    """The live payments of the projects, by date, each with its voucher (the template lists them)."""
+    out: dict[int, list[Recorded]] = {}
+    query = sa.select(
+        col(Payment.project_id), col(Payment.paid_on), col(Payment.amount_fen), col(Payment.note), col(Payment.voucher)
+    ).where(col(Payment.withdrawn) == False)  # noqa: E712
+    for among in matching(session, col(Payment.project_id), project_ids):
+        for pid, day, fen, note, voucher in session.execute(query.where(among)).tuples():
+            out.setdefault(pid, []).append(Recorded(pid, day, int(fen), note, voucher))
+    for payments in out.values():
+        payments.sort(key=lambda p: (p.paid_on, p.voucher))
+    return out
+
+
 def yuan_str(fen: int) -> str:
     """Exact 元 with two decimals: an update of a few fen must show in the audit trail."""
     sign, fen = ("-" if fen < 0 else ""), abs(fen)
     return f"{sign}{fen // 100}.{fen % 100:02d}"
 
 
-def _date(iso: str) -> Any:
-    from datetime import date
-
+def _date(iso: str) -> date:
     return date.fromisoformat(iso)
 
 

@@ -38,6 +38,7 @@ def _page(
     summary: UploadSummary | None = None,
     rejected: UploadRejected | None = None,
     token: str = "",
+    allow_duplicates: bool = False,
 ) -> HTMLResponse:
     year = pick_year(None, years(session=session, scope=principal.scope))
     quarters, _ = approvals.list_submissions(session=session, scope=principal.scope, year=year, limit=200)
@@ -53,6 +54,7 @@ def _page(
         quarters=quarters,
         recent=recent,
         summary=summary,
+        allow_duplicates=allow_duplicates,
         rejected=rejected,
         token=token,
         status_names=approvals.STATUS_NAMES,
@@ -66,11 +68,24 @@ def upload_page(request: Request, session: SessionDep, principal: WriterDep) -> 
 
 
 def _run(
-    request: Request, session: Session, principal: Principal, data: bytes, filename: str, dry_run: bool
+    request: Request,
+    session: Session,
+    principal: Principal,
+    data: bytes,
+    filename: str,
+    dry_run: bool,
+    allow_duplicates: bool = False,
 ) -> UploadSummary | HTMLResponse:
     """One upload; a refused file rolls the request back and answers the page with every bad row listed."""
     try:
-        return service.upload(session=session, source=data, filename=filename, principal=principal, dry_run=dry_run)
+        return service.upload(
+            session=session,
+            source=data,
+            filename=filename,
+            principal=principal,
+            dry_run=dry_run,
+            allow_duplicates=allow_duplicates,
+        )
     except UploadRejected as exc:
         session.rollback()
         return _page(request, session, principal, status=422, rejected=exc)
@@ -84,6 +99,7 @@ def upload_file(
     _csrf: CsrfDep,
     file: Annotated[UploadFile, File()],
     mode: Annotated[str, Form()] = "check",
+    allow_duplicates: Annotated[bool, Form()] = False,
 ) -> Response:
     """Check (or apply) a file. A plain `def`: pandas and the database run in the thread pool, not on the loop."""
     limit = get_settings().upload_max_bytes
@@ -93,25 +109,30 @@ def upload_file(
     filename = file.filename or "upload"
     if not data:
         raise InvalidInput("请选择要上传的文件")
-    outcome = _run(request, session, principal, data, filename, dry_run=mode != "apply")
+    outcome = _run(request, session, principal, data, filename, mode != "apply", allow_duplicates)
     if isinstance(outcome, HTMLResponse):
         return outcome
     if outcome.status == "dry_run":
         token = pending.keep(request, data=data, filename=filename)
-        return _page(request, session, principal, summary=outcome, token=token)
+        return _page(request, session, principal, summary=outcome, token=token, allow_duplicates=allow_duplicates)
     flash(request, "ok", outcome.message)
     return RedirectResponse("/upload", 303)
 
 
 @router.post("/upload/confirm")
 def confirm_upload(
-    request: Request, session: SessionDep, principal: WriterDep, _csrf: CsrfDep, token: Annotated[str, Form()] = ""
+    request: Request,
+    session: SessionDep,
+    principal: WriterDep,
+    _csrf: CsrfDep,
+    token: Annotated[str, Form()] = "",
+    allow_duplicates: Annotated[bool, Form()] = False,
 ) -> Response:
     kept = pending.take(request, token)
     if kept is None:
         flash(request, "error", "待导入的文件已失效，请重新上传")
         return RedirectResponse("/upload", 303)
-    outcome = _run(request, session, principal, kept[0], kept[1], dry_run=False)
+    outcome = _run(request, session, principal, kept[0], kept[1], False, allow_duplicates)
     if isinstance(outcome, HTMLResponse):
         return outcome
     pending.drop(request)
