@@ -76,17 +76,22 @@ class Identities:
                 out.errors[at] = f"支付凭证号“{voucher}”与第{first}行重复：一张凭证只能是一笔支付"
 
     def _recorded(self, rows: pd.DataFrame, vouchered: np.ndarray, out: Resolved) -> None:
-        vouchers = sorted(set(rows["voucher"][vouchered].tolist()))
+        """The recorded payment of each (project, voucher), looked up through uq_payment_project_id_voucher."""
+        pairs = sorted(
+            set(zip(rows["project_id"][vouchered].tolist(), rows["voucher"][vouchered].tolist(), strict=True))
+        )
+        # the partial index's own condition, written as it is, so that SQLite and PostgreSQL use the index
         query = sa.select(
             col(Payment.id),
             col(Payment.project_id),
             col(Payment.voucher),
             col(Payment.paid_on),
             col(Payment.amount_fen),
-        ).where(col(Payment.withdrawn) == False)  # noqa: E712
+        ).where(sa.text("voucher <> '' AND NOT withdrawn"))
+        key = sa.tuple_(col(Payment.project_id), col(Payment.voucher))
         stored: dict[tuple[int, str], tuple[int, str, int]] = {}
-        for among in matching(self.session, col(Payment.voucher), vouchers):
-            for pid, project, voucher, day, fen in self.session.execute(query.where(among)).tuples():
+        for some in chunks(pairs, TUPLES):
+            for pid, project, voucher, day, fen in self.session.execute(query.where(key.in_(some))).tuples():
                 stored[(project, voucher)] = (pid, day.isoformat(), int(fen))
         if not stored:
             return
