@@ -97,8 +97,8 @@ class Identities:
             return
         keys = zip(rows["project_id"].tolist(), rows["voucher"].tolist(), strict=True)
         days, fens = rows["paid_on"].tolist(), rows["amount_fen"].tolist()
-        for at, key in enumerate(keys):
-            hit = stored.get((int(key[0]), key[1])) if vouchered[at] else None
+        for at, (project_id, voucher_text) in enumerate(keys):
+            hit = stored.get((int(project_id), voucher_text)) if vouchered[at] else None
             if hit is None:
                 continue
             out.payment_id[at], out.old_paid_on[at], out.old_fen[at] = hit

@@ -7,7 +7,6 @@ onto the rows, so a 100,000-row file costs a few hundred Python calls plus colum
 from __future__ import annotations
 
 import io
-import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -16,96 +15,21 @@ import pandas as pd
 from sqlmodel import Session
 
 from tracker import limits
+from tracker.actuals.cellrules import SEP, Findings, amount_fen, decide, joined, signed_fen, texts
 from tracker.actuals.chunks import Chunk
 from tracker.actuals.columns import normalise_header
 from tracker.actuals.context import Context, parse_day
 from tracker.actuals.identity import CHANGED, NEW, SAME, Identities, Resolved
-from tracker.actuals.report import Issues, RowIssue
+from tracker.actuals.report import RowIssue
 from tracker.actuals.treasury import load_mapping
 from tracker.core.budget import FundingSource
-from tracker.core.money import FEN_PER_WAN, wan_str
+from tracker.core.money import wan_str
 
-_SEP = "\x1f"
-_AMOUNT = re.compile(r"([+-]?)(\d+)(?:\.(\d+))?")
-VALID = [
-    "project_id",
-    "paid_on",
-    "amount_fen",
-    "note",
-    "row",
-    "voucher",
-    "source",
-    "payment_id",
-    "old_paid_on",
-    "old_fen",
-]
-_DECIMALS = {"万元": limits.AMOUNT_DECIMALS, "元": 2}  # 1 fen in either unit
-_SHIFT = {"万元": 0, "元": 4}  # digits from the unit to 万元
+__all__ = ["VALID", "PaymentCheck", "amount_fen", "insert"]  # amount_fen: bench/_install reads 万元 with it
 
-
-def signed_fen(text: str, unit: str = "万元") -> tuple[int, str | None]:
-    """Integer fen (negative for a refund) of an amount written in 万元 or 元, or why it is not one."""
-    match = _AMOUNT.fullmatch(text.replace(",", "").replace("，", ""))
-    if match is None:
-        return 0, f"金额“{limits.shorten(text)}”不是数字"
-    sign, whole, frac = match[1], match[2], (match[3] or "").rstrip("0")
-    if len(frac) > _DECIMALS[unit]:
-        return 0, f"金额“{limits.shorten(text)}”精度超过1分（{unit}最多{_DECIMALS[unit]}位小数）"
-    if len(whole.lstrip("0")) > limits.AMOUNT_WAN_DIGITS + _SHIFT[unit]:
-        return 0, f"金额“{limits.shorten(text)}”超出上限（最大 999,999,999.999999 万元）"
-    fen = int(whole) * FEN_PER_WAN // 10 ** _SHIFT[unit] + int(frac.ljust(_DECIMALS[unit], "0"))
-    if fen == 0:
-        return 0, "金额应大于0" if unit == "万元" else "金额不能为0"
-    return (-fen if sign == "-" else fen), None
-
-
-def amount_fen(text: str) -> tuple[int, str | None]:
-    """Integer fen of an amount written in 万元, or why it is not one: a number above 0, at most 1 fen precise."""
-    fen, problem = signed_fen(text)
-    if problem is None and fen < 0:
-        return 0, "金额应大于0"
-    return fen, problem
-
-
-def _decide(values: np.ndarray, rule: Callable[[str], str | None]) -> np.ndarray | None:
-    """A rule applied once per distinct non-empty value, answered per row (None where fine; None if all are)."""
-    answers = {v: m for v in set(values.tolist()) if v and (m := rule(v)) is not None}
-    if not answers:
-        return None
-    return np.array([answers.get(v) for v in values.tolist()], dtype=object)
-
-
-def _texts(frame: pd.DataFrame, name: str) -> np.ndarray:
-    return np.array([v.strip() for v in frame[name].tolist()], dtype=object)
-
-
-def _joined(*parts: np.ndarray) -> np.ndarray:
-    out = parts[0]
-    for part in parts[1:]:
-        out = out + _SEP + part
-    return out
-
-
-class _Findings:
-    """Marks bad rows of one chunk and lists them (as far as the listing limit allows)."""
-
-    def __init__(self, chunk: Chunk, issues: Issues) -> None:
-        self.rows = chunk.frame["row"].to_numpy()
-        self.headers, self.sheet, self.issues = chunk.headers, chunk.sheet, issues
-        self.bad = np.zeros(len(self.rows), dtype=bool)
-
-    def add(self, messages: np.ndarray | str | None, column: str, where: np.ndarray) -> None:
-        """Report the rows inside `where` whose message is given (one text for all, or one per row)."""
-        if messages is None:
-            return
-        hit = where if isinstance(messages, str) else where & pd.notna(messages)
-        if not hit.any():
-            return
-        self.bad |= hit
-        at = np.flatnonzero(hit)
-        shown = at[: self.issues.room()]
-        texts = [messages] * len(shown) if isinstance(messages, str) else messages[shown].tolist()
-        self.issues.add_rows(self.rows[at].tolist(), self.headers.get(column, column), texts, self.sheet)
+# a checked row to write; payment_id, old_paid_on and old_fen name the recorded payment it changes (0: new)
+VALID = ["project_id", "paid_on", "amount_fen", "note", "row", "voucher", "source", "payment_id"]
+VALID += ["old_paid_on", "old_fen"]
 
 
 @dataclass(slots=True)
@@ -120,7 +44,7 @@ class _Rows:
     voucher: np.ndarray
     source: np.ndarray
     live: np.ndarray
-    found: _Findings
+    found: Findings
     known: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=bool))  # no problem so far
     pair: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=object))
     iso: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=object))
@@ -174,17 +98,17 @@ class PaymentCheck:
 
     def _read(self, chunk: Chunk) -> _Rows:
         f = chunk.frame
-        texts = {name: _texts(f, name) for name in ("dept_code", "project_code", "paid_on", "amount_wan", "note")}
+        cells = {name: texts(f, name) for name in ("dept_code", "project_code", "paid_on", "amount_wan", "note")}
         blank = np.full(len(f), "", dtype=object)
-        voucher = _texts(f, "voucher") if "voucher" in f.columns else blank
-        source = _texts(f, "source") if "source" in f.columns else blank
-        self.ctx.load(depts=set(texts["dept_code"].tolist()), codes=set(texts["project_code"].tolist()))
-        day, amount, note = texts["paid_on"], texts["amount_wan"], texts["note"]
+        voucher = texts(f, "voucher") if "voucher" in f.columns else blank
+        source = texts(f, "source") if "source" in f.columns else blank
+        self.ctx.load(depts=set(cells["dept_code"].tolist()), codes=set(cells["project_code"].tolist()))
+        day, amount, note = cells["paid_on"], cells["amount_wan"], cells["note"]
         live = (day != "") | (amount != "") | (note != "")
         self.skipped += len(f) - int(live.sum())
         self.rows += int(live.sum())
-        found = _Findings(chunk, self.ctx.errors)
-        return _Rows(texts["dept_code"], texts["project_code"], day, amount, note, voucher, source, live, found)
+        found = Findings(chunk, self.ctx.errors)
+        return _Rows(cells["dept_code"], cells["project_code"], day, amount, note, voucher, source, live, found)
 
     def _required(self, r: _Rows, chunk: Chunk) -> None:
         needed = [("dept_code", r.dept), ("project_code", r.code), ("paid_on", r.day), ("amount_wan", r.amount)]
@@ -193,25 +117,25 @@ class PaymentCheck:
         for name, values in needed:
             r.found.add("必填，不能为空", name, r.live & (values == ""))
         words = self.words
-        r.found.add(_decide(r.source, lambda w: _source_problem(w, words)), "source", r.live)
+        r.found.add(decide(r.source, lambda w: _source_problem(w, words)), "source", r.live)
         r.source = np.array([words.get(normalise_header(w), "") for w in r.source.tolist()], dtype=object)
 
     def _project(self, r: _Rows) -> None:
         """The unit is the caller's to write to, and has a project under the code (in some year)."""
         ctx = self.ctx
-        dept_msg = _decide(r.dept, ctx.dept_problem)
+        dept_msg = decide(r.dept, ctx.dept_problem)
         r.found.add(dept_msg, "dept_code", r.live)
         r.known = r.live & (r.dept != "") & (r.code != "") & _fine(dept_msg)
-        r.pair = _joined(r.dept, r.code)
-        pair_msg = _decide(r.pair, lambda k: ctx.project_problem(*k.split(_SEP)))
+        r.pair = joined(r.dept, r.code)
+        pair_msg = decide(r.pair, lambda k: ctx.project_problem(*k.split(SEP)))
         r.found.add(pair_msg, "project_code", r.known)
         r.known &= _fine(pair_msg)
 
     def _date_and_amount(self, r: _Rows, chunk: Chunk) -> None:
         days = {t: parse_day(t, self.ctx.today) for t in set(r.day.tolist()) if t}
-        r.found.add(_decide(r.day, lambda t: days[t][1]), "paid_on", r.live)
+        r.found.add(decide(r.day, lambda t: days[t][1]), "paid_on", r.live)
         amounts = {a: signed_fen(a, chunk.unit) for a in set(r.amount.tolist()) if a}
-        r.found.add(_decide(r.amount, lambda a: amounts[a][1]), "amount_wan", r.live)
+        r.found.add(decide(r.amount, lambda a: amounts[a][1]), "amount_wan", r.live)
         r.fen = np.array([amounts[a][0] if a else 0 for a in r.amount.tolist()], dtype=np.int64)
         # a negative amount is a refund: a treasury export's, or one listed with its voucher in the template
         r.found.add("金额应大于0", "amount_wan", r.live & (r.fen < 0) & (r.voucher == "") & (not chunk.export))
@@ -222,11 +146,9 @@ class PaymentCheck:
     def _project_of_year(self, r: _Rows) -> None:
         """The unit's project of the date's year; its region and quarter name the period written."""
         ctx = self.ctx
-        year_key = np.where(r.known, _joined(r.pair, np.array([i[:4] for i in r.iso.tolist()], dtype=object)), "")
-        refs = {
-            k: ctx.project_in_year(d, c, int(y)) for k in set(year_key.tolist()) if k for d, c, y in [k.split(_SEP)]
-        }
-        r.found.add(_decide(year_key, lambda k: refs[k][1]), "paid_on", r.known)
+        year_key = np.where(r.known, joined(r.pair, np.array([i[:4] for i in r.iso.tolist()], dtype=object)), "")
+        refs = {k: ctx.project_in_year(d, c, int(y)) for k in set(year_key.tolist()) if k for d, c, y in [k.split(SEP)]}
+        r.found.add(decide(year_key, lambda k: refs[k][1]), "paid_on", r.known)
         ids = {k: ref.id for k, (ref, _) in refs.items() if ref is not None}
         r.project_id = np.array([ids.get(k, 0) for k in year_key.tolist()], dtype=np.int64)
         r.known &= r.project_id != 0
@@ -234,7 +156,7 @@ class PaymentCheck:
         region = np.array([places.get(k, "") for k in year_key.tolist()], dtype=object)
         quarter = np.array([_QUARTER.get(i[5:7], "") for i in r.iso.tolist()], dtype=object)
         years = np.array([i[:4] for i in r.iso.tolist()], dtype=object)
-        r.period = np.where(r.known, _joined(_joined(region, r.dept), years, quarter), "")
+        r.period = np.where(r.known, joined(joined(region, r.dept), years, quarter), "")
 
     def _identity(self, r: _Rows) -> tuple[np.ndarray, Resolved | None]:
         """New, recorded (by voucher) or changed; unvouchered duplicates of recorded payments refused."""
@@ -270,8 +192,8 @@ class PaymentCheck:
         ctx, where = self.ctx, r.known & writes
         if ctx.withheld:
             pid_text = np.array([str(i) for i in r.project_id.tolist()], dtype=object)
-            r.found.add(_decide(pid_text, lambda i: ctx.withheld_problem(int(i))), "project_code", where)
-        r.found.add(_decide(r.period, lambda k: ctx.lock_problem(*_period(k))), "paid_on", where)
+            r.found.add(decide(pid_text, lambda i: ctx.withheld_problem(int(i))), "project_code", where)
+        r.found.add(decide(r.period, lambda k: ctx.lock_problem(*_period(k))), "paid_on", where)
 
     def _good(self, r: _Rows, write: np.ndarray, resolved: Resolved | None) -> pd.DataFrame:
         n = len(r.live)
@@ -354,7 +276,7 @@ _QUARTER = {f"{m:02d}": str((m - 1) // 3 + 1) for m in range(1, 13)}
 
 
 def _period(key: str) -> tuple[str, str, int, int]:
-    region, dept, year, quarter = key.split(_SEP)
+    region, dept, year, quarter = key.split(SEP)
     return region, dept, int(year), int(quarter)
 
 

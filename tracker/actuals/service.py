@@ -55,41 +55,63 @@ def upload(
     info = inspect(source, filename=filename, max_bytes=get_settings().upload_max_bytes)
     if not dry_run:
         serialise(session)
-    prior = session.exec(
-        select(UploadBatch).where(UploadBatch.sha256 == info.sha256, UploadBatch.status == "applied")
-    ).first()
-    if prior is not None:
-        message = f"该文件已作为批次 {prior.id} 上传过，未做任何修改"
-        return _summary(info, "unchanged", message, dry_run, prior.id)
+    if (prior := _prior(session, info.sha256)) is not None:
+        return _summary(info, "unchanged", f"该文件已作为批次 {prior} 上传过，未做任何修改", dry_run, prior)
     run = _check(session, source, info, principal, progress, chunk_rows, allow_duplicates)
     changed = [c for c in run.changes if c.fields]
     counts, extra = _counts(run, changed)
-    pay = run.pay
-    if not (pay.rows - pay.recorded) and not changed:
-        message = f"{len(run.changes)} 个指标值与系统中已有数据相同，未做任何修改"
-        if pay.recorded:
-            message = f"{pay.recorded} 笔支付已记录（按支付凭证号），未重复计入；" + message
-        return _summary(info, "unchanged", message, dry_run, None, counts, extra)
-    what = _what(pay, len(changed))
+    if not (run.pay.rows - run.pay.recorded) and not changed:
+        return _summary(info, "unchanged", _nothing_new(run), dry_run, None, counts, extra)
+    what = _what(run.pay, len(changed))
     if dry_run:
         return _summary(info, "dry_run", f"检查通过（未写入）：将写入 {what}", True, None, counts, extra)
+    batch = _apply(session, source, info, run, changed, principal.username, progress, chunk_rows)
+    summary = _summary(info, "applied", f"已写入批次 {batch.id}：{what}", False, batch.id, counts, extra)
+    batch.summary = summary.model_dump(mode="json", exclude={"warnings"})
+    session.flush()
+    return summary
+
+
+def _prior(session: Session, sha256: str) -> int | None:
+    """The applied batch of the very same file, if any."""
+    return session.exec(
+        select(UploadBatch.id).where(UploadBatch.sha256 == sha256, UploadBatch.status == "applied")
+    ).first()
+
+
+def _nothing_new(run: _Run) -> str:
+    message = f"{len(run.changes)} 个指标值与系统中已有数据相同，未做任何修改"
+    if run.pay.recorded:
+        message = f"{run.pay.recorded} 笔支付已记录（按支付凭证号），未重复计入；" + message
+    return message
+
+
+def _apply(
+    session: Session,
+    source: Source,
+    info: FileInfo,
+    run: _Run,
+    changed: list[results.Change],
+    actor: str,
+    progress: Progress | None,
+    chunk_rows: int,
+) -> UploadBatch:
+    """The batch, its payments and results, their audit entries and the quarters written into."""
+    pay = run.pay
     batch = UploadBatch(
-        filename=filename, sha256=info.sha256, uploaded_by=principal.username, payments=pay.rows - pay.recorded,
+        filename=info.filename, sha256=info.sha256, uploaded_by=actor, payments=pay.rows - pay.recorded,
         results=len(changed),
     )  # fmt: skip
     session.add(batch)
     session.flush()
     assert batch.id is not None
-    entries = _write_payments(session, source, info, run, batch.id, principal.username, progress, chunk_rows)
-    entries += _payment_entries(pay, run.existing, batch.id, principal.username)
-    entries += _result_entries(session, run.changes, batch.id, principal.username)
+    entries = _write_payments(session, source, info, run, batch.id, actor, progress, chunk_rows)
+    entries += _payment_entries(pay, run.existing, batch.id, actor)
+    entries += _result_entries(session, run.changes, batch.id, actor)
     record_many(session, entries)
     for region, dept, year, quarter in sorted(pay.periods | {_period(c) for c in changed}):
         session.add(BatchPeriod(batch_id=batch.id, region_code=region, dept_code=dept, year=year, quarter=quarter))
-    summary = _summary(info, "applied", f"已写入批次 {batch.id}：{what}", False, batch.id, counts, extra)
-    batch.summary = summary.model_dump(mode="json", exclude={"warnings"})
-    session.flush()
-    return summary
+    return batch
 
 
 @dataclass(slots=True)
