@@ -9,6 +9,7 @@ own values, in statements of bounded size (tracker/bulk.py), never a read of the
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -80,19 +81,17 @@ class Identities:
         pairs = sorted(
             set(zip(rows["project_id"][vouchered].tolist(), rows["voucher"][vouchered].tolist(), strict=True))
         )
-        # the partial index's own condition, written as it is, so that SQLite and PostgreSQL use the index
-        query = sa.select(
-            col(Payment.id),
-            col(Payment.project_id),
-            col(Payment.voucher),
-            col(Payment.paid_on),
-            col(Payment.amount_fen),
-        ).where(sa.text("voucher <> '' AND NOT withdrawn"))
-        key = sa.tuple_(col(Payment.project_id), col(Payment.voucher))
         stored: dict[tuple[int, str], tuple[int, str, int]] = {}
-        for some in chunks(pairs, TUPLES):
-            for pid, project, voucher, day, fen in self.session.execute(query.where(key.in_(some))).tuples():
-                stored[(project, voucher)] = (pid, day.isoformat(), int(fen))
+        # the partial index's own condition, written as it is, so that SQLite and PostgreSQL use the index
+        found = _among(
+            self.session,
+            "p.id, p.project_id, p.voucher, p.paid_on, p.amount_fen",
+            [("project_id", "bigint"), ("voucher", "text")],
+            pairs,
+            "p.voucher <> '' AND NOT p.withdrawn",
+        )
+        for pid, project, voucher, day, fen in found:
+            stored[(project, voucher)] = (pid, _iso(day), int(fen))
         if not stored:
             return
         keys = zip(rows["project_id"].tolist(), rows["voucher"].tolist(), strict=True)
@@ -116,20 +115,15 @@ class Identities:
             )
         )
         found: dict[tuple[int, str, int, str], tuple[str, int, int]] = {}
-        key = sa.tuple_(col(Payment.project_id), col(Payment.paid_on), col(Payment.amount_fen))
-        query = sa.select(
-            col(Payment.project_id),
-            col(Payment.paid_on),
-            col(Payment.amount_fen),
-            col(Payment.note),
-            col(Payment.voucher),
-            col(Payment.batch_id),
-            col(Payment.row_no),
-        ).where(col(Payment.withdrawn) == False)  # noqa: E712
-        for some in chunks(triples, TUPLES):
-            values = [(int(p), _date(d), int(a)) for p, d, a in some]
-            for p, d, a, note, voucher, batch, row in self.session.execute(query.where(key.in_(values))).tuples():
-                found.setdefault((p, d.isoformat(), int(a), note), (voucher, batch, row))
+        rows_found = _among(
+            self.session,
+            "p.project_id, p.paid_on, p.amount_fen, p.note, p.voucher, p.batch_id, p.row_no",
+            [("project_id", "bigint"), ("paid_on", "date"), ("amount_fen", "bigint")],
+            [(int(p), d, int(a)) for p, d, a in triples],
+            "NOT p.withdrawn",
+        )
+        for p, d, a, note, voucher, batch, row in rows_found:
+            found.setdefault((p, _iso(d), int(a), note), (voucher, batch, row))
         if not found:
             return
         notes = part["note"].tolist()
@@ -175,6 +169,39 @@ def recorded(session: Session, project_ids: list[int]) -> dict[int, list[Recorde
     for payments in out.values():
         payments.sort(key=lambda p: (p.paid_on, p.voucher))
     return out
+
+
+def _among(
+    session: Session, columns: str, keys: list[tuple[str, str]], values: list[tuple[Any, ...]], where: str
+) -> Iterator[tuple[Any, ...]]:
+    """Payments (as `p`) whose key columns equal one of `values`, in statements of bounded size.
+
+    PostgreSQL: one statement per call, the keys as arrays joined through unnest; SQLite: row values
+    `IN (VALUES …)` in parts of TUPLES. Plain SQL: building thousands of bound tuples through the ORM
+    compiler cost more than the lookup itself.
+    """
+    if not values:
+        return
+    names = [name for name, _ in keys]
+    if session.get_bind().dialect.name == "postgresql":
+        arrays = ", ".join(f"CAST(:k{i} AS {kind}[])" for i, (_, kind) in enumerate(keys))
+        on = " AND ".join(f"p.{n} = k.{n}" for n in names)
+        sql = f"SELECT {columns} FROM payment p JOIN unnest({arrays}) AS k({', '.join(names)}) ON {on} WHERE {where}"
+        params = {f"k{i}": [str(v[i]) if kind == "date" else v[i] for v in values] for i, (_, kind) in enumerate(keys)}
+        yield from session.execute(sa.text(sql), params).tuples()
+        return
+    conn = session.connection()
+    one = "(" + ", ".join("?" * len(keys)) + ")"
+    for some in chunks(values, TUPLES):
+        sql = (
+            f"SELECT {columns} FROM payment p WHERE ({', '.join(f'p.{n}' for n in names)}) "
+            f"IN (VALUES {', '.join([one] * len(some))}) AND {where}"
+        )
+        yield from conn.exec_driver_sql(sql, tuple(v for row in some for v in row)).tuples()
+
+
+def _iso(day: Any) -> str:
+    return day.isoformat() if isinstance(day, date) else str(day)
 
 
 def yuan_str(fen: int) -> str:
