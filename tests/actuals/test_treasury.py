@@ -17,7 +17,9 @@ from tracker.actuals.treasury import load_mapping
 from tracker.config import ROOT, get_settings
 from tracker.core.budget import FundingSource
 from tracker.errors import InvalidInput
+from tracker.evaluation.service import evaluate
 from tracker.models import AuditEntry, Payment, Project
+from tracker.scope import Scope
 
 WRITERS: dict[str, tuple[Callable[..., bytes], str]] = {
     "csv": (export_csv, "zf.csv"),
@@ -66,6 +68,20 @@ def test_funding_source_comes_from_the_export_through_the_mapping_words(db: Sess
         FundingSource.CARRYOVER: 5_000_000,  # written 上年结转资金 in the export
         FundingSource.OTHER: 2_000_000,
     }
+
+
+def test_self_evaluation_splits_spending_by_the_exports_funding_source(db: Session) -> None:
+    pid = p1(db)
+    upload(db, export_csv(H1))
+    (evaluation,) = evaluate(session=db, scope=Scope.everything(), project_id=pid)
+    assert evaluation.executed is not None
+    executed = evaluation.executed
+    assert (executed.total_fen, executed.fiscal_fen, executed.carryover_fen, executed.other_fen) == (
+        H1_FEN,
+        10_000_000 + 3_000_000 - 500_000 - 200_000,
+        5_000_000,
+        2_000_000,
+    )
 
 
 def test_rows_for_unknown_projects_are_listed_and_nothing_is_written(db: Session) -> None:
