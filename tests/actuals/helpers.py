@@ -76,10 +76,22 @@ def xlsx_bytes(sheets: dict[str, Sequence[Sequence[Any]]]) -> bytes:
 
 
 def upload(
-    session: Session, data: bytes, filename: str = "q1.csv", *, principal: Principal = ADMIN, dry_run: bool = False
+    session: Session,
+    data: bytes,
+    filename: str = "q1.csv",
+    *,
+    principal: Principal = ADMIN,
+    dry_run: bool = False,
+    allow_duplicates: bool = False,
 ) -> UploadSummary:
     return service.upload(
-        rules=load_rules(), session=session, source=data, filename=filename, principal=principal, dry_run=dry_run
+        rules=load_rules(),
+        session=session,
+        source=data,
+        filename=filename,
+        principal=principal,
+        dry_run=dry_run,
+        allow_duplicates=allow_duplicates,
     )
 
 

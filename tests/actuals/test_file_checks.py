@@ -32,7 +32,8 @@ def small_limit(monkeypatch: pytest.MonkeyPatch) -> Iterator[int]:
         (b"\xef\xbb\xbf\r\n", "q1.csv", "文件为空"),
         (csv_bytes(PAY_ZH, []), "q1.csv", "没有需要上报的数据"),
         (b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj\n", "report.pdf", "文件类型不受支持"),
-        (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 600, "old.xls", "不支持旧版 .xls"),
+        # .xls is read (treasury exports, INTERFACE.md): a damaged or encrypted one is refused as unreadable
+        (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 600, "old.xls", "无法读取 .xls 工作簿"),
         (b"PK\x03\x04" + b"\x00" * 100, "broken.xlsx", "已损坏"),
         ("名称,数量\n甲,1\n".encode(), "other.csv", "无法判断文件内容"),
         ("单位编码,项目编码,金额（万元）\n314001,X,1\n".encode(), "q1.csv", "缺少必填列“支付日期”"),

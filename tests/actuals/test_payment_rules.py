@@ -102,12 +102,21 @@ def test_codes_are_read_as_text_and_keep_leading_zeros(db: Session) -> None:
     assert "000123" in issue.message
 
 
-def test_identical_payment_rows_are_warned_about_not_refused(db: Session) -> None:
+def test_identical_payment_rows_in_one_file_are_warned_about_not_refused(db: Session) -> None:
     summary = upload(db, csv_bytes(PAY_ZH, [pay(), pay(), pay(day="2024-03-06")]))
     assert summary.payments == 3
     assert [(w.row, "与第2行完全相同" in w.message) for w in summary.warnings] == [(3, True)]
-    again = upload(db, csv_bytes(PAY_ZH, [pay(note="another file"), pay()]), "later.csv")
-    assert any("与已上传的支付相同" in w.message and w.row == 3 for w in again.warnings)
+
+
+def test_unvouchered_row_equal_to_a_recorded_payment_is_refused_unless_duplicates_are_confirmed(db: Session) -> None:
+    upload(db, csv_bytes(PAY_ZH, [pay(), pay(day="2024-03-06")]))
+    later = csv_bytes(PAY_ZH, [pay(note="another file"), pay()])
+    issue = one_issue(rejected(db, later, "later.csv"))
+    assert (issue.row, issue.column) == (3, "金额（万元）")
+    assert "与已记录的支付相同" in issue.message and "疑似重复" in issue.message
+    confirmed = upload(db, later, "later.csv", allow_duplicates=True)
+    assert confirmed.payments == 2
+    assert [(w.row, "与已记录的支付相同" in w.message) for w in confirmed.warnings] == [(3, True)]
 
 
 def test_untouched_template_rows_are_skipped_and_part_filled_rows_are_errors(db: Session) -> None:

@@ -16,6 +16,7 @@ WIDTH: dict[str, int] = {
     "actual": limits.ACTUAL_TEXT,
     "baseline": limits.ACTUAL_TEXT,
     "note": limits.FREE_TEXT,
+    "voucher": 60,  # Payment.voucher
     "reason": limits.FREE_TEXT,
     "measures": limits.FREE_TEXT,
 }

@@ -25,6 +25,8 @@ class Chunk:
     frame: pd.DataFrame
     headers: dict[str, str]  # canonical name -> header as written in the file
     issues: list[RowIssue] = field(default_factory=list)  # formula cells met while reading
+    unit: str = "万元"  # the money unit of amount_wan's text: 万元 (template) or 元 (treasury export)
+    export: bool = False  # a treasury export (actuals/treasury.py): every row needs its voucher
 
 
 def read_header(kind: Kind | None, headers: list[str], sheet: str | None) -> tuple[Kind, dict[int, str]]:

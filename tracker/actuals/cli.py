@@ -56,8 +56,11 @@ def template_cmd(
 def upload_cmd(
     path: Path,
     dry_run: Annotated[bool, typer.Option("--dry-run", help="只检查，不写入")] = False,
+    allow_duplicates: Annotated[
+        bool, typer.Option("--allow-duplicates", help="没有支付凭证号、与已记录的支付相同的行确为另一笔支付")
+    ] = False,
 ) -> None:
-    """Upload a CSV or XLSX file: all rows or none; the same file twice changes nothing."""
+    """Upload a template (CSV, XLSX) or a treasury export (CSV, XLSX, XLS): all rows or none, nothing twice."""
     from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn, TimeRemainingColumn
 
     from tracker.actuals import service
@@ -87,6 +90,7 @@ def upload_cmd(
                     rules=rules,
                     dry_run=dry_run,
                     progress=progress,
+                    allow_duplicates=allow_duplicates,
                 )
         except UploadRejected as exc:
             bar.stop()

@@ -27,6 +27,8 @@ PAYMENT_COLUMNS: dict[str, tuple[str, tuple[str, ...]]] = {
     "paid_on": ("支付日期", ("日期",)),
     "amount_wan": ("金额（万元）", ("金额", "支付金额（万元）", "支付金额")),
     "note": ("备注", ()),
+    "voucher": ("支付凭证号", ("凭证号",)),  # a recorded payment's identity (template rows, treasury exports)
+    "source": ("资金性质", ("资金来源",)),  # 本年财政拨款 | 上年结转 | 其他资金 (words: config/treasury.yaml)
 }
 RESULT_COLUMNS: dict[str, tuple[str, tuple[str, ...]]] = {
     "dept_code": ("单位编码", ("单位代码",)),

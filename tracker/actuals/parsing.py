@@ -21,10 +21,11 @@ from typing import Literal
 
 import pandas as pd
 
-from tracker.actuals.chunks import Chunk, Progress, finish_frame, read_header
-from tracker.actuals.columns import detect_kind
+from tracker.actuals.chunks import Chunk, Progress
 from tracker.actuals.report import RowIssue, UploadRejected, file_error
+from tracker.actuals.treasury import reading_for
 from tracker.actuals.workbook import xlsx_chunks
+from tracker.actuals.xls import xls_chunks
 from tracker.shared.files import BLOCK, Source, decodes, open_source, sniff
 
 EXPANSION_FACTOR = 20  # a workbook may expand to 20× the upload limit; beyond that it is refused as a bomb
@@ -37,7 +38,7 @@ class FileInfo:
     filename: str
     size: int
     sha256: str
-    fmt: Literal["csv", "xlsx"]
+    fmt: Literal["csv", "xlsx", "xls"]
     encoding: str = "utf-8"
     sep: str = ","
     equals: bool = True  # an '=' occurs somewhere: cells are checked for formulas
@@ -86,6 +87,8 @@ def inspect(source: Source, *, filename: str, max_bytes: int) -> FileInfo:
             raise file_error(f"文件类型不受支持（{suffix}）：请上传 CSV 或 XLSX 文件")
         _check_archive(source, max_bytes)
         return FileInfo(filename, size, sha, "xlsx")
+    if kind == "ole" and suffix == ".xls":  # the budget system's older exports; an encrypted one fails to open
+        return FileInfo(filename, size, sha, "xls")
     if kind == "ole":
         raise file_error("不支持旧版 .xls 或加密的工作簿：请另存为 .xlsx 或 CSV（UTF-8）")
     if kind == "utf16":
@@ -130,6 +133,8 @@ def iter_chunks(
     """The file's rows in chunks; UploadRejected for a sheet whose header cannot be read."""
     if info.fmt == "csv":
         yield from _csv_chunks(source, info, chunk_rows, progress)
+    elif info.fmt == "xls":
+        yield from xls_chunks(source, chunk_rows, progress)
     else:
         yield from xlsx_chunks(source, chunk_rows, progress)
 
@@ -138,9 +143,8 @@ def _csv_chunks(source: Source, info: FileInfo, chunk_rows: int, progress: Progr
     with open_source(source) as fh:
         head = fh.read(65536).decode(info.encoding, errors="ignore").lstrip("\ufeff")
         headers = next(csv.reader(io.StringIO(head.splitlines()[0] if head else ""), delimiter=info.sep), [])
-        kind, positions = read_header(detect_kind(headers), headers, None)
-        names = {pos: name for pos, name in positions.items()}
-        written = {name: headers[pos] for pos, name in positions.items()}
+        reading = reading_for(headers, None)
+        kind, names, written = reading.kind, reading.positions, reading.written
         if too_long := _first_row_too_long(head, info.sep, len(headers), complete=info.size <= 65536):
             raise too_long
         fh.seek(0)
@@ -164,12 +168,12 @@ def _csv_chunks(source: Source, info: FileInfo, chunk_rows: int, progress: Progr
             for frame in reader:
                 frame = frame.iloc[:, sorted(names)]
                 frame.columns = [names[p] for p in sorted(names)]
-                frame = finish_frame(kind, frame.reset_index(drop=True), first)
+                frame = reading.finish(frame.reset_index(drop=True), first)
                 first += len(frame)
                 issues = _csv_formulas(frame, written) if info.equals else []
                 if progress:
                     progress("检查", fh.tell(), info.size)
-                yield Chunk(kind, None, frame, written, issues)
+                yield Chunk(kind, None, frame, written, issues, reading.unit, reading.mapping is not None)
         except pd.errors.ParserError as exc:
             raise csv_error(str(exc), len(headers)) from None
 

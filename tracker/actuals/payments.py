@@ -13,36 +13,24 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
-import sqlalchemy as sa
-from sqlmodel import Session, col
+from sqlmodel import Session
 
 from tracker import limits
+from tracker.actuals.cellrules import SEP, Findings, amount_fen, decide, joined, signed_fen, texts
 from tracker.actuals.chunks import Chunk
+from tracker.actuals.columns import normalise_header
 from tracker.actuals.context import Context, parse_day
-from tracker.actuals.report import Issues, RowIssue
-from tracker.bulk import matching
-from tracker.core.money import FEN_PER_WAN, wan_str
-from tracker.models import Payment
+from tracker.actuals.identity import CHANGED, NEW, SAME, Identities, Resolved
+from tracker.actuals.report import RowIssue
+from tracker.actuals.treasury import load_mapping
+from tracker.core.budget import FundingSource
+from tracker.core.money import wan_str
 
-_SEP = "\x1f"
-_AMOUNT = re.compile(r"([+-]?)(\d+)(?:\.(\d+))?")
-VALID = ["project_id", "paid_on", "amount_fen", "note", "row"]
+__all__ = ["VALID", "PaymentCheck", "amount_fen", "insert"]  # amount_fen: bench/_install reads 万元 with it
 
-
-def amount_fen(text: str) -> tuple[int, str | None]:
-    """Integer fen of an amount written in 万元, or why it is not one: a number above 0, at most 1 fen precise."""
-    match = _AMOUNT.fullmatch(text.replace(",", "").replace("，", ""))
-    if match is None:
-        return 0, f"金额“{limits.shorten(text)}”不是数字"
-    sign, whole, frac = match[1], match[2], (match[3] or "").rstrip("0")
-    if len(frac) > limits.AMOUNT_DECIMALS:
-        return 0, f"金额“{limits.shorten(text)}”精度超过1分（万元最多6位小数）"
-    if len(whole.lstrip("0")) > limits.AMOUNT_WAN_DIGITS:
-        return 0, f"金额“{limits.shorten(text)}”超出上限（最大 999,999,999.999999 万元）"
-    fen = int(whole) * FEN_PER_WAN + int(frac.ljust(6, "0"))
-    if sign == "-" or fen == 0:
-        return 0, "金额应大于0"
-    return fen, None
+# a checked row to write; payment_id, old_paid_on and old_fen name the recorded payment it changes (0: new)
+VALID = ["project_id", "paid_on", "amount_fen", "note", "row", "voucher", "source", "payment_id"]
+VALID += ["old_paid_on", "old_fen"]
 
 
 _GROUP_HEAD = re.compile(r"[+-]?\d{1,3}")
@@ -60,45 +48,26 @@ def _split_amount(amount: np.ndarray, note: np.ndarray) -> np.ndarray:
     )
 
 
-def _decide(values: np.ndarray, rule: Callable[[str], str | None]) -> np.ndarray | None:
-    """A rule applied once per distinct non-empty value, answered per row (None where fine; None if all are)."""
-    answers = {v: m for v in set(values.tolist()) if v and (m := rule(v)) is not None}
-    if not answers:
-        return None
-    return np.array([answers.get(v) for v in values.tolist()], dtype=object)
+@dataclass(slots=True)
+class _Rows:
+    """One chunk's payment cells as arrays, and what the steps of the check learn about each row."""
 
-
-def _texts(frame: pd.DataFrame, name: str) -> np.ndarray:
-    return np.array([v.strip() for v in frame[name].tolist()], dtype=object)
-
-
-def _joined(*parts: np.ndarray) -> np.ndarray:
-    out = parts[0]
-    for part in parts[1:]:
-        out = out + _SEP + part
-    return out
-
-
-class _Findings:
-    """Marks bad rows of one chunk and lists them (as far as the listing limit allows)."""
-
-    def __init__(self, chunk: Chunk, issues: Issues) -> None:
-        self.rows = chunk.frame["row"].to_numpy()
-        self.headers, self.sheet, self.issues = chunk.headers, chunk.sheet, issues
-        self.bad = np.zeros(len(self.rows), dtype=bool)
-
-    def add(self, messages: np.ndarray | str | None, column: str, where: np.ndarray) -> None:
-        """Report the rows inside `where` whose message is given (one text for all, or one per row)."""
-        if messages is None:
-            return
-        hit = where if isinstance(messages, str) else where & pd.notna(messages)
-        if not hit.any():
-            return
-        self.bad |= hit
-        at = np.flatnonzero(hit)
-        shown = at[: self.issues.room()]
-        texts = [messages] * len(shown) if isinstance(messages, str) else messages[shown].tolist()
-        self.issues.add_rows(self.rows[at].tolist(), self.headers.get(column, column), texts, self.sheet)
+    dept: np.ndarray
+    code: np.ndarray
+    day: np.ndarray
+    amount: np.ndarray
+    note: np.ndarray
+    voucher: np.ndarray
+    source: np.ndarray
+    live: np.ndarray
+    found: Findings
+    known: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=bool))  # no problem so far
+    pair: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=object))
+    iso: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=object))
+    fen: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
+    project_id: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
+    period: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=object))  # region, unit, year, quarter
+    cand: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=bool))  # rows whose identity is decided
 
 
 @dataclass(slots=True)
@@ -108,82 +77,164 @@ class PaymentCheck:
     ctx: Context
     existing: dict[int, int]  # live cumulative paid per project before this file, read as projects appear
     paid_before: Callable[[list[int]], dict[int, int]] | None = None  # reads `existing` for new projects
+    identities: Identities | None = None  # None on the second reading of a large file: decided already
     running: dict[int, int] = field(default_factory=dict)
     over: set[int] = field(default_factory=set)
     periods: set[tuple[str, str, int, int]] = field(default_factory=set)  # (region, unit, year, quarter)
     rows: int = 0
     skipped: int = 0
+    recorded: int = 0  # rows that are payments already recorded (by voucher): booked once, not again
+    updated: int = 0  # rows that change a recorded payment's date or amount
     digests: list[pd.DataFrame] = field(default_factory=list)
     where: tuple[str | None, str] = (None, "amount_wan")  # sheet and amount header, for warnings
+    words: dict[str, str] = field(default_factory=lambda: load_mapping().source_words())
 
     def check(self, chunk: Chunk) -> pd.DataFrame:
-        """The chunk's good rows as VALID columns; every bad row goes to ctx.errors."""
-        f, ctx = chunk.frame, self.ctx
+        """The chunk's good rows to write as VALID columns; every bad row goes to ctx.errors."""
         self.where = (chunk.sheet, chunk.headers.get("amount_wan", "amount_wan"))
-        if f.empty:
+        if chunk.frame.empty:
             return pd.DataFrame(columns=VALID)
-        dept, code, day, amount, note = (
-            _texts(f, name) for name in ("dept_code", "project_code", "paid_on", "amount_wan", "note")
-        )
-        ctx.load(depts=set(dept.tolist()), codes=set(code.tolist()))
+        r = self._read(chunk)
+        self._required(r, chunk)
+        self._project(r)
+        self._date_and_amount(r, chunk)
+        self._project_of_year(r)
+        status, resolved = self._identity(r)
+        self._withheld_and_locked(r, status != SAME)
+        ok = r.live & ~r.found.bad
+        self.recorded += int((ok & (status == SAME)).sum())
+        write = ok & (status != SAME)
+        self.updated += int((write & (status == CHANGED)).sum())
+        self.periods.update(_period(k) for k in set(r.period[write].tolist()))
+        good = self._good(r, write, resolved)
+        self._budget(good, chunk)
+        fresh = good[(good["payment_id"] == 0) & (good["voucher"] == "")]
+        self.digests.append(pd.DataFrame({"digest": _digest(fresh), "row": fresh["row"].to_numpy()}))
+        return good
+
+    def _read(self, chunk: Chunk) -> _Rows:
+        f = chunk.frame
+        cells = {name: texts(f, name) for name in ("dept_code", "project_code", "paid_on", "amount_wan", "note")}
+        blank = np.full(len(f), "", dtype=object)
+        voucher = texts(f, "voucher") if "voucher" in f.columns else blank
+        source = texts(f, "source") if "source" in f.columns else blank
+        self.ctx.load(depts=set(cells["dept_code"].tolist()), codes=set(cells["project_code"].tolist()))
+        day, amount, note = cells["paid_on"], cells["amount_wan"], cells["note"]
         live = (day != "") | (amount != "") | (note != "")
         self.skipped += len(f) - int(live.sum())
         self.rows += int(live.sum())
-        found = _Findings(chunk, ctx.errors)
-        for name, values in (("dept_code", dept), ("project_code", code), ("paid_on", day), ("amount_wan", amount)):
-            found.add("必填，不能为空", name, live & (values == ""))
+        found = Findings(chunk, self.ctx.errors)
+        return _Rows(cells["dept_code"], cells["project_code"], day, amount, note, voucher, source, live, found)
 
-        dept_msg = _decide(dept, ctx.dept_problem)
-        found.add(dept_msg, "dept_code", live)
-        known = live & (dept != "") & (code != "") & (pd.isna(dept_msg) if dept_msg is not None else True)
-        pair = _joined(dept, code)
-        pair_msg = _decide(pair, lambda k: ctx.project_problem(*k.split(_SEP)))
-        found.add(pair_msg, "project_code", known)
-        days = {t: parse_day(t, ctx.today) for t in set(day.tolist()) if t}
-        found.add(_decide(day, lambda t: days[t][1]), "paid_on", live)
-        amounts = {a: amount_fen(a) for a in set(amount.tolist()) if a}
-        found.add(_decide(amount, lambda a: amounts[a][1]), "amount_wan", live)
+    def _required(self, r: _Rows, chunk: Chunk) -> None:
+        needed = [("dept_code", r.dept), ("project_code", r.code), ("paid_on", r.day), ("amount_wan", r.amount)]
+        if chunk.export:  # a treasury export: the voucher is every payment's identity
+            needed.append(("voucher", r.voucher))
+        for name, values in needed:
+            r.found.add("必填，不能为空", name, r.live & (values == ""))
+        words = self.words
+        r.found.add(decide(r.source, lambda w: _source_problem(w, words)), "source", r.live)
+        r.source = np.array([words.get(normalise_header(w), "") for w in r.source.tolist()], dtype=object)
+
+    def _project(self, r: _Rows) -> None:
+        """The unit is the caller's to write to, and has a project under the code (in some year)."""
+        ctx = self.ctx
+        dept_msg = decide(r.dept, ctx.dept_problem)
+        r.found.add(dept_msg, "dept_code", r.live)
+        r.known = r.live & (r.dept != "") & (r.code != "") & _fine(dept_msg)
+        r.pair = joined(r.dept, r.code)
+        pair_msg = decide(r.pair, lambda k: ctx.project_problem(*k.split(SEP)))
+        r.found.add(pair_msg, "project_code", r.known)
+        r.known &= _fine(pair_msg)
+
+    def _date_and_amount(self, r: _Rows, chunk: Chunk) -> None:
+        days = {t: parse_day(t, self.ctx.today) for t in set(r.day.tolist()) if t}
+        r.found.add(decide(r.day, lambda t: days[t][1]), "paid_on", r.live)
+        amounts = {a: signed_fen(a, chunk.unit) for a in set(r.amount.tolist()) if a}
+        r.found.add(decide(r.amount, lambda a: amounts[a][1]), "amount_wan", r.live)
         if chunk.sheet is None:  # CSV: an unquoted 1,000.00 splits into amount 1 and note 000.00
-            found.add(_SPLIT_AMOUNT, "amount_wan", live & _split_amount(amount, note))
-
-        # the project of the date's year and the quarter's lock need only unit, project and date
+            r.found.add(_SPLIT_AMOUNT, "amount_wan", r.live & _split_amount(r.amount, r.note))
+        r.fen = np.array([amounts[a][0] if a else 0 for a in r.amount.tolist()], dtype=np.int64)
+        # a negative amount is a refund: a treasury export's, or one listed with its voucher in the template
+        r.found.add("金额应大于0", "amount_wan", r.live & (r.fen < 0) & (r.voucher == "") & (not chunk.export))
         iso_of = {t: d.isoformat() for t, (d, _) in days.items() if d is not None}
-        iso = np.array([iso_of.get(t, "") for t in day.tolist()], dtype=object)
-        known &= (iso != "") & (pd.isna(pair_msg) if pair_msg is not None else True)
-        year_key = np.where(known, _joined(pair, np.array([i[:4] for i in iso.tolist()], dtype=object)), "")
-        refs = {
-            k: ctx.project_in_year(d, c, int(y)) for k in set(year_key.tolist()) if k for d, c, y in [k.split(_SEP)]
-        }
-        found.add(_decide(year_key, lambda k: refs[k][1]), "paid_on", known)
+        r.iso = np.array([iso_of.get(t, "") for t in r.day.tolist()], dtype=object)
+        r.known &= r.iso != ""
+
+    def _project_of_year(self, r: _Rows) -> None:
+        """The unit's project of the date's year; its region and quarter name the period written."""
+        ctx = self.ctx
+        year_key = np.where(r.known, joined(r.pair, np.array([i[:4] for i in r.iso.tolist()], dtype=object)), "")
+        refs = {k: ctx.project_in_year(d, c, int(y)) for k in set(year_key.tolist()) if k for d, c, y in [k.split(SEP)]}
+        r.found.add(decide(year_key, lambda k: refs[k][1]), "paid_on", r.known)
         ids = {k: ref.id for k, (ref, _) in refs.items() if ref is not None}
-        project_id = np.array([ids.get(k, 0) for k in year_key.tolist()], dtype=np.int64)
-        known &= project_id != 0
-        if ctx.withheld:
-            pid_text = np.array([str(i) for i in project_id.tolist()], dtype=object)
-            found.add(_decide(pid_text, lambda i: ctx.withheld_problem(int(i))), "project_code", known)
-        quarter = np.array([_QUARTER.get(i[5:7], "") for i in iso.tolist()], dtype=object)
+        r.project_id = np.array([ids.get(k, 0) for k in year_key.tolist()], dtype=np.int64)
+        r.known &= r.project_id != 0
         places = {k: ref.region_code for k, (ref, _) in refs.items() if ref is not None}
         region = np.array([places.get(k, "") for k in year_key.tolist()], dtype=object)
-        years = np.array([i[:4] for i in iso.tolist()], dtype=object)
-        period = np.where(known, _joined(_joined(region, dept), years, quarter), "")
-        found.add(_decide(period, lambda k: ctx.lock_problem(*_period(k))), "paid_on", known)
+        quarter = np.array([_QUARTER.get(i[5:7], "") for i in r.iso.tolist()], dtype=object)
+        years = np.array([i[:4] for i in r.iso.tolist()], dtype=object)
+        r.period = np.where(r.known, joined(joined(region, r.dept), years, quarter), "")
 
-        ok = live & ~found.bad
-        self.periods.update(_period(k) for k in set(period[ok].tolist()))
-        fen = np.array([amounts[a][0] if a else 0 for a in amount.tolist()], dtype=np.int64)
-        good = pd.DataFrame(
+    def _identity(self, r: _Rows) -> tuple[np.ndarray, Resolved | None]:
+        """New, recorded (by voucher) or changed; unvouchered duplicates of recorded payments refused."""
+        status = np.full(len(r.live), NEW, dtype=np.int8)
+        r.cand = r.known & ~r.found.bad
+        if self.identities is None or not r.cand.any():
+            return status, None
+        at = np.flatnonzero(r.cand)
+        resolved = self.identities.resolve(
+            pd.DataFrame(
+                {
+                    "project_id": r.project_id[at],
+                    "paid_on": r.iso[at],
+                    "amount_fen": r.fen[at],
+                    "note": r.note[at],
+                    "voucher": r.voucher[at],
+                    "row": r.found.rows[at],
+                }
+            )
+        )
+        status[at] = resolved.status
+        errors = np.full(len(r.live), None, dtype=object)
+        errors[at] = resolved.errors
+        column = "voucher" if "voucher" in r.found.headers else "amount_wan"
+        r.found.add(errors if pd.notna(errors).any() else None, column, r.cand)
+        warned = np.flatnonzero(pd.notna(resolved.warnings))
+        sheet, header = self.where
+        self.ctx.warnings.add_rows(r.found.rows[at[warned]].tolist(), header, resolved.warnings[warned].tolist(), sheet)
+        return status, resolved
+
+    def _withheld_and_locked(self, r: _Rows, writes: np.ndarray) -> None:
+        """A project under 暂缓拨款, or a quarter locked by approval, takes no new payment (nor a change)."""
+        ctx, where = self.ctx, r.known & writes
+        if ctx.withheld:
+            pid_text = np.array([str(i) for i in r.project_id.tolist()], dtype=object)
+            r.found.add(decide(pid_text, lambda i: ctx.withheld_problem(int(i))), "project_code", where)
+        r.found.add(decide(r.period, lambda k: ctx.lock_problem(*_period(k))), "paid_on", where)
+
+    def _good(self, r: _Rows, write: np.ndarray, resolved: Resolved | None) -> pd.DataFrame:
+        n = len(r.live)
+        payment_id, old_fen = np.zeros(n, dtype=np.int64), np.zeros(n, dtype=np.int64)
+        old_paid_on = np.full(n, "", dtype=object)
+        if resolved is not None:
+            at = np.flatnonzero(r.cand)
+            payment_id[at], old_fen[at], old_paid_on[at] = resolved.payment_id, resolved.old_fen, resolved.old_paid_on
+        return pd.DataFrame(
             {
-                "project_id": project_id[ok],
-                "paid_on": iso[ok],
-                "amount_fen": fen[ok],
-                "note": note[ok],
-                "row": found.rows[ok].astype(np.int64),
+                "project_id": r.project_id[write],
+                "paid_on": r.iso[write],
+                "amount_fen": r.fen[write],
+                "note": r.note[write],
+                "row": r.found.rows[write].astype(np.int64),
+                "voucher": r.voucher[write],
+                "source": np.where(r.source[write] == "", FundingSource.CURRENT.value, r.source[write]),
+                "payment_id": payment_id[write],
+                "old_paid_on": old_paid_on[write],
+                "old_fen": old_fen[write],
             },
             columns=VALID,
         )
-        self._budget(good, chunk)
-        self.digests.append(pd.DataFrame({"digest": _digest(good), "row": good["row"].to_numpy()}))
-        return good
 
     def _budget(self, good: pd.DataFrame, chunk: Chunk) -> None:
         """Report the first row at which a project's cumulative payments pass its budget."""
@@ -195,7 +246,8 @@ class PaymentCheck:
         if unread and self.paid_before is not None:
             self.existing.update(self.paid_before(unread))
         carry = {p: self.existing.get(p, 0) + self.running.get(p, 0) for p in set(pid.tolist())}
-        total = good.groupby("project_id")["amount_fen"].cumsum() + pid.map(carry)
+        delta = good["amount_fen"] - good["old_fen"]  # an update adds its change, a new payment its amount
+        total = delta.groupby(pid).cumsum() + pid.map(carry)
         crossing = good.assign(total=total)[total > pid.map(budget)].groupby("project_id").head(1)
         for p, row, cum in zip(crossing["project_id"], crossing["row"], crossing["total"], strict=True):
             if p in self.over:
@@ -208,12 +260,12 @@ class PaymentCheck:
                 f"本文件截至此行 {wan_str(int(cum) - before)} 万元）"
             )
             self.ctx.errors.add(RowIssue(int(row), chunk.headers.get("amount_wan", "amount_wan"), message, chunk.sheet))
-        sums = good.groupby("project_id")["amount_fen"].sum()
+        sums = delta.groupby(pid).sum()
         for p, amount in zip(sums.index.tolist(), sums.tolist(), strict=True):
             self.running[p] = self.running.get(p, 0) + amount
 
-    def duplicates(self, session: Session) -> None:
-        """Warn (never refuse) about payments equal to another row, or to a payment already stored."""
+    def duplicates(self) -> None:
+        """Warn (never refuse) about unvouchered payments equal to another row of the file."""
         if not self.digests:
             return
         sheet, header = self.where
@@ -225,22 +277,24 @@ class PaymentCheck:
             for d in again["digest"].head(self.ctx.warnings.room())
         ]
         self.ctx.warnings.add_rows(again["row"].tolist(), header, messages, sheet)
-        stored = _stored(session, list(self.running))
-        if stored.empty:
-            return
-        where = dict(zip(_digest(stored), zip(stored["batch_id"], stored["row"], strict=True), strict=True))
-        for digest, row in zip(seen["digest"], seen["row"], strict=True):
-            if digest in where:
-                batch, at = where[digest]
-                message = f"与已上传的支付相同（批次 {batch} 第{at}行）；如为重复上传，请先撤回原批次"
-                self.ctx.warnings.add(RowIssue(int(row), header, message, sheet))
+
+
+def _fine(messages: np.ndarray | None) -> np.ndarray | bool:
+    return pd.isna(messages) if messages is not None else True
+
+
+def _source_problem(word: str, words: dict[str, str]) -> str | None:
+    if normalise_header(word) in words:
+        return None
+    names = "、".join(FundingSource)
+    return f"资金性质“{limits.shorten(word)}”无法识别，应为 {names}（其他写法见 config/treasury.yaml 的 sources）"
 
 
 _QUARTER = {f"{m:02d}": str((m - 1) // 3 + 1) for m in range(1, 13)}
 
 
 def _period(key: str) -> tuple[str, str, int, int]:
-    region, dept, year, quarter = key.split(_SEP)
+    region, dept, year, quarter = key.split(SEP)
     return region, dept, int(year), int(quarter)
 
 
@@ -256,54 +310,27 @@ def _digest(frame: pd.DataFrame) -> np.ndarray:
     return pd.util.hash_pandas_object(keyed, index=False).to_numpy()
 
 
-def _stored(session: Session, project_ids: list[int]) -> pd.DataFrame:
-    columns = ["project_id", "paid_on", "amount_fen", "note", "batch_id", "row"]
-    if not project_ids:
-        return pd.DataFrame(columns=columns)
-    query = sa.select(
-        col(Payment.project_id),
-        col(Payment.paid_on),
-        col(Payment.amount_fen),
-        col(Payment.note),
-        col(Payment.batch_id),
-        col(Payment.row_no),
-    ).where(col(Payment.withdrawn) == False)  # noqa: E712
-    rows = (
-        r
-        for among in matching(session, col(Payment.project_id), project_ids)
-        for r in session.execute(query.where(among)).tuples()
-    )
-    return pd.DataFrame([(p, d.isoformat(), a, n, b, r) for p, d, a, n, b, r in rows], columns=columns)
-
-
 def insert(session: Session, frame: pd.DataFrame, batch_id: int) -> None:
-    """Bulk insert in the caller's transaction: COPY on PostgreSQL, executemany elsewhere."""
+    """Bulk insert of the new payments (no payment_id) in the caller's transaction: COPY on PostgreSQL.
+
+    A payment typed without a voucher gets "B{batch}-{row}", the identity the template lists it by.
+    """
+    frame = frame[frame["payment_id"] == 0]
     if frame.empty:
         return
+    typed = "B" + str(batch_id) + "-" + frame["row"].astype(str)
+    out = frame.assign(batch_id=batch_id, voucher=frame["voucher"].where(frame["voucher"] != "", typed))
+    names = ["project_id", "batch_id", "paid_on", "amount_fen", "note", "row", "voucher", "source"]
     conn = session.connection()
-    columns = "project_id, batch_id, paid_on, amount_fen, note, row_no, withdrawn"
+    columns = "project_id, batch_id, paid_on, amount_fen, note, row_no, voucher, source, withdrawn"
     if conn.dialect.name == "postgresql":
-        out = frame.assign(batch_id=batch_id, withdrawn="f")
         buffer = io.StringIO()
-        out[["project_id", "batch_id", "paid_on", "amount_fen", "note", "row", "withdrawn"]].to_csv(
-            buffer, header=False, index=False
-        )
+        out.assign(withdrawn="f")[[*names, "withdrawn"]].to_csv(buffer, header=False, index=False)
         raw = conn.connection.driver_connection
         sql = f"COPY payment ({columns}) FROM STDIN (FORMAT csv, FORCE_NOT_NULL (note))"
         with raw.cursor() as cur, cur.copy(sql) as copy:  # type: ignore[union-attr]
             copy.write(buffer.getvalue())
         return
-    rows = list(
-        zip(
-            frame["project_id"].tolist(),
-            [batch_id] * len(frame),
-            frame["paid_on"].tolist(),
-            frame["amount_fen"].tolist(),
-            frame["note"].tolist(),
-            frame["row"].tolist(),
-            [False] * len(frame),
-            strict=True,
-        )
-    )
-    marks = ", ".join(["?"] * 7) if conn.dialect.paramstyle == "qmark" else ", ".join(["%s"] * 7)
+    rows = list(zip(*(out[n].tolist() for n in names), [False] * len(out), strict=True))
+    marks = ", ".join(["?" if conn.dialect.paramstyle == "qmark" else "%s"] * (len(names) + 1))
     conn.exec_driver_sql(f"INSERT INTO payment ({columns}) VALUES ({marks})", rows)

@@ -50,9 +50,12 @@ def upload(
     session: SessionDep,
     principal: PrincipalDep,
     rules: RulesDep,
-    file: Annotated[UploadFile, File(description="CSV 或 XLSX")],
+    file: Annotated[UploadFile, File(description="填报模板（CSV 或 XLSX），或国库集中支付导出（CSV、XLSX、XLS）")],
     dry_run: Annotated[bool, Form()] = False,
     dry_run_query: Annotated[bool, Query(alias="dry_run")] = False,
+    allow_duplicates: Annotated[
+        bool, Form(description="没有支付凭证号、与已记录的支付相同的行确为另一笔支付（否则作为疑似重复拒绝）")
+    ] = False,
 ) -> UploadSummary:
     """Check a file and, unless dry_run, apply it; `status` says applied, unchanged or dry_run."""
     return service.upload(
@@ -62,6 +65,7 @@ def upload(
         principal=principal,
         rules=rules,
         dry_run=dry_run or dry_run_query,
+        allow_duplicates=allow_duplicates,
     )
 
 

@@ -43,9 +43,11 @@ class UploadSummary(BaseModel):
     sha256: str
     rows: int  # data rows read (untouched template rows not counted)
     skipped: int  # untouched template rows
-    payments: int
+    payments: int  # payment rows written: new ones and updates of recorded ones
     payments_wan: str
     projects: int
+    payments_recorded: int = 0  # rows that are payments already recorded (by voucher): not booked again
+    payments_updated: int = 0  # rows that changed a recorded payment's date or amount
     results_new: int
     results_changed: int
     results_unchanged: int

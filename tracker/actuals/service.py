@@ -8,6 +8,8 @@ more than KEEP_ROWS payments is read a second time for writing, so memory stays 
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
 
 import pandas as pd
 from sqlmodel import Session, select
@@ -18,6 +20,7 @@ from tracker.actuals.cells import cell_issues
 from tracker.actuals.chunks import Progress
 from tracker.actuals.columns import Kind
 from tracker.actuals.context import Context, load_context, serialise
+from tracker.actuals.identity import Identities, update, update_entries
 from tracker.actuals.parsing import FileInfo, inspect, iter_chunks
 from tracker.actuals.read import cumulative_paid
 from tracker.actuals.report import UploadRejected, file_error
@@ -44,25 +47,107 @@ def upload(
     dry_run: bool = False,
     progress: Progress | None = None,
     chunk_rows: int = CHUNK_ROWS,
+    allow_duplicates: bool = False,
 ) -> UploadSummary:
-    """Check and (unless `dry_run`) apply one CSV or XLSX file; UploadRejected lists every bad row."""
+    """Check and (unless `dry_run`) apply one CSV, XLSX or XLS file; UploadRejected lists every bad row.
+
+    `allow_duplicates` confirms that unvouchered rows equal to recorded payments are other payments.
+    """
     principal.require_write()
     info = inspect(source, filename=filename, max_bytes=get_settings().upload_max_bytes)
     if not dry_run:
         serialise(session)
-    prior = session.exec(
-        select(UploadBatch).where(UploadBatch.sha256 == info.sha256, UploadBatch.status == "applied")
+    if (prior := _prior(session, info.sha256)) is not None:
+        return _summary(info, "unchanged", f"该文件已作为批次 {prior} 上传过，未做任何修改", dry_run, prior)
+    run = _check(session, source, info, principal, progress, chunk_rows, allow_duplicates, rules)
+    changed = [c for c in run.changes if c.fields]
+    counts, extra = _counts(run, changed)
+    if not (run.pay.rows - run.pay.recorded) and not changed:
+        return _summary(info, "unchanged", _nothing_new(run), dry_run, None, counts, extra)
+    what = _what(run.pay, len(changed))
+    if dry_run:
+        return _summary(info, "dry_run", f"检查通过（未写入）：将写入 {what}", True, None, counts, extra)
+    batch = _apply(session, source, info, run, changed, principal.username, progress, chunk_rows)
+    summary = _summary(info, "applied", f"已写入批次 {batch.id}：{what}", False, batch.id, counts, extra)
+    batch.summary = summary.model_dump(mode="json", exclude={"warnings"})
+    session.flush()
+    return summary
+
+
+def _prior(session: Session, sha256: str) -> int | None:
+    """The applied batch of the very same file, if any."""
+    return session.exec(
+        select(UploadBatch.id).where(UploadBatch.sha256 == sha256, UploadBatch.status == "applied")
     ).first()
-    if prior is not None:
-        message = f"该文件已作为批次 {prior.id} 上传过，未做任何修改"
-        return _summary(info, "unchanged", message, dry_run, prior.id)
+
+
+def _nothing_new(run: _Run) -> str:
+    message = f"{len(run.changes)} 个指标值与系统中已有数据相同，未做任何修改"
+    if run.pay.recorded:
+        message = f"{run.pay.recorded} 笔支付已记录（按支付凭证号），未重复计入；" + message
+    return message
+
+
+def _apply(
+    session: Session,
+    source: Source,
+    info: FileInfo,
+    run: _Run,
+    changed: list[results.Change],
+    actor: str,
+    progress: Progress | None,
+    chunk_rows: int,
+) -> UploadBatch:
+    """The batch, its payments and results, their audit entries and the quarters written into."""
+    pay = run.pay
+    batch = UploadBatch(
+        filename=info.filename, sha256=info.sha256, uploaded_by=actor, payments=pay.rows - pay.recorded,
+        results=len(changed),
+    )  # fmt: skip
+    session.add(batch)
+    session.flush()
+    assert batch.id is not None
+    entries = _write_payments(session, source, info, run, batch.id, actor, progress, chunk_rows)
+    entries += _payment_entries(pay, run.existing, batch.id, actor)
+    entries += _result_entries(session, run.changes, batch.id, actor)
+    record_many(session, entries)
+    for region, dept, year, quarter in sorted(pay.periods | {_period(c) for c in changed}):
+        session.add(BatchPeriod(batch_id=batch.id, region_code=region, dept_code=dept, year=year, quarter=quarter))
+    return batch
+
+
+@dataclass(slots=True)
+class _Run:
+    """What checking a file leaves for writing it."""
+
+    ctx: Context
+    pay: payments.PaymentCheck
+    existing: dict[int, int]
+    kept: list[pd.DataFrame] | None
+    changes: list[results.Change]
+    result_rows: int
+    result_skipped: int
+
+
+def _check(
+    session: Session,
+    source: Source,
+    info: FileInfo,
+    principal: Principal,
+    progress: Progress | None,
+    chunk_rows: int,
+    allow_duplicates: bool,
+    rules: Rules,
+) -> _Run:
+    """Every row checked; UploadRejected (nothing written) when any is bad or none is filled."""
     ctx = load_context(session=session, principal=principal, rules=rules)
     existing: dict[int, int] = {}
 
     def paid_before(ids: list[int]) -> dict[int, int]:
         return cumulative_paid(session=session, project_ids=ids)
 
-    pay = payments.PaymentCheck(ctx, existing, paid_before)
+    identities = Identities(session, allow_duplicates)
+    pay = payments.PaymentCheck(ctx, existing, paid_before, identities)
     res = results.ResultCheck(ctx)
     kept: list[pd.DataFrame] | None = []
     for chunk in iter_chunks(source, info, chunk_rows=chunk_rows, progress=progress):
@@ -76,67 +161,73 @@ def upload(
             kept.append(good)
             kept = kept if pay.rows <= KEEP_ROWS else None
     checked = res.check(session)
-    pay.duplicates(session)
+    pay.duplicates()
     if ctx.errors:
         detail = f"文件有 {ctx.errors.total} 处错误，未写入任何数据"
         raise UploadRejected(detail, ctx.errors.sorted(), ctx.errors.total)
     if pay.rows + res.rows == 0:
         raise file_error("文件中没有需要上报的数据（所有数据行均未填写）")
-    changes = results.compare(session, checked)
-    changed = [c for c in changes if c.fields]
-    paid = sum(pay.running.values())
-    counts = {
-        "rows": pay.rows + res.rows,
-        "skipped": pay.skipped + res.skipped,
-        "payments": pay.rows,
-        "payments_wan": wan_str(paid),
+    return _Run(ctx, pay, existing, kept, results.compare(session, checked), res.rows, res.skipped)
+
+
+def _counts(run: _Run, changed: list[results.Change]) -> tuple[dict[str, object], dict[str, object]]:
+    pay = run.pay
+    counts: dict[str, object] = {
+        "rows": pay.rows + run.result_rows,
+        "skipped": pay.skipped + run.result_skipped,
+        "payments": pay.rows - pay.recorded,
+        "payments_recorded": pay.recorded,
+        "payments_updated": pay.updated,
+        "payments_wan": wan_str(sum(run.pay.running.values())),
         "projects": len(set(pay.running) | {c.row.project.id for c in changed}),
         "results_new": sum(1 for c in changed if c.old is None),
         "results_changed": sum(1 for c in changed if c.old is not None),
-        "results_unchanged": len(changes) - len(changed),
+        "results_unchanged": len(run.changes) - len(changed),
     }
-    periods = sorted(pay.periods | {p for c in changed for p in [_period(c)]})
-    warnings = [RowIssueOut.of(w) for w in ctx.warnings.sorted()]
-    extra = {
+    periods = sorted(pay.periods | {_period(c) for c in changed})
+    extra: dict[str, object] = {
         "periods": [PeriodOut(region_code=r, dept_code=d, year=y, quarter=q) for r, d, y, q in periods],
-        "warnings": warnings,
+        "warnings": [RowIssueOut.of(w) for w in run.ctx.warnings.sorted()],
+        "warnings_total": run.ctx.warnings.total,
     }
-    extra["warnings_total"] = ctx.warnings.total
-    if not pay.rows and not changed:
-        message = f"{len(changes)} 个指标值与系统中已有数据相同，未做任何修改"
-        return _summary(info, "unchanged", message, dry_run, None, counts, extra)
-    what = f"{pay.rows} 笔支付（{wan_str(paid)} 万元），{len(changed)} 个指标值"
-    if dry_run:
-        return _summary(info, "dry_run", f"检查通过（未写入）：将写入 {what}", True, None, counts, extra)
+    return counts, extra
 
-    batch = UploadBatch(
-        filename=filename, sha256=info.sha256, uploaded_by=principal.username, payments=pay.rows, results=len(changed)
-    )
-    session.add(batch)
-    session.flush()
-    assert batch.id is not None
-    _write_payments(session, source, info, ctx, existing, kept, batch.id, pay.rows, progress, chunk_rows)
-    entries = [
-        {"actor": principal.username, "action": "payment.add", "entity": "project", "entity_id": pid,
-         "batch_id": batch.id, "project_id": pid, "field": "cumulative_paid_wan", "old": wan_str(existing.get(pid, 0)),
-         "new": wan_str(existing.get(pid, 0) + amount), "note": f"批次 {batch.id} 新增支付"}
+
+def _what(pay: payments.PaymentCheck, results_changed: int) -> str:
+    paid = sum(pay.running.values())
+    new = pay.rows - pay.recorded - pay.updated
+    text = f"{new} 笔支付（{wan_str(paid)} 万元），{results_changed} 个指标值"
+    if pay.updated:
+        text += f"，更新已记录的支付 {pay.updated} 笔"
+    if pay.recorded:
+        text += f"；{pay.recorded} 笔已记录的支付未重复计入"
+    return text
+
+
+def _payment_entries(
+    pay: payments.PaymentCheck, existing: dict[int, int], batch_id: int, actor: str
+) -> list[dict[str, Any]]:
+    """The cumulative paid of each project the file changed, old → new."""
+    return [
+        {"actor": actor, "action": "payment.add", "entity": "project", "entity_id": pid,
+         "batch_id": batch_id, "project_id": pid, "field": "cumulative_paid_wan", "old": wan_str(existing.get(pid, 0)),
+         "new": wan_str(existing.get(pid, 0) + amount), "note": f"批次 {batch_id} 新增支付"}
         for pid, amount in sorted(pay.running.items())
     ]  # fmt: skip
-    for change, new in results.store(session, changes, batch.id):
+
+
+def _result_entries(session: Session, changes: list[results.Change], batch_id: int, actor: str) -> list[dict[str, Any]]:
+    """Store the changed results; an audit entry per changed field."""
+    entries: list[dict[str, Any]] = []
+    for change, new in results.store(session, changes, batch_id):
         note = f"第{change.row.indicator.seq}项指标“{change.row.indicator.level3}” 截至{change.row.as_of.isoformat()}"
         entries += [
-            {"actor": principal.username, "action": "result.set", "entity": "indicator_result", "entity_id": new.id,
-             "batch_id": batch.id, "project_id": change.row.project.id, "field": field, "old": old, "new": value,
+            {"actor": actor, "action": "result.set", "entity": "indicator_result", "entity_id": new.id,
+             "batch_id": batch_id, "project_id": change.row.project.id, "field": field, "old": old, "new": value,
              "note": note}
             for field, old, value in change.fields
         ]  # fmt: skip
-    record_many(session, entries)
-    for region, dept, year, quarter in periods:
-        session.add(BatchPeriod(batch_id=batch.id, region_code=region, dept_code=dept, year=year, quarter=quarter))
-    summary = _summary(info, "applied", f"已写入批次 {batch.id}：{what}", False, batch.id, counts, extra)
-    batch.summary = summary.model_dump(mode="json", exclude={"warnings"})
-    session.flush()
-    return summary
+    return entries
 
 
 def _period(change: results.Change) -> tuple[str, str, int, int]:
@@ -148,29 +239,36 @@ def _write_payments(
     session: Session,
     source: Source,
     info: FileInfo,
-    ctx: Context,
-    existing: dict[int, int],
-    kept: list[pd.DataFrame] | None,
+    run: _Run,
     batch_id: int,
-    total: int,
+    actor: str,
     progress: Progress | None,
     chunk_rows: int,
-) -> None:
-    """Insert the checked payments: from memory, or by reading the file again (large files)."""
-    done = 0
+) -> list[dict[str, Any]]:
+    """Insert the new payments and update the changed ones: from memory, or by reading the file again.
+
+    Answers the audit entries of the updated payments.
+    """
+    done, total = 0, run.pay.rows - run.pay.recorded
     frames: Iterator[pd.DataFrame]
-    if kept is None:
+    if run.kept is None:
         if sha256_of(source) != info.sha256:
             raise Conflict("文件在上传过程中被修改，未写入任何数据；请重新上传")
-        again = payments.PaymentCheck(ctx, existing)
+        # decided in the first reading: a row equal to one just inserted from this file is no duplicate now
+        again = payments.PaymentCheck(run.ctx, run.existing, identities=Identities(session, allow_duplicates=True))
         frames = (again.check(c) for c in iter_chunks(source, info, chunk_rows=chunk_rows) if c.kind is Kind.PAYMENTS)
     else:
-        frames = iter(kept)
+        frames = iter(run.kept)
+    entries: list[dict[str, Any]] = []
     for frame in frames:
         payments.insert(session, frame, batch_id)
+        changed = frame[frame["payment_id"] != 0]
+        update(session, changed)
+        entries += update_entries(changed, actor, batch_id)
         done += len(frame)
         if progress:
             progress("写入", done, total)
+    return entries
 
 
 def _summary(
@@ -191,6 +289,8 @@ def _summary(
         "results_new": 0,
         "results_changed": 0,
         "results_unchanged": 0,
+        "payments_recorded": 0,
+        "payments_updated": 0,
         "periods": [],
     }
     return UploadSummary.model_validate(

@@ -10,7 +10,9 @@ import xlsxwriter
 from sqlmodel import Session
 
 from tracker.actuals.columns import PAYMENT_COLUMNS, RESULT_COLUMNS
+from tracker.actuals.identity import recorded
 from tracker.actuals.read import cumulative_paid
+from tracker.actuals.recorded import write_recorded
 from tracker.core.likelihood import LIKELIHOODS
 from tracker.core.money import fen_to_wan
 from tracker.core.project import ProjectData
@@ -24,7 +26,7 @@ from tracker.targets.service import load_core
 SPARE_ROWS = 500  # drop-downs and formats reach this far below the pre-filled rows, for copied rows
 
 PAYMENT_HEADERS = ["单位编码", "项目编码", "项目名称", "预算数（万元）", "资金支出计划", "已支付（万元）"] + [
-    PAYMENT_COLUMNS[k][0] for k in ("paid_on", "amount_wan", "note")
+    PAYMENT_COLUMNS[k][0] for k in ("paid_on", "amount_wan", "note", "voucher")
 ]
 RESULT_HEADERS = ["单位编码", "项目编码", "项目名称", "指标序号", "一级指标", "二级指标", "三级指标", "指标值"] + [
     RESULT_COLUMNS[k][0]
@@ -61,6 +63,9 @@ def _instructions(dept_name: str, year: int, categories: list[str]) -> list[str]
         "7. 未填写的预填行上传时会被跳过；只填了一部分的行会被列为错误。",
         "8. 请不要使用公式。上传时先检查整份文件：只要有一处错误就不写入任何数据，并列出每一处错误的行号、列名和原因。",
         "9. 已由财政局审核锁定的季度不能再上传或撤回；如需修改，请联系财政局解锁。",
+        "10. 支出表列出了已记录的支付，每笔带有支付凭证号：再次上传时按凭证号识别，不会重复计入；"
+        "修改其日期或金额即为更正。新增的支付请不要填写凭证号；与已记录的支付完全相同（项目、日期、金额、备注）的新行会被视为疑似重复而拒绝，"
+        "如确为另一笔支付，请在上传时勾选“允许重复支付”。",
     ]
 
 
@@ -86,8 +91,11 @@ def template_bytes(
     for n, line in enumerate(_instructions(loaded[0][1].dept_name, year, categories)):
         notes.write_string(n, 0, line, fmt["title"] if n == 0 else fmt["wrap"])
 
-    pays = _sheet(book, "支出", PAYMENT_HEADERS, [12, 26, 40, 14, 30, 14, 14, 14, 30], fmt)
-    for r, (project, data) in enumerate(loaded, start=1):
+    pays = _sheet(book, "支出", PAYMENT_HEADERS, [12, 26, 40, 14, 30, 14, 14, 14, 30, 22], fmt)
+    listed = recorded(session, [p.id for p, _ in loaded if p.id is not None])
+    r = 0
+    for project, data in loaded:
+        r += 1
         pays.write_string(r, 0, data.dept_code, fmt["code"])
         pays.write_string(r, 1, data.code, fmt["code"])
         pays.write_string(r, 2, data.name, fmt["given"])
@@ -95,7 +103,10 @@ def template_bytes(
         pays.write_number(r, 3, float(fen_to_wan(data.year_end_budget())), fmt["money_given"])
         pays.write_string(r, 4, _plan_text(data), fmt["given"])
         pays.write_number(r, 5, float(fen_to_wan(paid.get(project.id or 0, 0))), fmt["money_given"])
-    last = len(loaded) + SPARE_ROWS
+        for payment in listed.get(project.id or 0, []):
+            r += 1
+            write_recorded(pays, r, data, payment, fmt)
+    last = r + SPARE_ROWS
     pays.set_column(6, 6, 14, fmt["date"])
     pays.set_column(7, 7, 14, fmt["money"])
     pays.data_validation(1, 6, last, 6, _date_rule(year))

@@ -12,9 +12,10 @@ from typing import Any
 
 import pandas as pd
 
-from tracker.actuals.chunks import Chunk, Progress, finish_frame, read_header
-from tracker.actuals.columns import SHEETS, Kind, detect_kind, normalise_header
+from tracker.actuals.chunks import Chunk, Progress
+from tracker.actuals.columns import SHEETS, Kind, normalise_header
 from tracker.actuals.report import RowIssue, file_error
+from tracker.actuals.treasury import Reading, reading_for
 from tracker.core.units import tidy
 from tracker.errors import DomainError
 from tracker.shared.files import Source, open_source
@@ -83,8 +84,8 @@ def _sheet_chunks(ws: Any, named_kind: Kind | None, chunk_rows: int, progress: P
     headers = [cell_text(c.value).strip() for c in next(rows, ())]
     if not any(headers):
         return  # an empty sheet holds nothing to upload
-    kind, positions = read_header(named_kind or detect_kind(headers), headers, ws.title)
-    written = {name: headers[pos] for pos, name in positions.items()}
+    reading = reading_for(headers, ws.title, named_kind)
+    positions, written = reading.positions, reading.written
     columns: dict[str, list[str]] = {name: [] for name in positions.values()}
     issues: list[RowIssue] = []
     first = row_no = 2
@@ -97,16 +98,16 @@ def _sheet_chunks(ws: Any, named_kind: Kind | None, chunk_rows: int, progress: P
             else:
                 columns[name].append(_shown(cell))
         if row_no - first + 1 == chunk_rows:
-            yield _sheet_chunk(kind, ws.title, columns, written, issues, first)
+            yield _sheet_chunk(reading, ws.title, columns, issues, first)
             if progress:
                 progress("检查", row_no, estimate)
             columns, issues, first = {name: [] for name in positions.values()}, [], row_no + 1
     if any(columns.values()) and len(next(iter(columns.values()))):
-        yield _sheet_chunk(kind, ws.title, columns, written, issues, first)
+        yield _sheet_chunk(reading, ws.title, columns, issues, first)
 
 
 def _sheet_chunk(
-    kind: Kind, sheet: str, columns: dict[str, list[str]], written: dict[str, str], issues: list[RowIssue], first: int
+    reading: Reading, sheet: str, columns: dict[str, list[str]], issues: list[RowIssue], first: int
 ) -> Chunk:
-    frame = finish_frame(kind, pd.DataFrame(columns, dtype=str), first)
-    return Chunk(kind, sheet, frame, written, issues)
+    frame = reading.finish(pd.DataFrame(columns, dtype=str), first)
+    return Chunk(reading.kind, sheet, frame, reading.written, issues, reading.unit, reading.mapping is not None)

@@ -6,7 +6,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import JSON, Column, ForeignKey, ForeignKeyConstraint, Index, Integer, UniqueConstraint
+from sqlalchemy import JSON, Column, ForeignKey, ForeignKeyConstraint, Index, Integer, UniqueConstraint, text
 from sqlmodel import Field, SQLModel
 
 from tracker.models.base import decimal_column, money_column, parent_column, timestamp_column, utcnow
@@ -38,7 +38,18 @@ class Payment(SQLModel, table=True):
     bulk uploads fast (a boolean `withdrawn` index would never be selective).
     """
 
-    __table_args__ = (Index("ix_payment_project_id_paid_on", "project_id", "paid_on"),)
+    __table_args__ = (
+        Index("ix_payment_project_id_paid_on", "project_id", "paid_on"),
+        # the voucher (支付凭证号) is a live payment's identity within its project (DOMAIN.md §7)
+        Index(
+            "uq_payment_project_id_voucher",
+            "project_id",
+            "voucher",
+            unique=True,
+            sqlite_where=text("voucher <> '' AND NOT withdrawn"),
+            postgresql_where=text("voucher <> '' AND NOT withdrawn"),
+        ),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     project_id: int = Field(sa_column=Column(Integer, ForeignKey("project.id", ondelete="CASCADE"), nullable=False))
@@ -50,6 +61,8 @@ class Payment(SQLModel, table=True):
     source: str = Field(default="本年财政拨款", max_length=20, sa_column_kwargs={"server_default": "本年财政拨款"})
     row_no: int = 0
     withdrawn: bool = False
+    # 支付凭证号 from a treasury export, or "B{batch}-{row}" given to a typed payment when it is stored
+    voucher: str = Field(default="", max_length=60, sa_column_kwargs={"server_default": ""})
 
 
 class IndicatorResult(SQLModel, table=True):

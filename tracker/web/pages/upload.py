@@ -43,6 +43,7 @@ def _page(
     token: str = "",
     page: int = 1,
     qpage: int = 1,
+    allow_duplicates: bool = False,
 ) -> HTMLResponse:
     year = pick_year(None, years(session=session, scope=principal.scope))
     # two lists on one page, each paged in the database: the batches (`page`) and the quarters (`qpage`)
@@ -65,6 +66,7 @@ def _page(
         pager=pager.with_total(total),
         qpager=qpager.with_total(qtotal),
         summary=summary,
+        allow_duplicates=allow_duplicates,
         rejected=rejected,
         token=token,
         status_names=approvals.STATUS_NAMES,
@@ -84,12 +86,25 @@ def upload_page(
 
 
 def _run(
-    request: Request, session: Session, principal: Principal, data: bytes, filename: str, dry_run: bool, rules: Rules
+    request: Request,
+    session: Session,
+    principal: Principal,
+    data: bytes,
+    filename: str,
+    dry_run: bool,
+    rules: Rules,
+    allow_duplicates: bool = False,
 ) -> UploadSummary | HTMLResponse:
     """One upload; a refused file rolls the request back and answers the page with every bad row listed."""
     try:
         return service.upload(
-            session=session, source=data, filename=filename, principal=principal, rules=rules, dry_run=dry_run
+            session=session,
+            source=data,
+            filename=filename,
+            principal=principal,
+            rules=rules,
+            dry_run=dry_run,
+            allow_duplicates=allow_duplicates,
         )
     except UploadRejected as exc:
         session.rollback()
@@ -105,6 +120,7 @@ def upload_file(
     _csrf: CsrfDep,
     file: Annotated[UploadFile, File()],
     mode: Annotated[str, Form()] = "check",
+    allow_duplicates: Annotated[bool, Form()] = False,
 ) -> Response:
     """Check (or apply) a file. A plain `def`: pandas and the database run in the thread pool, not on the loop."""
     limit = get_settings().upload_max_bytes
@@ -114,12 +130,14 @@ def upload_file(
     filename = file.filename or "upload"
     if not data:
         raise InvalidInput("请选择要上传的文件")
-    outcome = _run(request, session, principal, data, filename, dry_run=mode != "apply", rules=rules)
+    outcome = _run(
+        request, session, principal, data, filename, mode != "apply", rules=rules, allow_duplicates=allow_duplicates
+    )
     if isinstance(outcome, HTMLResponse):
         return outcome
     if outcome.status == "dry_run":
         token = pending.keep(request, data=data, filename=filename)
-        return _page(request, session, principal, summary=outcome, token=token)
+        return _page(request, session, principal, summary=outcome, token=token, allow_duplicates=allow_duplicates)
     flash(request, "ok", outcome.message)
     return RedirectResponse("/upload", 303)
 
@@ -132,12 +150,13 @@ def confirm_upload(
     rules: RulesDep,
     _csrf: CsrfDep,
     token: Annotated[str, Form()] = "",
+    allow_duplicates: Annotated[bool, Form()] = False,
 ) -> Response:
     kept = pending.take(request, token)
     if kept is None:
         flash(request, "error", "待导入的文件已失效，请重新上传")
         return RedirectResponse("/upload", 303)
-    outcome = _run(request, session, principal, kept[0], kept[1], dry_run=False, rules=rules)
+    outcome = _run(request, session, principal, kept[0], kept[1], False, rules=rules, allow_duplicates=allow_duplicates)
     if isinstance(outcome, HTMLResponse):
         return outcome
     pending.drop(request)

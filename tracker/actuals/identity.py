@@ -1,0 +1,248 @@
+"""Which checked payment rows are new, already recorded, or a change of a recorded payment (DOMAIN.md §7).
+
+The voucher (支付凭证号) is a payment's identity within its project: a row whose voucher is recorded with
+the same date and amount is that payment (booked once, never twice); with another date or amount it is
+an update. A row without a voucher that equals a recorded payment (project, date, amount, note) is a
+likely duplicate: refused unless the upload confirms duplicates. Every lookup is SQL over the chunk's
+own values, in statements of bounded size (tracker/bulk.py), never a read of the stored payments.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import sqlalchemy as sa
+from sqlmodel import Session, col
+
+from tracker.bulk import chunks, matching
+from tracker.core.money import wan_str
+from tracker.models import Payment
+
+NEW, SAME, CHANGED = 0, 1, 2
+TUPLES = 2_000  # (project, date, amount) triples per statement: 6,000 parameters, under every driver's limit
+
+
+@dataclass(slots=True)
+class Resolved:
+    """Per candidate row: its status, the recorded payment (id, date, amount) and a refusal or warning."""
+
+    status: np.ndarray
+    payment_id: np.ndarray
+    old_paid_on: np.ndarray
+    old_fen: np.ndarray
+    errors: np.ndarray  # object: a message or None
+    warnings: np.ndarray  # object: a message or None
+
+
+@dataclass(slots=True)
+class Identities:
+    """Resolves the rows of one upload, chunk by chunk; remembers the vouchers met so far in the file."""
+
+    session: Session
+    allow_duplicates: bool = False
+    seen: dict[tuple[int, str], int] = field(default_factory=dict)  # (project, voucher) -> first row
+
+    def resolve(self, rows: pd.DataFrame) -> Resolved:
+        """`rows`: project_id, paid_on (ISO text), amount_fen, note, voucher, row."""
+        n = len(rows)
+        out = Resolved(
+            status=np.full(n, NEW, dtype=np.int8),
+            payment_id=np.zeros(n, dtype=np.int64),
+            old_paid_on=np.full(n, "", dtype=object),
+            old_fen=np.zeros(n, dtype=np.int64),
+            errors=np.full(n, None, dtype=object),
+            warnings=np.full(n, None, dtype=object),
+        )
+        if n == 0:
+            return out
+        vouchered = (rows["voucher"] != "").to_numpy()
+        self._repeated(rows, vouchered, out)
+        self._recorded(rows, vouchered, out)
+        self._equal(rows, ~vouchered, out)
+        return out
+
+    def _repeated(self, rows: pd.DataFrame, vouchered: np.ndarray, out: Resolved) -> None:
+        """A voucher twice in the file (same project) names one payment twice."""
+        keys = zip(rows["project_id"].tolist(), rows["voucher"].tolist(), rows["row"].tolist(), strict=True)
+        for at, (pid, voucher, row) in enumerate(keys):
+            if not vouchered[at]:
+                continue
+            first = self.seen.setdefault((int(pid), voucher), int(row))
+            if first != row:
+                out.errors[at] = f"支付凭证号“{voucher}”与第{first}行重复：一张凭证只能是一笔支付"
+
+    def _recorded(self, rows: pd.DataFrame, vouchered: np.ndarray, out: Resolved) -> None:
+        """The recorded payment of each (project, voucher), looked up through uq_payment_project_id_voucher."""
+        pairs = sorted(
+            set(zip(rows["project_id"][vouchered].tolist(), rows["voucher"][vouchered].tolist(), strict=True))
+        )
+        stored: dict[tuple[int, str], tuple[int, str, int]] = {}
+        # the partial index's own condition, written as it is, so that SQLite and PostgreSQL use the index
+        found = _among(
+            self.session,
+            "p.id, p.project_id, p.voucher, p.paid_on, p.amount_fen",
+            [("project_id", "bigint"), ("voucher", "text")],
+            pairs,
+            "p.voucher <> '' AND NOT p.withdrawn",
+        )
+        for pid, project, voucher, day, fen in found:
+            stored[(project, voucher)] = (pid, _iso(day), int(fen))
+        if not stored:
+            return
+        keys = zip(rows["project_id"].tolist(), rows["voucher"].tolist(), strict=True)
+        days, fens = rows["paid_on"].tolist(), rows["amount_fen"].tolist()
+        for at, (project_id, voucher_text) in enumerate(keys):
+            hit = stored.get((int(project_id), voucher_text)) if vouchered[at] else None
+            if hit is None:
+                continue
+            out.payment_id[at], out.old_paid_on[at], out.old_fen[at] = hit
+            out.status[at] = SAME if (hit[1], hit[2]) == (days[at], int(fens[at])) else CHANGED
+
+    def _equal(self, rows: pd.DataFrame, unvouchered: np.ndarray, out: Resolved) -> None:
+        """Unvouchered rows equal to a recorded payment: refused, or a warning when duplicates are confirmed."""
+        if not unvouchered.any():
+            return
+        at = np.flatnonzero(unvouchered)
+        part = rows.iloc[at]
+        triples = list(
+            dict.fromkeys(
+                zip(part["project_id"].tolist(), part["paid_on"].tolist(), part["amount_fen"].tolist(), strict=True)
+            )
+        )
+        found: dict[tuple[int, str, int, str], tuple[str, int, int]] = {}
+        rows_found = _among(
+            self.session,
+            "p.project_id, p.paid_on, p.amount_fen, p.note, p.voucher, p.batch_id, p.row_no",
+            [("project_id", "bigint"), ("paid_on", "date"), ("amount_fen", "bigint")],
+            [(int(p), d, int(a)) for p, d, a in triples],
+            "NOT p.withdrawn",
+        )
+        for p, d, a, note, voucher, batch, row in rows_found:
+            found.setdefault((p, _iso(d), int(a), note), (voucher, batch, row))
+        if not found:
+            return
+        notes = part["note"].tolist()
+        for i, (p, d, a) in enumerate(
+            zip(part["project_id"].tolist(), part["paid_on"].tolist(), part["amount_fen"].tolist(), strict=True)
+        ):
+            hit = found.get((int(p), d, int(a), notes[i]))
+            if hit is None:
+                continue
+            voucher, batch, row = hit
+            same = (
+                f"与已记录的支付相同（支付凭证号 {voucher}，批次 {batch} 第{row}行："
+                f"项目、日期、金额 {wan_str(int(a))} 万元、备注均相同）"
+            )
+            if self.allow_duplicates:
+                out.warnings[at[i]] = f"{same}；已按确认的重复支付写入"
+            else:
+                out.errors[at[i]] = (
+                    f"{same}，疑似重复上传；如确为另一笔支付，请勾选“允许重复支付”（--allow-duplicates）后再上传"
+                )
+
+
+@dataclass(frozen=True, slots=True)
+class Recorded:
+    """A live payment as the template lists it."""
+
+    project_id: int
+    paid_on: date
+    amount_fen: int
+    note: str
+    voucher: str
+
+
+def recorded(session: Session, project_ids: list[int]) -> dict[int, list[Recorded]]:
+    """The live payments of the projects, by date, each with its voucher (the template lists them)."""
+    out: dict[int, list[Recorded]] = {}
+    query = sa.select(
+        col(Payment.project_id), col(Payment.paid_on), col(Payment.amount_fen), col(Payment.note), col(Payment.voucher)
+    ).where(col(Payment.withdrawn) == False)  # noqa: E712
+    for among in matching(session, col(Payment.project_id), project_ids):
+        for pid, day, fen, note, voucher in session.execute(query.where(among)).tuples():
+            out.setdefault(pid, []).append(Recorded(pid, day, int(fen), note, voucher))
+    for payments in out.values():
+        payments.sort(key=lambda p: (p.paid_on, p.voucher))
+    return out
+
+
+def _among(
+    session: Session, columns: str, keys: list[tuple[str, str]], values: list[tuple[Any, ...]], where: str
+) -> Iterator[tuple[Any, ...]]:
+    """Payments (as `p`) whose key columns equal one of `values`, in statements of bounded size.
+
+    PostgreSQL: one statement per call, the keys as arrays joined through unnest; SQLite: row values
+    `IN (VALUES …)` in parts of TUPLES. Plain SQL: building thousands of bound tuples through the ORM
+    compiler cost more than the lookup itself.
+    """
+    if not values:
+        return
+    names = [name for name, _ in keys]
+    if session.get_bind().dialect.name == "postgresql":
+        arrays = ", ".join(f"CAST(:k{i} AS {kind}[])" for i, (_, kind) in enumerate(keys))
+        on = " AND ".join(f"p.{n} = k.{n}" for n in names)
+        sql = f"SELECT {columns} FROM payment p JOIN unnest({arrays}) AS k({', '.join(names)}) ON {on} WHERE {where}"
+        params = {f"k{i}": [str(v[i]) if kind == "date" else v[i] for v in values] for i, (_, kind) in enumerate(keys)}
+        yield from session.execute(sa.text(sql), params).tuples()
+        return
+    conn = session.connection()
+    one = "(" + ", ".join("?" * len(keys)) + ")"
+    for some in chunks(values, TUPLES):
+        sql = (
+            f"SELECT {columns} FROM payment p WHERE ({', '.join(f'p.{n}' for n in names)}) "
+            f"IN (VALUES {', '.join([one] * len(some))}) AND {where}"
+        )
+        yield from conn.exec_driver_sql(sql, tuple(v for row in some for v in row)).tuples()
+
+
+def _iso(day: Any) -> str:
+    return day.isoformat() if isinstance(day, date) else str(day)
+
+
+def yuan_str(fen: int) -> str:
+    """Exact 元 with two decimals: an update of a few fen must show in the audit trail."""
+    sign, fen = ("-" if fen < 0 else ""), abs(fen)
+    return f"{sign}{fen // 100}.{fen % 100:02d}"
+
+
+def _date(iso: str) -> date:
+    return date.fromisoformat(iso)
+
+
+def update(session: Session, changed: pd.DataFrame) -> None:
+    """New date and amount of recorded payments (rows with payment_id), one executemany."""
+    if changed.empty:
+        return
+    params = [
+        {"pid": int(p), "day": _date(d), "fen": int(a), "src": s}
+        for p, d, a, s in zip(
+            changed["payment_id"], changed["paid_on"], changed["amount_fen"], changed["source"], strict=True
+        )
+    ]
+    table = sa.table("payment", sa.column("id"), sa.column("paid_on"), sa.column("amount_fen"), sa.column("source"))
+    stmt = (
+        sa.update(table)
+        .where(table.c.id == sa.bindparam("pid"))
+        .values(paid_on=sa.bindparam("day"), amount_fen=sa.bindparam("fen"), source=sa.bindparam("src"))
+    )
+    session.execute(stmt, params)
+
+
+def update_entries(changed: pd.DataFrame, actor: str, batch_id: int) -> list[dict[str, Any]]:
+    """Audit entries of the changed payments: amount and date, old → new, under the voucher."""
+    entries: list[dict[str, Any]] = []
+    columns = ("payment_id", "project_id", "voucher", "row", "old_fen", "amount_fen", "old_paid_on", "paid_on")
+    for pid, project, voucher, row, old_fen, fen, old_day, day in zip(
+        *(changed[c].tolist() for c in columns), strict=True
+    ):
+        base = {"actor": actor, "action": "payment.update", "entity": "payment", "entity_id": pid,
+                "batch_id": batch_id, "project_id": project,
+                "note": f"支付凭证号 {voucher}：批次 {batch_id} 第{row}行更新了已记录的支付"}  # fmt: skip
+        entries.append(base | {"field": "amount_yuan", "old": yuan_str(old_fen), "new": yuan_str(fen)})
+        entries.append(base | {"field": "paid_on", "old": old_day, "new": day})
+    return entries
