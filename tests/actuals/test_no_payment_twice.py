@@ -15,11 +15,12 @@ from tests.actuals.treasury_files import Q1, Q1_FEN, export_csv
 from tracker.actuals.read import cumulative_paid
 from tracker.actuals.template import PAYMENT_HEADERS, template_bytes
 from tracker.models import Payment, Project
+from tracker.rules import load_rules
 from tracker.scope import Scope
 
 
 def template(db: Session) -> bytes:
-    return template_bytes(session=db, scope=Scope.everything(), dept_code=DEPT, year=2024)
+    return template_bytes(rules=load_rules(), session=db, scope=Scope.everything(), dept_code=DEPT, year=2024)
 
 
 def payment_rows(data: bytes) -> list[list[object]]:

@@ -19,6 +19,7 @@ from tracker.core.budget import FundingSource
 from tracker.errors import InvalidInput
 from tracker.evaluation.service import evaluate
 from tracker.models import AuditEntry, Payment, Project
+from tracker.rules import load_rules
 from tracker.scope import Scope
 
 WRITERS: dict[str, tuple[Callable[..., bytes], str]] = {
@@ -73,7 +74,7 @@ def test_funding_source_comes_from_the_export_through_the_mapping_words(db: Sess
 def test_self_evaluation_splits_spending_by_the_exports_funding_source(db: Session) -> None:
     pid = p1(db)
     upload(db, export_csv(H1))
-    (evaluation,) = evaluate(session=db, scope=Scope.everything(), project_id=pid)
+    (evaluation,) = evaluate(session=db, scope=Scope.everything(), project_id=pid, rules=load_rules())
     assert evaluation.executed is not None
     executed = evaluation.executed
     assert (executed.total_fen, executed.fiscal_fen, executed.carryover_fen, executed.other_fen) == (
