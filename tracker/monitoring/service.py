@@ -24,7 +24,7 @@ from tracker.clock import today
 from tracker.config import load_rules
 from tracker.core.goals import Goal, TargetRules, goal_of
 from tracker.core.money import parse_wan
-from tracker.core.plan import checkpoint_date, last_checkpoint, share_due
+from tracker.core.plan import checkpoint_date, plan_line, share_due
 from tracker.core.project import IndicatorData, IndicatorRef, ProjectData
 from tracker.core.values import Grade, Kind
 from tracker.core.variance import (
@@ -176,7 +176,7 @@ def _paid_at_checkpoints(
     by_day: dict[date, list[int]] = defaultdict(list)
     for p, data in pairs:
         assert p.id is not None
-        last = last_checkpoint(data.plan, days[p.id], year=p.year)
+        last = plan_line(tuple(data.plan), p.year).last(days[p.id])
         if last is not None:
             by_day[checkpoint_date(p.year, last.month)].append(p.id)
     paid: dict[int, int] = {}
@@ -300,7 +300,11 @@ def iter_variances(
     if year is None and as_of is not None:
         year = as_of.year
     rules = rules if rules is not None else load_rules()
-    for pairs in iter_core(session=session, scope=scope, year=year, dept_code=dept_code, region_code=region_code):
+    pieces = iter_core(
+        session=session, scope=scope, year=year, dept_code=dept_code, region_code=region_code,
+        indicators=with_indicators,
+    )  # fmt: skip
+    for pairs in pieces:
         yield _measure(session, pairs, as_of, with_indicators=with_indicators, rules=rules)
 
 

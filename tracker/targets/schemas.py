@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from decimal import Decimal
+from typing import Any
 
 from pydantic import BaseModel
 
@@ -64,7 +66,8 @@ class ProjectOut(BaseModel):
     indicators: list[IndicatorOut]
 
 
-def indicator_out(ind: Indicator) -> IndicatorOut:
+def indicator_out(ind: Indicator | Any) -> IndicatorOut:
+    """An indicator (the ORM object or its table row) as the API shape."""
     return IndicatorOut(
         seq=ind.seq,
         level1=ind.level1,
@@ -96,8 +99,8 @@ def project_out(
     region_name: str = "",
     effective_fen: int | None = None,
     objectives: list[str],
-    plan: list[PlanCheckpoint],
-    indicators: list[Indicator],
+    plan: Sequence[PlanCheckpoint | Any],
+    indicators: Sequence[Indicator | Any],
 ) -> ProjectOut:
     assert project.id is not None
     return ProjectOut(

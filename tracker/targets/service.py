@@ -10,6 +10,8 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
+import sqlalchemy as sa
+from sqlalchemy import Table
 from sqlmodel import Session, col, func, select
 
 from tracker.access import visible_project
@@ -94,27 +96,40 @@ def _clamped(day: date, year: int) -> date:
 
 @dataclass(slots=True)
 class _Children:
+    """Each table's rows for a set of projects, as plain rows (attribute access like the ORM objects)."""
+
     depts: dict[tuple[str, str], str]
     regions: dict[str, str]
     budgets: dict[int, Budget]
-    plans: dict[int, list[PlanCheckpoint]]
+    plans: dict[int, list[Any]]  # plan_checkpoint rows, month order
     objectives: dict[int, list[str]]
-    indicators: dict[int, list[Indicator]]
+    indicators: dict[int, list[Any]]  # indicator rows, seq order
 
 
-def usable_checkpoint(c: PlanCheckpoint) -> bool:
+PLAN: Table = PlanCheckpoint.__table__  # type: ignore[attr-defined]
+OBJECTIVE: Table = Objective.__table__  # type: ignore[attr-defined]
+INDICATOR: Table = Indicator.__table__  # type: ignore[attr-defined]
+
+
+_ZERO, _HUNDRED = Decimal(0), Decimal(100)
+
+
+def usable_checkpoint(c: Any) -> bool:
     """A stored checkpoint the rules can use: month 1–12 and a finite percentage within 0–100."""
     pct = c.cumulative_pct
     if not isinstance(pct, Decimal) or not pct.is_finite():
         return False
-    return 1 <= c.month <= 12 and 0 <= pct <= 100
+    return bool(1 <= c.month <= 12 and _ZERO <= pct <= _HUNDRED)
 
 
-def _children(session: Session, projects: Sequence[Project], among: Any = None) -> _Children:
-    """Load children for many projects with one query per table (no N+1).
+def _children(
+    session: Session, projects: Sequence[Project], among: Any = None, *, indicators: bool = True
+) -> _Children:
+    """Load children for many projects with one query per table (no N+1), as rows rather than ORM objects.
 
     `among` is the projects' own query (their ids as a subquery), so that a whole province's children
     are selected by a join rather than by a list of ids; without it the ids go in bounded pieces.
+    Without `indicators` the objectives and indicators are not read (the spending rules need neither).
     """
     ids = [p.id for p in projects if p.id is not None]
     out = _Children({}, {}, {}, defaultdict(list), defaultdict(list), defaultdict(list))
@@ -124,22 +139,26 @@ def _children(session: Session, projects: Sequence[Project], among: Any = None) 
     def of(column: Any) -> list[Any]:
         return [column.in_(among)] if among is not None else list(matching(session, column, ids))
 
+    dept_query = sa.select(col(Dept.region_code), col(Dept.code), col(Dept.name))
     for code in matching(session, col(Dept.code), sorted({p.dept_code for p in projects})):
-        out.depts.update(((d.region_code, d.code), d.name) for d in session.exec(select(Dept).where(code)))
-    out.regions = {r.code: r.name for r in session.exec(select(Region))}
+        out.depts.update(((r, c), n) for r, c, n in session.execute(dept_query.where(code)))
+    out.regions = {c: n for c, n in session.execute(sa.select(col(Region.code), col(Region.name)))}
     out.budgets = load_budgets(session=session, projects=projects)
-    for among_ids in of(col(PlanCheckpoint.project_id)):
-        for c in session.exec(select(PlanCheckpoint).where(among_ids).order_by(col(PlanCheckpoint.month))):
+    for among_ids in of(PLAN.c.project_id):
+        for c in session.execute(sa.select(PLAN).where(among_ids).order_by(PLAN.c.month)):
             if usable_checkpoint(c):
                 out.plans[c.project_id].append(c)
             else:  # stored before the reader refused it: one bad cell must not stop every reader of the county
                 log.warning("plan checkpoint %s of project %s ignored: %r%% in month %r", c.id, c.project_id,
                             c.cumulative_pct, c.month)  # fmt: skip
-    for among_ids in of(col(Objective.project_id)):
-        for o in session.exec(select(Objective).where(among_ids).order_by(col(Objective.seq))):
-            out.objectives[o.project_id].append(o.text)
-    for among_ids in of(col(Indicator.project_id)):
-        for i in session.exec(select(Indicator).where(among_ids).order_by(col(Indicator.seq))):
+    if not indicators:
+        return out
+    for among_ids in of(OBJECTIVE.c.project_id):
+        query = sa.select(OBJECTIVE.c.project_id, OBJECTIVE.c.text).where(among_ids).order_by(OBJECTIVE.c.seq)
+        for pid, text in session.execute(query):
+            out.objectives[pid].append(text)
+    for among_ids in of(INDICATOR.c.project_id):
+        for i in session.execute(sa.select(INDICATOR).where(among_ids).order_by(INDICATOR.c.seq)):
             out.indicators[i.project_id].append(i)
     return out
 
@@ -184,6 +203,7 @@ def iter_core(
     dept_code: str | None = None,
     size: int = CORE_CHUNK,
     region_code: str | None = None,
+    indicators: bool = True,
 ) -> Iterator[list[tuple[Project, ProjectData]]]:
     """`load_core` in pieces of `size` projects, in the same order, so that memory does not grow with the install.
 
@@ -192,21 +212,26 @@ def iter_core(
     query = _where(scope, select(Project.id), year=year, dept_code=dept_code, region_code=region_code)
     ordered = session.exec(query.order_by(*ORDER)).all()
     for part in chunks((i for i in ordered if i is not None), size):
-        yield core_of(session=session, project_ids=part)
+        yield core_of(session=session, project_ids=part, indicators=indicators)
 
 
-def core_of(*, session: Session, project_ids: Sequence[int]) -> list[tuple[Project, ProjectData]]:
-    """These projects (in the order given; scope is the caller's) with their plain-value form."""
+def core_of(
+    *, session: Session, project_ids: Sequence[int], indicators: bool = True
+) -> list[tuple[Project, ProjectData]]:
+    """These projects (in the order given; scope is the caller's) with their plain-value form.
+
+    Without `indicators` the ProjectData carry no objectives and no indicators (spending rules only).
+    """
     found: dict[int, Project] = {}
     for among in matching(session, col(Project.id), project_ids):
         found.update((p.id, p) for p in session.exec(select(Project).where(among)) if p.id is not None)
     projects = [found[i] for i in project_ids if i in found]
-    ch = _children(session, projects)
+    ch = _children(session, projects, indicators=indicators)
     return [(p, _core(p, ch)) for p in projects]
 
 
-def indicator_target(i: Indicator) -> TargetValue:
-    """A stored indicator's target as the pure TargetValue."""
+def indicator_target(i: Any) -> TargetValue:
+    """A stored indicator's target (an `Indicator` or its table row) as the pure TargetValue."""
     return TargetValue(
         text=i.target_text,
         kind=Kind(i.kind),
