@@ -56,6 +56,9 @@ class Project(SQLModel, table=True):
             ["region_code", "dept_code"], ["dept.region_code", "dept.code"], name="fk_project_region_dept_dept"
         ),
         Index("ix_project_region_code_dept_code", "region_code", "dept_code"),
+        # The dashboard's freshness check (latest re-import) and its first page in table order, without a sort.
+        Index("ix_project_updated_at", "updated_at"),
+        Index("ix_project_year_heading_no_id", "year", "heading_no", "id"),
     )
 
     id: int | None = Field(default=None, primary_key=True)
