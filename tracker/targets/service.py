@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import logging
 from collections import defaultdict
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Any
+from typing import Any, TypeVar
 
 import sqlalchemy as sa
 from sqlalchemy import Table
@@ -31,7 +31,7 @@ from tracker.models import (
 )
 from tracker.scope import Scope
 from tracker.targets.importer import ImportSummary, import_targets, parse_file
-from tracker.targets.schemas import ProjectOut, project_out
+from tracker.targets.schemas import ProjectOut, project_json, project_out
 
 log = logging.getLogger(__name__)
 __all__ = [
@@ -40,10 +40,12 @@ __all__ = [
     "get_project",
     "import_targets",
     "iter_core",
+    "list_project_dicts",
     "list_projects",
     "load_core",
     "parse_file",
 ]
+T = TypeVar("T")
 CORE_CHUNK = 2_000  # projects per piece of iter_core: a few MB of objects, few round trips
 
 
@@ -58,19 +60,49 @@ def list_projects(
     region_code: str | None = None,
 ) -> tuple[list[ProjectOut], int]:
     """Projects the scope may see, in table order, with their total count."""
+    projects, total = _page(session, scope, year=year, dept_code=dept_code, limit=limit, offset=offset,
+                            region_code=region_code)  # fmt: skip
+    return _assemble(session, projects, project_out), total
+
+
+def list_project_dicts(
+    *,
+    session: Session,
+    scope: Scope,
+    year: int | None = None,
+    dept_code: str | None = None,
+    limit: int | None = None,
+    offset: int = 0,
+    region_code: str | None = None,
+) -> tuple[list[dict[str, Any]], int]:
+    """`list_projects` as the JSON values of its ProjectOut objects, built without the models (the list API)."""
+    projects, total = _page(session, scope, year=year, dept_code=dept_code, limit=limit, offset=offset,
+                            region_code=region_code)  # fmt: skip
+    return _assemble(session, projects, project_json), total
+
+
+def _page(
+    session: Session,
+    scope: Scope,
+    *,
+    year: int | None,
+    dept_code: str | None,
+    limit: int | None,
+    offset: int,
+    region_code: str | None,
+) -> tuple[list[Project], int]:
     query = _where(scope, select(Project), year=year, dept_code=dept_code, region_code=region_code)
     total = session.exec(select(func.count()).select_from(query.subquery())).one()
     query = query.order_by(*ORDER).offset(offset)
     if limit is not None:
         query = query.limit(limit)
-    projects = list(session.exec(query))
-    return _assemble(session, projects), int(total)
+    return list(session.exec(query)), int(total)
 
 
 def get_project(*, session: Session, scope: Scope, project_id: int) -> ProjectOut:
     """One project; another unit's project answers 404 like a missing one."""
     project = visible_project(session=session, scope=scope, project_id=project_id)
-    return _assemble(session, [project])[0]
+    return _assemble(session, [project], project_out)[0]
 
 
 # Table order: a year, then region by region, each in the order of its published file.
@@ -145,7 +177,7 @@ def _children(
     out.regions = {c: n for c, n in session.execute(sa.select(col(Region.code), col(Region.name)))}
     out.budgets = load_budgets(session=session, projects=projects)
     for among_ids in of(PLAN.c.project_id):
-        for c in session.execute(sa.select(PLAN).where(among_ids).order_by(PLAN.c.month)):
+        for c in session.execute(sa.select(PLAN).where(among_ids).order_by(PLAN.c.month)).all():
             if usable_checkpoint(c):
                 out.plans[c.project_id].append(c)
             else:  # stored before the reader refused it: one bad cell must not stop every reader of the county
@@ -155,22 +187,24 @@ def _children(
         return out
     for among_ids in of(OBJECTIVE.c.project_id):
         query = sa.select(OBJECTIVE.c.project_id, OBJECTIVE.c.text).where(among_ids).order_by(OBJECTIVE.c.seq)
-        for pid, text in session.execute(query):
+        for pid, text in session.execute(query).all():
             out.objectives[pid].append(text)
     for among_ids in of(INDICATOR.c.project_id):
-        for i in session.execute(sa.select(INDICATOR).where(among_ids).order_by(INDICATOR.c.seq)):
+        for i in session.execute(sa.select(INDICATOR).where(among_ids).order_by(INDICATOR.c.seq)).all():
             out.indicators[i.project_id].append(i)
     return out
 
 
-def _assemble(session: Session, projects: Sequence[Project]) -> list[ProjectOut]:
+def _assemble(session: Session, projects: Sequence[Project], shape: Callable[..., T]) -> list[T]:
+    """Each project in `shape` (project_out or project_json), its children read in one query per table."""
     ch = _children(session, projects)
+    on = today()
     return [
-        project_out(
+        shape(
             p,
             dept_name=ch.depts.get((p.region_code, p.dept_code), ""),
             region_name=ch.regions.get(p.region_code, ""),
-            effective_fen=ch.budgets[p.id].on(_clamped(today(), p.year)),
+            effective_fen=ch.budgets[p.id].on(_clamped(on, p.year)),
             objectives=ch.objectives[p.id],
             plan=ch.plans[p.id],
             indicators=ch.indicators[p.id],
