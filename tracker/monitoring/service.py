@@ -172,13 +172,16 @@ def _unit_forecast(reports: list[ResultView], as_of: date) -> Decimal | None:
 def _paid_at_checkpoints(
     session: Session, pairs: list[tuple[Project, ProjectData]], days: dict[int, date]
 ) -> dict[int, int]:
-    """What each project had paid by its latest checkpoint on or before its measuring day."""
+    """What each project had paid by its latest checkpoint before its measuring day.
+
+    A checkpoint on the measuring day itself is left out: compute_variance takes what is paid that day.
+    """
     by_day: dict[date, list[int]] = defaultdict(list)
     for p, data in pairs:
         assert p.id is not None
         last = plan_line(tuple(data.plan), p.year).last(days[p.id])
-        if last is not None:
-            by_day[checkpoint_date(p.year, last.month)].append(p.id)
+        if last is not None and (day := checkpoint_date(p.year, last.month)) != days[p.id]:
+            by_day[day].append(p.id)
     paid: dict[int, int] = {}
     for day, ids in by_day.items():
         paid.update(cumulative_paid(session=session, project_ids=ids, as_of=day))
