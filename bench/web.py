@@ -21,7 +21,7 @@ from pathlib import Path
 
 import httpx
 
-from bench._install import AS_OF, KINDS, SIZES, build, database, log
+from bench._install import AS_OF, KINDS, SIZES, analyze, build, database, log
 
 ROOT = Path(__file__).resolve().parent.parent
 CLIENTS = int(os.environ.get("BENCH_CLIENTS", "8"))
@@ -48,6 +48,7 @@ def _prepare(url: str) -> None:
     with session_scope(engine) as session:
         counts = take_snapshots(session=session, as_of=AS_OF)
     log(f"  variance job (snapshots of {counts['projects']:,} projects): {time.perf_counter() - started:.1f} s")
+    analyze(engine)
     engine.dispose()
 
 

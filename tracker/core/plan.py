@@ -11,10 +11,14 @@ Pure: standard library only. Conventions used throughout:
 from __future__ import annotations
 
 import calendar
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from fractions import Fraction
+from functools import lru_cache
+from math import lcm
 
 from tracker.core.project import Checkpoint
 
@@ -68,24 +72,85 @@ def _interpolate(anchors: Sequence[_Anchor], as_of: date) -> Fraction:
     return prev_value
 
 
-def _plan_anchors(plan: Iterable[Checkpoint], year: int) -> list[_Anchor]:
-    anchors: list[_Anchor] = [(date(year, 1, 1), Fraction(0))]
-    for cp in sorted_plan(plan):
-        anchors.append((checkpoint_date(year, cp.month), Fraction(cp.cumulative_pct) / 100))
-    return anchors
+def div_half_up(numerator: int, denominator: int) -> int:
+    """numerator / denominator (> 0) to the nearest integer, halves away from zero: round_half_up in integers."""
+    rounded = (2 * abs(numerator) + denominator) // (2 * denominator)
+    return rounded if numerator >= 0 else -rounded
+
+
+def decimal_of(numerator: int, denominator: int, places: int) -> Decimal:
+    """numerator / denominator (> 0) as a Decimal with `places` decimals, rounded half up (to_decimal in integers)."""
+    return Decimal(div_half_up(numerator * 10**places, denominator)).scaleb(-places)
+
+
+@dataclass(frozen=True, slots=True)
+class PlanLine:
+    """A plan laid out once for a year: anchor days as ordinals and cumulative percents as integers.
+
+    The same exact piecewise-linear share as `planned_share`, computed in integers: the percent at
+    anchor i is `pcts[i] / scale` percent points, so a share is a numerator over a denominator and
+    every rounding is one integer division. Built once per (plan, year) by `plan_line`.
+    """
+
+    checkpoints: tuple[Checkpoint, ...]  # in month order
+    days: tuple[int, ...]  # ordinals: 1 January, then each checkpoint's date
+    pcts: tuple[int, ...]  # percent × scale at each anchor, 0 on 1 January
+    scale: int
+
+    def share(self, day: date) -> tuple[int, int]:
+        """The planned share on `day` as (numerator, denominator > 0); 1 = 100%."""
+        t, days, pcts = day.toordinal(), self.days, self.pcts
+        i = bisect_left(days, t)
+        if i == 0:
+            return pcts[0], 100 * self.scale
+        if i == len(days):
+            return pcts[-1], 100 * self.scale
+        span, p0 = days[i] - days[i - 1], pcts[i - 1]
+        return p0 * span + (pcts[i] - p0) * (t - days[i - 1]), 100 * self.scale * span
+
+    def planned_fen(self, budget_fen: int, day: date) -> int:
+        """budget × share on `day`, rounded half up (the same as `planned_fen`)."""
+        num, den = self.share(day)
+        return div_half_up(budget_fen * num, den)
+
+    def last(self, day: date) -> Checkpoint | None:
+        """The latest checkpoint on or before `day` (the same as `last_checkpoint`)."""
+        i = bisect_right(self.days, day.toordinal(), lo=1)
+        return self.checkpoints[i - 2] if i > 1 else None
+
+    def next(self, day: date) -> Checkpoint | None:
+        """The first checkpoint strictly after `day` (the same as `next_checkpoint`)."""
+        i = bisect_right(self.days, day.toordinal(), lo=1)
+        return self.checkpoints[i - 1] if i <= len(self.checkpoints) else None
+
+
+@lru_cache(maxsize=4096)
+def plan_line(plan: tuple[Checkpoint, ...], year: int) -> PlanLine:
+    """A plan's `PlanLine` for a year; projects sharing a plan share one (the cache holds a few thousand)."""
+    ordered = tuple(sorted_plan(plan))
+    exact = [Fraction(cp.cumulative_pct) for cp in ordered]
+    scale = lcm(1, *(f.denominator for f in exact))
+    return PlanLine(
+        checkpoints=ordered,
+        days=(date(year, 1, 1).toordinal(), *(checkpoint_date(year, cp.month).toordinal() for cp in ordered)),
+        pcts=(0, *(f.numerator * (scale // f.denominator) for f in exact)),
+        scale=scale,
+    )
 
 
 def planned_share(plan: Iterable[Checkpoint], as_of: date, *, year: int | None = None) -> Fraction:
     """Exact planned cumulative share of the budget at `as_of` (1 = 100%)."""
     y = as_of.year if year is None else year
-    return _interpolate(_plan_anchors(plan, y), as_of)
+    return Fraction(*plan_line(tuple(plan), y).share(as_of))
 
 
 def planned_fen(*, budget_fen: int, plan: Iterable[Checkpoint], as_of: date, year: int | None = None) -> int:
     """Planned cumulative spend at `as_of` in fen: budget × planned share, rounded half up."""
-    return round_half_up(budget_fen * planned_share(plan, as_of, year=year))
+    y = as_of.year if year is None else year
+    return plan_line(tuple(plan), y).planned_fen(budget_fen, as_of)
 
 
+@lru_cache(maxsize=1024)  # the same few days for every project of a run
 def time_progress(as_of: date, *, year: int | None = None) -> Fraction:
     """Linear time progress the province reports against: M/12 at the end of month M.
 

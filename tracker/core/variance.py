@@ -12,17 +12,17 @@ from datetime import date
 from decimal import Decimal
 from enum import StrEnum
 from fractions import Fraction
+from functools import lru_cache
 from typing import TypeVar
 
 from tracker.core.goals import Aim, Goal, goal_of
 from tracker.core.money import FEN_PER_WAN
 from tracker.core.plan import (
+    PlanLine,
     checkpoint_date,
-    last_checkpoint,
-    next_checkpoint,
-    planned_fen,
-    planned_share,
-    round_half_up,
+    decimal_of,
+    div_half_up,
+    plan_line,
     time_progress,
     to_decimal,
     to_pct,
@@ -70,11 +70,25 @@ def ratio_light(ratio: Fraction, rules: LightRules) -> Light:
     return Light.RED
 
 
+@lru_cache(maxsize=64)
+def _exact(threshold: Decimal) -> tuple[int, int]:
+    return threshold.as_integer_ratio()
+
+
 def spend_light(*, planned_fen: int, actual_fen: int, rules: LightRules) -> Light:
-    """Light of actual against planned spend; a gap under `min_gap_fen` or nothing planned is green."""
+    """Light of actual against planned spend; a gap under `min_gap_fen` or nothing planned is green.
+
+    The same exact comparison as `ratio_light(Fraction(actual_fen, planned_fen))`, in integers.
+    """
     if planned_fen - actual_fen < rules.min_gap_fen or planned_fen <= 0:
         return Light.GREEN
-    return ratio_light(Fraction(actual_fen, planned_fen), rules)
+    num, den = _exact(rules.green)
+    if actual_fen * den >= num * planned_fen:
+        return Light.GREEN
+    num, den = _exact(rules.yellow)
+    if actual_fen * den >= num * planned_fen:
+        return Light.YELLOW
+    return Light.RED
 
 
 def worst_light(lights: Iterable[Light | None]) -> Light | None:
@@ -125,8 +139,13 @@ class VarianceResult:
         return self.light in (Light.YELLOW, Light.RED)
 
 
+@lru_cache(maxsize=1024)  # one day for every project of a run
+def _time_progress_pct(as_of: date, year: int) -> Decimal:
+    return to_pct(time_progress(as_of, year=year))
+
+
 def _ratio(numerator: int, denominator: int) -> Decimal | None:
-    return to_decimal(Fraction(numerator, denominator), 4) if denominator > 0 else None
+    return decimal_of(numerator, denominator, 4) if denominator > 0 else None
 
 
 def _forecast_fen(*, actual_fen: int, budget_fen: int, as_of: date, year: int, target: date) -> int | None:
@@ -140,13 +159,11 @@ def _forecast_fen(*, actual_fen: int, budget_fen: int, as_of: date, year: int, t
     if actual_fen <= 0 or elapsed <= 0:
         return None
     horizon = (min(max(target, as_of), end) - start).days
-    forecast = round_half_up(Fraction(actual_fen * horizon, elapsed))
+    forecast = div_half_up(actual_fen * horizon, elapsed)
     return max(actual_fen, min(forecast, budget_fen))
 
 
-def _plan_shape_forecast_fen(
-    *, actual_fen: int, budget_fen: int, plan: Sequence[Checkpoint], as_of: date, year: int
-) -> int | None:
+def _plan_shape_forecast_fen(*, actual_fen: int, budget_fen: int, line: PlanLine, as_of: date, year: int) -> int | None:
     """Year-end spend with the plan's shape applied to the lag so far: actual × plan at 31 December / plan today.
 
     Where nothing is planned yet (or the plan is empty) the year-to-date pace stands in. Never below
@@ -154,11 +171,11 @@ def _plan_shape_forecast_fen(
     """
     if actual_fen <= 0:
         return None
-    today, end = planned_share(plan, as_of, year=year), planned_share(plan, date(year, 12, 31), year=year)
+    (today, today_den), (end, end_den) = line.share(as_of), line.share(date(year, 12, 31))
     if today <= 0 or end <= 0:
         return _forecast_fen(actual_fen=actual_fen, budget_fen=budget_fen, as_of=as_of, year=year,
                              target=date(year, 12, 31))  # fmt: skip
-    forecast = round_half_up(actual_fen * end / today)
+    forecast = div_half_up(actual_fen * end * today_den, end_den * today)
     return max(actual_fen, min(forecast, budget_fen))
 
 
@@ -185,14 +202,16 @@ def compute_variance(
     """
     at = budget_on or (lambda _day: budget_fen)
     budget_now = at(as_of)
-    planned = planned_fen(budget_fen=budget_now, plan=plan, as_of=as_of, year=year)
+    line = plan_line(tuple(plan), year)  # the plan's anchors once, integer arithmetic from here on
+    share, share_den = line.share(as_of)
+    planned = div_half_up(budget_now * share, share_den)
 
-    last = last_checkpoint(plan, as_of, year=year)
+    last = line.last(as_of)
     planned_at_last: int | None = None
     light = checkpoint_light = None
     if last is not None:
         last_day = checkpoint_date(year, last.month)
-        planned_at_last = planned_fen(budget_fen=at(last_day), plan=plan, as_of=last_day, year=year)
+        planned_at_last = line.planned_fen(at(last_day), last_day)
         light = spend_light(planned_fen=planned, actual_fen=actual_fen, rules=rules)
         if actual_at_checkpoint_fen is None and as_of == last_day:
             actual_at_checkpoint_fen = actual_fen
@@ -203,12 +222,12 @@ def compute_variance(
     else:
         actual_at_checkpoint_fen = None
 
-    nxt = next_checkpoint(plan, as_of, year=year)
+    nxt = line.next(as_of)
     planned_at_next = days_to_next = forecast_next = None
     early_warning = False
     if nxt is not None:
         next_day = checkpoint_date(year, nxt.month)
-        planned_at_next = planned_fen(budget_fen=at(next_day), plan=plan, as_of=next_day, year=year)
+        planned_at_next = line.planned_fen(at(next_day), next_day)
         days_to_next = (next_day - as_of).days
         forecast_next = _forecast_fen(
             actual_fen=actual_fen, budget_fen=at(next_day), as_of=as_of, year=year, target=next_day
@@ -223,9 +242,9 @@ def compute_variance(
         budget_fen=budget_now,
         planned_fen=planned,
         actual_fen=actual_fen,
-        planned_pct=to_pct(planned_share(plan, as_of, year=year)),
-        actual_pct=to_pct(Fraction(actual_fen, budget_now)) if budget_now > 0 else None,
-        time_progress_pct=to_pct(time_progress(as_of, year=year)),
+        planned_pct=decimal_of(share * 100, share_den, 2),
+        actual_pct=decimal_of(actual_fen * 100, budget_now, 2) if budget_now > 0 else None,
+        time_progress_pct=_time_progress_pct(as_of, year),
         ratio=_ratio(actual_fen, planned),
         last_checkpoint=last,
         planned_at_checkpoint_fen=planned_at_last,
@@ -245,7 +264,7 @@ def compute_variance(
             unit_forecast_fen
             if unit_forecast_fen is not None
             else _plan_shape_forecast_fen(
-                actual_fen=actual_fen, budget_fen=at(date(year, 12, 31)), plan=plan, as_of=as_of, year=year
+                actual_fen=actual_fen, budget_fen=at(date(year, 12, 31)), line=line, as_of=as_of, year=year
             )
         ),
         forecast_estimated=unit_forecast_fen is None,

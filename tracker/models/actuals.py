@@ -119,6 +119,8 @@ class AuditEntry(SQLModel, table=True):
     """Who changed what, when, in which batch: old → new, for values that actually changed."""
 
     __tablename__ = "audit_entry"
+    # The dashboard asks for the latest entry on every view (monitoring/board.py refresh): one index read.
+    __table_args__ = (Index("ix_audit_entry_at", "at"),)
 
     id: int | None = Field(default=None, primary_key=True)
     at: datetime = Field(default_factory=utcnow, sa_column=timestamp_column(nullable=False))

@@ -58,6 +58,9 @@ class Project(SQLModel, table=True):
         Index("ix_project_region_code_dept_code", "region_code", "dept_code"),
         # pages of the year's projects in table order (导出, 目标审核: evaluation.service.page_of_projects)
         Index("ix_project_year_region_code_heading_no", "year", "region_code", "heading_no"),
+        # The dashboard's freshness check (latest re-import) and its first page in table order, without a sort.
+        Index("ix_project_updated_at", "updated_at"),
+        Index("ix_project_year_heading_no_id", "year", "heading_no", "id"),
     )
 
     id: int | None = Field(default=None, primary_key=True)

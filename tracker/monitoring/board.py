@@ -11,7 +11,7 @@ region and pages with SQL. A change that leaves no audit entry (rules.yaml) show
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
@@ -118,13 +118,29 @@ def count(session: Session, sel: Selection) -> int:
     return int(session.execute(_where(sel, sa.select(func.count()).select_from(PROJECT))).scalar_one())
 
 
-def refresh(session: Session, sel: Selection, rules: Rules) -> int:
-    """Measure again the selected projects whose snapshot of the day is missing or older than their data."""
-    held, oldest = session.execute(_joined(sel, func.count(), func.min(S.created_at))).one()
+def refresh(
+    session: Session,
+    sel: Selection,
+    rules: Rules,
+    *,
+    held: int | None = None,
+    oldest: datetime | None = None,
+    selected: int | None = None,
+) -> int:
+    """Measure again the selected projects whose snapshot of the day is missing or older than their data.
+
+    `held` and `oldest` (how many of the selection have a snapshot of the day, and the oldest one's
+    time) may come from the caller's own `summary`, which counts them anyway, and `selected` from its
+    `count`; else they are read here.
+    """
+    if held is None:
+        held, oldest = session.execute(_joined(sel, func.count(), func.min(S.created_at))).one()
     latest_import = sa.select(func.max(P.updated_at)).scalar_subquery()
     marks = session.execute(sa.select(func.max(AuditEntry.at), latest_import)).one()
     changed = max((t for t in marks if t is not None), default=None)
-    if held == count(session, sel) and (changed is None or (oldest is not None and oldest >= changed)):
+    if held == (count(session, sel) if selected is None else selected) and (
+        changed is None or (oldest is not None and oldest >= changed)
+    ):
         return 0  # the common case: nothing changed since the night's run, two index reads
     touched = sa.select(func.max(AuditEntry.at)).where(col(AuditEntry.project_id) == P.id).scalar_subquery()
     on = sa.and_(S.project_id == P.id, S.as_of == sel.as_of)
@@ -149,20 +165,29 @@ class Summary:
     planned_fen: int
     actual_fen: int
     regions: list[RegionLine]
+    oldest: datetime | None = None  # the oldest snapshot of the selection (what `refresh` compares)
 
 
 def summary(session: Session, sel: Selection, light: str | None) -> Summary:
     """Counts per light, totals and the region lines in one grouped statement."""
     from tracker.models import Region
 
-    sums = (func.count(), func.sum(S.budget_fen), func.sum(S.planned_fen), func.sum(S.actual_fen))
+    sums = (
+        func.count(),
+        func.sum(S.budget_fen),
+        func.sum(S.planned_fen),
+        func.sum(S.actual_fen),
+        func.min(S.created_at),
+    )
     query = _joined(sel, P.region_code, S.overall_light, *sums).group_by(P.region_code, S.overall_light)
     wanted = None if light == "none" else light
     counts: dict[str | None, int] = {}
     totals = [0, 0, 0, 0]
     regions: dict[str, list[int]] = {}
-    for region, lamp, n, budget, planned, actual in session.execute(query):
+    oldest: datetime | None = None
+    for region, lamp, n, budget, planned, actual, created in session.execute(query):
         counts[lamp] = counts.get(lamp, 0) + int(n)
+        oldest = created if oldest is None or (created is not None and created < oldest) else oldest
         if light and lamp != wanted:
             continue
         for i, v in enumerate((n, budget, planned, actual)):
@@ -175,7 +200,7 @@ def summary(session: Session, sel: Selection, light: str | None) -> Summary:
         line[4] += int(actual or 0)
     names = dict(session.exec(select(Region.code, Region.name).where(col(Region.code).in_(sorted(regions)))).all())
     lines = [RegionLine(code, names.get(code, ""), *values) for code, values in sorted(regions.items())]
-    return Summary(counts, totals[0], totals[1], totals[2], totals[3], lines)
+    return Summary(counts, totals[0], totals[1], totals[2], totals[3], lines, oldest)
 
 
 def _light(query: Any, light: str | None) -> Any:

@@ -21,7 +21,7 @@ from tracker.actuals.read import ResultView, cumulative_paid, result_history
 from tracker.bulk import chunks, matching
 from tracker.clock import today
 from tracker.core.goals import Goal, TargetRules, goal_of
-from tracker.core.plan import checkpoint_date, last_checkpoint, share_due
+from tracker.core.plan import checkpoint_date, plan_line, share_due
 from tracker.core.project import IndicatorData, IndicatorRef, ProjectData
 from tracker.core.values import Grade, Kind
 from tracker.core.variance import (
@@ -158,13 +158,16 @@ def _unit_forecast(reports: list[ResultView], as_of: date) -> Decimal | None:
 def _paid_at_checkpoints(
     session: Session, pairs: list[tuple[Project, ProjectData]], days: dict[int, date]
 ) -> dict[int, int]:
-    """What each project had paid by its latest checkpoint on or before its measuring day."""
+    """What each project had paid by its latest checkpoint before its measuring day.
+
+    A checkpoint on the measuring day itself is left out: compute_variance takes what is paid that day.
+    """
     by_day: dict[date, list[int]] = defaultdict(list)
     for p, data in pairs:
         assert p.id is not None
-        last = last_checkpoint(data.plan, days[p.id], year=p.year)
-        if last is not None:
-            by_day[checkpoint_date(p.year, last.month)].append(p.id)
+        last = plan_line(tuple(data.plan), p.year).last(days[p.id])
+        if last is not None and (day := checkpoint_date(p.year, last.month)) != days[p.id]:
+            by_day[day].append(p.id)
     paid: dict[int, int] = {}
     for day, ids in by_day.items():
         paid.update(cumulative_paid(session=session, project_ids=ids, as_of=day))
@@ -286,7 +289,11 @@ def iter_variances(
     """`project_variances` in pieces of a few thousand projects: memory stays flat whatever the install."""
     if year is None and as_of is not None:
         year = as_of.year
-    for pairs in iter_core(session=session, scope=scope, year=year, dept_code=dept_code, region_code=region_code):
+    pieces = iter_core(
+        session=session, scope=scope, year=year, dept_code=dept_code, region_code=region_code,
+        indicators=with_indicators,
+    )  # fmt: skip
+    for pairs in pieces:
         yield _measure(session, pairs, as_of, with_indicators=with_indicators, rules=rules)
 
 

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from decimal import Decimal
+from operator import itemgetter
+from typing import Any
 
 from pydantic import BaseModel
 
@@ -64,7 +67,8 @@ class ProjectOut(BaseModel):
     indicators: list[IndicatorOut]
 
 
-def indicator_out(ind: Indicator) -> IndicatorOut:
+def indicator_out(ind: Indicator | Any) -> IndicatorOut:
+    """An indicator (the ORM object or its table row) as the API shape."""
     return IndicatorOut(
         seq=ind.seq,
         level1=ind.level1,
@@ -96,8 +100,8 @@ def project_out(
     region_name: str = "",
     effective_fen: int | None = None,
     objectives: list[str],
-    plan: list[PlanCheckpoint],
-    indicators: list[Indicator],
+    plan: Sequence[PlanCheckpoint | Any],
+    indicators: Sequence[Indicator | Any],
 ) -> ProjectOut:
     assert project.id is not None
     return ProjectOut(
@@ -119,3 +123,53 @@ def project_out(
         incomplete=project.incomplete,
         indicators=[indicator_out(i) for i in indicators],
     )
+
+
+_INDICATOR_KEYS = tuple(IndicatorOut.model_fields)  # the JSON's key order
+_AT = {c.key: i for i, c in enumerate(Indicator.__table__.columns)}  # type: ignore[attr-defined]
+_PICK = itemgetter(*(_AT[key] for key in _INDICATOR_KEYS))
+_NUMBERS = tuple((key, _AT[key]) for key in ("value", "norm_value", "value_high"))
+_WEIGHT = _AT["weight"]
+
+
+def indicator_json(row: Sequence[Any]) -> dict[str, Any]:
+    """`indicator_out(...).model_dump(mode="json")` of an `indicator` table row (all its columns, table order),
+    without building the model: the list API's hot path, a thousand indicators a page."""
+    out = dict(zip(_INDICATOR_KEYS, _PICK(row), strict=True))
+    for key, at in _NUMBERS:
+        out[key] = json_number(row[at])
+    weight = row[_WEIGHT]
+    out["weight"] = float(weight) if weight is not None else None
+    return out
+
+
+def project_json(
+    project: Project,
+    *,
+    dept_name: str,
+    region_name: str = "",
+    effective_fen: int | None = None,
+    objectives: list[str],
+    plan: Sequence[PlanCheckpoint | Any],
+    indicators: Sequence[Sequence[Any]],
+) -> dict[str, Any]:
+    """`project_out(...).model_dump(mode="json")` as plain values, key for key (tests/targets pin the two equal)."""
+    return {
+        "id": project.id,
+        "year": project.year,
+        "region_code": project.region_code,
+        "region_name": region_name,
+        "dept_code": project.dept_code,
+        "dept_name": dept_name,
+        "code": project.code,
+        "name": project.name,
+        "budget_wan": wan_str(project.budget_fen),
+        "effective_budget_wan": wan_str(project.budget_fen if effective_fen is None else effective_fen),
+        "fiscal_wan": wan_str(project.fiscal_fen),
+        "other_wan": wan_str(project.other_fen),
+        "purpose": project.purpose,
+        "objectives": list(objectives),
+        "plan": [{"month": c.month, "cumulative_pct": float(c.cumulative_pct)} for c in plan],
+        "incomplete": project.incomplete,
+        "indicators": [indicator_json(i) for i in indicators],
+    }

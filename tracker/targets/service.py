@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import logging
 from collections import defaultdict
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Any
+from typing import Any, TypeVar
 
+import sqlalchemy as sa
+from sqlalchemy import Table
 from sqlmodel import Session, col, func, select
 
 from tracker.access import visible_project
@@ -29,7 +31,7 @@ from tracker.models import (
 )
 from tracker.scope import Scope
 from tracker.targets.importer import ImportSummary, import_targets, parse_file
-from tracker.targets.schemas import ProjectOut, project_out
+from tracker.targets.schemas import ProjectOut, project_json, project_out
 
 log = logging.getLogger(__name__)
 __all__ = [
@@ -38,10 +40,12 @@ __all__ = [
     "get_project",
     "import_targets",
     "iter_core",
+    "list_project_dicts",
     "list_projects",
     "load_core",
     "parse_file",
 ]
+T = TypeVar("T")
 CORE_CHUNK = 2_000  # projects per piece of iter_core: a few MB of objects, few round trips
 
 
@@ -56,19 +60,49 @@ def list_projects(
     region_code: str | None = None,
 ) -> tuple[list[ProjectOut], int]:
     """Projects the scope may see, in table order, with their total count."""
+    projects, total = _page(session, scope, year=year, dept_code=dept_code, limit=limit, offset=offset,
+                            region_code=region_code)  # fmt: skip
+    return _assemble(session, projects, project_out), total
+
+
+def list_project_dicts(
+    *,
+    session: Session,
+    scope: Scope,
+    year: int | None = None,
+    dept_code: str | None = None,
+    limit: int | None = None,
+    offset: int = 0,
+    region_code: str | None = None,
+) -> tuple[list[dict[str, Any]], int]:
+    """`list_projects` as the JSON values of its ProjectOut objects, built without the models (the list API)."""
+    projects, total = _page(session, scope, year=year, dept_code=dept_code, limit=limit, offset=offset,
+                            region_code=region_code)  # fmt: skip
+    return _assemble(session, projects, project_json), total
+
+
+def _page(
+    session: Session,
+    scope: Scope,
+    *,
+    year: int | None,
+    dept_code: str | None,
+    limit: int | None,
+    offset: int,
+    region_code: str | None,
+) -> tuple[list[Project], int]:
     query = _where(scope, select(Project), year=year, dept_code=dept_code, region_code=region_code)
     total = session.exec(select(func.count()).select_from(query.subquery())).one()
     query = query.order_by(*ORDER).offset(offset)
     if limit is not None:
         query = query.limit(limit)
-    projects = list(session.exec(query))
-    return _assemble(session, projects), int(total)
+    return list(session.exec(query)), int(total)
 
 
 def get_project(*, session: Session, scope: Scope, project_id: int) -> ProjectOut:
     """One project; another unit's project answers 404 like a missing one."""
     project = visible_project(session=session, scope=scope, project_id=project_id)
-    return _assemble(session, [project])[0]
+    return _assemble(session, [project], project_out)[0]
 
 
 # Table order: a year, then region by region, each in the order of its published file.
@@ -94,27 +128,40 @@ def _clamped(day: date, year: int) -> date:
 
 @dataclass(slots=True)
 class _Children:
+    """Each table's rows for a set of projects, as plain rows (attribute access like the ORM objects)."""
+
     depts: dict[tuple[str, str], str]
     regions: dict[str, str]
     budgets: dict[int, Budget]
-    plans: dict[int, list[PlanCheckpoint]]
+    plans: dict[int, list[Any]]  # plan_checkpoint rows, month order
     objectives: dict[int, list[str]]
-    indicators: dict[int, list[Indicator]]
+    indicators: dict[int, list[Any]]  # indicator rows, seq order
 
 
-def usable_checkpoint(c: PlanCheckpoint) -> bool:
+PLAN: Table = PlanCheckpoint.__table__  # type: ignore[attr-defined]
+OBJECTIVE: Table = Objective.__table__  # type: ignore[attr-defined]
+INDICATOR: Table = Indicator.__table__  # type: ignore[attr-defined]
+
+
+_ZERO, _HUNDRED = Decimal(0), Decimal(100)
+
+
+def usable_checkpoint(c: Any) -> bool:
     """A stored checkpoint the rules can use: month 1–12 and a finite percentage within 0–100."""
     pct = c.cumulative_pct
     if not isinstance(pct, Decimal) or not pct.is_finite():
         return False
-    return 1 <= c.month <= 12 and 0 <= pct <= 100
+    return bool(1 <= c.month <= 12 and _ZERO <= pct <= _HUNDRED)
 
 
-def _children(session: Session, projects: Sequence[Project], among: Any = None) -> _Children:
-    """Load children for many projects with one query per table (no N+1).
+def _children(
+    session: Session, projects: Sequence[Project], among: Any = None, *, indicators: bool = True
+) -> _Children:
+    """Load children for many projects with one query per table (no N+1), as rows rather than ORM objects.
 
     `among` is the projects' own query (their ids as a subquery), so that a whole province's children
     are selected by a join rather than by a list of ids; without it the ids go in bounded pieces.
+    Without `indicators` the objectives and indicators are not read (the spending rules need neither).
     """
     ids = [p.id for p in projects if p.id is not None]
     out = _Children({}, {}, {}, defaultdict(list), defaultdict(list), defaultdict(list))
@@ -124,34 +171,40 @@ def _children(session: Session, projects: Sequence[Project], among: Any = None) 
     def of(column: Any) -> list[Any]:
         return [column.in_(among)] if among is not None else list(matching(session, column, ids))
 
+    dept_query = sa.select(col(Dept.region_code), col(Dept.code), col(Dept.name))
     for code in matching(session, col(Dept.code), sorted({p.dept_code for p in projects})):
-        out.depts.update(((d.region_code, d.code), d.name) for d in session.exec(select(Dept).where(code)))
-    out.regions = {r.code: r.name for r in session.exec(select(Region))}
+        out.depts.update(((r, c), n) for r, c, n in session.execute(dept_query.where(code)))
+    out.regions = {c: n for c, n in session.execute(sa.select(col(Region.code), col(Region.name)))}
     out.budgets = load_budgets(session=session, projects=projects)
-    for among_ids in of(col(PlanCheckpoint.project_id)):
-        for c in session.exec(select(PlanCheckpoint).where(among_ids).order_by(col(PlanCheckpoint.month))):
+    for among_ids in of(PLAN.c.project_id):
+        for c in session.execute(sa.select(PLAN).where(among_ids).order_by(PLAN.c.month)).all():
             if usable_checkpoint(c):
                 out.plans[c.project_id].append(c)
             else:  # stored before the reader refused it: one bad cell must not stop every reader of the county
                 log.warning("plan checkpoint %s of project %s ignored: %r%% in month %r", c.id, c.project_id,
                             c.cumulative_pct, c.month)  # fmt: skip
-    for among_ids in of(col(Objective.project_id)):
-        for o in session.exec(select(Objective).where(among_ids).order_by(col(Objective.seq))):
-            out.objectives[o.project_id].append(o.text)
-    for among_ids in of(col(Indicator.project_id)):
-        for i in session.exec(select(Indicator).where(among_ids).order_by(col(Indicator.seq))):
+    if not indicators:
+        return out
+    for among_ids in of(OBJECTIVE.c.project_id):
+        query = sa.select(OBJECTIVE.c.project_id, OBJECTIVE.c.text).where(among_ids).order_by(OBJECTIVE.c.seq)
+        for pid, text in session.execute(query).all():
+            out.objectives[pid].append(text)
+    for among_ids in of(INDICATOR.c.project_id):
+        for i in session.execute(sa.select(INDICATOR).where(among_ids).order_by(INDICATOR.c.seq)).all():
             out.indicators[i.project_id].append(i)
     return out
 
 
-def _assemble(session: Session, projects: Sequence[Project]) -> list[ProjectOut]:
+def _assemble(session: Session, projects: Sequence[Project], shape: Callable[..., T]) -> list[T]:
+    """Each project in `shape` (project_out or project_json), its children read in one query per table."""
     ch = _children(session, projects)
+    on = today()
     return [
-        project_out(
+        shape(
             p,
             dept_name=ch.depts.get((p.region_code, p.dept_code), ""),
             region_name=ch.regions.get(p.region_code, ""),
-            effective_fen=ch.budgets[p.id].on(_clamped(today(), p.year)),
+            effective_fen=ch.budgets[p.id].on(_clamped(on, p.year)),
             objectives=ch.objectives[p.id],
             plan=ch.plans[p.id],
             indicators=ch.indicators[p.id],
@@ -184,6 +237,7 @@ def iter_core(
     dept_code: str | None = None,
     size: int = CORE_CHUNK,
     region_code: str | None = None,
+    indicators: bool = True,
 ) -> Iterator[list[tuple[Project, ProjectData]]]:
     """`load_core` in pieces of `size` projects, in the same order, so that memory does not grow with the install.
 
@@ -192,21 +246,26 @@ def iter_core(
     query = _where(scope, select(Project.id), year=year, dept_code=dept_code, region_code=region_code)
     ordered = session.exec(query.order_by(*ORDER)).all()
     for part in chunks((i for i in ordered if i is not None), size):
-        yield core_of(session=session, project_ids=part)
+        yield core_of(session=session, project_ids=part, indicators=indicators)
 
 
-def core_of(*, session: Session, project_ids: Sequence[int]) -> list[tuple[Project, ProjectData]]:
-    """These projects (in the order given; scope is the caller's) with their plain-value form."""
+def core_of(
+    *, session: Session, project_ids: Sequence[int], indicators: bool = True
+) -> list[tuple[Project, ProjectData]]:
+    """These projects (in the order given; scope is the caller's) with their plain-value form.
+
+    Without `indicators` the ProjectData carry no objectives and no indicators (spending rules only).
+    """
     found: dict[int, Project] = {}
     for among in matching(session, col(Project.id), project_ids):
         found.update((p.id, p) for p in session.exec(select(Project).where(among)) if p.id is not None)
     projects = [found[i] for i in project_ids if i in found]
-    ch = _children(session, projects)
+    ch = _children(session, projects, indicators=indicators)
     return [(p, _core(p, ch)) for p in projects]
 
 
-def indicator_target(i: Indicator) -> TargetValue:
-    """A stored indicator's target as the pure TargetValue."""
+def indicator_target(i: Any) -> TargetValue:
+    """A stored indicator's target (an `Indicator` or its table row) as the pure TargetValue."""
     return TargetValue(
         text=i.target_text,
         kind=Kind(i.kind),

@@ -190,9 +190,13 @@ def overview(
     is read from the variance snapshots of the day, refreshed where the data changed (monitoring/board.py).
     """
     sel = board.Selection(scope, year, as_of, dept_code, region_code, query)
-    if board.count(session, board.Selection(scope, year, as_of)) > get_settings().dashboard_live_limit:
-        board.refresh(session, sel, rules)
-        whole = board.summary(session, sel, light)
+    everything = board.Selection(scope, year, as_of)
+    visible = board.count(session, everything)
+    if visible > get_settings().dashboard_live_limit:
+        whole = board.summary(session, sel, light)  # also what refresh needs to see that nothing changed
+        held, selected = sum(whole.counts.values()), visible if sel == everything else None
+        if board.refresh(session, sel, rules, held=held, oldest=whole.oldest, selected=selected):
+            whole = board.summary(session, sel, light)
         counts = whole.counts
         return Overview(
             year=year,
