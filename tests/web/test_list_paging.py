@@ -19,7 +19,16 @@ from sqlmodel import func, select
 from tests.signin import PASSWORD, add_user, api_client, csrf_of, load_changli, load_funing, page_client
 from tracker.db import session_scope
 from tracker.main import create_app
-from tracker.models import AlertMessage, BatchPeriod, CorrectionNotice, Dept, Project, Submission, UploadBatch
+from tracker.models import (
+    AlertMessage,
+    AuditEntry,
+    BatchPeriod,
+    CorrectionNotice,
+    Dept,
+    Project,
+    Submission,
+    UploadBatch,
+)
 from tracker.web import paging
 
 CHANGLI, FUNING = "130322", "130306"
@@ -340,3 +349,36 @@ def test_list_queries_can_use_their_index_on_postgresql(pg_engine: Engine, query
         conn.execute(text("SET LOCAL enable_sort = off"))
         plan = "\n".join(row[0] for row in conn.execute(text("EXPLAIN " + query)))
     assert index in plan, plan
+
+
+def add_audit(pid: int, n: int) -> None:
+    start = datetime(2024, 5, 1, tzinfo=UTC)
+    with session_scope() as session:
+        for k in range(n):
+            session.add(AuditEntry(at=start + timedelta(minutes=k), actor="mz", action="payment.add", project_id=pid,
+                                   entity="payment", field="amount_fen", new=str(k)))  # fmt: skip
+
+
+def test_a_projects_audit_trail_is_paged_on_its_page_and_in_the_api(
+    committed_db: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from tracker.web import project_view
+    from tracker.web.pages import project
+
+    load_changli()
+    monkeypatch.setattr(project_view, "AUDIT_LIMIT", 4)
+    monkeypatch.setattr(project, "AUDIT_LIMIT", 4)
+    mine, theirs = min(_project_ids(CHANGLI, MZ)), min(_project_ids(CHANGLI, OTHER))
+    add_audit(mine, 10)
+    add_audit(theirs, 3)
+    client = page_client("mz", "department", (MZ,))
+    pages, total = walk(client, f"/projects/{mine}", "audit", pager=-1)
+    assert total == 10 and [len(p) for p in pages] == [4, 4, 2]
+    shown = [i for p in pages for i in p]
+    assert shown == sorted(shown, reverse=True) and len(set(shown)) == 10  # newest first, none twice
+    assert client.get(f"/projects/{theirs}").status_code == 404  # another unit's trail is not there at all
+    api = api_client("mz-api", "department", (MZ,))
+    first = api.get("/api/v1/actuals/audit", params={"project_id": mine, "limit": 6}).json()
+    rest = api.get("/api/v1/actuals/audit", params={"project_id": mine, "limit": 6, "offset": 6}).json()
+    assert first["total"] == 10 and len(first["items"]) == 6 and len(rest["items"]) == 4
+    assert api.get("/api/v1/actuals/audit", params={"project_id": theirs}).status_code == 404
