@@ -382,3 +382,22 @@ def test_a_projects_audit_trail_is_paged_on_its_page_and_in_the_api(
     rest = api.get("/api/v1/actuals/audit", params={"project_id": mine, "limit": 6, "offset": 6}).json()
     assert first["total"] == 10 and len(first["items"]) == 6 and len(rest["items"]) == 4
     assert api.get("/api/v1/actuals/audit", params={"project_id": theirs}).status_code == 404
+
+
+def test_the_ranking_page_renders_one_page_of_units(committed_db: Engine, monkeypatch: pytest.MonkeyPatch) -> None:
+    load_changli()
+    load_funing()
+    monkeypatch.setattr(paging, "PAGE_SIZE", 5)
+    url = "/reports?year=2024&as_of=2024-06-30&by=unit"
+    pages: list[list[str]] = []
+    client = page_client("admin")
+    html, next_url = "", url
+    while next_url is not None:
+        html = client.get(next_url).text
+        pages.append(re.findall(r'data-code="([^"]+)"', html))
+        next_url = next_link(html, 0)
+    total = totals(html)[0]
+    assert total > 5 and all(len(p) <= 5 for p in pages) and len(pages[0]) == 5
+    assert sum(len(p) for p in pages) == total == len({c for p in pages for c in p})
+    mine = page_client("mz", "department", (MZ,)).get(url).text
+    assert set(re.findall(r'data-code="([^"]+)"', mine)) == {MZ} and totals(mine)[0] == 1
