@@ -401,3 +401,22 @@ def test_the_ranking_page_renders_one_page_of_units(committed_db: Engine, monkey
     assert sum(len(p) for p in pages) == total == len({c for p in pages for c in p})
     mine = page_client("mz", "department", (MZ,)).get(url).text
     assert set(re.findall(r'data-code="([^"]+)"', mine)) == {MZ} and totals(mine)[0] == 1
+
+
+def test_the_batches_and_submissions_apis_are_paged_and_scoped(committed_db: Engine) -> None:
+    load_changli()
+    load_funing()
+    add_batches([(CHANGLI, MZ)] * 5 + [(FUNING, MZ)] * 4 + [(CHANGLI, OTHER)] * 2)
+    add_submissions([(CHANGLI, MZ), (FUNING, MZ)], "submitted", range(2023, 2025))  # 8 of 昌黎县's 314001
+    api = api_client("mz-api", "department", (MZ,))
+    with session_scope() as session:
+        batches = set(session.exec(select(BatchPeriod.batch_id).where(BatchPeriod.region_code == CHANGLI,
+                                                                      BatchPeriod.dept_code == MZ)))  # fmt: skip
+        quarters = set(session.exec(select(Submission.id).where(Submission.region_code == CHANGLI)))
+    for path, expected in (("/api/v1/actuals/uploads", batches), ("/api/v1/actuals/submissions", quarters)):
+        first = api.get(path, params={"limit": 3}).json()
+        rest = api.get(path, params={"limit": 3, "offset": 3}).json()
+        last = api.get(path, params={"limit": 3, "offset": 6}).json()
+        got = [x["id"] for x in first["items"] + rest["items"] + last["items"]]
+        assert first["total"] == len(expected) and len(first["items"]) == 3, path
+        assert len(got) == len(set(got)) and set(got) == expected, path  # continues, never 抚宁区's 314001
