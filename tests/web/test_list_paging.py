@@ -420,3 +420,18 @@ def test_the_batches_and_submissions_apis_are_paged_and_scoped(committed_db: Eng
         got = [x["id"] for x in first["items"] + rest["items"] + last["items"]]
         assert first["total"] == len(expected) and len(first["items"]) == 3, path
         assert len(got) == len(set(got)) and set(got) == expected, path  # continues, never 抚宁区's 314001
+
+
+def test_the_upload_page_offers_a_code_field_instead_of_thousands_of_options(
+    committed_db: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from tracker.web.pages import upload
+
+    load_changli()
+    client = page_client("admin")
+    few = client.get("/upload").text
+    assert '<select name="dept_code">' in few and 'list="unit-codes"' not in few
+    monkeypatch.setattr(upload, "UNITS_MAX", 5)
+    many = client.get("/upload").text
+    assert '<select name="dept_code">' not in many and many.count('list="unit-codes"') == 2
+    assert len(re.findall(r"<datalist id=\"unit-codes\">(.*?)</datalist>", many, re.S)[0].split("<option")) - 1 == 5
