@@ -123,9 +123,12 @@ def _results(engine: Engine, out: Path, manifest: dict[str, object], ids: dict[t
     from tracker.actuals import service
     from tracker.auth.principal import Principal
     from tracker.db import session_scope
+    from tracker.rules import load_rules
     from tracker.scope import Scope
 
-    admin = Principal(username="bench", role="admin", scope=Scope.everything())
+    admin, rules = Principal(username="bench", role="admin", scope=Scope.everything()), load_rules()
     for county in manifest["counties"]:  # type: ignore[attr-defined]
         with session_scope(engine) as session:
-            service.upload(session=session, source=out / county["results"], filename="r.csv", principal=admin)
+            service.upload(
+                session=session, source=out / county["results"], filename="r.csv", principal=admin, rules=rules
+            )

@@ -97,11 +97,12 @@ def upload(engine: Engine, path: Path) -> int:
     from tracker.actuals import service
     from tracker.auth.principal import Principal
     from tracker.db import session_scope
+    from tracker.rules import load_rules
     from tracker.scope import Scope
 
     admin = Principal(username="bench", role="admin", scope=Scope.everything())
     with session_scope(engine) as session:
-        summary = service.upload(session=session, source=path, filename=path.name, principal=admin)
+        summary = service.upload(session=session, source=path, filename=path.name, principal=admin, rules=load_rules())
     assert summary.status == "applied", summary.message
     return summary.payments
 

@@ -64,6 +64,7 @@ def child(kind: str, url: str) -> None:
 
     from tracker.db import make_engine
     from tracker.monitoring.service import project_variances
+    from tracker.rules import load_rules
     from tracker.scope import Scope
 
     engine = make_engine(url)
@@ -71,8 +72,9 @@ def child(kind: str, url: str) -> None:
     with Session(engine) as session:
         if kind == "ours":
             rows = project_variances(
-                session=session, scope=Scope.everything(), year=AS_OF.year, as_of=AS_OF, with_indicators=False
-            )
+                session=session, scope=Scope.everything(), year=AS_OF.year, as_of=AS_OF, with_indicators=False,
+                rules=load_rules(),
+            )  # fmt: skip
             sums = [len(rows), sum(v.spend.actual_fen for v in rows), sum(v.spend.planned_fen for v in rows)]
         else:
             got = session.execute(sa.text(aggregate_sql(AS_OF))).all()

@@ -11,6 +11,7 @@ from sqlalchemy.engine import Engine
 
 from tracker.config import Settings
 from tracker.models.base import utcnow
+from tracker.rules import Rules
 
 
 @dataclass(frozen=True, slots=True)
@@ -19,7 +20,7 @@ class JobContext:
     run_id: int
     engine: Engine
     settings: Settings
-    rules: dict[str, Any]  # config/rules.yaml, read once per run
+    rules: Rules  # config/rules.yaml, read once at the start (scheduler or command)
     clock: Callable[[], datetime] = utcnow
 
 

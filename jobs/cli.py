@@ -11,7 +11,7 @@ from typing import Annotated
 
 import typer
 
-from tracker.console import emit_json, fail, parse_day
+from tracker.console import emit_json, fail, load_rules, parse_day
 
 app = typer.Typer(help="定时任务", no_args_is_help=True)
 
@@ -27,8 +27,9 @@ def jobs_run(
 
     logging.getLogger("jobs.runner").setLevel(logging.CRITICAL)  # its problems are printed below, once
     day = parse_day(as_of)
+    rules = load_rules()
     try:
-        run = run_job(name, as_of=day, trigger="cli")
+        run = run_job(name, as_of=day, trigger="cli", rules=rules)
     except DomainError as exc:
         fail(exc.detail, 2)
     print(f"任务 {run.name}（{run.as_of}）：{run.outcome}")

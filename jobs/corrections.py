@@ -10,8 +10,7 @@ from tracker.db import session_scope
 
 
 def run(ctx: JobContext) -> JobResult:
-    days = tuple(int(d) for d in (ctx.rules.get("corrections") or {}).get("remind_days_before", (3,)))
     with session_scope(ctx.engine) as session:
-        queued = remind_due(session=session, as_of=ctx.as_of, days_before=days)
+        queued = remind_due(session=session, as_of=ctx.as_of, rules=ctx.rules)
     delivered = deliver_pending(engine=ctx.engine, settings=ctx.settings, rules=alert_rules(ctx.rules), clock=ctx.clock)
     return JobResult(counts={"reminders": queued} | delivered.counts(), problems=delivered.problems)

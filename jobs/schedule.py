@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
 from zoneinfo import ZoneInfo
 
 from apscheduler.triggers.cron import CronTrigger
@@ -13,6 +11,7 @@ from apscheduler.triggers.cron import CronTrigger
 from jobs import alerts, corrections, key_monitoring, reminders, variance
 from jobs.base import Job
 from jobs.crontab import cron_trigger
+from tracker.rules import Rules
 
 JOBS: dict[str, Job] = {
     "variance": variance.run,
@@ -53,21 +52,21 @@ class Options:
     standby_poll_seconds: float = 15
 
 
-def entries(rules: Mapping[str, Any], tz: ZoneInfo) -> list[Entry]:
+def entries(rules: Rules, tz: ZoneInfo) -> list[Entry]:
     """Each job with its crontab, from config (defaults above when a job is not named there)."""
-    section = rules.get("schedule") or {}
+    section = rules.schedule.model_dump()
     out = []
     for name in JOBS:
-        crontab = str(section.get(name, DEFAULT_TIMES[name]))
+        crontab = str(section.get(name) or DEFAULT_TIMES[name])
         out.append(Entry(name, crontab, cron_trigger(crontab, tz)))
     return out
 
 
-def options(rules: Mapping[str, Any]) -> Options:
-    section = rules.get("schedule") or {}
-    d = Options()
+def options(rules: Rules) -> Options:
+    """The scheduler's grace time, lease and standby poll (`schedule:`)."""
+    s = rules.schedule
     return Options(
-        misfire_grace_seconds=int(section.get("misfire_grace_seconds", d.misfire_grace_seconds)),
-        lease_seconds=int(section.get("lease_seconds", d.lease_seconds)),
-        standby_poll_seconds=float(section.get("standby_poll_seconds", d.standby_poll_seconds)),
+        misfire_grace_seconds=s.misfire_grace_seconds,
+        lease_seconds=s.lease_seconds,
+        standby_poll_seconds=s.standby_poll_seconds,
     )

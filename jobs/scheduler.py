@@ -11,10 +11,10 @@ from __future__ import annotations
 import contextlib
 import logging
 import signal
+import sys
 import time
 from datetime import datetime, timedelta
 from types import FrameType
-from typing import Any
 from zoneinfo import ZoneInfo
 
 from apscheduler.schedulers.blocking import BlockingScheduler
@@ -26,21 +26,22 @@ from jobs.lease import Leadership, leadership
 from jobs.runner import run_job
 from jobs.schedule import Options, entries, options
 from tracker.alerts.deliver import sender_id
-from tracker.config import get_settings, load_rules
+from tracker.config import get_settings
 from tracker.db import get_engine, session_scope
 from tracker.monitoring.runs import ran_since
+from tracker.rules import Rules, RulesError, load_rules
 
 log = logging.getLogger("jobs.scheduler")
 
 
-def _run(name: str, trigger: str, engine: Engine) -> None:
+def _run(name: str, trigger: str, engine: Engine, rules: Rules) -> None:
     try:
-        run_job(name, trigger=trigger, engine=engine)
+        run_job(name, trigger=trigger, engine=engine, rules=rules)
     except Exception:  # e.g. the database is unreachable: keep the scheduler alive for the next run
         log.exception("任务%s未能运行", name)
 
 
-def _missed(engine: Engine, rules: dict[str, Any], opts: Options, tz: ZoneInfo) -> list[str]:
+def _missed(engine: Engine, rules: Rules, opts: Options, tz: ZoneInfo) -> list[str]:
     """Jobs that were due since the last run (within the grace time) and have no run recorded since."""
     now = datetime.now(tz)
     out = []
@@ -52,7 +53,7 @@ def _missed(engine: Engine, rules: dict[str, Any], opts: Options, tz: ZoneInfo) 
     return out
 
 
-def build(engine: Engine, rules: dict[str, Any], opts: Options, leader: Leadership) -> BlockingScheduler:
+def build(engine: Engine, rules: Rules, opts: Options, leader: Leadership) -> BlockingScheduler:
     """The scheduler with every job of jobs/schedule.py, the catch-up runs, and the lease keeper."""
     tz = get_settings().tz
     scheduler = BlockingScheduler(
@@ -60,12 +61,17 @@ def build(engine: Engine, rules: dict[str, Any], opts: Options, leader: Leadersh
         job_defaults={"coalesce": True, "max_instances": 1, "misfire_grace_time": opts.misfire_grace_seconds},
     )
     for entry in entries(rules, tz):
-        scheduler.add_job(_run, entry.trigger, args=[entry.name, "schedule", engine], id=entry.name, name=entry.name)
+        scheduler.add_job(
+            _run, entry.trigger, args=[entry.name, "schedule", engine, rules], id=entry.name, name=entry.name
+        )
         log.info("任务%s：%s（%s）", entry.name, entry.crontab, tz.key)
     for name in _missed(engine, rules, opts, tz):
         log.info("任务%s在停机期间错过了运行，现在补做一次", name)
         scheduler.add_job(
-            _run, DateTrigger(datetime.now(tz), timezone=tz), args=[name, "catch-up", engine], id=f"{name}:catch-up"
+            _run,
+            DateTrigger(datetime.now(tz), timezone=tz),
+            args=[name, "catch-up", engine, rules],
+            id=f"{name}:catch-up",
         )
 
     def keep() -> None:
@@ -78,10 +84,9 @@ def build(engine: Engine, rules: dict[str, Any], opts: Options, leader: Leadersh
     return scheduler
 
 
-def serve(engine: Engine | None = None) -> None:
-    """Wait until this process may act, then run the schedule; stop on SIGINT or SIGTERM."""
+def serve(*, rules: Rules, engine: Engine | None = None) -> None:
+    """Wait until this process may act, then run the schedule with `rules`; stop on SIGINT or SIGTERM."""
     engine = engine or get_engine()
-    rules = load_rules()
     opts = options(rules)
     leader = leadership(engine, owner=sender_id(), lease_seconds=opts.lease_seconds)
     waiting_logged = False
@@ -116,6 +121,11 @@ def main() -> None:
 
     logs.configure()  # text lines, or JSON lines with TRACKER_LOG_FORMAT=json
     logging.getLogger("apscheduler.executors").setLevel(logging.WARNING)  # runs are logged by jobs.runner
+    try:
+        rules = load_rules()  # once, for every run of this process: a bad file stops the start
+    except RulesError as exc:
+        log.error("%s", exc.detail)
+        sys.exit(2)
     signal.signal(signal.SIGTERM, _terminate)
     with contextlib.suppress(KeyboardInterrupt, SystemExit):
-        serve()
+        serve(rules=rules)

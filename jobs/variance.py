@@ -9,5 +9,5 @@ from tracker.monitoring.snapshots import take_snapshots
 
 def run(ctx: JobContext) -> JobResult:
     with session_scope(ctx.engine) as session:
-        counts = take_snapshots(session=session, as_of=ctx.as_of)
+        counts = take_snapshots(session=session, as_of=ctx.as_of, rules=ctx.rules)
     return JobResult(counts=counts)

@@ -6,7 +6,7 @@ from typing import Annotated
 
 import typer
 
-from tracker.console import err
+from tracker.console import err, load_rules
 
 db_app = typer.Typer(help="数据库", no_args_is_help=True)
 
@@ -29,6 +29,8 @@ def serve(
     import uvicorn
 
     from tracker.config import get_settings
+
+    load_rules()  # a bad rules file stops the start here, exit 2 naming the key (each worker loads it again)
 
     # a client address from X-Forwarded-For only when it comes from a configured proxy: anyone else
     # could rotate it to dodge the sign-in limit. Our logging (text or JSON lines, with request ids)

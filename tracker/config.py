@@ -1,14 +1,12 @@
-"""Settings from the environment (prefix TRACKER_) and the rules files under config/."""
+"""Settings from the environment (prefix TRACKER_); the rules of config/ are tracker/rules."""
 
 from __future__ import annotations
 
 import secrets
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
 from zoneinfo import ZoneInfo
 
-import yaml
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -81,14 +79,3 @@ class Settings(BaseSettings):
 @lru_cache
 def get_settings() -> Settings:
     return Settings()
-
-
-def load_rules(name: str = "rules.yaml", settings: Settings | None = None) -> dict[str, Any]:
-    """The rules that vary by place and year (weights, bands, thresholds, days), as a plain mapping."""
-    settings = settings or get_settings()
-    path = Path(settings.config_dir) / name
-    with path.open(encoding="utf-8") as fh:
-        data = yaml.safe_load(fh) or {}
-    if not isinstance(data, dict):
-        raise ValueError(f"{path}: expected a mapping at the top level")
-    return data

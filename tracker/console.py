@@ -10,10 +10,13 @@ import json
 import sys
 from collections.abc import Callable
 from datetime import date
-from typing import Any, NoReturn, TypeVar
+from typing import TYPE_CHECKING, Any, NoReturn, TypeVar
 
 import typer
 from rich.console import Console
+
+if TYPE_CHECKING:
+    from tracker.rules import Rules
 
 T = TypeVar("T")
 err = Console(stderr=True)
@@ -38,6 +41,17 @@ def run(action: Callable[[], T], code: int = 1) -> T:
         return action()
     except DomainError as exc:
         fail(exc.detail, code)
+
+
+def load_rules() -> Rules:
+    """config/rules.yaml for this command, read once; a bad file exits 2 naming the file and the key."""
+    from tracker.rules import RulesError
+    from tracker.rules import load_rules as load
+
+    try:
+        return load()
+    except RulesError as exc:
+        fail(exc.detail, 2)
 
 
 def parse_day(text: str | None) -> date | None:

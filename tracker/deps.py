@@ -24,11 +24,13 @@ from tracker.auth.tokens import read_token
 from tracker.config import get_settings
 from tracker.db import get_session
 from tracker.errors import Unauthorized
+from tracker.rules import Rules
 from tracker.scope import Scope
 
 __all__ = [
     "XLSX",
     "PrincipalDep",
+    "RulesDep",
     "ScopeDep",
     "SessionDep",
     "client_ip",
@@ -45,13 +47,22 @@ SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 oauth2_scheme = OAuth2PasswordBearer(tokenUrl="/api/v1/auth/token", auto_error=False)
 
 
+def current_rules(request: Request) -> Rules:
+    """The rules the app loaded at its start (tracker/main.py create_app)."""
+    rules: Rules = request.app.state.rules
+    return rules
+
+
+RulesDep = Annotated[Rules, Depends(current_rules)]
+
+
 def current_principal(
-    request: Request, session: SessionDep, token: Annotated[str | None, Depends(oauth2_scheme)]
+    request: Request, session: SessionDep, rules: RulesDep, token: Annotated[str | None, Depends(oauth2_scheme)]
 ) -> Principal:
     """The signed-in user from a bearer token or the session cookie; 401 when there is none."""
     if token:
         username, version = read_token(
-            secret=get_settings().resolved_secret_key(), token=token, ttl=auth_rules().token_ttl
+            secret=get_settings().resolved_secret_key(), token=token, ttl=auth_rules(rules).token_ttl
         )
         principal = load_principal(session=session, username=username, token_version=version)
         if principal is None:

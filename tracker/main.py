@@ -21,7 +21,7 @@ from tracker.budget.router import router as budget_router
 from tracker.config import get_settings
 from tracker.corrections.router import router as corrections_router
 from tracker.db import database_problem
-from tracker.edge import request_limits, truthful_errors
+from tracker.edge import request_limits
 from tracker.errors import DomainError
 from tracker.evaluation.router import router as evaluation_router
 from tracker.health import router as health_router
@@ -29,13 +29,16 @@ from tracker.logs import RequestIdMiddleware
 from tracker.monitoring.router import router as monitoring_router
 from tracker.openapi import allowed_methods, document_errors
 from tracker.reports.router import router as reports_router
+from tracker.rules import Rules, load_rules
 from tracker.targets.router import router as targets_router
 from tracker.web import install as install_pages
 
 BODY_SLACK = 1024 * 1024  # multipart headers and form fields around the file
 
 
-def create_app() -> FastAPI:
+def create_app(*, rules: Rules | None = None) -> FastAPI:
+    """The app with the rules it applies: `rules`, else config/rules.yaml read now (a bad file stops the start)."""
+    loaded = rules if rules is not None else load_rules()
     app = FastAPIOffline(  # /docs from files in the installed package: offline networks have no CDN
         title="tracker 预算绩效运行监控",
         version="0.1.0",
@@ -45,14 +48,7 @@ def create_app() -> FastAPI:
         static_url="/docs-assets",
         dependencies=[Depends(request_limits)],
     )
-    plain_openapi = app.openapi
-
-    def openapi() -> dict[str, Any]:
-        if app.openapi_schema is None:
-            app.openapi_schema = truthful_errors(plain_openapi())
-        return app.openapi_schema
-
-    app.openapi = openapi  # type: ignore[method-assign]
+    app.state.rules = loaded  # read by tracker.deps.RulesDep
 
     @app.exception_handler(DomainError)
     async def domain_error(_request: Request, exc: DomainError) -> JSONResponse:
@@ -71,7 +67,8 @@ def create_app() -> FastAPI:
         # Looked up per call: the pages replace the DomainError handler with one that answers HTML.
         handler = app.exception_handlers[DomainError]
         result: Any = handler(request, database_problem(exc))
-        return await result if inspect.isawaitable(result) else result
+        answer: Response = await result if inspect.isawaitable(result) else result
+        return answer
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, exc: StarletteHTTPException) -> JSONResponse:
@@ -104,8 +101,8 @@ def create_app() -> FastAPI:
     app.include_router(alerts_router, prefix="/api/v1")
     app.include_router(corrections_router, prefix="/api/v1")
     app.include_router(reports_router, prefix="/api/v1")
-    install_pages(app)
-    document_errors(app)
+    install_pages(app, rules=loaded)
+    document_errors(app)  # the one description of the error body: tracker/openapi.py
     app.add_middleware(RequestIdMiddleware)  # outermost: every answer, errors too, carries the id
     return app
 

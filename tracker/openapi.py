@@ -14,18 +14,26 @@ from typing import Annotated, Any
 
 from fastapi import FastAPI
 from fastapi.openapi.utils import get_openapi
-from pydantic import BeforeValidator
+from pydantic import BeforeValidator, Field
 from starlette.routing import Match
+
+from tracker import limits
 
 
 def _iso(value: Any) -> Any:
-    """Only YYYY-MM-DD, as the document says (pydantic alone would read `0` as 1970-01-01)."""
-    if isinstance(value, str) and not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value.strip()):
+    """Only YYYY-MM-DD, as the document says (pydantic alone would read `0` or `true` as 1970-01-01)."""
+    if isinstance(value, int | float) or (
+        isinstance(value, str) and not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value.strip())
+    ):
         raise ValueError("日期应写成 YYYY-MM-DD，如 2024-03-31")
     return value
 
 
 IsoDate = Annotated[date, BeforeValidator(_iso)]
+# Numbers in request bodies: JSON integers only (pydantic would read `true` as 1), within what is stored
+# (a row id beyond PostgreSQL's INTEGER, or SQLite's 64 bits, was a 500).
+RowId = Annotated[int, Field(strict=True, ge=1, le=limits.MAX_ID)]
+Year = Annotated[int, Field(strict=True, ge=limits.MIN_YEAR, le=limits.MAX_YEAR)]
 
 ERROR_SCHEMA: dict[str, Any] = {
     "title": "Error",
@@ -37,9 +45,21 @@ ERROR_SCHEMA: dict[str, Any] = {
         "rows": {
             "type": "array",
             "description": "上传被拒绝时逐行列出的错误",
-            "items": {"type": "object", "additionalProperties": True},
+            "items": {
+                "type": "object",
+                "required": ["row", "column", "message"],
+                "properties": {
+                    "row": {
+                        "anyOf": [{"type": "integer"}, {"type": "null"}],
+                        "description": "行号；整个文件的问题为 null",
+                    },
+                    "column": {"type": "string"},
+                    "message": {"type": "string"},
+                    "sheet": {"type": "string", "description": "工作簿的工作表名（CSV 无此项）"},
+                },
+            },
         },
-        "line": {"type": "integer", "description": "目标表出错的行号"},
+        "line": {"type": "integer", "description": "目标表出错的行号（导入目标表被拒绝时）"},
     },
     "additionalProperties": True,
 }

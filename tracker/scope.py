@@ -12,11 +12,12 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any, Protocol, TypeVar
 
+from sqlalchemy import Select as SqlSelect
 from sqlalchemy import and_, false, or_
 
 from tracker.errors import NotFound
 
-Q = TypeVar("Q")
+Q = TypeVar("Q", bound=SqlSelect[Any])  # select(...) of sqlmodel or SQLAlchemy: .where keeps the type
 Unit = tuple[str, str]  # (region code, unit code)
 
 
@@ -93,11 +94,11 @@ class Scope:
             for region, dept in self.units:
                 by_region[region].add(dept)
             if not by_region:
-                return query.where(false())  # type: ignore[attr-defined]
+                return query.where(false())
             parts = [and_(region_column == r, dept_column.in_(sorted(d))) for r, d in sorted(by_region.items())]
-            query = query.where(or_(*parts))  # type: ignore[attr-defined]
+            query = query.where(or_(*parts))
         if self.regions is not None:
-            query = query.where(region_column.in_(sorted(self.regions)))  # type: ignore[attr-defined]
+            query = query.where(region_column.in_(sorted(self.regions)))
         return query
 
     def check(self, region_code: str | None, dept_code: str | None, what: str = "项目") -> None:

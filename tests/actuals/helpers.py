@@ -16,6 +16,7 @@ from tracker.actuals.report import RowIssue, UploadRejected
 from tracker.actuals.schemas import UploadSummary
 from tracker.auth.principal import Principal
 from tracker.models import AuditEntry, IndicatorResult, Payment, UploadBatch
+from tracker.rules import load_rules
 from tracker.scope import Scope
 
 ADMIN = Principal(username="finance", role="admin", scope=Scope.everything())
@@ -77,7 +78,9 @@ def xlsx_bytes(sheets: dict[str, Sequence[Sequence[Any]]]) -> bytes:
 def upload(
     session: Session, data: bytes, filename: str = "q1.csv", *, principal: Principal = ADMIN, dry_run: bool = False
 ) -> UploadSummary:
-    return service.upload(session=session, source=data, filename=filename, principal=principal, dry_run=dry_run)
+    return service.upload(
+        rules=load_rules(), session=session, source=data, filename=filename, principal=principal, dry_run=dry_run
+    )
 
 
 def rejected(

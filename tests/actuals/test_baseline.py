@@ -32,6 +32,7 @@ from tracker.actuals.template import template_bytes
 from tracker.evaluation.export import project_self_evaluation
 from tracker.evaluation.service import evaluate
 from tracker.models import IndicatorResult, Project
+from tracker.rules import load_rules
 from tracker.scope import Scope
 
 P5 = "13032224P00XC0610106U"
@@ -64,7 +65,9 @@ def test_the_english_header_reads_the_same_column(db: Session) -> None:
 
 
 def test_template_has_the_column_and_lets_a_number_be_typed_for_a_relative_target(db: Session) -> None:
-    book = load_workbook(io.BytesIO(template_bytes(session=db, scope=Scope.everything(), dept_code=DEPT, year=2024)))
+    book = load_workbook(
+        io.BytesIO(template_bytes(rules=load_rules(), session=db, scope=Scope.everything(), dept_code=DEPT, year=2024))
+    )
     sheet = book["指标"]
     assert (sheet["J1"].value, sheet["K1"].value) == ("实际完成值", "上年值")
     styles = {str(v.sqref): v.errorStyle for v in sheet.data_validations.dataValidation if v.type == "list"}
@@ -124,7 +127,7 @@ def test_year_end_score_follows_the_direction_from_last_years_value(
     db: Session, code: str, seq: str, actual: str, baseline: str, score: Decimal
 ) -> None:
     upload(db, csv_bytes(HEADER, [row(seq, actual, baseline, code=code)]))
-    (ev,) = evaluate(session=db, scope=Scope.everything(), project_id=project_id(db, code))
+    (ev,) = evaluate(rules=load_rules(), session=db, scope=Scope.everything(), project_id=project_id(db, code))
     got = ev.rows[int(seq) - 1]
     assert (got.score, got.points, got.actual, got.actual_text) == (score, 10, None, f"{actual}（上年{baseline}）")
     assert ev.problems == []
@@ -132,7 +135,9 @@ def test_year_end_score_follows_the_direction_from_last_years_value(
 
 def test_self_evaluation_workbook_shows_the_actual_with_last_years_value(db: Session) -> None:
     upload(db, csv_bytes(HEADER, [row("6", "1280", "1200"), row("1", "2600人", "2450人")]))
-    _name, data = project_self_evaluation(session=db, scope=Scope.everything(), project_id=project_id(db, P1))
+    _name, data = project_self_evaluation(
+        rules=load_rules(), session=db, scope=Scope.everything(), project_id=project_id(db, P1)
+    )
     ws = load_workbook(io.BytesIO(data)).worksheets[0]
     assert [ws[f"{c}18"].value for c in "EFGH"] == ["较上年提高", "1280（上年1200）", 10, 10]
     assert ws["F13"].value == 2600  # a quantitative target is still written as a number, scored by formula

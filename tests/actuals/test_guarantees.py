@@ -25,6 +25,7 @@ from tracker.actuals.read import cumulative_paid, latest_results
 from tracker.auth.principal import Principal
 from tracker.errors import Conflict, NotFound
 from tracker.models import Payment, Project, UploadBatch
+from tracker.rules import load_rules
 from tracker.scope import Scope
 
 BIG = "13032224P00XC0610102D"  # budget 2000 万元
@@ -97,6 +98,7 @@ def test_large_file_is_read_again_for_writing_and_every_row_lands(
     path.write_bytes(csv_bytes(PAY_ZH, [pay(day=f"2024-03-{n + 1:02d}", amount="1", code=BIG) for n in range(12)]))
     seen: list[tuple[str, int]] = []
     summary = service.upload(session=db, source=path, filename="big.csv", principal=ADMIN, chunk_rows=4,
+                             rules=load_rules(),
                              progress=lambda stage, done, _total: seen.append((stage, done)))  # fmt: skip
     assert summary.payments == 12 and counts(db)["payments"] == 12
     assert [s for s in seen if s[0] == "写入"] == [("写入", 4), ("写入", 8), ("写入", 12)]
@@ -115,4 +117,6 @@ def test_file_changed_between_checking_and_writing_writes_nothing(
             path.write_bytes(csv_bytes(PAY_ZH, [pay(code=BIG, amount="999")]))
 
     with pytest.raises(Conflict, match="被修改"):
-        service.upload(session=db, source=path, filename="big.csv", principal=ADMIN, progress=meddle)
+        service.upload(
+            rules=load_rules(), session=db, source=path, filename="big.csv", principal=ADMIN, progress=meddle
+        )

@@ -32,6 +32,7 @@ KILLED_UPLOAD = textwrap.dedent(
     from tracker.actuals import service
     from tracker.db import session_scope
     from tracker.auth.principal import Principal
+    from tracker.rules import load_rules
     from tracker.scope import Scope
 
     def progress(stage, done, total):
@@ -42,7 +43,8 @@ KILLED_UPLOAD = textwrap.dedent(
 
     with session_scope() as session:
         service.upload(session=session, source=Path(sys.argv[1]), filename="big.csv", chunk_rows=100,
-                       principal=Principal("killer", "admin", Scope.everything()), progress=progress)
+                       principal=Principal("killer", "admin", Scope.everything()), progress=progress,
+                       rules=load_rules())
     print("committed", flush=True)
     """
 )

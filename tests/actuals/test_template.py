@@ -15,11 +15,12 @@ from tracker.actuals.template import template_bytes
 from tracker.core.values import Grade
 from tracker.errors import NotFound
 from tracker.models import IndicatorResult
+from tracker.rules import load_rules
 from tracker.scope import Scope
 
 
 def workbook(db: Session) -> bytes:
-    return template_bytes(session=db, scope=Scope.everything(), dept_code=DEPT, year=2024)
+    return template_bytes(rules=load_rules(), session=db, scope=Scope.everything(), dept_code=DEPT, year=2024)
 
 
 def test_template_holds_the_units_projects_and_indicators_with_codes_as_text(db: Session) -> None:
@@ -74,9 +75,11 @@ def test_filled_in_template_uploads_and_skips_the_rows_left_alone(db: Session) -
 
 def test_template_for_a_unit_without_projects_that_year_is_not_found(db: Session) -> None:
     with pytest.raises(NotFound):
-        template_bytes(session=db, scope=Scope.everything(), dept_code=DEPT, year=2023)
+        template_bytes(rules=load_rules(), session=db, scope=Scope.everything(), dept_code=DEPT, year=2023)
     with pytest.raises(NotFound):
-        template_bytes(session=db, scope=Scope.of_units({("130322", "320001")}), dept_code=DEPT, year=2024)
+        template_bytes(
+            rules=load_rules(), session=db, scope=Scope.of_units({("130322", "320001")}), dept_code=DEPT, year=2024
+        )
 
 
 def test_a_percentage_typed_into_excel_reads_as_excel_shows_it(db: Session) -> None:

@@ -8,18 +8,17 @@ import pytest
 from sqlmodel import Session, select
 
 from tests.support import DESTITUTE, ELDERLY, LOW_INCOME, SCHOOLS, TINY, batch, lagging_first_quarter, pay, project
-from tracker.alerts.config import AlertRules
 from tracker.alerts.findings import Finding, reminder_findings, spending_findings
-from tracker.core.variance import Light, LightRules
+from tracker.core.variance import Light
 from tracker.models import Project, Submission
+from tracker.rules import Rules, parse_rules
 
-SPEND = LightRules()
-ALERTS = AlertRules()
+RULES = parse_rules({})  # the code defaults (the shipped file states the same)
 
 
-def lagging(session: Session, day: date, alerts: AlertRules = ALERTS) -> dict[tuple[str, str], str]:
+def lagging(session: Session, day: date, rules: Rules = RULES) -> dict[tuple[str, str], str]:
     """(dept, code) → light of the lagging findings of `day`."""
-    found = spending_findings(session=session, as_of=day, spend=SPEND, alerts=alerts)
+    found = spending_findings(session=session, as_of=day, rules=rules)
     return {key(session, f): f.light.value for f in found if f.rule == "lagging" and f.light}
 
 
@@ -61,17 +60,17 @@ def test_tiny_gaps_and_projects_without_a_march_checkpoint_do_not_lag(q1: Sessio
 
 
 def test_red_escalates_and_the_escalating_lights_are_configurable(q1: Session) -> None:
-    red = spending_findings(session=q1, as_of=date(2024, 4, 1), spend=SPEND, alerts=ALERTS)
+    red = spending_findings(session=q1, as_of=date(2024, 4, 1), rules=RULES)
     assert {key(q1, f) for f in red if f.rule == "escalation"} == {LOW_INCOME, ELDERLY}
     assert {f.audience for f in red if f.rule == "escalation"} == {"finance"}
-    both = AlertRules(escalate_lights=(Light.RED, Light.YELLOW))
-    wider = spending_findings(session=q1, as_of=date(2024, 4, 1), spend=SPEND, alerts=both)
+    both = parse_rules({"alerts": {"escalate_lights": ["red", "yellow"]}})
+    wider = spending_findings(session=q1, as_of=date(2024, 4, 1), rules=both)
     assert {key(q1, f) for f in wider if f.rule == "escalation"} == set(EXPECTED)
 
 
 def test_early_warning_comes_within_n_days_of_a_checkpoint_the_pace_will_miss(q1: Session) -> None:
     def warned(day: date) -> dict[tuple[str, str], Finding]:
-        found = spending_findings(session=q1, as_of=day, spend=SPEND, alerts=ALERTS)
+        found = spending_findings(session=q1, as_of=day, rules=RULES)
         return {key(q1, f): f for f in found if f.rule == "early_warning"}
 
     assert warned(date(2024, 6, 19)) == {}  # 11 days before 30 June
@@ -88,14 +87,14 @@ def test_a_project_on_pace_gets_no_early_warning(q1: Session) -> None:
     p = project(q1, SCHOOLS)
     pay(q1, p, 40 * 1_000_000, date(2024, 6, 1), batch(q1))
     q1.flush()
-    found = spending_findings(session=q1, as_of=date(2024, 6, 25), spend=SPEND, alerts=ALERTS)
+    found = spending_findings(session=q1, as_of=date(2024, 6, 25), rules=RULES)
     assert SCHOOLS not in {key(q1, f) for f in found if f.rule == "early_warning"}
 
 
-def reminders(session: Session, day: date, alerts: AlertRules = ALERTS) -> dict[str, set[str]]:
+def reminders(session: Session, day: date, rules: Rules = RULES) -> dict[str, set[str]]:
     """rule → units reminded on `day`."""
     out: dict[str, set[str]] = {}
-    for f in reminder_findings(session=session, as_of=day, alerts=alerts):
+    for f in reminder_findings(session=session, as_of=day, rules=rules):
         out.setdefault(f.rule, set()).add(f.dept_code)
     return out
 
@@ -139,7 +138,7 @@ def test_a_unit_that_has_reported_the_quarter_is_not_reminded(q1: Session) -> No
 
 
 def test_the_report_deadline_can_follow_the_checkpoint_by_configured_days(q1: Session) -> None:
-    later = AlertRules(report_due_days=10)  # due 10 April
+    later = parse_rules({"alerts": {"report_due_days": 10}})  # due 10 April
     assert reminders(q1, date(2024, 4, 1), later) == {"reminder_before_10": MARCH_UNITS}
     assert reminders(q1, date(2024, 4, 11), later) == {"reminder_overdue_1": MARCH_UNITS}
 

@@ -24,6 +24,7 @@ from tracker.db import session_scope
 from tracker.errors import InvalidInput
 from tracker.models import KeyListing, Project
 from tracker.monitoring.key_list import DEFAULT_TIERS, Tier, key_tiers
+from tracker.rules import parse_rules
 
 WAN = 1_000_000
 SMALL = ("314001", "13032224P00213010010H")  # 代管遗属及三项定补资金, 10万: far behind but below 200万
@@ -97,28 +98,26 @@ def test_the_key_list_shows_on_the_dashboard_and_in_the_api_only_to_its_unit(aug
 
 
 def test_tiers_come_from_the_region_and_year_then_the_region_then_the_province() -> None:
-    rules = {
-        "key_monitoring": {
-            "tiers": [{"month": 7, "min_budget_wan": 100, "below_rate": 0.5}],
-            "regions": {
-                "130322": {
-                    "tiers": [{"month": 8, "min_budget_wan": 300, "below_rate": 0.6}],
-                    "years": {2025: [{"month": 9, "min_budget_wan": 50, "below_rate": 0.7}]},
-                }
-            },
+    rules = parse_rules(
+        {
+            "key_monitoring": {
+                "tiers": [{"month": 7, "min_budget_wan": 100, "below_rate": 0.5}],
+                "regions": {
+                    "130322": {
+                        "tiers": [{"month": 8, "min_budget_wan": 300, "below_rate": 0.6}],
+                        "years": {2025: [{"month": 9, "min_budget_wan": 50, "below_rate": 0.7}]},
+                    }
+                },
+            }
         }
-    }
+    )
     assert key_tiers(rules, region_code="130322", year=2025) == (Tier(9, 50 * WAN, Decimal(70)),)
     assert key_tiers(rules, region_code="130322", year=2024) == (Tier(8, 300 * WAN, Decimal(60)),)
     assert key_tiers(rules, region_code="130306", year=2024) == (Tier(7, 100 * WAN, Decimal(50)),)
-    assert key_tiers({}, region_code="130322", year=2024) == DEFAULT_TIERS
+    assert key_tiers(parse_rules({}), region_code="130322", year=2024) == DEFAULT_TIERS
     assert (Tier(8, 200 * WAN, Decimal(60)), Tier(9, 500 * WAN, Decimal(60))) == DEFAULT_TIERS
 
 
 def test_a_bad_tier_names_where_it_is() -> None:
     with pytest.raises(InvalidInput, match=r"key_monitoring\.tiers.*month"):
-        key_tiers(
-            {"key_monitoring": {"tiers": [{"month": 13, "min_budget_wan": 1, "below_rate": 0.6}]}},
-            region_code=None,
-            year=2024,
-        )
+        parse_rules({"key_monitoring": {"tiers": [{"month": 13, "min_budget_wan": 1, "below_rate": 0.6}]}})

@@ -19,13 +19,16 @@ from tracker.evaluation.service import evaluate
 from tracker.models import Payment
 from tracker.monitoring.schemas import variance_out
 from tracker.monitoring.service import ProjectVariance, project_variances
+from tracker.rules import load_rules
 from tracker.scope import Scope
 from tracker.targets.service import load_core
 
 
 def measured(session: Session, day: date) -> ProjectVariance:
     p = project(session, P1)
-    rows = project_variances(session=session, scope=Scope.everything(), year=2024, as_of=day, dept_code=P1[0])
+    rows = project_variances(
+        rules=load_rules(), session=session, scope=Scope.everything(), year=2024, as_of=day, dept_code=P1[0]
+    )
     return next(v for v in rows if v.project_id == p.id)
 
 
@@ -53,7 +56,7 @@ def test_the_self_evaluation_shows_initial_and_year_end_budgets_and_a_carry_over
     session.add(Payment(project_id=p.id, batch_id=b, paid_on=date(2024, 3, 1), amount_fen=150 * WAN))
     session.add(Payment(project_id=p.id, batch_id=b, paid_on=date(2024, 2, 1), amount_fen=10 * WAN, source="上年结转"))
     session.flush()
-    [ev] = evaluate(session=session, scope=Scope.everything(), project_id=p.id)
+    [ev] = evaluate(rules=load_rules(), session=session, scope=Scope.everything(), project_id=p.id)
     assert ev.initial == Funds(180 * WAN, 180 * WAN, 0, 0)
     assert ev.budget == Funds(300 * WAN, 280 * WAN, 20 * WAN, 0)  # 全年预算数 = effective at 31 December
     assert ev.executed == Funds(160 * WAN, 150 * WAN, 10 * WAN, 0)

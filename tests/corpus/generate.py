@@ -117,6 +117,8 @@ UPLOADS: dict[str, bytes] = {
     "unclosed-quote.csv": payments(pay()) + f'{DEPT},{P1},2024-03-06,"5,note\r\n'.encode(),
     "more-fields-than-header.csv": payments(pay()) + f"{DEPT},{P1},2024-03-06,5,note,extra\r\n".encode(),
     "thousands-comma-unquoted.csv": payments(pay()) + f"{DEPT},{P1},2024-03-06,1,000.00,\r\n".encode(),
+    # no note written: the five fields fit the header, the amount reads "1" and the note "000.00"
+    "thousands-comma-five-fields.csv": payments(pay()) + f"{DEPT},{P1},2024-03-06,1,000.00\r\n".encode(),
     "formula-amount.csv": payments(pay(amount="=1+1")),
     # payment cells
     "amount-zero.csv": payments(pay(amount="0")),

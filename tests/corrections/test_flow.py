@@ -26,6 +26,7 @@ from tracker.cli import app
 from tracker.db import session_scope
 from tracker.models import AuditEntry
 from tracker.monitoring.export import export_monitoring
+from tracker.rules import load_rules
 from tracker.scope import Scope
 from tracker.shared.export import DirSink
 
@@ -155,7 +156,7 @@ def test_withheld_payments_refuse_an_upload_naming_the_notice_until_it_is_accept
     assert notice["withhold"] is True and notice["code"] == LOW_INCOME[1]
     data = csv_bytes(PAY_ZH, [pay(code="13032224P00XC0610104L"), pay(code=LOW_INCOME[1], day="2024-07-01")])
     with pytest.raises(UploadRejected) as refused, session_scope() as session:
-        upload(session=session, source=data, filename="p.csv", principal=UNIT)
+        upload(rules=load_rules(), session=session, source=data, filename="p.csv", principal=UNIT)
     [row] = refused.value.issues
     assert row.row == 3 and f"整改通知第{notice['id']}号" in row.message and "暂缓拨款" in row.message
 
@@ -164,7 +165,7 @@ def test_withheld_payments_refuse_an_upload_naming_the_notice_until_it_is_accept
     admin_unit.post(f"/api/v1/corrections/{notice['id']}/answer", json={"measures": "已制定支出计划"})
     admin.post(f"/api/v1/corrections/{notice['id']}/accept", json={"comment": "恢复拨款"})
     with session_scope() as session:
-        summary = upload(session=session, source=data, filename="p.csv", principal=UNIT)
+        summary = upload(rules=load_rules(), session=session, source=data, filename="p.csv", principal=UNIT)
     assert summary.payments == 2
 
 
@@ -203,7 +204,14 @@ def test_the_monitoring_table_carries_whether_a_correction_is_needed_its_require
         f"/api/v1/corrections/{nid}/answer", json={"measures": "加快拨付", "result": "已拨付"}
     )
     with session_scope() as session:
-        export_monitoring(session=session, scope=Scope.everything(), year=2024, through_month=6, sink=DirSink(tmp_path))
+        export_monitoring(
+            rules=load_rules(),
+            session=session,
+            scope=Scope.everything(),
+            year=2024,
+            through_month=6,
+            sink=DirSink(tmp_path),
+        )
     ws = load_workbook(tmp_path / "overview.xlsx").active
     assert ws is not None
     rows = {r[3].value: [c.value for c in r[18:21]] for r in ws.iter_rows(min_row=3)}
@@ -212,9 +220,10 @@ def test_the_monitoring_table_carries_whether_a_correction_is_needed_its_require
 
 
 def test_a_long_notice_is_cut_to_the_wecom_limit_in_bytes() -> None:
+    from tracker.alerts.config import AlertRules
     from tracker.corrections.notify import _payload
 
     lines = [("", "开头"), ("存在问题", "资金闲置" * 2000)]
-    payload = _payload("wecom", "【整改通知】某单位：某项目", lines, {})
+    payload = _payload("wecom", "【整改通知】某单位：某项目", lines, {}, AlertRules())  # wecom_max_bytes 4096
     content = payload["markdown"]["content"]
     assert len(content.encode()) <= 4096 and content.endswith("…") and content.startswith("### 【整改通知】")

@@ -16,6 +16,7 @@ from tracker.cli import app
 from tracker.core.variance import Light
 from tracker.demo.generate import Options, generate, region_of
 from tracker.monitoring.service import project_variances
+from tracker.rules import load_rules
 from tracker.scope import Scope
 from tracker.targets.importer import parse_file
 from tracker.targets.service import import_targets
@@ -57,10 +58,18 @@ def test_the_chosen_share_of_projects_lags_and_the_rest_keeps_to_plan(session: S
     for county in manifest["counties"]:  # type: ignore[attr-defined]
         import_targets(session=session, data=(tmp_path / county["targets"]).read_bytes(), filename="t.txt")
         for kind in ("payments", "results"):
-            actuals.upload(session=session, source=tmp_path / county[kind], filename=f"{kind}.csv", principal=ADMIN)
+            actuals.upload(
+                rules=load_rules(),
+                session=session,
+                source=tmp_path / county[kind],
+                filename=f"{kind}.csv",
+                principal=ADMIN,
+            )
         lagging |= set(county["lagging"])
     assert len(lagging) == 6
-    found = project_variances(session=session, scope=Scope.everything(), year=2024, as_of=date(2024, 12, 31))
+    found = project_variances(
+        rules=load_rules(), session=session, scope=Scope.everything(), year=2024, as_of=date(2024, 12, 31)
+    )
     assert len(found) == 20
     assert {v.code for v in found if v.spend.light == Light.RED} == lagging
     assert {v.spend.light for v in found if v.code not in lagging} == {Light.GREEN}

@@ -12,6 +12,7 @@ from tests.evaluation.yearend import load, pay, report, sheet
 from tracker.errors import InvalidInput
 from tracker.models import Project
 from tracker.monitoring.export import export_monitoring
+from tracker.rules import load_rules
 from tracker.scope import Scope
 from tracker.shared.export import DirSink, project_file
 
@@ -30,7 +31,14 @@ def june(session: Session, changli_bytes: bytes, tmp_path: Path) -> tuple[Projec
     report(session, batch, p, 4, "1200元", value="1200", as_of=JUNE)  # cost above ≤1152元, no reason
     report(session, batch, p, 5, "达成年度指标", grade="达成年度指标", as_of=JUNE)
     report(session, batch, p, 7, "1年", value="1", as_of=date(2024, 7, 15))  # after the cut-off
-    export_monitoring(session=session, scope=Scope.everything(), year=2024, through_month=6, sink=DirSink(tmp_path))
+    export_monitoring(
+        rules=load_rules(),
+        session=session,
+        scope=Scope.everything(),
+        year=2024,
+        through_month=6,
+        sink=DirSink(tmp_path),
+    )
     return p, tmp_path
 
 
@@ -89,7 +97,12 @@ def test_cut_off_month_outside_the_year_is_refused(session: Session, table1_byte
     load(session, table1_bytes)
     with pytest.raises(InvalidInput, match="截至月份"):
         export_monitoring(
-            session=session, scope=Scope.everything(), year=2024, through_month=13, sink=DirSink(tmp_path)
+            rules=load_rules(),
+            session=session,
+            scope=Scope.everything(),
+            year=2024,
+            through_month=13,
+            sink=DirSink(tmp_path),
         )
 
 
@@ -103,6 +116,8 @@ def test_a_count_that_met_its_target_by_june_keeps_its_actual_as_the_forecast(
     projects, batch = load(session, changli_bytes)
     p = projects[1]
     report(session, batch, p, 1, "2600人", value="2600", as_of=JUNE)
-    [mp] = monitoring_projects(session=session, scope=Scope.everything(), year=2024, through_month=6, project_id=p.id)
+    [mp] = monitoring_projects(
+        rules=load_rules(), session=session, scope=Scope.everything(), year=2024, through_month=6, project_id=p.id
+    )
     first = next(r for r in mp.rows if r.seq == 1)
     assert (first.actual, first.forecast, first.likelihood) == (2600, 2600, "确定能")

@@ -15,6 +15,7 @@ from sqlmodel import Session
 from tests.evaluation.test_selfeval import EVERYONE, table1_year, table44_year
 from tests.evaluation.yearend import load
 from tracker.evaluation.export import export_self_evaluation
+from tracker.rules import load_rules
 from tracker.shared.export import DirSink
 from tracker.shared.parallel import worker_count
 
@@ -37,10 +38,10 @@ def test_the_parallel_export_writes_the_same_workbooks_as_the_serial_one(
     table1_year(session, batch, projects[1])
     table44_year(session, batch, projects[44])
     serial, parallel = tmp_path / "serial", tmp_path / "parallel"
-    one = export_self_evaluation(session=session, scope=EVERYONE, year=2024, sink=DirSink(serial))
+    one = export_self_evaluation(session=session, scope=EVERYONE, year=2024, sink=DirSink(serial), rules=load_rules())
     seen: list[tuple[int, int]] = []
     two = export_self_evaluation(
-        session=session, scope=EVERYONE, year=2024, sink=DirSink(parallel), workers=2,
+        session=session, scope=EVERYONE, year=2024, sink=DirSink(parallel), workers=2, rules=load_rules(),
         progress=lambda n, total, _: seen.append((n, total)),
     )  # fmt: skip
     assert two.files == one.files and len(one.files) == one.projects + one.units + 1

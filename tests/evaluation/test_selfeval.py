@@ -18,6 +18,7 @@ from tests.evaluation.yearend import find_row, load, pay, report, sheet
 from tracker.evaluation.export import export_self_evaluation
 from tracker.evaluation.service import evaluate
 from tracker.models import Project
+from tracker.rules import load_rules
 from tracker.scope import Scope
 from tracker.shared.export import DirSink, project_file
 
@@ -58,7 +59,7 @@ def exported(session: Session, changli_bytes: bytes, tmp_path: Path) -> tuple[di
     projects, batch = load(session, changli_bytes)
     table1_year(session, batch, projects[1])
     table44_year(session, batch, projects[44])
-    export_self_evaluation(session=session, scope=EVERYONE, year=2024, sink=DirSink(tmp_path))
+    export_self_evaluation(rules=load_rules(), session=session, scope=EVERYONE, year=2024, sink=DirSink(tmp_path))
     return projects, tmp_path
 
 
@@ -168,7 +169,7 @@ def test_qualitative_grades_land_in_their_bands(
 ) -> None:
     projects, batch = load(session, table1_bytes)
     report(session, batch, projects[1], 5, grade, grade=grade, score=entered)  # 进一步提高, 10 points
-    (ev,) = evaluate(session=session, scope=EVERYONE, project_id=projects[1].id)
+    (ev,) = evaluate(rules=load_rules(), session=session, scope=EVERYONE, project_id=projects[1].id)
     assert ev.rows[4].score == expected
     if problem is None:
         assert ev.problems == []
@@ -181,7 +182,7 @@ def test_a_number_for_a_quantitative_target_is_scored_by_formula_not_by_an_uploa
 ) -> None:
     projects, batch = load(session, table1_bytes)
     report(session, batch, projects[1], 1, "2000人", value="2000", score="12.5")
-    (ev,) = evaluate(session=session, scope=EVERYONE, project_id=projects[1].id)
+    (ev,) = evaluate(rules=load_rules(), session=session, scope=EVERYONE, project_id=projects[1].id)
     assert ev.rows[0].score == D("10.00")  # 12.5 × 2000 / 2500
     assert ev.problems == ["第1项指标“困难残疾人受救助人数”已填实际完成值，按公式计分，填报的等级或得分未采用"]
 
@@ -189,7 +190,7 @@ def test_a_number_for_a_quantitative_target_is_scored_by_formula_not_by_an_uploa
 def test_a_department_sees_only_its_units_projects(session: Session, changli_bytes: bytes, tmp_path: Path) -> None:
     load(session, changli_bytes)
     scope = Scope.of_units({("130322", "360004")})
-    done = export_self_evaluation(session=session, scope=scope, year=2024, sink=DirSink(tmp_path))
+    done = export_self_evaluation(rules=load_rules(), session=session, scope=scope, year=2024, sink=DirSink(tmp_path))
     assert done.projects == 2 and done.units == 1
     ws = sheet(tmp_path / "summary.xlsx")
     assert [ws[f"B{r}"].value for r in (3, 4)] == ["360004", "360004"] and ws["A5"].value == "合计（2个项目）"

@@ -10,6 +10,7 @@ from sqlmodel import Session
 from tests.evaluation.yearend import load, pay, report, sheet
 from tracker.evaluation.export import export_self_evaluation
 from tracker.monitoring.export import export_monitoring
+from tracker.rules import load_rules
 from tracker.scope import Scope
 from tracker.shared.export import DirSink, project_file
 
@@ -23,7 +24,9 @@ def test_text_starting_with_a_formula_sign_stays_text_with_excels_apostrophe(
     p = projects[1]
     report(session, batch, p, 1, "2000人", value="2000", reason=ATTACK)
     report(session, batch, p, 2, "90%", value="90", reason="+1 追加", measures="@all -整改")
-    export_self_evaluation(session=session, scope=Scope.everything(), year=2024, sink=DirSink(tmp_path))
+    export_self_evaluation(
+        rules=load_rules(), session=session, scope=Scope.everything(), year=2024, sink=DirSink(tmp_path)
+    )
     ws = sheet(tmp_path / project_file(p.dept_code, p.code, p.name))
     for ref, text in (("I13", ATTACK), ("I14", "+1 追加；@all -整改")):
         cell = ws[ref]
@@ -35,7 +38,9 @@ def test_self_evaluation_sheet_is_numeric_chinese_and_prints_on_a4(
     session: Session, changli_bytes: bytes, tmp_path: Path
 ) -> None:
     projects, _ = load(session, changli_bytes)
-    export_self_evaluation(session=session, scope=Scope.everything(), year=2024, sink=DirSink(tmp_path))
+    export_self_evaluation(
+        rules=load_rules(), session=session, scope=Scope.everything(), year=2024, sink=DirSink(tmp_path)
+    )
     p = projects[27]  # 21 indicators, the longest table
     ws = sheet(tmp_path / project_file(p.dept_code, p.code, p.name))
     assert ws["E6"].data_type == "n" and ws["E6"].value == 1500 and ws["E6"].number_format == "0.00"
@@ -54,7 +59,14 @@ def test_monitoring_sheet_is_landscape_a4_with_numeric_money(
 ) -> None:
     projects, batch = load(session, table1_bytes)
     pay(session, batch, projects[1], date(2024, 5, 1), "70")
-    export_monitoring(session=session, scope=Scope.everything(), year=2024, through_month=6, sink=DirSink(tmp_path))
+    export_monitoring(
+        rules=load_rules(),
+        session=session,
+        scope=Scope.everything(),
+        year=2024,
+        through_month=6,
+        sink=DirSink(tmp_path),
+    )
     p = projects[1]
     ws = sheet(tmp_path / project_file(p.dept_code, p.code, p.name))
     assert ws.page_setup.orientation == "landscape" and int(ws.page_setup.paperSize) == 9

@@ -27,6 +27,7 @@ from tests.fuzz.limits import outcome
 from tracker.actuals import service
 from tracker.actuals.report import UploadRejected
 from tracker.actuals.schemas import UploadSummary
+from tracker.rules import load_rules
 
 pytestmark = pytest.mark.fuzz
 
@@ -81,7 +82,11 @@ def upload_one(loaded: Connection) -> Iterator[Any]:  # noqa: F811
         nested = loaded.begin_nested()
         try:
             with Session(bind=loaded, join_transaction_mode="create_savepoint", expire_on_commit=False) as s:
-                return outcome(lambda: service.upload(session=s, source=data, filename=filename, principal=ADMIN))
+                return outcome(
+                    lambda: service.upload(
+                        rules=load_rules(), session=s, source=data, filename=filename, principal=ADMIN
+                    )
+                )
         finally:
             if nested.is_active:
                 nested.rollback()

@@ -12,9 +12,10 @@ from jobs.base import JobContext, JobResult
 from jobs.runner import run_job
 from jobs.schedule import JOBS, options
 from jobs.scheduler import _missed
-from tracker.config import get_settings, load_rules
+from tracker.config import get_settings
 from tracker.errors import InvalidInput
 from tracker.models import JobRun
+from tracker.rules import load_rules
 
 
 def test_a_failing_job_is_recorded_as_failed_with_its_error(

@@ -9,7 +9,7 @@ import pytest
 
 from jobs.crontab import cron_trigger
 from jobs.schedule import JOBS, entries, options
-from tracker.config import load_rules
+from tracker.rules import load_rules, parse_rules
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 
@@ -45,7 +45,7 @@ def test_the_last_due_time_looks_back_no_further_than_the_grace_time(
 
 
 def test_times_and_options_come_from_the_rules_file() -> None:
-    rules = {"schedule": {"alerts": "0 9 * * 1-5", "lease_seconds": 5, "misfire_grace_seconds": 60}}
+    rules = parse_rules({"schedule": {"alerts": "0 9 * * 1-5", "lease_seconds": 5, "misfire_grace_seconds": 60}})
     alerts = next(e for e in entries(rules, SHANGHAI) if e.name == "alerts")
     assert alerts.trigger.get_next_fire_time(None, at(2024, 4, 6, 0, 0)) == at(2024, 4, 8, 9, 0)  # Saturday → Monday
     assert (options(rules).lease_seconds, options(rules).misfire_grace_seconds) == (5, 60)

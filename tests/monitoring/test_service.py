@@ -14,6 +14,7 @@ from tracker.models import Indicator, IndicatorResult, VarianceSnapshot
 from tracker.monitoring.schemas import variance_out
 from tracker.monitoring.service import project_variance, project_variances
 from tracker.monitoring.snapshots import take_snapshots
+from tracker.rules import load_rules
 from tracker.scope import Scope
 
 ALL = Scope.everything()
@@ -24,7 +25,9 @@ def test_a_lagging_project_at_its_checkpoint_shows_planned_actual_ratio_and_ligh
     lagging_first_quarter(session)
     p = project(session, LOW_INCOME)
     assert p.id is not None
-    out = variance_out(project_variance(session=session, scope=ALL, project_id=p.id, as_of=MARCH_31))
+    out = variance_out(
+        project_variance(rules=load_rules(), session=session, scope=ALL, project_id=p.id, as_of=MARCH_31)
+    )
     shown = out.model_dump(include={"dept_code", "code", "budget_wan", "planned_wan", "actual_wan", "planned_pct",
                                     "actual_pct", "time_progress_pct", "ratio", "light"})  # fmt: skip
     assert shown == {
@@ -39,7 +42,9 @@ def test_the_light_waits_for_the_first_checkpoint_while_the_plan_interpolates_fr
     load_changli(session)
     year_end_only = project(session, ("320001", "13032224P000N2E10172Y"))  # plan: 12月底 100% only
     assert year_end_only.id is not None
-    out = variance_out(project_variance(session=session, scope=ALL, project_id=year_end_only.id, as_of=MARCH_31))
+    out = variance_out(
+        project_variance(rules=load_rules(), session=session, scope=ALL, project_id=year_end_only.id, as_of=MARCH_31)
+    )
     assert out.light is None and out.ratio == 0.0 and out.checkpoint_month is None
     assert out.planned_pct == 24.66  # 90 of 365 days towards 100% on 31 December
     assert out.planned_wan == "36.99"
@@ -49,20 +54,27 @@ def test_payments_after_the_date_are_not_counted(session: Session) -> None:
     lagging_first_quarter(session)
     p = project(session, LOW_INCOME)
     assert p.id is not None
-    assert project_variance(session=session, scope=ALL, project_id=p.id, as_of=MARCH_31).spend.actual_fen == 100 * WAN
-    april = project_variance(session=session, scope=ALL, project_id=p.id, as_of=date(2024, 4, 1)).spend
+    assert (
+        project_variance(
+            rules=load_rules(), session=session, scope=ALL, project_id=p.id, as_of=MARCH_31
+        ).spend.actual_fen
+        == 100 * WAN
+    )
+    april = project_variance(
+        rules=load_rules(), session=session, scope=ALL, project_id=p.id, as_of=date(2024, 4, 1)
+    ).spend
     assert april.actual_fen == 400 * WAN and april.light is not None and april.light.value == "green"
 
 
 def test_a_units_scope_sees_only_its_projects(session: Session) -> None:
     load_changli(session)
     mine = Scope.of_units({("130322", "314001")})
-    rows = project_variances(session=session, scope=mine, year=2024, as_of=MARCH_31)
+    rows = project_variances(rules=load_rules(), session=session, scope=mine, year=2024, as_of=MARCH_31)
     assert len(rows) == 9 and {r.dept_code for r in rows} == {"314001"}
     other = project(session, ("360001", "13032224P002R2X10071K"))
     assert other.id is not None
     with pytest.raises(NotFound):
-        project_variance(session=session, scope=mine, project_id=other.id, as_of=MARCH_31)
+        project_variance(rules=load_rules(), session=session, scope=mine, project_id=other.id, as_of=MARCH_31)
 
 
 def test_indicator_lights_follow_direction_and_grade_and_the_worst_sets_the_overall_light(session: Session) -> None:
@@ -78,10 +90,10 @@ def test_indicator_lights_follow_direction_and_grade_and_the_worst_sets_the_over
                                     actual_value=value, grade=grade))  # fmt: skip
     session.flush()
     assert p.id is not None
-    v = project_variance(session=session, scope=ALL, project_id=p.id, as_of=date(2024, 2, 1))
+    v = project_variance(rules=load_rules(), session=session, scope=ALL, project_id=p.id, as_of=date(2024, 2, 1))
     lights = {i.seq: (i.progress.light.value if i.progress.light else None) for i in v.indicators}
     assert set(lights.values()) == {None}  # reported on 31 March: not yet known on 1 February
-    v = project_variance(session=session, scope=ALL, project_id=p.id, as_of=date(2024, 4, 1))
+    v = project_variance(rules=load_rules(), session=session, scope=ALL, project_id=p.id, as_of=date(2024, 4, 1))
     lights = {i.seq: (i.progress.light.value if i.progress.light else None) for i in v.indicators}
     # DOMAIN.md §4: 2000 of ≥5000人 (cumulative) on 31 March is measured on the 25% of the plan due by
     # then: 2000 / (5000 × 25%) = 1.6, green — not 0.4 of the whole year's target
@@ -93,16 +105,16 @@ def test_indicator_lights_follow_direction_and_grade_and_the_worst_sets_the_over
 
 def test_the_variance_job_keeps_one_snapshot_per_project_and_day_and_a_rerun_replaces_it(session: Session) -> None:
     lagging_first_quarter(session)
-    first = take_snapshots(session=session, as_of=MARCH_31)
+    first = take_snapshots(rules=load_rules(), session=session, as_of=MARCH_31)
     assert first["projects"] == 44 and first["red"] == 2 and first["yellow"] == 2
     p = project(session, DESTITUTE)
     pay(session, p, 100 * WAN, MARCH_31, batch(session))
     session.flush()
-    second = take_snapshots(session=session, as_of=MARCH_31)
+    second = take_snapshots(rules=load_rules(), session=session, as_of=MARCH_31)
     assert second["yellow"] == 1
     rows = session.exec(select(VarianceSnapshot).where(VarianceSnapshot.as_of == MARCH_31)).all()
     assert len(rows) == 44
     mine = next(r for r in rows if r.project_id == p.id)
     assert (mine.actual_fen, mine.light, mine.checkpoint_month) == (450 * WAN, "green", 3)
-    take_snapshots(session=session, as_of=date(2024, 4, 1))
+    take_snapshots(rules=load_rules(), session=session, as_of=date(2024, 4, 1))
     assert len(session.exec(select(VarianceSnapshot).where(VarianceSnapshot.project_id == p.id)).all()) == 2

@@ -13,6 +13,7 @@ from tests.support import load_changli
 from tracker.core.values import Comparator, parse_value
 from tracker.core.variance import Light, LightRules, ratio_light
 from tracker.monitoring.service import project_variances
+from tracker.rules import load_rules
 from tracker.scope import Scope
 
 RULES = LightRules()
@@ -24,7 +25,9 @@ def test_on_21_june_the_light_of_every_project_is_the_light_of_its_shown_ratio(s
     load_changli(session)
     add_demo(session)
     session.flush()
-    measured = project_variances(session=session, scope=Scope.everything(), year=2024, as_of=date(2024, 6, 21))
+    measured = project_variances(
+        rules=load_rules(), session=session, scope=Scope.everything(), year=2024, as_of=date(2024, 6, 21)
+    )
     assert len(measured) == 44
     lit = 0
     for v in measured:
@@ -49,7 +52,9 @@ def test_on_30_june_a_cumulative_indicator_on_its_share_is_not_red(session: Sess
     load_changli(session)
     add_demo(session)
     session.flush()
-    measured = project_variances(session=session, scope=Scope.everything(), year=2024, as_of=date(2024, 6, 30))
+    measured = project_variances(
+        rules=load_rules(), session=session, scope=Scope.everything(), year=2024, as_of=date(2024, 6, 30)
+    )
     on_share = 0
     for v in measured:
         for i in v.indicators:

@@ -24,6 +24,7 @@ from tracker.errors import InvalidInput, NotFound
 from tracker.evaluation.export import export_self_evaluation
 from tracker.models import Alert, AlertMessage, Dept, Project, Region
 from tracker.monitoring.service import project_variances
+from tracker.rules import load_rules
 from tracker.scope import Scope
 from tracker.shared.export import DirSink
 from tracker.targets.service import get_project, import_targets, list_projects
@@ -58,16 +59,18 @@ def test_a_unit_user_of_one_county_sees_nothing_of_the_other(session: Session) -
     two_counties(session)
     mine, total = list_projects(session=session, scope=FUNING_314001, year=2024)
     assert total == 9 and {(p.region_code, p.dept_name) for p in mine} == {(FUNING, "抚宁区民政局本级")}
-    rows = project_variances(session=session, scope=FUNING_314001, year=2024, as_of=date(2024, 4, 1))
+    rows = project_variances(
+        rules=load_rules(), session=session, scope=FUNING_314001, year=2024, as_of=date(2024, 4, 1)
+    )
     assert len(rows) == 9 and {v.region_code for v in rows} == {FUNING}
     theirs = session.exec(select(Project.id).where(Project.region_code == CHANGLI, Project.dept_code == "314001"))
     for pid in theirs:
         with pytest.raises(NotFound):
             get_project(session=session, scope=FUNING_314001, project_id=pid)
-    workbook = template_bytes(session=session, scope=FUNING_314001, dept_code="314001", year=2024)
+    workbook = template_bytes(rules=load_rules(), session=session, scope=FUNING_314001, dept_code="314001", year=2024)
     assert workbook[:2] == b"PK"
     with pytest.raises(InvalidInput, match="请指定地区"):  # the province sees two 314001s: which one?
-        template_bytes(session=session, scope=Scope.everything(), dept_code="314001", year=2024)
+        template_bytes(rules=load_rules(), session=session, scope=Scope.everything(), dept_code="314001", year=2024)
 
 
 def test_a_unit_user_cannot_book_a_payment_on_the_other_countys_project_of_the_same_unit_code(
@@ -88,7 +91,7 @@ def test_alerts_go_to_the_unit_of_the_right_county(session: Session) -> None:
     low_income = session.exec(select(Project).where(Project.code == "13030624P00XC0610101R")).one()
     add_payment(session, low_income, 100 * WAN, date(2024, 3, 15), b)  # 昌黎县's twin pays nothing: both lag
     session.flush()
-    decide_alerts(session=session, as_of=date(2024, 4, 1))
+    decide_alerts(rules=load_rules(), session=session, as_of=date(2024, 4, 1))
     to_funing = session.exec(select(AlertMessage).where(AlertMessage.recipient == "funing@example.cn")).all()
     to_changli = session.exec(select(AlertMessage).where(AlertMessage.recipient == "changli@example.cn")).all()
     assert to_funing and to_changli
@@ -104,11 +107,15 @@ def test_the_self_evaluation_export_names_the_county_and_keeps_two_314001s_apart
     session: Session, tmp_path: Path
 ) -> None:
     two_counties(session)
-    done = export_self_evaluation(session=session, scope=Scope.everything(), year=2024, sink=DirSink(tmp_path))
+    done = export_self_evaluation(
+        rules=load_rules(), session=session, scope=Scope.everything(), year=2024, sink=DirSink(tmp_path)
+    )
     assert (done.projects, done.units) == (88, 26)
     units = sorted(p.name for p in (tmp_path / "units").glob("*314001*"))
     assert units == ["130306-314001-抚宁区民政局本级.xlsx", "130322-314001-昌黎县民政局本级.xlsx"]
-    only_mine = export_self_evaluation(session=session, scope=FUNING_314001, year=2024, sink=DirSink(tmp_path / "u"))
+    only_mine = export_self_evaluation(
+        rules=load_rules(), session=session, scope=FUNING_314001, year=2024, sink=DirSink(tmp_path / "u")
+    )
     assert (only_mine.projects, only_mine.units) == (9, 1)
     sheet = load_workbook(next((tmp_path / "u").glob("*.xlsx"))).active
     assert sheet is not None and "地区：秦皇岛市抚宁区（130306）" in str(sheet["A2"].value)

@@ -19,6 +19,7 @@ from tracker.cli import app
 from tracker.db import session_scope
 from tracker.models import Project
 from tracker.reports.service import ranking, same_day_last_year
+from tracker.rules import load_rules
 from tracker.scope import Scope
 from tracker.targets.service import import_targets
 
@@ -60,7 +61,7 @@ def pay_june(session: Session, year: int = 2024, scale: Decimal = Decimal(1)) ->
 def test_the_changli_units_at_30_june_rank_as_the_hand_computation(session: Session) -> None:
     load_changli(session)
     pay_june(session)
-    r = ranking(session=session, scope=Scope.everything(), year=2024, as_of=JUNE_30)
+    r = ranking(rules=load_rules(), session=session, scope=Scope.everything(), year=2024, as_of=JUNE_30)
     assert r.time_progress_pct == Decimal("50.00")
     top = [(x.rank, x.key, x.plan_ratio, x.execution_pct, x.time_gap_pts) for x in r.rows[:4]]
     assert top == HAND
@@ -74,7 +75,9 @@ def test_the_changli_units_at_30_june_rank_as_the_hand_computation(session: Sess
 def test_regions_add_up_their_units(session: Session) -> None:
     load_changli(session)
     pay_june(session)
-    [region] = ranking(session=session, scope=Scope.everything(), year=2024, as_of=JUNE_30, by="region").rows
+    [region] = ranking(
+        rules=load_rules(), session=session, scope=Scope.everything(), year=2024, as_of=JUNE_30, by="region"
+    ).rows
     assert (region.rank, region.key, region.projects) == (1, "130322", 44)
     assert region.budget_fen == int(Decimal("24596.12") * WAN)
     assert region.actual_fen == int(Decimal("4869.295") * WAN)  # 1204.50 + 3012.50 + 608.00 + 44.295
@@ -86,7 +89,7 @@ def test_the_same_date_last_year_is_compared_where_last_year_is_in_the_install(s
     import_targets(session=session, data=DATA.read_bytes(), filename=DATA.name, year=2023)
     pay_june(session)
     pay_june(session, year=2023, scale=Decimal("0.5"))  # half as much on 15 June 2023
-    r = ranking(session=session, scope=Scope.everything(), year=2024, as_of=JUNE_30)
+    r = ranking(rules=load_rules(), session=session, scope=Scope.everything(), year=2024, as_of=JUNE_30)
     by_key = {x.key: x for x in r.rows}
     assert r.has_last_year
     # 314001 last year: 602.25 / 4015.00 = 15.00%; this year 30.00%: +15.00 points

@@ -17,6 +17,7 @@ from tracker.cli import app
 from tracker.db import session_scope
 from tracker.errors import InvalidInput, NotFound
 from tracker.models import AuditEntry, Indicator, IndicatorChange
+from tracker.rules import load_rules
 from tracker.scope import Scope
 from tracker.targets.corrections import Correction, correct_indicator
 from tracker.targets.service import import_targets
@@ -100,7 +101,7 @@ def test_a_missing_indicator_or_another_units_project_is_not_found(session: Sess
 def test_weights_and_not_applicable_are_used_by_the_self_evaluation(session: Session, low: int) -> None:
     from tracker.evaluation.service import evaluate
 
-    before = {r.seq: r.points for r in evaluate(session=session, scope=ALL, project_id=low)[0].rows}
+    before = {r.seq: r.points for r in evaluate(rules=load_rules(), session=session, scope=ALL, project_id=low)[0].rows}
     for seq, weight in ((1, "20"), (2, "10"), (3, "10"), (4, "5"), (5, "5")):
         correct_indicator(session=session, scope=ALL, actor="cz", project_id=low, seq=seq,
                           fix=Correction(reason="按分值表", weight=weight))  # fmt: skip
@@ -109,7 +110,7 @@ def test_weights_and_not_applicable_are_used_by_the_self_evaluation(session: Ses
     for seq in satisfaction:
         correct_indicator(session=session, scope=ALL, actor="cz", project_id=low, seq=seq,
                           fix=Correction(reason="本项目无服务对象调查", applicable=False))  # fmt: skip
-    after = evaluate(session=session, scope=ALL, project_id=low)[0]
+    after = evaluate(rules=load_rules(), session=session, scope=ALL, project_id=low)[0]
     points = {r.seq: r.points for r in after.rows}
     assert before[1] == before[2]  # the equal split before
     # 产出 rescaled to 55.56 and split 20 : 10 : 10 : 5 : 5 → 22.22, 11.11, 11.11, 5.56, 5.56

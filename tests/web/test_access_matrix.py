@@ -29,6 +29,7 @@ from tracker.corrections.service import issue_notice
 from tracker.db import session_scope
 from tracker.main import create_app
 from tracker.models import AlertMessage, Dept, Project, User
+from tracker.rules import load_rules
 from tracker.scope import Scope
 
 UNIT_A, UNIT_B = "314001", "320001"
@@ -115,7 +116,12 @@ def unit_b_notice(project_id: int) -> int:
     admin = Principal(username="boss", role="admin", scope=Scope.everything())
     with session_scope() as session:
         n = issue_notice(
-            session=session, principal=admin, project_id=project_id, problem="B的问题", due_on=date(2024, 7, 1)
+            rules=load_rules(),
+            session=session,
+            principal=admin,
+            project_id=project_id,
+            problem="B的问题",
+            due_on=date(2024, 7, 1),
         )
         assert n.id is not None
         return n.id
@@ -146,7 +152,7 @@ def unit_b_actuals(code: str, unit_b: str = UNIT_B) -> tuple[int, int]:
     with session_scope() as session:
         principal = Principal(username="unit_b_user", role="department", scope=Scope.of_units({(CHANGLI, unit_b)}))
         data = csv_bytes(PAY_ZH, [pay(dept=unit_b, code=code, day="2024-02-01", amount="5")])
-        summary = upload(session=session, source=data, filename="b.csv", principal=principal)
+        summary = upload(rules=load_rules(), session=session, source=data, filename="b.csv", principal=principal)
         sub = submit_quarter(
             session=session, principal=principal, dept_code=unit_b, region_code=CHANGLI, year=2024, quarter=1
         )

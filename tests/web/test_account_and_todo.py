@@ -13,6 +13,7 @@ from tracker.corrections.service import issue_notice
 from tracker.db import session_scope
 from tracker.main import create_app
 from tracker.models import Submission
+from tracker.rules import load_rules
 from tracker.scope import Scope
 from tracker.web.pages.common import today
 
@@ -29,13 +30,28 @@ def test_a_unit_user_sees_a_returned_quarter_an_open_notice_and_a_deadline_this_
             )
         )
         soon = issue_notice(
-            session=session, principal=BOSS, project_id=pid, problem="进度滞后", due_on=today() + timedelta(days=3)
+            rules=load_rules(),
+            session=session,
+            principal=BOSS,
+            project_id=pid,
+            problem="进度滞后",
+            due_on=today() + timedelta(days=3),
         )
         later = issue_notice(
-            session=session, principal=BOSS, project_id=pid, problem="指标偏低", due_on=today() + timedelta(days=30)
+            rules=load_rules(),
+            session=session,
+            principal=BOSS,
+            project_id=pid,
+            problem="指标偏低",
+            due_on=today() + timedelta(days=30),
         )
         other = issue_notice(
-            session=session, principal=BOSS, project_id=project_id(10), problem="别的单位", due_on=today()
+            rules=load_rules(),
+            session=session,
+            principal=BOSS,
+            project_id=project_id(10),
+            problem="别的单位",
+            due_on=today(),
         )
         ids = (soon.id, later.id, other.id)
     html = page_client("mz", "department", ("314001",)).get("/").text

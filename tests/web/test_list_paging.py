@@ -225,6 +225,7 @@ def test_review_reviews_one_page_of_tables_and_a_unit_sees_only_its_own(
     committed_db: Engine, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     from tracker.evaluation.review import review_targets
+    from tracker.rules import load_rules
     from tracker.scope import Scope
     from tracker.web.pages import exports
 
@@ -232,7 +233,10 @@ def test_review_reviews_one_page_of_tables_and_a_unit_sees_only_its_own(
     load_funing()
     monkeypatch.setattr(exports, "REVIEW_PAGE", 10)
     with session_scope() as session:
-        flagged = {f.project.id for f in review_targets(session=session, scope=Scope.everything(), year=2024)}
+        flagged = {
+            f.project.id
+            for f in review_targets(session=session, scope=Scope.everything(), year=2024, rules=load_rules())
+        }
     pages, total = walk(page_client("admin"), "/review?year=2024", "project")
     assert total == len(_project_ids()) and len(pages) == -(-total // 10)  # 共 N counts tables, from SQL
     shown = [i for p in pages for i in p]
@@ -246,11 +250,15 @@ def test_review_reviews_one_page_of_tables_and_a_unit_sees_only_its_own(
 
 def test_the_review_api_pages_findings_and_counts_them_all(committed_db: Engine) -> None:
     from tracker.evaluation.review import review_targets
+    from tracker.rules import load_rules
     from tracker.scope import Scope
 
     load_changli()
     with session_scope() as session:
-        expected = [(f.project.id, f.seq, f.rule) for f in review_targets(session=session, scope=Scope.everything())]
+        expected = [
+            (f.project.id, f.seq, f.rule)
+            for f in review_targets(session=session, scope=Scope.everything(), rules=load_rules())
+        ]
     client = api_client("root")
     got: list[tuple[int, int | None, str]] = []
     for offset in range(0, len(expected) + 7, 7):

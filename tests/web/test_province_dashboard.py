@@ -17,6 +17,7 @@ from tracker.config import get_settings
 from tracker.db import session_scope
 from tracker.demo.generate import Options, generate
 from tracker.monitoring import board
+from tracker.rules import load_rules
 from tracker.scope import Scope
 from tracker.targets.service import import_targets
 from tracker.web.overview import overview
@@ -60,7 +61,7 @@ def test_an_upload_after_the_snapshot_is_measured_again_on_the_next_view(
     before = dict(COUNT.findall(client.get(url).text))
     csv = "单位编码,项目编码,支付日期,金额（万元）\n314001,13032224P00XC0610104L,2024-03-20,45\n".encode()
     with session_scope() as session:  # 180 万元 with 25% planned by March: now on plan
-        actuals.upload(session=session, source=csv, filename="p.csv", principal=ADMIN)
+        actuals.upload(rules=load_rules(), session=session, source=csv, filename="p.csv", principal=ADMIN)
     after = dict(COUNT.findall(client.get(url).text))
     assert int(after["green"]) == int(before["green"]) + 1 and int(after["red"]) == int(before["red"]) - 1
 
@@ -87,14 +88,30 @@ def test_pages_split_the_sorted_selection_and_count_it_whole(session: Session, m
     load(session)
     _snapshots(monkeypatch, True)
     day = date(2024, 6, 30)
-    first = overview(session=session, scope=Scope.everything(), year=2024, as_of=day, sort="budget", limit=10)
+    first = overview(
+        rules=load_rules(), session=session, scope=Scope.everything(), year=2024, as_of=day, sort="budget", limit=10
+    )
     second = overview(
-        session=session, scope=Scope.everything(), year=2024, as_of=day, sort="budget", limit=10, offset=10
+        rules=load_rules(),
+        session=session,
+        scope=Scope.everything(),
+        year=2024,
+        as_of=day,
+        sort="budget",
+        limit=10,
+        offset=10,
     )
     assert len(first.rows) == len(second.rows) == 10 and first.shown == second.shown == 44
     budgets = [r.budget_fen for r in first.rows + second.rows]
     assert budgets == sorted(budgets) and not {r.id for r in first.rows} & {r.id for r in second.rows}
-    unit = overview(session=session, scope=Scope.of_units([("130322", "314001")]), year=2024, as_of=day, limit=10)
+    unit = overview(
+        rules=load_rules(),
+        session=session,
+        scope=Scope.of_units([("130322", "314001")]),
+        year=2024,
+        as_of=day,
+        limit=10,
+    )
     assert unit.total == 9 and {r.dept_code for r in unit.rows} == {"314001"}
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from tracker import limits
-from tracker.actuals.parsing import Chunk
+from tracker.actuals.chunks import Chunk
 from tracker.actuals.report import RowIssue
 
 # canonical column -> the most characters the product keeps in it

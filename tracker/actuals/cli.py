@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from tracker.console import emit_json as emit
-from tracker.console import err, run
+from tracker.console import err, load_rules, run
 
 if TYPE_CHECKING:
     from tracker.auth.principal import Principal
@@ -41,9 +41,12 @@ def template_cmd(
     from tracker.db import session_scope
     from tracker.scope import Scope
 
+    rules = load_rules()
     with session_scope() as session:
         data = run(
-            lambda: template.template_bytes(session=session, scope=Scope.everything(), dept_code=dept, year=year)
+            lambda: template.template_bytes(
+                session=session, scope=Scope.everything(), dept_code=dept, year=year, rules=rules
+            )
         )
     out.write_bytes(data)
     print(f"已生成 {out}")
@@ -65,6 +68,7 @@ def upload_cmd(
     if not path.is_file():
         err.print(f"[red]错误：[/red]无法读取 {path}", highlight=False)
         raise typer.Exit(2)
+    rules = load_rules()
     columns = (TextColumn("{task.description}"), BarColumn(), TaskProgressColumn(), TimeRemainingColumn())
     show = path.stat().st_size >= PROGRESS_FROM_BYTES
     with Progress(*columns, console=err, transient=True, disable=not show) as bar:
@@ -80,6 +84,7 @@ def upload_cmd(
                     source=path,
                     filename=path.name,
                     principal=operator(),
+                    rules=rules,
                     dry_run=dry_run,
                     progress=progress,
                 )

@@ -12,7 +12,6 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
-from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy import text
@@ -23,9 +22,10 @@ from tracker.auth.principal import Principal
 from tracker.budget.service import load_budgets_by_id
 from tracker.bulk import matching
 from tracker.clock import today
-from tracker.config import get_settings, load_rules
+from tracker.config import get_settings
 from tracker.corrections.withhold import withheld
 from tracker.models import Dept, Project, Submission
+from tracker.rules import Rules
 
 LOCKED = "approved"
 _DATE = re.compile(r"(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})(?:[ T]00:00(?::00)?)?")
@@ -70,7 +70,7 @@ class Context:
     session: Session
     principal: Principal
     today: date
-    rules: dict[str, Any]
+    rules: Rules  # the province's; a project's own are rules.for_place(region, year)
     projects: dict[tuple[str, str, int], ProjectRef] = field(default_factory=dict)
     years: dict[tuple[str, str], list[int]] = field(default_factory=dict)
     depts: set[str] = field(default_factory=set)  # unit codes read (any region)
@@ -181,10 +181,9 @@ def _read_depts(ctx: Context, depts: list[str]) -> None:
             )
 
 
-def load_context(*, session: Session, principal: Principal) -> Context:
+def load_context(*, session: Session, principal: Principal, rules: Rules) -> Context:
     """The rules and the caller; units and projects are read as the file names them (`Context.load`)."""
-    rules = load_rules()
-    limit = int(rules.get("actuals", {}).get("max_listed_rows", 1000))
+    limit = rules.actuals.max_listed_rows
     return Context(
         session=session,
         principal=principal,

@@ -45,6 +45,21 @@ def amount_fen(text: str) -> tuple[int, str | None]:
     return fen, None
 
 
+_GROUP_HEAD = re.compile(r"[+-]?\d{1,3}")
+_GROUP_TAIL = re.compile(r"\d{3}(?:\.\d*)?")
+_SPLIT_AMOUNT = (
+    "金额含千分位逗号却没有加英文引号（如 1,000.00 被拆成金额“1”和备注“000.00”）：请给金额加引号，或去掉千分位逗号"
+)
+
+
+def _split_amount(amount: np.ndarray, note: np.ndarray) -> np.ndarray:
+    """Rows whose amount and note read as one number cut at its thousands comma (a CSV field too many)."""
+    return np.array(
+        [bool(_GROUP_HEAD.fullmatch(a) and _GROUP_TAIL.fullmatch(n)) for a, n in zip(amount, note, strict=True)],
+        dtype=bool,
+    )
+
+
 def _decide(values: np.ndarray, rule: Callable[[str], str | None]) -> np.ndarray | None:
     """A rule applied once per distinct non-empty value, answered per row (None where fine; None if all are)."""
     answers = {v: m for v in set(values.tolist()) if v and (m := rule(v)) is not None}
@@ -128,6 +143,8 @@ class PaymentCheck:
         found.add(_decide(day, lambda t: days[t][1]), "paid_on", live)
         amounts = {a: amount_fen(a) for a in set(amount.tolist()) if a}
         found.add(_decide(amount, lambda a: amounts[a][1]), "amount_wan", live)
+        if chunk.sheet is None:  # CSV: an unquoted 1,000.00 splits into amount 1 and note 000.00
+            found.add(_SPLIT_AMOUNT, "amount_wan", live & _split_amount(amount, note))
 
         # the project of the date's year and the quarter's lock need only unit, project and date
         iso_of = {t: d.isoformat() for t, (d, _) in days.items() if d is not None}

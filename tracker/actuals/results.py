@@ -8,6 +8,7 @@ score then follows the direction (DOMAIN.md §5). Such a number without 上年�
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
@@ -27,11 +28,12 @@ from tracker.core.likelihood import LIKELIHOODS, NEEDS_REASON
 from tracker.core.units import convert
 from tracker.core.values import Direction, Grade, Kind, TargetValue, parse_actual, parse_grade, parse_value
 from tracker.models import Indicator, IndicatorResult
-from tracker.rules import reason_categories
+from tracker.rules import Rules, reason_categories
 from tracker.targets.service import indicator_target
 
 AUDITED = ("actual_text", "baseline_text", "score", "likelihood", "reason_category", "reason", "measures")
 _CENT = Decimal("0.01")
+Bad = Callable[[str, str], None]  # records a row problem (column, message); the row is then skipped
 
 
 @dataclass(slots=True)
@@ -97,7 +99,11 @@ class ResultCheck:
             issues: list[RowIssue] = []
 
             def bad(
-                column: str, message: str, chunk: Chunk = chunk, cells: dict[str, str] = cells, out: list = issues
+                column: str,
+                message: str,
+                chunk: Chunk = chunk,
+                cells: dict[str, str] = cells,
+                out: list[RowIssue] = issues,
             ) -> None:
                 out.append(RowIssue(int(cells["row"]), chunk.headers.get(column, column), message, chunk.sheet))
 
@@ -128,16 +134,18 @@ class ResultCheck:
             ids.update(self.ctx.projects[(*pair, year)].id for year in self.ctx.years.get(pair, []))
         return ids
 
-    def _row(self, cells: dict[str, str], indicators: dict[int, list[Indicator]], bad: Any) -> ResultRow | None:
+    def _row(self, cells: dict[str, str], indicators: dict[int, list[Indicator]], bad: Bad) -> ResultRow | None:
         ctx = self.ctx
         for name in ("dept_code", "project_code", "as_of", "actual"):
             if not cells[name]:
                 bad(name, "必填，不能为空")
         dept, code = cells["dept_code"], cells["project_code"]
         if dept and (problem := ctx.dept_problem(dept)):
-            return bad("dept_code", problem)
+            bad("dept_code", problem)
+            return None
         if dept and code and (problem := ctx.project_problem(dept, code)):
-            return bad("project_code", problem)
+            bad("project_code", problem)
+            return None
         day, problem = parse_day(cells["as_of"], ctx.today) if cells["as_of"] else (None, None)
         if problem:
             bad("as_of", problem)
@@ -145,7 +153,8 @@ class ResultCheck:
             return None
         project, problem = ctx.project_in_year(dept, code, day.year)
         if project is None:
-            return bad("as_of", problem or "")
+            bad("as_of", problem or "")
+            return None
         if lock := ctx.lock_problem(project.region_code, dept, day.year, quarter_of(day)):
             bad("as_of", lock)
         indicator = _find_indicator(cells, indicators.get(project.id, []), bad)
@@ -154,12 +163,14 @@ class ResultCheck:
         target = indicator_target(indicator)
         for name in ("actual", "baseline"):
             if problem := _beyond_limits(cells[name]):
-                return bad(name, problem)
+                bad(name, problem)
+                return None
         value, grade, baseline = _read_actual(cells["actual"], cells["baseline"], target, bad)
+        place = ctx.rules.for_place(project.region_code, project.year)  # the project's weights, bands, categories
         if project.id not in self.points:
-            self.points[project.id] = indicator_points(indicators[project.id], ctx.rules)
+            self.points[project.id] = indicator_points(indicators[project.id], place)
         points = self.points[project.id].get(indicator.seq, Decimal(100))
-        score = _score(cells, points, grade, target.kind, value, ctx, bad)
+        score = _score(cells, points, grade, target.kind, value, place, bad)
         likelihood = cells["likelihood"] or None
         if likelihood and likelihood not in LIKELIHOODS:
             bad("likelihood", f"完成目标可能性应为 {'、'.join(LIKELIHOODS)} 之一")
@@ -168,7 +179,7 @@ class ResultCheck:
                 if not cells[name]:
                     bad(name, f"完成目标可能性为“{likelihood}”时必须填写{label}")
         category = cells["reason_category"] or None
-        categories = reason_categories(ctx.rules)
+        categories = reason_categories(place)
         if category and category not in categories:
             bad("reason_category", f"偏差原因类别应为 {'、'.join(categories)} 之一")
         return ResultRow(
@@ -191,7 +202,7 @@ class ResultCheck:
 
 
 def _read_actual(
-    text: str, baseline_text: str, target: TargetValue, bad: Any
+    text: str, baseline_text: str, target: TargetValue, bad: Bad
 ) -> tuple[Decimal | None, Grade | None, Decimal | None]:
     """The actual (a number in the target's unit, or a grade) and last year's value, read against the target.
 
@@ -227,7 +238,7 @@ def _read_actual(
     return value, None, converted
 
 
-def _read_baseline(text: str, target: TargetValue, relative: bool, bad: Any) -> tuple[Decimal | None, str | None]:
+def _read_baseline(text: str, target: TargetValue, relative: bool, bad: Bad) -> tuple[Decimal | None, str | None]:
     """Last year's value and its unit (the target's, when it has one); (None, None) when blank or bad."""
     if not text:
         return None, None
@@ -265,30 +276,37 @@ def _number(text: str) -> tuple[Decimal, str | None] | None:
     return (read.value, read.unit) if read.kind is Kind.QUANTITATIVE and read.value is not None else None
 
 
-def _find_indicator(cells: dict[str, str], candidates: list[Indicator], bad: Any) -> Indicator | None:
+def _find_indicator(cells: dict[str, str], candidates: list[Indicator], bad: Bad) -> Indicator | None:
     """By sequence number (checked against the name when both are given), else by a name unique in the project."""
     seq_text, name = cells.get("seq", ""), cells.get("indicator", "")
     if seq_text:
         try:  # digits only: int(Decimal("1e1200000")) would hold the worker for minutes
             seq = limits.bounded_int(seq_text, low=1, high=limits.MAX_SEQ, what="指标序号")
         except limits.OutOfRange as exc:
-            return bad("seq", str(exc))
+            bad("seq", str(exc))
+            return None
         except ValueError:
-            return bad("seq", f"指标序号“{limits.shorten(seq_text)}”不是整数")
+            bad("seq", f"指标序号“{limits.shorten(seq_text)}”不是整数")
+            return None
         found = next((i for i in candidates if i.seq == seq), None)
         if found is None:
-            return bad("seq", f"项目中没有第{seq}项指标")
+            bad("seq", f"项目中没有第{seq}项指标")
+            return None
         if name and "".join(name.split()) != "".join(found.level3.split()):
-            return bad("indicator", f"第{seq}项指标是“{found.level3}”，与填写的“{name}”不符")
+            bad("indicator", f"第{seq}项指标是“{found.level3}”，与填写的“{name}”不符")
+            return None
         return found
     if not name:
-        return bad("seq", "请填写指标序号或三级指标")
+        bad("seq", "请填写指标序号或三级指标")
+        return None
     matches = [i for i in candidates if "".join(i.level3.split()) == "".join(name.split())]
     if not matches:
-        return bad("indicator", f"项目中没有名为“{name}”的指标")
+        bad("indicator", f"项目中没有名为“{name}”的指标")
+        return None
     if len(matches) > 1:
         seqs = "、".join(str(i.seq) for i in matches)
-        return bad("indicator", f"指标“{name}”在项目中出现多次（第{seqs}项），请填写指标序号")
+        bad("indicator", f"指标“{name}”在项目中出现多次（第{seqs}项），请填写指标序号")
+        return None
     return matches[0]
 
 
@@ -298,8 +316,8 @@ def _score(
     grade: Any,
     kind: Kind,
     value: Decimal | None,
-    ctx: Context,
-    bad: Any,
+    rules: Rules,
+    bad: Bad,
 ) -> Decimal | None:
     """The score of a graded actual, inside its grade's band of the indicator's points."""
     text = cells.get("score", "")
@@ -308,23 +326,30 @@ def _score(
     try:
         score = limits.bounded_decimal(text, int_digits=3, decimals=limits.PCT_DECIMALS, what="得分")
     except limits.OutOfRange:
-        return bad("score", f"得分“{limits.shorten(text)}”应为0–100、最多两位小数的数")
+        bad("score", f"得分“{limits.shorten(text)}”应为0–100、最多两位小数的数")
+        return None
     except ValueError:
-        return bad("score", f"得分“{limits.shorten(text)}”不是数字")
+        bad("score", f"得分“{limits.shorten(text)}”不是数字")
+        return None
     if score < 0 or score > limits.MAX_SCORE:
-        return bad("score", f"得分“{text}”应为0–100、最多两位小数的数")
+        bad("score", f"得分“{text}”应为0–100、最多两位小数的数")
+        return None
     if grade is None:
         if kind is Kind.QUANTITATIVE and value is not None:
-            return bad("score", "定量指标按公式计分，不填写得分")
+            bad("score", "定量指标按公式计分，不填写得分")
+            return None
         if value is not None:
-            return bad("score", "实际完成值为数值时按与上年值的比较计分，不填写得分")
-        return bad("score", "填写得分时实际完成值应为评价等级")
-    low, high = qualitative_bands(ctx.rules)[grade]
+            bad("score", "实际完成值为数值时按与上年值的比较计分，不填写得分")
+            return None
+        bad("score", "填写得分时实际完成值应为评价等级")
+        return None
+    low, high = qualitative_bands(rules)[grade]
     inside = low * points <= score and (score < high * points or (high == 1 and score == points))
     if not inside:
         closing = "]" if high == 1 else ")"
         span = f"[{(low * points).quantize(_CENT)}, {(high * points).quantize(_CENT)}{closing}"
-        return bad("score", f"得分 {text} 不在“{grade.value}”的分值区间 {span} 内（该指标分值 {points}）")
+        bad("score", f"得分 {text} 不在“{grade.value}”的分值区间 {span} 内（该指标分值 {points}）")
+        return None
     return score
 
 

@@ -20,7 +20,7 @@ from tracker.actuals.schemas import (
     SubmitIn,
     UploadSummary,
 )
-from tracker.deps import PrincipalDep, ScopeDep, SessionDep
+from tracker.deps import PrincipalDep, RulesDep, ScopeDep, SessionDep
 from tracker.openapi import IsoDate
 
 router = APIRouter(prefix="/actuals", tags=["actuals"])
@@ -34,11 +34,11 @@ REJECTED: dict[int | str, dict[str, Any]] = {
 
 @router.get("/template", response_class=Response, responses={200: {"content": {XLSX: {}}}})
 def download_template(
-    session: SessionDep, scope: ScopeDep, dept_code: str, year: int, region_code: str | None = None
+    session: SessionDep, scope: ScopeDep, rules: RulesDep, dept_code: str, year: int, region_code: str | None = None
 ) -> Response:
     """The pre-filled workbook; `region_code` is needed where several regions the caller sees share the code."""
     data = template.template_bytes(
-        session=session, scope=scope, dept_code=dept_code, year=year, region_code=region_code
+        session=session, scope=scope, dept_code=dept_code, year=year, region_code=region_code, rules=rules
     )
     name = quote(template.template_filename(dept_code, year))
     headers = {"Content-Disposition": f"attachment; filename=\"{dept_code}-{year}.xlsx\"; filename*=UTF-8''{name}"}
@@ -49,6 +49,7 @@ def download_template(
 def upload(
     session: SessionDep,
     principal: PrincipalDep,
+    rules: RulesDep,
     file: Annotated[UploadFile, File(description="CSV 或 XLSX")],
     dry_run: Annotated[bool, Form()] = False,
     dry_run_query: Annotated[bool, Query(alias="dry_run")] = False,
@@ -59,6 +60,7 @@ def upload(
         source=file.file,
         filename=file.filename or "upload",
         principal=principal,
+        rules=rules,
         dry_run=dry_run or dry_run_query,
     )
 

@@ -8,6 +8,7 @@ from typing import Literal
 from pydantic import BaseModel, Field
 
 from tracker.actuals.report import RowIssue
+from tracker.openapi import RowId, Year
 
 
 class RowIssueOut(BaseModel):
@@ -135,13 +136,13 @@ class PaymentPage(BaseModel):
 
 class SubmitIn(BaseModel):
     dept_code: str
-    year: int
-    quarter: int = Field(ge=1, le=4)
+    year: Year
+    quarter: int = Field(strict=True, ge=1, le=4)
     region_code: str | None = None  # needed where the caller sees several regions with this unit code
 
 
 class ReviewIn(BaseModel):
-    ids: list[int] = Field(min_length=1)
+    ids: list[RowId] = Field(min_length=1)
     comment: str = ""
 
 

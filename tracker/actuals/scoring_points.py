@@ -10,20 +10,19 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from decimal import Decimal
-from typing import Any
 
 from tracker.core.scoring import IndicatorActual, ScoringError, score_project
 from tracker.core.values import Grade
 from tracker.models import Indicator
-from tracker.rules import scoring_rules
+from tracker.rules import Rules, scoring_rules
 from tracker.targets.service import indicator_target
 
 
-def qualitative_bands(rules: Mapping[str, Any]) -> Mapping[Grade, tuple[Decimal, Decimal]]:
+def qualitative_bands(rules: Rules) -> Mapping[Grade, tuple[Decimal, Decimal]]:
     return scoring_rules(rules).grade_bands
 
 
-def indicator_points(indicators: Sequence[Indicator], rules: Mapping[str, Any]) -> dict[int, Decimal]:
+def indicator_points(indicators: Sequence[Indicator], rules: Rules) -> dict[int, Decimal]:
     """Points per indicator seq of one project; empty when they cannot be worked out."""
     actuals = [
         IndicatorActual(

@@ -27,6 +27,7 @@ from tracker.config import get_settings
 from tracker.core.money import wan_str
 from tracker.errors import Conflict
 from tracker.models import BatchPeriod, UploadBatch
+from tracker.rules import Rules
 from tracker.shared.files import Source, sha256_of
 
 KEEP_ROWS = 200_000
@@ -39,6 +40,7 @@ def upload(
     source: Source,
     filename: str,
     principal: Principal,
+    rules: Rules,
     dry_run: bool = False,
     progress: Progress | None = None,
     chunk_rows: int = CHUNK_ROWS,
@@ -54,7 +56,7 @@ def upload(
     if prior is not None:
         message = f"该文件已作为批次 {prior.id} 上传过，未做任何修改"
         return _summary(info, "unchanged", message, dry_run, prior.id)
-    ctx = load_context(session=session, principal=principal)
+    ctx = load_context(session=session, principal=principal, rules=rules)
     existing: dict[int, int] = {}
 
     def paid_before(ids: list[int]) -> dict[int, int]:

@@ -11,14 +11,13 @@ from sqlmodel import Session
 
 from tracker.actuals.columns import PAYMENT_COLUMNS, RESULT_COLUMNS
 from tracker.actuals.read import cumulative_paid
-from tracker.actuals.results import LIKELIHOODS
-from tracker.config import load_rules
+from tracker.core.likelihood import LIKELIHOODS
 from tracker.core.money import fen_to_wan
 from tracker.core.project import ProjectData
 from tracker.core.values import Direction, Grade, Kind
 from tracker.errors import NotFound
 from tracker.places import resolve_unit
-from tracker.rules import reason_categories
+from tracker.rules import Rules, reason_categories
 from tracker.scope import Scope
 from tracker.targets.service import load_core
 
@@ -70,7 +69,7 @@ def _plan_text(project: ProjectData) -> str:
 
 
 def template_bytes(
-    *, session: Session, scope: Scope, dept_code: str, year: int, region_code: str | None = None
+    *, session: Session, scope: Scope, dept_code: str, year: int, rules: Rules, region_code: str | None = None
 ) -> bytes:
     """The workbook for one unit and year, pre-filled with its projects and indicators."""
     unit = resolve_unit(session=session, dept_code=dept_code, region_code=region_code, scope=scope)
@@ -78,7 +77,7 @@ def template_bytes(
     if not loaded:
         raise NotFound(f"单位 {dept_code} 在 {year} 年没有项目")
     paid = cumulative_paid(session=session, project_ids=[p.id for p, _ in loaded if p.id is not None])
-    categories = list(reason_categories(load_rules()))
+    categories = list(reason_categories(rules.for_place(unit.region_code, year)))
     buffer = io.BytesIO()
     book = xlsxwriter.Workbook(buffer, {"in_memory": True})
     fmt = _formats(book)

@@ -3,13 +3,11 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any
 
-from tracker.config import load_rules
 from tracker.core.variance import Light
-from tracker.errors import InvalidInput
+from tracker.rules import Rules
+from tracker.rules.sections import WebhookSpec
 
 RULES = ("lagging", "escalation", "early_warning", "reminder", "key_monitoring", "correction")
 FORMATS = ("wecom", "dingtalk", "generic")
@@ -65,43 +63,34 @@ class AlertRules:
     dingtalk_max_bytes: int = 20000  # DingTalk robot limit on the whole request body
 
 
-def _webhook(raw: Mapping[str, Any]) -> Webhook:
-    name = str(raw.get("name") or "").strip()
-    url = str(raw.get("url") or os.environ.get(str(raw.get("url_env") or ""), "")).strip()
-    fmt = str(raw.get("format", "generic"))
-    rules = tuple(str(r) for r in raw.get("rules", RULES))
-    if not name or fmt not in FORMATS or any(r not in RULES for r in rules):
-        raise InvalidInput(f"config/rules.yaml alerts.webhooks 配置有误：{dict(raw)}")
-    secret_env = raw.get("secret_env")
-    depts = raw.get("depts")
+def _webhook(spec: WebhookSpec) -> Webhook:
+    url = (spec.url or os.environ.get(spec.url_env or "", "")).strip()
     return Webhook(
-        name=name,
+        name=spec.name.strip(),
         url=url,
-        format=fmt,
-        rules=rules,
-        depts=tuple(str(d) for d in depts) if depts else None,
-        secret=os.environ.get(str(secret_env)) if secret_env else None,
+        format=spec.format,
+        rules=tuple(spec.rules),
+        depts=spec.depts or None,
+        secret=os.environ.get(spec.secret_env) if spec.secret_env else None,
     )
 
 
-def alert_rules(rules: Mapping[str, Any] | None = None) -> AlertRules:
-    """Read the alerts section; webhooks without a URL (an unset url_env) are left out."""
-    section = (rules if rules is not None else load_rules()).get("alerts") or {}
-    d = AlertRules()
-    hooks = tuple(h for h in (_webhook(w) for w in section.get("webhooks") or []) if h.url)
+def alert_rules(rules: Rules) -> AlertRules:
+    """The `alerts:` section; webhooks without a URL (an unset url_env) are left out."""
+    a = rules.alerts
     return AlertRules(
-        after_checkpoint_days=int(section.get("after_checkpoint_days", d.after_checkpoint_days)),
-        report_due_days=int(section.get("report_due_days", d.report_due_days)),
-        reminder_days_before=tuple(int(n) for n in section.get("reminder_days_before", d.reminder_days_before)),
-        overdue_days_after=tuple(int(n) for n in section.get("overdue_days_after", d.overdue_days_after)),
-        escalate_lights=tuple(Light(x) for x in section.get("escalate_lights", d.escalate_lights)),
-        send_lease_seconds=int(section.get("send_lease_seconds", d.send_lease_seconds)),
-        smtp_timeout_seconds=float(section.get("smtp_timeout_seconds", d.smtp_timeout_seconds)),
-        webhook_timeout_seconds=float(section.get("webhook_timeout_seconds", d.webhook_timeout_seconds)),
-        webhook_attempts=max(1, int(section.get("webhook_attempts", d.webhook_attempts))),
-        webhook_backoff_seconds=float(section.get("webhook_backoff_seconds", d.webhook_backoff_seconds)),
-        webhooks=hooks,
-        remind_again_days=max(0, int(section.get("remind_again_days", d.remind_again_days))),
-        wecom_max_bytes=int(section.get("wecom_max_bytes", d.wecom_max_bytes)),
-        dingtalk_max_bytes=int(section.get("dingtalk_max_bytes", d.dingtalk_max_bytes)),
+        after_checkpoint_days=a.after_checkpoint_days,
+        report_due_days=a.report_due_days,
+        reminder_days_before=a.reminder_days_before,
+        overdue_days_after=a.overdue_days_after,
+        escalate_lights=a.escalate_lights,
+        send_lease_seconds=a.send_lease_seconds,
+        smtp_timeout_seconds=a.smtp_timeout_seconds,
+        webhook_timeout_seconds=a.webhook_timeout_seconds,
+        webhook_attempts=max(1, a.webhook_attempts),
+        webhook_backoff_seconds=a.webhook_backoff_seconds,
+        webhooks=tuple(h for h in (_webhook(w) for w in a.webhooks) if h.url),
+        remind_again_days=max(0, a.remind_again_days),
+        wecom_max_bytes=a.wecom_max_bytes,
+        dingtalk_max_bytes=a.dingtalk_max_bytes,
     )

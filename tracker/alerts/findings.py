@@ -23,13 +23,13 @@ from sqlalchemy import func
 from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
-from tracker.alerts.config import AlertRules
 from tracker.bulk import matching
 from tracker.core.plan import checkpoint_date, last_checkpoint, next_checkpoint, planned_fen, to_decimal
 from tracker.core.project import ProjectData
-from tracker.core.variance import Light, LightRules, VarianceResult, spend_light
+from tracker.core.variance import Light, VarianceResult, spend_light
 from tracker.models import Alert, Project, Submission
 from tracker.monitoring.service import checkpoint_variances
+from tracker.rules import Rules
 from tracker.scope import Scope
 from tracker.targets.service import load_core
 
@@ -63,22 +63,23 @@ def _pairs(session: Session, as_of: date) -> list[tuple[Project, ProjectData]]:
     )
 
 
-def spending_findings(*, session: Session, as_of: date, spend: LightRules, alerts: AlertRules) -> list[Finding]:
-    """Lagging projects at their latest checkpoint, their escalations, reminders while still lagging, early warnings."""
+def spending_findings(*, session: Session, as_of: date, rules: Rules) -> list[Finding]:
+    """Lagging projects at their latest checkpoint, their escalations, reminders while still lagging, early warnings.
+
+    Lights, days and escalations are those of each project's region and year (`rules.for_place`).
+    """
     pairs = _pairs(session, as_of)
     ended = as_of - timedelta(days=1)  # a checkpoint's own day may still bring payments
-    out = _lagging(session=session, pairs=pairs, as_of=as_of, spend=spend, alerts=alerts)
+    out = _lagging(session=session, pairs=pairs, as_of=as_of, rules=rules)
     current = [(p, d) for p, d in pairs if p.year == as_of.year]
     days = {p.id: as_of for p, _ in current if p.id is not None}
-    today = checkpoint_variances(session=session, pairs=current, days=days, rules=spend)
-    out += _still_lagging(
-        session=session, current=current, today=today, ended=ended, every=alerts.remind_again_days, as_of=as_of
-    )
-    found = (_early_warning(p, today[p.id], spend) for p, _ in current if p.id is not None)
+    today = checkpoint_variances(session=session, pairs=current, days=days, rules=rules)
+    out += _still_lagging(session=session, current=current, today=today, ended=ended, rules=rules, as_of=as_of)
+    found = (_early_warning(p, today[p.id], rules) for p, _ in current if p.id is not None)
     return out + [f for f in found if f is not None]
 
 
-def _due_checkpoints(pairs: list[tuple[Project, ProjectData]], as_of: date, alerts: AlertRules) -> dict[int, date]:
+def _due_checkpoints(pairs: list[tuple[Project, ProjectData]], as_of: date, rules: Rules) -> dict[int, date]:
     """Each project's latest ended checkpoint, while it is at most `after_checkpoint_days` old."""
     ended = as_of - timedelta(days=1)  # a checkpoint's own day may still bring payments
     due: dict[int, date] = {}
@@ -86,17 +87,15 @@ def _due_checkpoints(pairs: list[tuple[Project, ProjectData]], as_of: date, aler
         cp = last_checkpoint(data.plan, ended, year=p.year)
         if p.id is not None and cp is not None:
             day = checkpoint_date(p.year, cp.month)
-            if (as_of - day).days <= alerts.after_checkpoint_days:
+            if (as_of - day).days <= rules.for_place(p.region_code, p.year).alerts.after_checkpoint_days:
                 due[p.id] = day
     return due
 
 
-def _lagging(
-    *, session: Session, pairs: list[tuple[Project, ProjectData]], as_of: date, spend: LightRules, alerts: AlertRules
-) -> list[Finding]:
+def _lagging(*, session: Session, pairs: list[tuple[Project, ProjectData]], as_of: date, rules: Rules) -> list[Finding]:
     """Yellow or red at the latest checkpoint: the unit is alerted, and red escalates to the finance bureau."""
-    due = _due_checkpoints(pairs, as_of, alerts)
-    at_checkpoint = checkpoint_variances(session=session, pairs=pairs, days=due, rules=spend)
+    due = _due_checkpoints(pairs, as_of, rules)
+    at_checkpoint = checkpoint_variances(session=session, pairs=pairs, days=due, rules=rules)
     out: list[Finding] = []
     for p, _ in pairs:
         result = at_checkpoint.get(p.id or -1)
@@ -116,17 +115,18 @@ def _lagging(
             ratio=result.checkpoint_ratio,
         )
         out.append(lagging)
-        if result.light in alerts.escalate_lights:
+        if result.light in rules.for_place(p.region_code, p.year).alerts.escalate_lights:
             out.append(replace(lagging, rule="escalation", audience="finance"))
     return out
 
 
-def _early_warning(p: Project, r: VarianceResult, spend: LightRules) -> Finding | None:
+def _early_warning(p: Project, r: VarianceResult, rules: Rules) -> Finding | None:
     """The early warning of one project: near a checkpoint the year-to-date pace will miss; else None."""
     if not r.early_warning or r.next_checkpoint is None or r.planned_at_next_fen is None:
         return None
     on_course = r.forecast_at_next_fen if r.forecast_at_next_fen is not None else max(r.actual_fen, 0)
     assert p.id is not None
+    spend = rules.for_place(p.region_code, p.year).variance.lights()
     return Finding(
         project_id=p.id,
         year=p.year,
@@ -149,11 +149,11 @@ def _still_lagging(
     current: list[tuple[Project, ProjectData]],
     today: dict[int, VarianceResult],
     ended: date,
-    every: int,
+    rules: Rules,
     as_of: date,
 ) -> list[Finding]:
-    """Projects alerted for their latest checkpoint, still lagging today, reminded every `every` days."""
-    if every <= 0 or not current:
+    """Projects alerted for their latest checkpoint, still lagging today, reminded every `remind_again_days`."""
+    if not current:
         return []
     query = (
         sa_select(col(Alert.project_id), col(Alert.checkpoint_on), func.min(col(Alert.as_of)))
@@ -173,7 +173,8 @@ def _still_lagging(
             continue
         cp_day = checkpoint_date(p.year, cp.month)
         first = first_alerted.get((p.id, cp_day))
-        rounds = (as_of - first).days // every if first is not None else 0
+        every = max(0, rules.for_place(p.region_code, p.year).alerts.remind_again_days)
+        rounds = (as_of - first).days // every if first is not None and every > 0 else 0
         if rounds < 1:
             continue
         out.append(
@@ -205,14 +206,18 @@ def _reported(session: Session, years: set[int]) -> set[tuple[str, str, int, int
     return {(r, d, y, q) for r, d, y, q in session.exec(query)}
 
 
-def reminder_findings(*, session: Session, as_of: date, alerts: AlertRules) -> list[Finding]:
-    """Reminders before a report is due and after it is overdue, for units that have not submitted."""
+def reminder_findings(*, session: Session, as_of: date, rules: Rules) -> list[Finding]:
+    """Reminders before a report is due and after it is overdue, for units that have not submitted.
+
+    The days (report due, reminders before, overdue after) are those of each project's region and year.
+    """
     pairs = _pairs(session, as_of)
     reported = _reported(session, {as_of.year - 1, as_of.year})
-    shift = timedelta(days=alerts.report_due_days)
     out: list[Finding] = []
     for p, data in pairs:
         assert p.id is not None
+        alerts = rules.for_place(p.region_code, p.year).alerts
+        shift = timedelta(days=alerts.report_due_days)
         stages: list[tuple[str, date, date]] = []  # rule, checkpoint, due
         # The checkpoint whose report falls due next (its deadline is still ahead of as_of).
         upcoming = next_checkpoint(data.plan, as_of - shift, year=p.year)

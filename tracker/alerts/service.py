@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import logging
 from collections import defaultdict
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from datetime import date
 from decimal import Decimal
-from typing import Any
 
 from sqlmodel import Session, col, func, select
 
@@ -16,22 +15,19 @@ from tracker.alerts.config import alert_rules
 from tracker.alerts.decide import DecideReport, record
 from tracker.alerts.findings import Finding, reminder_findings, spending_findings
 from tracker.alerts.schemas import AlertOut, alert_out
-from tracker.config import get_settings, load_rules
+from tracker.config import get_settings
 from tracker.errors import Conflict, InvalidInput, NotFound
 from tracker.models import Alert, AlertMessage, KeyListing, Project
-from tracker.monitoring.service import spend_rules
+from tracker.rules import Rules
 from tracker.scope import Scope
 
 log = logging.getLogger(__name__)
 
 
-def decide_alerts(
-    *, session: Session, as_of: date, job_run_id: int | None = None, rules: Mapping[str, Any] | None = None
-) -> DecideReport:
+def decide_alerts(*, session: Session, as_of: date, job_run_id: int | None = None, rules: Rules) -> DecideReport:
     """Lagging projects after a checkpoint, red escalations and early warnings of `as_of`, stored once."""
-    cfg = rules if rules is not None else load_rules()
-    a_rules = alert_rules(cfg)
-    findings = spending_findings(session=session, as_of=as_of, spend=spend_rules(cfg), alerts=a_rules)
+    a_rules = alert_rules(rules)
+    findings = spending_findings(session=session, as_of=as_of, rules=rules)
     return record(
         session=session,
         findings=findings,
@@ -42,12 +38,10 @@ def decide_alerts(
     )
 
 
-def decide_reminders(
-    *, session: Session, as_of: date, job_run_id: int | None = None, rules: Mapping[str, Any] | None = None
-) -> DecideReport:
+def decide_reminders(*, session: Session, as_of: date, job_run_id: int | None = None, rules: Rules) -> DecideReport:
     """Reminders to units that have not reported a period that is due soon or overdue, stored once."""
-    a_rules = alert_rules(rules if rules is not None else load_rules())
-    findings = reminder_findings(session=session, as_of=as_of, alerts=a_rules)
+    a_rules = alert_rules(rules)
+    findings = reminder_findings(session=session, as_of=as_of, rules=rules)
     return record(
         session=session,
         findings=findings,
@@ -146,14 +140,14 @@ def resend(
 
 
 def decide_key_escalation(
-    *, session: Session, as_of: date, job_run_id: int | None = None, rules: Mapping[str, Any] | None = None
+    *, session: Session, as_of: date, job_run_id: int | None = None, rules: Rules
 ) -> DecideReport:
     """Tell the finance bureau about the key list (重点监控) of this year and last, each listing once per recipient.
 
     Every listing is offered each run and the decision's unique key keeps it to once, so a finance
     contact added after a listing still hears about it.
     """
-    a_rules = alert_rules(rules if rules is not None else load_rules())
+    a_rules = alert_rules(rules)
     listings = session.exec(select(KeyListing).where(col(KeyListing.year).in_([as_of.year - 1, as_of.year]))).all()
     findings = [
         Finding(

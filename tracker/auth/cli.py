@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from tracker.console import fail
+from tracker.console import fail, load_rules
 
 if TYPE_CHECKING:
     from tracker.auth import service
@@ -57,6 +57,7 @@ def users_add(
     from tracker.db import session_scope
     from tracker.errors import DomainError
 
+    rules = load_rules()
     password = _read_password(password_stdin)
     try:
         with session_scope() as session:
@@ -68,7 +69,7 @@ def users_add(
                 units=dept or [],
                 regions=region or [],
                 display_name=name,
-                rules=auth_rules(),
+                rules=auth_rules(rules),
                 actor=_operator(),
             )
             unknown = service.unknown_units(session=session, units=user.units)
@@ -90,10 +91,11 @@ def users_passwd(
     from tracker.db import session_scope
     from tracker.errors import DomainError
 
+    rules = load_rules()
     password = _read_password(password_stdin)
     try:
         with session_scope() as session:
-            service.update_user(session=session, username=username, password=password, rules=auth_rules())
+            service.update_user(session=session, username=username, password=password, rules=auth_rules(rules))
     except DomainError as exc:
         fail(exc.detail, 1)
     print(f"已修改 {username} 的密码")
@@ -140,10 +142,11 @@ def users_ensure_admin() -> None:
     from tracker.db import session_scope
     from tracker.errors import DomainError
 
+    rules = load_rules()
     password = get_settings().admin_password or None
     try:
         with session_scope() as session:
-            generated = service.ensure_admin(session=session, password=password, rules=auth_rules())
+            generated = service.ensure_admin(session=session, password=password, rules=auth_rules(rules))
     except DomainError as exc:
         fail(f"TRACKER_ADMIN_PASSWORD 不可用：{exc.detail}", 1)
     if generated:

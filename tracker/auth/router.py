@@ -13,7 +13,7 @@ from tracker.auth import service
 from tracker.auth.rules import auth_rules
 from tracker.auth.tokens import issue_token
 from tracker.config import get_settings
-from tracker.deps import PrincipalDep, SessionDep, client_ip
+from tracker.deps import PrincipalDep, RulesDep, SessionDep, client_ip
 
 router = APIRouter(prefix="/auth", tags=["auth"])
 
@@ -43,9 +43,12 @@ def refused(locked: bool) -> JSONResponse:
 
 @router.post("/token", response_model=TokenOut, responses={401: {}, 429: {}})
 def token(
-    request: Request, session: SessionDep, form: Annotated[OAuth2PasswordRequestForm, Depends()]
+    request: Request,
+    session: SessionDep,
+    loaded: RulesDep,
+    form: Annotated[OAuth2PasswordRequestForm, Depends()],
 ) -> TokenOut | JSONResponse:
-    rules = auth_rules()
+    rules = auth_rules(loaded)
     result = service.authenticate(
         session=session, username=form.username, password=form.password, ip=client_ip(request), rules=rules
     )

@@ -1,12 +1,11 @@
-"""Sign-in rules from config/rules.yaml (`auth:`), with the defaults used when a key is missing."""
+"""Sign-in rules (`auth:` of config/rules.yaml) as the values the auth service uses."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import timedelta
-from typing import Any
 
-from tracker.config import load_rules
+from tracker.rules import Rules
 
 
 @dataclass(frozen=True, slots=True)
@@ -18,19 +17,15 @@ class AuthRules:
     session_ttl: timedelta = timedelta(hours=12)
     min_password_length: int = 8
 
-    @classmethod
-    def from_mapping(cls, data: dict[str, Any]) -> AuthRules:
-        d = cls()
-        return cls(
-            max_failures=int(data.get("max_failures", d.max_failures)),
-            max_failures_per_user=int(data.get("max_failures_per_user", d.max_failures_per_user)),
-            window=timedelta(minutes=float(data.get("window_minutes", d.window.total_seconds() / 60))),
-            token_ttl=timedelta(hours=float(data.get("token_hours", d.token_ttl.total_seconds() / 3600))),
-            session_ttl=timedelta(hours=float(data.get("session_hours", d.session_ttl.total_seconds() / 3600))),
-            min_password_length=int(data.get("min_password_length", d.min_password_length)),
-        )
 
-
-def auth_rules() -> AuthRules:
+def auth_rules(rules: Rules) -> AuthRules:
     """The configured sign-in rules."""
-    return AuthRules.from_mapping(load_rules().get("auth") or {})
+    a = rules.auth
+    return AuthRules(
+        max_failures=a.max_failures,
+        max_failures_per_user=a.max_failures_per_user,
+        window=timedelta(minutes=a.window_minutes),
+        token_ttl=timedelta(hours=a.token_hours),
+        session_ttl=timedelta(hours=a.session_hours),
+        min_password_length=a.min_password_length,
+    )

@@ -9,7 +9,7 @@ from pydantic import BaseModel, Field
 
 from tracker.auth import service
 from tracker.auth.rules import auth_rules
-from tracker.deps import PrincipalDep, SessionDep
+from tracker.deps import PrincipalDep, RulesDep, SessionDep
 from tracker.errors import NotFound
 from tracker.models import User
 
@@ -67,7 +67,7 @@ def list_users(
 
 
 @router.put("/users/{user_id}/places", response_model=UserOut)
-def set_places(user_id: int, body: PlacesIn, session: SessionDep, principal: PrincipalDep) -> UserOut:
+def set_places(user_id: int, body: PlacesIn, session: SessionDep, principal: PrincipalDep, rules: RulesDep) -> UserOut:
     """Set a login's regions and units (its sessions end; the change is audited)."""
     principal.require_admin()
     principal.require_province()
@@ -79,7 +79,7 @@ def set_places(user_id: int, body: PlacesIn, session: SessionDep, principal: Pri
         username=user.username,
         units=body.units,
         regions=body.regions,
-        rules=auth_rules(),
+        rules=auth_rules(rules),
         actor=principal.username,
     )
     return _out(view)

@@ -10,6 +10,7 @@ from tracker.core.budget import CHANGE_KIND_NAMES, Budget, ChangeKind
 from tracker.core.money import wan_str
 from tracker.models import BudgetChange as ChangeRow
 from tracker.models import Project
+from tracker.openapi import IsoDate
 
 
 class ChangeOut(BaseModel):
@@ -42,7 +43,7 @@ class BudgetOut(BaseModel):
 
 class ChangeIn(BaseModel):
     kind: str = Field(default="adjustment", description="adjustment / transfer / carryover")
-    on: date = Field(description="生效日期 YYYY-MM-DD")
+    on: IsoDate = Field(description="生效日期 YYYY-MM-DD")
     amount_wan: str = Field(description="变动金额（万元），调减为负数，如 -20.5")
     reason: str
     doc: str = Field(default="", description="文号")

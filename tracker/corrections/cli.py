@@ -33,6 +33,7 @@ def corrections_issue(
     from sqlmodel import select
 
     from tracker.auth.principal import Principal
+    from tracker.console import load_rules
     from tracker.corrections import service
     from tracker.db import session_scope
     from tracker.errors import DomainError, NotFound
@@ -44,6 +45,7 @@ def corrections_issue(
     except ValueError:
         _fail(f"--due 应为 YYYY-MM-DD：{due}")
         return
+    rules = load_rules()
     try:
         with session_scope() as session:
             pid = session.exec(
@@ -54,6 +56,7 @@ def corrections_issue(
             n = service.issue_notice(
                 session=session,
                 principal=Principal(username="命令行", role="admin", scope=Scope.everything()),
+                rules=rules,
                 project_id=pid,
                 problem=text,
                 requirement=requirement,
@@ -75,11 +78,11 @@ def corrections_list(
 ) -> None:
     """Correction notices as JSON, nearest deadline first."""
 
+    from tracker.clock import today
     from tracker.corrections import service
     from tracker.corrections.schemas import notice_out
     from tracker.db import session_scope
     from tracker.errors import DomainError
-    from tracker.monitoring.service import today
     from tracker.scope import Scope
 
     if fmt != "json":

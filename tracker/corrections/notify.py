@@ -15,11 +15,12 @@ from sqlalchemy import Table, update
 from sqlmodel import Session, col
 
 from tracker.alerts.compose import FOOTER
-from tracker.alerts.config import alert_rules
+from tracker.alerts.config import AlertRules, alert_rules
 from tracker.alerts.contacts import get_contacts
-from tracker.config import get_settings, load_rules
+from tracker.config import get_settings
 from tracker.models import Alert, AlertMessage, CorrectionNotice, Dept, Project
 from tracker.models.base import utcnow
+from tracker.rules import Rules
 from tracker.shared.sql import insert_new
 
 KEY = ("project_id", "checkpoint_on", "rule", "recipient")
@@ -81,8 +82,9 @@ def _cut(text: str, limit: int) -> str:
     return text if len(data) <= limit else data[: limit - 3].decode(errors="ignore") + "…"
 
 
-def _payload(fmt: str, subject: str, lines: list[tuple[str, str]], meta: dict[str, Any]) -> dict[str, Any]:
-    rules = alert_rules(load_rules())
+def _payload(
+    fmt: str, subject: str, lines: list[tuple[str, str]], meta: dict[str, Any], rules: AlertRules
+) -> dict[str, Any]:
     markdown = "\n".join([f"### {subject}", *(f"- {k}：{v}" if k else v for k, v in lines)])
     # a notice is one message: long free text is cut to the robot's limit (the page has it whole)
     markdown = _cut(markdown, rules.wecom_max_bytes if fmt == "wecom" else rules.dingtalk_max_bytes // 3)
@@ -93,7 +95,7 @@ def _payload(fmt: str, subject: str, lines: list[tuple[str, str]], meta: dict[st
     return {"event": "tracker.correction", **meta, "subject": subject, "lines": [[k, v] for k, v in lines]}
 
 
-def notify(*, session: Session, notice: CorrectionNotice, stage: str, as_of: date | None = None) -> int:
+def notify(*, session: Session, rules: Rules, notice: CorrectionNotice, stage: str, as_of: date | None = None) -> int:
     """Queue this stage's messages for whoever has not had them; answer how many were queued.
 
     `overdue` goes to both the unit and the finance bureau (the escalation); the others by AUDIENCE.
@@ -102,7 +104,7 @@ def notify(*, session: Session, notice: CorrectionNotice, stage: str, as_of: dat
     day = as_of or utcnow().astimezone(get_settings().tz).date()
     family = stage.split("_")[0]
     audiences = ("unit", "finance") if family == "overdue" else (AUDIENCE[family],)
-    rules = alert_rules(load_rules())
+    hooks_of = alert_rules(rules)
     project = session.get(Project, notice.project_id)
     assert project is not None
     region = project.region_code
@@ -119,7 +121,7 @@ def notify(*, session: Session, notice: CorrectionNotice, stage: str, as_of: dat
             )
         targets += [(audience, "mail", m) for m in mails]
         for_unit = notice.dept_code if audience == "unit" else None
-        targets += [(audience, "webhook", h.recipient) for h in rules.webhooks if h.wants("correction", for_unit)]
+        targets += [(audience, "webhook", h.recipient) for h in hooks_of.webhooks if h.wants("correction", for_unit)]
     if not targets:
         return 0
     rule = f"correction_{notice.id}_{stage}"[:40]
@@ -146,7 +148,7 @@ def notify(*, session: Session, notice: CorrectionNotice, stage: str, as_of: dat
     subject, opening = _words(notice, stage, project, dept.name if dept else notice.dept_code, day)
     url = f"{get_settings().base_url.rstrip('/')}/corrections/{notice.id}"
     lines = _body(notice, opening, project, url)
-    hooks = {h.recipient: h for h in rules.webhooks}
+    hooks = {h.recipient: h for h in hooks_of.webhooks}
     for audience, channel, recipient in targets:
         alert_id = new.get((channel, recipient))
         if alert_id is None:
@@ -164,7 +166,7 @@ def notify(*, session: Session, notice: CorrectionNotice, stage: str, as_of: dat
             subject=subject,
             body_text=text,
             body_html=f'<html><body>{html}<p style="color:#888">{escape(FOOTER)}</p></body></html>',
-            payload=_payload(hooks[recipient].format, subject, lines, meta) if channel == "webhook" else None,
+            payload=_payload(hooks[recipient].format, subject, lines, meta, hooks_of) if channel == "webhook" else None,
         )
         session.add(message)
         session.flush()

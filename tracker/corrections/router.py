@@ -6,11 +6,11 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query
 
+from tracker.clock import today
 from tracker.corrections import service
 from tracker.corrections.schemas import AcceptIn, AnswerIn, NoticeIn, NoticeOut, NoticePage, ReturnIn, notice_out
-from tracker.deps import PrincipalDep, ScopeDep, SessionDep
+from tracker.deps import PrincipalDep, RulesDep, ScopeDep, SessionDep
 from tracker.models import CorrectionNotice, Project
-from tracker.monitoring.service import today
 
 router = APIRouter(tags=["corrections"])
 
@@ -48,11 +48,12 @@ def list_corrections(
 
 
 @router.post("/corrections", response_model=NoticeOut, status_code=201)
-def post_correction(body: NoticeIn, session: SessionDep, principal: PrincipalDep) -> NoticeOut:
+def post_correction(body: NoticeIn, session: SessionDep, principal: PrincipalDep, rules: RulesDep) -> NoticeOut:
     """Issue a notice (the finance bureau)."""
     n = service.issue_notice(
         session=session,
         principal=principal,
+        rules=rules,
         project_id=body.project_id,
         problem=body.problem,
         requirement=body.requirement,
@@ -68,27 +69,39 @@ def get_correction(notice_id: int, session: SessionDep, scope: ScopeDep) -> Noti
 
 
 @router.post("/corrections/{notice_id}/answer", response_model=NoticeOut)
-def answer_correction(notice_id: int, body: AnswerIn, session: SessionDep, principal: PrincipalDep) -> NoticeOut:
+def answer_correction(
+    notice_id: int, body: AnswerIn, session: SessionDep, principal: PrincipalDep, rules: RulesDep
+) -> NoticeOut:
     """The unit's measures (and later its result)."""
     n = service.answer_notice(
-        session=session, principal=principal, notice_id=notice_id, measures=body.measures, result=body.result
+        session=session,
+        principal=principal,
+        rules=rules,
+        notice_id=notice_id,
+        measures=body.measures,
+        result=body.result,
     )
     return _out(session, n)
 
 
 @router.post("/corrections/{notice_id}/return", response_model=NoticeOut)
-def return_correction(notice_id: int, body: ReturnIn, session: SessionDep, principal: PrincipalDep) -> NoticeOut:
+def return_correction(
+    notice_id: int, body: ReturnIn, session: SessionDep, principal: PrincipalDep, rules: RulesDep
+) -> NoticeOut:
     n = service.return_notice(
-        session=session, principal=principal, notice_id=notice_id, comment=body.comment, due_on=body.due_on
+        session=session, principal=principal, rules=rules, notice_id=notice_id, comment=body.comment, due_on=body.due_on
     )
     return _out(session, n)
 
 
 @router.post("/corrections/{notice_id}/accept", response_model=NoticeOut)
-def accept_correction(notice_id: int, body: AcceptIn, session: SessionDep, principal: PrincipalDep) -> NoticeOut:
+def accept_correction(
+    notice_id: int, body: AcceptIn, session: SessionDep, principal: PrincipalDep, rules: RulesDep
+) -> NoticeOut:
     n = service.accept_notice(
         session=session,
         principal=principal,
+        rules=rules,
         notice_id=notice_id,
         comment=body.comment,
         cut_budget_wan=body.cut_budget_wan,

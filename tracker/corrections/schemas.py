@@ -9,14 +9,15 @@ from pydantic import BaseModel, Field
 from tracker.core.money import wan_str
 from tracker.corrections.service import STATE_NAMES, WAITING_ON_UNIT
 from tracker.models import CorrectionNotice, Project
+from tracker.openapi import IsoDate, RowId
 
 
 class NoticeIn(BaseModel):
-    project_id: int
+    project_id: RowId
     problem: str = Field(min_length=1)
     requirement: str = ""
-    due_on: date
-    withhold: bool = False  # 暂缓拨款 until accepted
+    due_on: IsoDate
+    withhold: bool = Field(default=False, strict=True)  # 暂缓拨款 until accepted (JSON true/false only)
 
 
 class AnswerIn(BaseModel):
@@ -26,7 +27,7 @@ class AnswerIn(BaseModel):
 
 class ReturnIn(BaseModel):
     comment: str = Field(min_length=1)
-    due_on: date | None = None
+    due_on: IsoDate | None = None
 
 
 class AcceptIn(BaseModel):
@@ -43,7 +44,7 @@ class NoticeOut(BaseModel):
     name: str
     problem: str
     requirement: str
-    due_on: date
+    due_on: IsoDate
     state: str
     state_name: str
     overdue: bool

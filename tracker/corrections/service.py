@@ -7,7 +7,6 @@ Each step queues its messages in the alert outbox in the same transaction (track
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from datetime import date
 from typing import Any
 
@@ -22,6 +21,7 @@ from tracker.corrections.notify import notify
 from tracker.errors import Conflict, InvalidInput, NotFound
 from tracker.models import CorrectionNotice, Project
 from tracker.models.base import utcnow
+from tracker.rules import Rules
 from tracker.scope import Scope
 
 STATE_NAMES = {"issued": "待整改", "answered": "已报送待审核", "returned": "已退回重报", "accepted": "已通过"}
@@ -63,6 +63,7 @@ def issue_notice(
     *,
     session: Session,
     principal: Principal,
+    rules: Rules,
     project_id: int,
     problem: str,
     requirement: str = "",
@@ -94,12 +95,12 @@ def issue_notice(
         "correction_issued",
         f"期限{due_on.isoformat()}" + ("，暂缓拨款" if withhold else ""),
     )
-    notify(session=session, notice=n, stage="issued")
+    notify(session=session, rules=rules, notice=n, stage="issued")
     return n
 
 
 def answer_notice(
-    *, session: Session, principal: Principal, notice_id: int, measures: str, result: str = ""
+    *, session: Session, principal: Principal, rules: Rules, notice_id: int, measures: str, result: str = ""
 ) -> CorrectionNotice:
     """The unit reports its measures (整改措施) and, now or later, the result (整改结果)."""
     principal.require_write()
@@ -113,7 +114,7 @@ def answer_notice(
     session.flush()
     what = "整改结果" if n.result else "整改措施"
     _audit(session, n, principal.username, "correction_answered", f"第{n.round}轮报送{what}")
-    notify(session=session, notice=n, stage=f"answered_{n.round}_{'result' if n.result else 'measures'}")
+    notify(session=session, rules=rules, notice=n, stage=f"answered_{n.round}_{'result' if n.result else 'measures'}")
     return n
 
 
@@ -126,7 +127,13 @@ def _reviewable(session: Session, principal: Principal, notice_id: int) -> Corre
 
 
 def return_notice(
-    *, session: Session, principal: Principal, notice_id: int, comment: str, due_on: date | None = None
+    *,
+    session: Session,
+    principal: Principal,
+    rules: Rules,
+    notice_id: int,
+    comment: str,
+    due_on: date | None = None,
 ) -> CorrectionNotice:
     """The finance bureau sends the answer back with its reasons (and, if it says so, a new deadline)."""
     n = _reviewable(session, principal, notice_id)
@@ -138,12 +145,18 @@ def return_notice(
     session.add(n)
     session.flush()
     _audit(session, n, principal.username, "correction_returned", n.review_comment)
-    notify(session=session, notice=n, stage=stage)
+    notify(session=session, rules=rules, notice=n, stage=stage)
     return n
 
 
 def accept_notice(
-    *, session: Session, principal: Principal, notice_id: int, comment: str = "", cut_budget_wan: str | None = None
+    *,
+    session: Session,
+    principal: Principal,
+    rules: Rules,
+    notice_id: int,
+    comment: str = "",
+    cut_budget_wan: str | None = None,
 ) -> CorrectionNotice:
     """The finance bureau accepts: the notice closes, 暂缓拨款 is lifted, a 调减预算 becomes an adjustment."""
     n = _reviewable(session, principal, notice_id)
@@ -165,7 +178,7 @@ def accept_notice(
     session.add(n)
     session.flush()
     _audit(session, n, principal.username, "correction_accepted", n.outcome)
-    notify(session=session, notice=n, stage="accepted")
+    notify(session=session, rules=rules, notice=n, stage="accepted")
     return n
 
 
@@ -219,8 +232,10 @@ def budget_cut_text(n: CorrectionNotice) -> str:
     return f"调减预算 {wan_str(n.cut_budget_fen)} 万元" if n.cut_budget_fen else ""
 
 
-def remind_due(*, session: Session, as_of: date, days_before: Sequence[int] = (3,)) -> int:
+def remind_due(*, session: Session, as_of: date, rules: Rules) -> int:
     """Before a deadline the unit is reminded (nearest stage only); once it has passed, unit and bureau hear.
+
+    The reminder days are `corrections.remind_days_before` of the notice's region and year.
 
     Only notices waiting on the unit count (issued or returned). Stages carry the round, so a notice
     returned with a new deadline is reminded again for it.
@@ -230,9 +245,11 @@ def remind_due(*, session: Session, as_of: date, days_before: Sequence[int] = (3
     for n in session.exec(query.order_by(col(CorrectionNotice.id))):
         left = (n.due_on - as_of).days
         if left < 0:
-            queued += notify(session=session, notice=n, stage=f"overdue_r{n.round}", as_of=as_of)
+            queued += notify(session=session, rules=rules, notice=n, stage=f"overdue_r{n.round}", as_of=as_of)
             continue
+        days_before = rules.for_place(n.region_code, n.year).corrections.remind_days_before
         ahead = [d for d in days_before if d >= left]
         if ahead:
-            queued += notify(session=session, notice=n, stage=f"before_{min(ahead)}_r{n.round}", as_of=as_of)
+            stage = f"before_{min(ahead)}_r{n.round}"
+            queued += notify(session=session, rules=rules, notice=n, stage=stage, as_of=as_of)
     return queued

@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from tracker.console import emit_json, err, fail, run
+from tracker.console import emit_json, err, fail, load_rules, run
 
 
 def export_self_evaluation(
@@ -30,6 +30,7 @@ def export_self_evaluation(
     from tracker.shared.export import DirSink
     from tracker.shared.parallel import worker_count
 
+    rules = load_rules()
     processes = worker_count(workers or get_settings().export_workers)
     with count_bar(err) as bar:
         task = bar.add_task("导出自评表", total=None)
@@ -37,7 +38,8 @@ def export_self_evaluation(
             with session_scope() as session:
                 done = export(
                     session=session, scope=Scope.everything(), year=year, dept_code=dept, region_code=region,
-                    sink=DirSink(out), progress=lambda n, total, _: bar.update(task, completed=n, total=total),
+                    sink=DirSink(out), rules=rules,
+                    progress=lambda n, total, _: bar.update(task, completed=n, total=total),
                     workers=processes,
                 )  # fmt: skip
         except DomainError as exc:
@@ -62,6 +64,9 @@ def targets_review(
 
     if fmt != "json":
         fail(f"不支持的格式：{fmt}（可用：json）", 2)
+    rules = load_rules()
     with session_scope() as session:
-        findings = run(lambda: review_targets(session=session, scope=Scope.everything(), year=year, dept_code=dept))
+        findings = run(
+            lambda: review_targets(session=session, scope=Scope.everything(), year=year, dept_code=dept, rules=rules)
+        )
     emit_json([f.model_dump() for f in findings])

@@ -9,6 +9,7 @@ from sqlmodel import Session
 
 from tracker.evaluation import selfeval, summary
 from tracker.evaluation.service import evaluate
+from tracker.rules import Rules
 from tracker.scope import Scope
 from tracker.shared.export import ExportSummary, Progress, Run, Sink, Writer, by_unit, none_found, project_file
 from tracker.shared.parallel import put_all
@@ -23,6 +24,7 @@ def export_self_evaluation(
     dept_code: str | None = None,
     progress: Progress | None = None,
     region_code: str | None = None,
+    rules: Rules,
     workers: int = 1,
 ) -> ExportSummary:
     """Score the year's projects and write a workbook per project, per unit, and summary.xlsx.
@@ -30,7 +32,9 @@ def export_self_evaluation(
     With `workers` > 1 and a directory sink, the project and unit workbooks are written by that many
     processes (tracker/shared/parallel.py), each receiving plain rows; the files are the same.
     """
-    evaluations = evaluate(session=session, scope=scope, year=year, dept_code=dept_code, region_code=region_code)
+    evaluations = evaluate(
+        session=session, scope=scope, year=year, dept_code=dept_code, region_code=region_code, rules=rules
+    )
     if not evaluations:
         raise none_found(year, dept_code)
     units = by_unit(evaluations)
@@ -50,19 +54,27 @@ def export_self_evaluation(
     return out
 
 
-def project_self_evaluation(*, session: Session, scope: Scope, project_id: int) -> tuple[str, bytes]:
+def project_self_evaluation(*, session: Session, scope: Scope, project_id: int, rules: Rules) -> tuple[str, bytes]:
     """One project's self-evaluation workbook: (file name, bytes)."""
-    (ev,) = evaluate(session=session, scope=scope, project_id=project_id)
+    (ev,) = evaluate(session=session, scope=scope, project_id=project_id, rules=rules)
     data = io.BytesIO()
     selfeval.write_project_workbook(data, ev)
     return project_file(ev.dept_code, ev.code, ev.name), data.getvalue()
 
 
 def summary_workbook(
-    *, session: Session, scope: Scope, year: int, dept_code: str | None = None, region_code: str | None = None
+    *,
+    session: Session,
+    scope: Scope,
+    year: int,
+    rules: Rules,
+    dept_code: str | None = None,
+    region_code: str | None = None,
 ) -> bytes:
     """summary.xlsx alone: the default download of the API."""
-    evaluations = evaluate(session=session, scope=scope, year=year, dept_code=dept_code, region_code=region_code)
+    evaluations = evaluate(
+        session=session, scope=scope, year=year, dept_code=dept_code, region_code=region_code, rules=rules
+    )
     if not evaluations:
         raise none_found(year, dept_code)
     data = io.BytesIO()

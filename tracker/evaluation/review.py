@@ -2,18 +2,14 @@
 
 from __future__ import annotations
 
-from decimal import Decimal, InvalidOperation
-from typing import Any
-
 from pydantic import BaseModel
 from sqlmodel import Session
 
-from tracker.config import load_rules
 from tracker.core.project import ProjectData
 from tracker.core.review import ReviewRules, review_project
-from tracker.errors import InvalidInput
 from tracker.evaluation.service import page_of_projects
 from tracker.models import Project
+from tracker.rules import Rules
 from tracker.scope import Scope
 from tracker.targets.service import core_of, iter_core
 
@@ -41,21 +37,9 @@ class ReviewFinding(BaseModel):
     suggestion: str = ""  # the correction a reviewer would ask for
 
 
-def review_rules() -> ReviewRules:
-    """The `review:` section of config/rules.yaml (budget_ratio_low, budget_ratio_high) over the defaults."""
-    section: dict[str, Any] = load_rules().get("review") or {}
-    values: dict[str, Decimal] = {}
-    for key, raw in section.items():
-        if key not in _RATIO_KEYS:
-            raise InvalidInput(f"config/rules.yaml review.{key}: 未知配置项（可用：{', '.join(_RATIO_KEYS)}）")
-        try:
-            values[key] = Decimal(str(raw))
-        except InvalidOperation as exc:
-            raise InvalidInput(f"config/rules.yaml review.{key}: 不是数字：{raw!r}") from exc
-    rules = ReviewRules(**values)  # type: ignore[arg-type]
-    if not 0 <= rules.budget_ratio_low < rules.budget_ratio_high:
-        raise InvalidInput("config/rules.yaml review: budget_ratio_low应小于budget_ratio_high")
-    return rules
+def review_rules(rules: Rules) -> ReviewRules:
+    """The `review:` section (budget_ratio_low, budget_ratio_high) over the core's defaults."""
+    return rules.review.core()
 
 
 def review_targets(
@@ -65,9 +49,9 @@ def review_targets(
     year: int | None = None,
     dept_code: str | None = None,
     severity: str | None = None,
+    rules: Rules,
 ) -> list[ReviewFinding]:
-    """Every finding on the tables the scope may see, table by table in published order (the CLI's report)."""
-    rules = review_rules()
+    """Every finding on the tables the scope may see, table by table in published order, by each place's rules."""
     out: list[ReviewFinding] = []
     for part in iter_core(session=session, scope=scope, year=year, dept_code=dept_code):
         for project, data in part:
@@ -85,13 +69,13 @@ def review_findings_page(
     region_code: str | None = None,
     limit: int = 100,
     offset: int = 0,
+    rules: Rules,
 ) -> tuple[list[ReviewFinding], int]:
     """Findings [offset, offset + limit) and how many there are, holding one piece of projects at a time.
 
     Findings are computed, not stored: the count needs every table of the selection reviewed, but
     memory stays at one `iter_core` piece plus the page whatever the size of the install.
     """
-    rules = review_rules()
     page: list[ReviewFinding] = []
     total = 0
     for part in iter_core(session=session, scope=scope, year=year, dept_code=dept_code, region_code=region_code):
@@ -112,6 +96,7 @@ def review_projects_page(
     region_code: str | None = None,
     limit: int = 20,
     offset: int = 0,
+    rules: Rules,
 ) -> tuple[list[tuple[ReviewProject, list[ReviewFinding]]], int]:
     """One page of the selection's tables (in table order, chosen and counted in SQL) with their findings.
 
@@ -127,7 +112,6 @@ def review_projects_page(
         limit=limit,
         offset=offset,
     )
-    rules = review_rules()
     out = [
         (_who(project), _findings(project, data, rules, None))
         for project, data in core_of(session=session, project_ids=ids)
@@ -140,8 +124,10 @@ def _who(project: Project) -> ReviewProject:
     return ReviewProject(id=project.id, dept_code=project.dept_code, code=project.code, name=project.name)
 
 
-def _findings(project: Project, data: ProjectData, rules: ReviewRules, severity: str | None) -> list[ReviewFinding]:
+def _findings(project: Project, data: ProjectData, rules: Rules, severity: str | None) -> list[ReviewFinding]:
+    """The findings of one table by its place's rules, `severity` alone where given."""
     who = _who(project)
+    place = review_rules(rules.for_place(project.region_code, project.year))
     names = {i.seq: i.level3 for i in data.indicators}
     return [
         ReviewFinding(
@@ -155,6 +141,6 @@ def _findings(project: Project, data: ProjectData, rules: ReviewRules, severity:
             code=project.code,
             suggestion=f.suggestion,
         )
-        for f in review_project(project=data, rules=rules)
+        for f in review_project(project=data, rules=place)
         if severity is None or f.severity.value == severity
     ]

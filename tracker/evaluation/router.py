@@ -14,7 +14,7 @@ from fastapi import APIRouter, Query
 from fastapi.responses import Response
 from pydantic import BaseModel
 
-from tracker.deps import XLSX, ScopeDep, SessionDep, download
+from tracker.deps import XLSX, RulesDep, ScopeDep, SessionDep, download
 from tracker.evaluation import export
 from tracker.evaluation.review import ReviewFinding, review_findings_page
 from tracker.shared.export import ZipSink
@@ -27,6 +27,7 @@ Year = Annotated[int, Query(ge=2000, le=2100, description="年度")]
 def self_evaluation(
     session: SessionDep,
     scope: ScopeDep,
+    rules: RulesDep,
     year: Year,
     dept_code: str | None = None,
     bundle: Literal["summary", "zip"] = "summary",
@@ -35,20 +36,20 @@ def self_evaluation(
     """summary.xlsx of the year (default), or a zip of every project and unit workbook plus the summary."""
     if bundle == "summary":
         data = export.summary_workbook(
-            session=session, scope=scope, year=year, dept_code=dept_code, region_code=region_code
+            session=session, scope=scope, year=year, dept_code=dept_code, region_code=region_code, rules=rules
         )
         return download(data, f"{year}年度绩效自评汇总.xlsx", XLSX)
     sink = ZipSink()
     export.export_self_evaluation(
-        session=session, scope=scope, year=year, dept_code=dept_code, region_code=region_code, sink=sink
+        session=session, scope=scope, year=year, dept_code=dept_code, region_code=region_code, sink=sink, rules=rules
     )
     return download(sink.close(), f"{year}年度绩效自评表.zip", "application/zip")
 
 
 @router.get("/exports/self-evaluation/projects/{project_id}", response_class=Response)
-def self_evaluation_project(project_id: int, session: SessionDep, scope: ScopeDep) -> Response:
+def self_evaluation_project(project_id: int, session: SessionDep, scope: ScopeDep, rules: RulesDep) -> Response:
     """One project's 项目支出绩效自评表."""
-    name, data = export.project_self_evaluation(session=session, scope=scope, project_id=project_id)
+    name, data = export.project_self_evaluation(session=session, scope=scope, project_id=project_id, rules=rules)
     return download(data, name, XLSX)
 
 
@@ -61,6 +62,7 @@ class ReviewPage(BaseModel):
 def review(
     session: SessionDep,
     scope: ScopeDep,
+    rules: RulesDep,
     year: int | None = None,
     dept_code: str | None = None,
     severity: Literal["error", "warning", "info"] | None = None,
@@ -78,5 +80,6 @@ def review(
         region_code=region_code,
         limit=limit,
         offset=offset,
+        rules=rules,
     )
     return ReviewPage(items=items, total=total)

@@ -41,7 +41,7 @@ from tracker.core.values import Kind, parse_grade
 from tracker.errors import InvalidInput
 from tracker.evaluation.schemas import Evaluation, Row
 from tracker.models import Project
-from tracker.rules import scoring_rules
+from tracker.rules import Rules, scoring_rules
 from tracker.scope import Scope
 from tracker.targets.service import core_of, load_core
 
@@ -55,7 +55,7 @@ def evaluate(
     year: int | None = None,
     dept_code: str | None = None,
     project_id: int | None = None,
-    rules: ScoringRules | None = None,
+    rules: Rules,
     region_code: str | None = None,
     project_ids: Sequence[int] | None = None,
 ) -> list[Evaluation]:
@@ -64,7 +64,6 @@ def evaluate(
     `project_ids` (a page of the 导出 page, chosen in SQL) must belong to `year`; ones outside the scope are
     left out.
     """
-    rules = rules or scoring_rules()
     if project_id is None and year is None:
         raise InvalidInput("需要年度或项目")
     if project_id is not None:
@@ -97,7 +96,7 @@ def evaluate(
             Funds.of(budget.by_source(year_end)),
             paid.get(project.id, 0),
             results[project.id],
-            rules,
+            scoring_rules(rules.for_place(project.region_code, project.year)),
         )
         evaluation.executed = Funds.of(by_source.get(project.id, {}))
         evaluation.region_code, evaluation.region_name = project.region_code, data.region_name

@@ -6,6 +6,8 @@ from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import BigInteger, Column, DateTime, ForeignKey, Integer, Numeric
+from sqlalchemy.engine import Dialect
+from sqlalchemy.types import TypeDecorator
 from sqlmodel import SQLModel
 
 SQLModel.metadata.naming_convention = {
@@ -30,8 +32,21 @@ def decimal_column(precision: int = 20, scale: int = 6, **kwargs: Any) -> Any:
     return Column(Numeric(precision, scale, asdecimal=True), **kwargs)
 
 
+class UtcDateTime(TypeDecorator[datetime]):
+    """A UTC timestamp, read back with its zone on every database (SQLite hands back naive values, and the
+    API would then answer `2024-03-05T08:00:00`, which is not the RFC 3339 date-time its document states)."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is not None and value.tzinfo is None:
+            return value.replace(tzinfo=UTC)
+        return value
+
+
 def timestamp_column(**kwargs: Any) -> Any:
-    return Column(DateTime(timezone=True), **kwargs)
+    return Column(UtcDateTime(), **kwargs)
 
 
 def parent_column(target: str, *, nullable: bool = False) -> Any:

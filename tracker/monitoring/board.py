@@ -23,6 +23,7 @@ from tracker.bulk import chunks
 from tracker.models import AuditEntry, Dept, Project, VarianceSnapshot
 from tracker.monitoring.service import variances_of
 from tracker.monitoring.snapshots import snapshot_row
+from tracker.rules import Rules
 from tracker.scope import Scope
 from tracker.shared.sql import upsert
 
@@ -117,7 +118,7 @@ def count(session: Session, sel: Selection) -> int:
     return int(session.execute(_where(sel, sa.select(func.count()).select_from(PROJECT))).scalar_one())
 
 
-def refresh(session: Session, sel: Selection) -> int:
+def refresh(session: Session, sel: Selection, rules: Rules) -> int:
     """Measure again the selected projects whose snapshot of the day is missing or older than their data."""
     held, oldest = session.execute(_joined(sel, func.count(), func.min(S.created_at))).one()
     latest_import = sa.select(func.max(P.updated_at)).scalar_subquery()
@@ -135,7 +136,7 @@ def refresh(session: Session, sel: Selection) -> int:
     )
     ids = [int(i) for i in session.execute(stale.order_by(P.id)).scalars()]
     for part in chunks(ids, 2_000):
-        for measured in variances_of(session=session, project_ids=part, as_of=sel.as_of):
+        for measured in variances_of(session=session, project_ids=part, as_of=sel.as_of, rules=rules):
             upsert(session, SNAPSHOT, [snapshot_row(v, sel.as_of) for v in measured], key=("project_id", "as_of"))
     return len(ids)
 

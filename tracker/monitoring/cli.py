@@ -9,7 +9,7 @@ from typing import Annotated
 
 import typer
 
-from tracker.console import err, fail, parse_day
+from tracker.console import err, fail, load_rules, parse_day
 
 variance_app = typer.Typer(help="预算执行进度", no_args_is_help=True)
 
@@ -31,12 +31,14 @@ def variance_show(
     if fmt != "json":
         fail("目前只支持 --format json", 2)
     day = parse_day(as_of)
+    rules = load_rules()
     with session_scope() as session:
         # printed piece by piece, the same text as one json.dumps(indent=2), so memory stays flat
         out, first = sys.stdout, True
         for piece in iter_variances(
-            session=session, scope=Scope.everything(), year=year, dept_code=dept, as_of=day, region_code=region
-        ):
+            session=session, scope=Scope.everything(), year=year, dept_code=dept, as_of=day, region_code=region,
+            rules=rules,
+        ):  # fmt: skip
             for v in piece:
                 row = json.dumps(variance_out(v).model_dump(mode="json", exclude={"indicators"}), ensure_ascii=False,
                                  indent=2, default=str)  # fmt: skip
@@ -60,13 +62,14 @@ def export_monitoring(
     from tracker.scope import Scope
     from tracker.shared.export import DirSink
 
+    rules = load_rules()
     with count_bar(err) as bar:
         task = bar.add_task("导出监控表", total=None)
         try:
             with session_scope() as session:
                 done = export(
                     session=session, scope=Scope.everything(), year=year, through_month=through_month,
-                    dept_code=dept, region_code=region, sink=DirSink(out),
+                    dept_code=dept, region_code=region, sink=DirSink(out), rules=rules,
                     progress=lambda n, total, _: bar.update(task, completed=n, total=total),
                 )  # fmt: skip
         except DomainError as exc:

@@ -10,6 +10,7 @@ from sqlmodel import Session
 from tracker.access import visible_project
 from tracker.monitoring import table
 from tracker.monitoring.midyear import monitoring_projects, monitoring_settings
+from tracker.rules import Rules
 from tracker.scope import Scope
 from tracker.shared.export import ExportSummary, Progress, Run, Sink, by_unit, none_found, project_file
 
@@ -24,13 +25,15 @@ def export_monitoring(
     dept_code: str | None = None,
     progress: Progress | None = None,
     region_code: str | None = None,
+    rules: Rules,
 ) -> ExportSummary:
     """The 绩效运行监控表 through month M: a workbook per project, per unit, and overview.xlsx."""
-    default_month, categories, _, _ = monitoring_settings()
+    default_month, categories, _, _ = monitoring_settings(rules.for_place(region_code, year))
     month = through_month or default_month
     projects = monitoring_projects(
-        session=session, scope=scope, year=year, through_month=month, dept_code=dept_code, region_code=region_code
-    )
+        session=session, scope=scope, year=year, through_month=month, dept_code=dept_code, region_code=region_code,
+        rules=rules,
+    )  # fmt: skip
     if not projects:
         raise none_found(year, dept_code)
     units = by_unit(projects)
@@ -49,14 +52,14 @@ def export_monitoring(
 
 
 def project_monitoring(
-    *, session: Session, scope: Scope, project_id: int, through_month: int | None
+    *, session: Session, scope: Scope, project_id: int, through_month: int | None, rules: Rules
 ) -> tuple[str, bytes]:
     """One project's monitoring workbook: (file name, bytes)."""
     project = visible_project(session=session, scope=scope, project_id=project_id)
-    default_month, categories, _, _ = monitoring_settings()
+    default_month, categories, _, _ = monitoring_settings(rules.for_place(project.region_code, project.year))
     (mp,) = monitoring_projects(
         session=session, scope=scope, year=project.year, through_month=through_month or default_month,
-        dept_code=project.dept_code, project_id=project_id, region_code=project.region_code,
+        dept_code=project.dept_code, project_id=project_id, region_code=project.region_code, rules=rules,
     )  # fmt: skip
     data = io.BytesIO()
     table.write_project_workbook(data, mp, categories)

@@ -1,15 +1,15 @@
 """重点监控 (DOMAIN.md §3): projects big enough and far enough behind at a tier's month go on the key list.
 
 A tier is (month, minimum budget, execution rate below which the project is listed). Tiers come from
-config/rules.yaml `key_monitoring`: the province's `tiers`, a region's own under `regions.<code>.tiers`,
-and one year of a region under `regions.<code>.years.<year>`. The listing is stored once per project
-and tier (a unique key), on the tier's date, measured with the monitoring service's own variance.
+config/rules.yaml `key_monitoring.tiers`, the province's, or a region's or a year's own under `regions` and
+`years` (tracker/rules/model.py; the earlier `key_monitoring.regions` form is read into those). The
+listing is stored once per project and tier (a unique key), on the tier's date, measured with the
+monitoring service's own variance.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
@@ -18,13 +18,12 @@ from typing import Any
 from sqlalchemy import Table
 from sqlmodel import Session, col, select
 
-from tracker.config import load_rules
 from tracker.core.money import parse_wan, wan_str
 from tracker.core.plan import checkpoint_date
-from tracker.errors import InvalidInput
 from tracker.models import KeyListing, Project
 from tracker.models.base import utcnow
-from tracker.monitoring.service import checkpoint_variances, spend_rules
+from tracker.monitoring.service import checkpoint_variances
+from tracker.rules import Rules
 from tracker.scope import Scope
 from tracker.shared.sql import insert_new
 from tracker.targets.service import load_core
@@ -46,38 +45,16 @@ class Tier:
 DEFAULT_TIERS = (Tier(8, 200 * 1_000_000, Decimal(60)), Tier(9, 500 * 1_000_000, Decimal(60)))
 
 
-def _tier(raw: Mapping[str, Any], where: str) -> Tier:
-    try:
-        month = int(raw["month"])
-        budget = parse_wan(str(raw["min_budget_wan"]))
-        rate = Decimal(str(raw["below_rate"]))
-    except (KeyError, TypeError, ValueError, ArithmeticError) as exc:
-        raise InvalidInput(
-            f"config/rules.yaml {where} 配置有误（需要 month、min_budget_wan、below_rate）：{raw}"
-        ) from exc
-    if not 1 <= month <= 12 or not 0 < rate <= 1:
-        raise InvalidInput(f"config/rules.yaml {where}：month 应为 1–12，below_rate 应在 0–1 之间：{raw}")
-    return Tier(month, budget, rate * 100)
+def key_tiers(rules: Rules, *, region_code: str | None, year: int) -> tuple[Tier, ...]:
+    """The tiers in force for a region and year (`rules.for_place`), else the code's default tiers."""
+    tiers = rules.for_place(region_code, year).key_monitoring.tiers
+    if tiers is None:
+        return DEFAULT_TIERS
+    return tuple(Tier(t.month, parse_wan(str(t.min_budget_wan)), t.below_rate * 100) for t in tiers)
 
 
-def key_tiers(rules: Mapping[str, Any] | None, *, region_code: str | None, year: int) -> tuple[Tier, ...]:
-    """The tiers in force for a region and year: the region's year, else the region's, else the province's."""
-    section = (rules if rules is not None else load_rules()).get("key_monitoring") or {}
-    region = (section.get("regions") or {}).get(str(region_code or "")) or {}
-    by_year = (region.get("years") or {}).get(year, (region.get("years") or {}).get(str(year)))
-    for raw, where in (
-        (by_year, f"key_monitoring.regions.{region_code}.years.{year}"),
-        (region.get("tiers"), f"key_monitoring.regions.{region_code}.tiers"),
-        (section.get("tiers"), "key_monitoring.tiers"),
-    ):
-        if raw is not None:
-            return tuple(_tier(t, where) for t in raw)
-    return DEFAULT_TIERS
-
-
-def list_key_projects(*, session: Session, as_of: date, rules: Mapping[str, Any] | None = None) -> list[KeyListing]:
+def list_key_projects(*, session: Session, as_of: date, rules: Rules) -> list[KeyListing]:
     """Put on the key list every project a tier catches at its date (the date must have ended); answer the new ones."""
-    cfg = rules if rules is not None else load_rules()
     ended = as_of - timedelta(days=1)
     pairs = [
         pair
@@ -86,7 +63,7 @@ def list_key_projects(*, session: Session, as_of: date, rules: Mapping[str, Any]
     ]
     due: dict[date, list[tuple[int, Tier]]] = defaultdict(list)
     for p, _ in pairs:
-        for tier in key_tiers(cfg, region_code=p.region_code, year=p.year):
+        for tier in key_tiers(rules, region_code=p.region_code, year=p.year):
             day = checkpoint_date(p.year, tier.month)
             if day <= ended and p.id is not None:
                 due[day].append((p.id, tier))
@@ -94,7 +71,7 @@ def list_key_projects(*, session: Session, as_of: date, rules: Mapping[str, Any]
     rows: list[dict[str, Any]] = []
     for day, entries in sorted(due.items()):
         measured = checkpoint_variances(
-            session=session, pairs=pairs, days={pid: day for pid, _ in entries}, rules=spend_rules(cfg)
+            session=session, pairs=pairs, days={pid: day for pid, _ in entries}, rules=rules
         )
         for pid, tier in entries:
             v = measured[pid]

@@ -20,12 +20,10 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from functools import partial
-from typing import Any
 
 from sqlmodel import Session, col, select
 
 from tracker.actuals.read import ResultView, cumulative_paid, latest_results
-from tracker.config import load_rules
 from tracker.core.goals import Aim, Goal, TargetRules
 from tracker.core.likelihood import IMPOSSIBLE, LIKELIHOODS, LIKELY, NEEDS_REASON, POSSIBLE
 from tracker.core.plan import checkpoint_date, share_due
@@ -35,7 +33,7 @@ from tracker.core.variance import Light, LightRules, compute_variance, indicator
 from tracker.errors import InvalidInput
 from tracker.models import CorrectionNotice
 from tracker.monitoring.service import indicator_goal, indicator_rules, spend_rules
-from tracker.rules import reason_categories, target_rules
+from tracker.rules import Rules, reason_categories, target_rules
 from tracker.scope import Scope
 from tracker.targets.service import load_core
 
@@ -92,16 +90,13 @@ class MonitorProject:
         return [r.seq for r in self.rows if r.missing_reason]
 
 
-def monitoring_settings() -> tuple[int, tuple[str, ...], LightRules, Decimal]:
-    """Default cut-off month, reason categories, spending lights and the indicator yellow threshold."""
-    rules = load_rules()
-    section: dict[str, Any] = rules.get("monitoring") or {}
-    try:  # the light thresholds are read exactly as the monitoring feature reads them
-        month, lights, yellow = int(section.get("through_month", 6)), spend_rules(rules), indicator_rules(rules).yellow
-    except (ValueError, ArithmeticError) as exc:
-        raise InvalidInput(f"config/rules.yaml monitoring/variance/indicators: {exc}") from exc
-    categories = reason_categories(rules)
-    return month, categories, lights, yellow
+def monitoring_settings(rules: Rules) -> tuple[int, tuple[str, ...], LightRules, Decimal]:
+    """Cut-off month, reason categories, spending lights and the indicator yellow threshold of `rules`.
+
+    Pass `rules.for_place(region, year)` for one project: the monitoring feature's own readers are used.
+    """
+    month, lights, yellow = rules.monitoring.through_month, spend_rules(rules), indicator_rules(rules).yellow
+    return month, reason_categories(rules), lights, yellow
 
 
 def monitoring_projects(
@@ -113,12 +108,11 @@ def monitoring_projects(
     dept_code: str | None = None,
     project_id: int | None = None,
     region_code: str | None = None,
+    rules: Rules,
 ) -> list[MonitorProject]:
     """The monitoring table of every project of the year the scope may see, through month M."""
     if not 1 <= through_month <= 12:
         raise InvalidInput(f"截至月份应在1到12之间，实为{through_month}")
-    _, _, lights, yellow = monitoring_settings()
-    targets = target_rules()
     loaded = load_core(session=session, scope=scope, year=year, dept_code=dept_code, region_code=region_code)
     if project_id is not None:
         loaded = [(p, d) for p, d in loaded if p.id == project_id]
@@ -132,6 +126,9 @@ def monitoring_projects(
     out = []
     for project, data in loaded:
         assert project.id is not None
+        place = rules.for_place(project.region_code, year)
+        _, _, lights, yellow = monitoring_settings(place)
+        targets = target_rules(place)
         v = compute_variance(
             budget_fen=data.budget_fen, plan=data.plan, actual_fen=paid.get(project.id, 0), as_of=cut_off, year=year,
             rules=lights, budget_on=data.budget_on,

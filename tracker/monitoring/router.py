@@ -13,7 +13,7 @@ from fastapi.responses import Response
 from pydantic import BaseModel
 
 from tracker.core.money import wan_str
-from tracker.deps import XLSX, PrincipalDep, ScopeDep, SessionDep, download
+from tracker.deps import XLSX, PrincipalDep, RulesDep, ScopeDep, SessionDep, download
 from tracker.monitoring import export, runs, snapshots
 from tracker.monitoring.key_list import key_listings
 from tracker.monitoring.schemas import (
@@ -40,6 +40,7 @@ Month = Annotated[int | None, Query(ge=1, le=12, description="截至月份，缺
 def list_variance(
     session: SessionDep,
     scope: ScopeDep,
+    rules: RulesDep,
     year: int | None = None,
     dept_code: str | None = None,
     as_of: IsoDate | None = None,
@@ -48,14 +49,17 @@ def list_variance(
     region_code: str | None = None,
 ) -> VariancePage:
     rows = project_variances(
-        session=session, scope=scope, year=year, dept_code=dept_code, as_of=as_of, region_code=region_code
-    )
+        session=session, scope=scope, year=year, dept_code=dept_code, as_of=as_of, region_code=region_code,
+        rules=rules,
+    )  # fmt: skip
     return VariancePage(items=[variance_out(v) for v in rows[offset : offset + limit]], total=len(rows))
 
 
 @router.get("/projects/{project_id}/variance", response_model=VarianceOut)
-def get_variance(project_id: int, session: SessionDep, scope: ScopeDep, as_of: IsoDate | None = None) -> VarianceOut:
-    v = project_variance(session=session, scope=scope, project_id=project_id, as_of=as_of)
+def get_variance(
+    project_id: int, session: SessionDep, scope: ScopeDep, rules: RulesDep, as_of: IsoDate | None = None
+) -> VarianceOut:
+    v = project_variance(session=session, scope=scope, project_id=project_id, as_of=as_of, rules=rules)
     return variance_out(v, with_indicators=True)
 
 
@@ -127,6 +131,7 @@ def list_job_runs(
 def monitoring(
     session: SessionDep,
     scope: ScopeDep,
+    rules: RulesDep,
     year: Year,
     through_month: Month = None,
     dept_code: str | None = None,
@@ -142,14 +147,17 @@ def monitoring(
         dept_code=dept_code,
         sink=sink,
         region_code=region_code,
+        rules=rules,
     )
     return download(sink.close(), f"{year}年1-{done.through_month}月绩效运行监控表.zip", "application/zip")
 
 
 @router.get("/exports/monitoring/projects/{project_id}", response_class=Response)
-def monitoring_project(project_id: int, session: SessionDep, scope: ScopeDep, through_month: Month = None) -> Response:
+def monitoring_project(
+    project_id: int, session: SessionDep, scope: ScopeDep, rules: RulesDep, through_month: Month = None
+) -> Response:
     """One project's 绩效运行监控表."""
     name, data = export.project_monitoring(
-        session=session, scope=scope, project_id=project_id, through_month=through_month
+        session=session, scope=scope, project_id=project_id, through_month=through_month, rules=rules
     )
     return download(data, name, XLSX)

@@ -13,7 +13,6 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from functools import partial
-from typing import Any
 
 from sqlmodel import Session, col, select
 
@@ -21,9 +20,7 @@ from tracker.access import visible_project
 from tracker.actuals.read import ResultView, cumulative_paid, result_history
 from tracker.bulk import chunks, matching
 from tracker.clock import today
-from tracker.config import load_rules
 from tracker.core.goals import Goal, TargetRules, goal_of
-from tracker.core.money import parse_wan
 from tracker.core.plan import checkpoint_date, last_checkpoint, share_due
 from tracker.core.project import IndicatorData, IndicatorRef, ProjectData
 from tracker.core.values import Grade, Kind
@@ -38,32 +35,21 @@ from tracker.core.variance import (
     worst_light,
 )
 from tracker.models import KeyListing, Project
-from tracker.rules import target_rules
+from tracker.rules import Rules, target_rules
 from tracker.scope import Scope
 from tracker.targets.service import CORE_CHUNK, core_of, iter_core, load_core
 
 log = logging.getLogger(__name__)
 
 
-def spend_rules(rules: Mapping[str, Any] | None = None) -> LightRules:
-    """Spending light thresholds from config/rules.yaml `variance` (defaults per DOMAIN.md §3)."""
-    section = (rules if rules is not None else load_rules()).get("variance") or {}
-    base = LightRules()
-    return LightRules(
-        green=Decimal(str(section.get("green", base.green))),
-        yellow=Decimal(str(section.get("yellow", base.yellow))),
-        min_gap_fen=parse_wan(str(section.get("min_gap_wan", "1"))),
-        warn_days=int(section.get("early_warning_days", base.warn_days)),
-    )
+def spend_rules(rules: Rules) -> LightRules:
+    """Spending light thresholds of `variance:` (DOMAIN.md §3); pass `rules.for_place(...)` for a project."""
+    return rules.variance.lights()
 
 
-def indicator_rules(rules: Mapping[str, Any] | None = None) -> LightRules:
-    """Indicator light thresholds from config/rules.yaml `indicators` (DOMAIN.md §4)."""
-    section = (rules if rules is not None else load_rules()).get("indicators") or {}
-    base = LightRules()
-    return LightRules(
-        green=Decimal(str(section.get("green", base.green))), yellow=Decimal(str(section.get("yellow", base.yellow)))
-    )
+def indicator_rules(rules: Rules) -> LightRules:
+    """Indicator light thresholds of `indicators:` (DOMAIN.md §4)."""
+    return rules.indicators.lights()
 
 
 def effective_as_of(year: int, as_of: date | None) -> date:
@@ -191,9 +177,8 @@ def _measure(
     as_of: date | None,
     *,
     with_indicators: bool,
-    rules: Mapping[str, Any],
+    rules: Rules,
 ) -> list[ProjectVariance]:
-    s_rules, i_rules, t_rules = spend_rules(rules), indicator_rules(rules), target_rules(rules)
     by_day: dict[date, list[int]] = defaultdict(list)
     days: dict[int, date] = {}
     for p, _ in pairs:
@@ -219,6 +204,8 @@ def _measure(
     for p, data in pairs:
         assert p.id is not None
         day = days[p.id]
+        place = rules.for_place(p.region_code, p.year)  # the project's region and year decide its lights
+        s_rules, i_rules, t_rules = spend_rules(place), indicator_rules(place), target_rules(place)
         spend = compute_variance(
             budget_fen=data.budget_fen, plan=data.plan, actual_fen=paid[p.id], as_of=day, year=p.year, rules=s_rules,
             actual_at_checkpoint_fen=at_checkpoint.get(p.id), unit_forecast_fen=unit_forecasts.get(p.id),
@@ -268,7 +255,7 @@ def project_variances(
     dept_code: str | None = None,
     as_of: date | None = None,
     with_indicators: bool = True,
-    rules: Mapping[str, Any] | None = None,
+    rules: Rules,
     region_code: str | None = None,
 ) -> list[ProjectVariance]:
     """Every project the scope may see, measured on `as_of` (default: today, capped at its year's end)."""
@@ -293,27 +280,27 @@ def iter_variances(
     dept_code: str | None = None,
     as_of: date | None = None,
     with_indicators: bool = True,
-    rules: Mapping[str, Any] | None = None,
+    rules: Rules,
     region_code: str | None = None,
 ) -> Iterator[list[ProjectVariance]]:
     """`project_variances` in pieces of a few thousand projects: memory stays flat whatever the install."""
     if year is None and as_of is not None:
         year = as_of.year
-    rules = rules if rules is not None else load_rules()
     for pairs in iter_core(session=session, scope=scope, year=year, dept_code=dept_code, region_code=region_code):
         yield _measure(session, pairs, as_of, with_indicators=with_indicators, rules=rules)
 
 
 def variances_of(
-    *, session: Session, project_ids: Sequence[int], as_of: date | None = None, rules: Mapping[str, Any] | None = None
+    *, session: Session, project_ids: Sequence[int], as_of: date | None = None, rules: Rules
 ) -> Iterator[list[ProjectVariance]]:
     """These projects measured with their indicators, in pieces (the caller has checked their scope)."""
-    rules = rules if rules is not None else load_rules()
     for part in chunks(project_ids, CORE_CHUNK):
         yield _measure(session, core_of(session=session, project_ids=part), as_of, with_indicators=True, rules=rules)
 
 
-def project_variance(*, session: Session, scope: Scope, project_id: int, as_of: date | None = None) -> ProjectVariance:
+def project_variance(
+    *, session: Session, scope: Scope, project_id: int, rules: Rules, as_of: date | None = None
+) -> ProjectVariance:
     """One project's variance with its indicators; another unit's project answers 404 like a missing one."""
     project = visible_project(session=session, scope=scope, project_id=project_id)
     pairs = [
@@ -327,13 +314,13 @@ def project_variance(*, session: Session, scope: Scope, project_id: int, as_of: 
         )
         if pair[0].id == project_id
     ]
-    return _measure(session, pairs, as_of, with_indicators=True, rules=load_rules())[0]
+    return _measure(session, pairs, as_of, with_indicators=True, rules=rules)[0]
 
 
 def checkpoint_variances(
-    *, session: Session, pairs: list[tuple[Project, ProjectData]], days: Mapping[int, date], rules: LightRules
+    *, session: Session, pairs: list[tuple[Project, ProjectData]], days: Mapping[int, date], rules: Rules
 ) -> dict[int, VarianceResult]:
-    """Each project's variance on its own date (e.g. its last checkpoint), paid up to that date."""
+    """Each project's variance on its own date (e.g. its last checkpoint), paid up to then, by its place's lights."""
     by_day: dict[date, list[int]] = defaultdict(list)
     for pid, day in days.items():
         by_day[day].append(pid)
@@ -349,7 +336,7 @@ def checkpoint_variances(
                 actual_fen=paid[p.id],
                 as_of=days[p.id],
                 year=p.year,
-                rules=rules,
+                rules=spend_rules(rules.for_place(p.region_code, p.year)),
                 budget_on=data.budget_on,
             )
     return out

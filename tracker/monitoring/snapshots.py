@@ -14,6 +14,7 @@ from tracker.core.variance import Light
 from tracker.models import VarianceSnapshot
 from tracker.models.base import utcnow
 from tracker.monitoring.service import ProjectVariance, iter_variances
+from tracker.rules import Rules
 from tracker.scope import Scope
 from tracker.shared.sql import upsert
 
@@ -47,12 +48,14 @@ def snapshot_row(v: ProjectVariance, as_of: date) -> dict[str, Any]:
     }
 
 
-def take_snapshots(*, session: Session, as_of: date) -> dict[str, int]:
+def take_snapshots(*, session: Session, as_of: date, rules: Rules) -> dict[str, int]:
     """Store every project's figures of `as_of`'s year for that day; running it again replaces the day."""
     table: Table = VarianceSnapshot.__table__  # type: ignore[attr-defined]
     lights: Counter[str] = Counter()
     projects = early = 0
-    for measured in iter_variances(session=session, scope=Scope.everything(), year=as_of.year, as_of=as_of):
+    for measured in iter_variances(
+        session=session, scope=Scope.everything(), year=as_of.year, as_of=as_of, rules=rules
+    ):
         if measured:
             upsert(session, table, [snapshot_row(v, as_of) for v in measured], key=("project_id", "as_of"))
         lights.update(v.spend.light.value if v.spend.light else "none" for v in measured)

@@ -10,8 +10,9 @@ from __future__ import annotations
 from itertools import groupby
 from typing import IO
 
+from tracker.core.likelihood import IMPOSSIBLE, LIKELIHOODS, POSSIBLE
 from tracker.core.money import fen_to_wan
-from tracker.monitoring.midyear import IMPOSSIBLE, LIKELIHOODS, POSSIBLE, MonitorProject, MonitorRow
+from tracker.monitoring.midyear import MonitorProject, MonitorRow
 from tracker.shared.xlsx import Formats, Sheet, a4, add_sheet, fit_width, new_workbook, sheet_name
 
 LIGHT_TEXT = {"green": "绿灯", "yellow": "黄灯", "red": "红灯"}

@@ -29,6 +29,7 @@ def report_ranking(
     out: Annotated[Path | None, typer.Option(help="写成 .xlsx 文件")] = None,
 ) -> None:
     """The monthly 通报: units or regions ranked by execution against plan, time progress and last year."""
+    from tracker.console import load_rules
     from tracker.db import session_scope
     from tracker.errors import DomainError
     from tracker.reports.schemas import ranking_out
@@ -45,9 +46,10 @@ def report_ranking(
     except ValueError:
         _fail(f"--as-of 应为 YYYY-MM-DD：{as_of}")
         return
+    rules = load_rules()
     try:
         with session_scope() as session:
-            result = ranking(session=session, scope=Scope.everything(), year=year, as_of=day, by=by)
+            result = ranking(session=session, scope=Scope.everything(), year=year, as_of=day, by=by, rules=rules)
     except DomainError as exc:
         _fail(exc.detail)
         return

@@ -23,6 +23,7 @@ from tracker.core.plan import time_progress
 from tracker.errors import InvalidInput
 from tracker.models import Dept, Project, Region
 from tracker.monitoring.service import ProjectVariance, project_variances
+from tracker.rules import Rules
 from tracker.scope import Scope
 
 BY = ("unit", "region")
@@ -95,15 +96,17 @@ def _regions(session: Session, rows: list[ProjectVariance]) -> dict[int, str | N
     return {pid: code for pid, code in session.exec(query) if pid is not None}
 
 
-def ranking(*, session: Session, scope: Scope, year: int, as_of: date, by: str = "unit") -> Ranking:
+def ranking(*, session: Session, scope: Scope, year: int, as_of: date, rules: Rules, by: str = "unit") -> Ranking:
     """The 通报 of `year` on `as_of`, ranked by 执行/计划 (then 执行率, then code)."""
     if by not in BY:
         raise InvalidInput(f"--by 应为 unit（单位）或 region（地区）：{by}")
     if as_of.year != year:
         raise InvalidInput(f"截至日期 {as_of.isoformat()} 不在 {year} 年内")
-    now = project_variances(session=session, scope=scope, year=year, as_of=as_of, with_indicators=False)
+    now = project_variances(session=session, scope=scope, year=year, as_of=as_of, with_indicators=False, rules=rules)
     before_day = same_day_last_year(as_of)
-    before = project_variances(session=session, scope=scope, year=year - 1, as_of=before_day, with_indicators=False)
+    before = project_variances(
+        session=session, scope=scope, year=year - 1, as_of=before_day, with_indicators=False, rules=rules
+    )
     groups = _group(now, by, _regions(session, now))
     previous = _group(before, by, _regions(session, before))
     if by == "unit":

@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from tracker.console import emit_json, err, fail
+from tracker.console import emit_json, err, fail, load_rules
 
 app = typer.Typer(help="绩效目标表", no_args_is_help=True)
 
@@ -91,7 +91,7 @@ def targets_parse_value(text: str) -> None:
         return int(d) if d == d.to_integral_value() else float(d)
 
     value = number(v.value)
-    tolerance = target_rules().tolerance if v.approximate else None
+    tolerance = target_rules(load_rules()).tolerance if v.approximate else None
     emit_json(
         {
             "kind": v.kind.value,

@@ -18,6 +18,7 @@ from starlette.middleware.sessions import SessionMiddleware
 from tracker.auth.rules import auth_rules
 from tracker.config import get_settings
 from tracker.errors import DomainError, Unauthorized
+from tracker.rules import Rules
 
 STATIC = Path(__file__).resolve().parent / "static"
 _NOT_PAGES = ("/api/", "/static/", "/docs", "/redoc", "/openapi.json", "/health", "/ready")
@@ -36,7 +37,7 @@ def is_page(path: str) -> bool:
     return not path.startswith(_NOT_PAGES)
 
 
-def install(app: FastAPI) -> None:
+def install(app: FastAPI, *, rules: Rules) -> None:
     """Add the session cookie, static files, the page routes and page-friendly error answers to `app`."""
     from tracker.web.pages import router
     from tracker.web.templating import error_page
@@ -46,7 +47,7 @@ def install(app: FastAPI) -> None:
         SessionMiddleware,
         secret_key=settings.resolved_secret_key(),
         session_cookie="tracker_session",
-        max_age=int(auth_rules().session_ttl.total_seconds()),
+        max_age=int(auth_rules(rules).session_ttl.total_seconds()),
         same_site="lax",
         https_only=settings.environment == "production",
     )

@@ -19,6 +19,7 @@ from tracker.models import Project
 from tracker.monitoring import board
 from tracker.monitoring.board import BoardRow, RegionLine
 from tracker.monitoring.service import project_variances
+from tracker.rules import Rules
 from tracker.scope import Scope
 from tracker.targets.service import load_core
 from tracker.web.format import LIGHT_ORDER
@@ -84,6 +85,7 @@ def project_rows(
     scope: Scope,
     year: int,
     as_of: date,
+    rules: Rules,
     dept_code: str | None = None,
     region_code: str | None = None,
 ) -> list[ProjectRow]:
@@ -91,7 +93,13 @@ def project_rows(
     measured = {
         v.project_id: v
         for v in project_variances(
-            session=session, scope=scope, year=year, dept_code=dept_code, as_of=as_of, region_code=region_code
+            session=session,
+            scope=scope,
+            year=year,
+            dept_code=dept_code,
+            as_of=as_of,
+            region_code=region_code,
+            rules=rules,
         )
     }
     loaded = load_core(session=session, scope=scope, year=year, dept_code=dept_code, region_code=region_code)
@@ -166,6 +174,7 @@ def overview(
     scope: Scope,
     year: int,
     as_of: date,
+    rules: Rules,
     dept_code: str | None = None,
     region_code: str | None = None,
     light: str | None = None,
@@ -182,7 +191,7 @@ def overview(
     """
     sel = board.Selection(scope, year, as_of, dept_code, region_code, query)
     if board.count(session, board.Selection(scope, year, as_of)) > get_settings().dashboard_live_limit:
-        board.refresh(session, sel)
+        board.refresh(session, sel, rules)
         whole = board.summary(session, sel, light)
         counts = whole.counts
         return Overview(
@@ -200,13 +209,21 @@ def overview(
             limit=limit,
             regions=whole.regions,
         )
-    return _live(session, sel, light=light, sort=sort, descending=descending, offset=offset, limit=limit)
+    return _live(session, sel, rules=rules, light=light, sort=sort, descending=descending, offset=offset, limit=limit)
 
 
 def _live(
-    session: Session, sel: board.Selection, *, light: str | None, sort: str, descending: bool, offset: int, limit: int
+    session: Session,
+    sel: board.Selection,
+    *,
+    rules: Rules,
+    light: str | None,
+    sort: str,
+    descending: bool,
+    offset: int,
+    limit: int,
 ) -> Overview:
-    measured = project_rows(session=session, scope=sel.scope, year=sel.year, as_of=sel.as_of)
+    measured = project_rows(session=session, scope=sel.scope, year=sel.year, as_of=sel.as_of, rules=rules)
     units = sorted({(r.data.dept_code, r.data.dept_name) for r in measured})
     places = sel.scope.filter(select(Project.id, Project.region_code), Project.region_code, Project.dept_code)
     region_of = dict(session.exec(places.where(Project.year == sel.year)).all())

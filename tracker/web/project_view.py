@@ -21,6 +21,7 @@ from tracker.core.variance import LightRules, spend_light
 from tracker.evaluation.review import review_rules
 from tracker.models import BudgetChange, Indicator, IndicatorResult, Payment, UploadBatch
 from tracker.monitoring.service import spend_rules
+from tracker.rules import Rules
 from tracker.scope import Scope
 from tracker.targets.schemas import ProjectOut
 from tracker.targets.service import get_project
@@ -109,7 +110,14 @@ def checkpoint_rows(
 
 
 def project_page(
-    *, session: Session, scope: Scope, project_id: int, as_of: date | None, today: date, audit_offset: int = 0
+    *,
+    session: Session,
+    scope: Scope,
+    project_id: int,
+    as_of: date | None,
+    today: date,
+    rules: Rules,
+    audit_offset: int = 0,
 ) -> ProjectPage:
     """Everything the project page shows on `as_of` (default today, kept in the year); another unit's is NotFound.
 
@@ -118,8 +126,10 @@ def project_page(
     out = get_project(session=session, scope=scope, project_id=project_id)
     day = min(max(as_of or today, date(out.year, 1, 1)), date(out.year, 12, 31))
     rows = project_rows(
-        session=session, scope=scope, year=out.year, as_of=day, dept_code=out.dept_code, region_code=out.region_code
-    )
+        session=session, scope=scope, year=out.year, as_of=day, dept_code=out.dept_code, region_code=out.region_code,
+        rules=rules,
+    )  # fmt: skip
+    place = rules.for_place(out.region_code, out.year)
     row = find_row(rows, project_id)
     assert row is not None  # get_project already checked it exists in scope
     payments = payments_by_day(session=session, project_id=project_id)
@@ -143,6 +153,6 @@ def project_page(
         batches=project_batches(session=session, project_id=project_id),
         audit=audit,
         audit_total=audit_total,
-        findings=review_project(project=row.data, rules=review_rules()),
-        checkpoints=checkpoint_rows(data=row.data, payments=payments, as_of=day, rules=spend_rules()),
+        findings=review_project(project=row.data, rules=review_rules(place)),
+        checkpoints=checkpoint_rows(data=row.data, payments=payments, as_of=day, rules=spend_rules(place)),
     )

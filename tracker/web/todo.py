@@ -12,10 +12,10 @@ from datetime import date, timedelta
 
 from sqlmodel import Session, col, select
 
-from tracker.alerts.config import alert_rules
 from tracker.auth.principal import Principal
 from tracker.core.plan import checkpoint_date
 from tracker.models import CorrectionNotice, Project, Submission
+from tracker.rules import Rules
 
 WEEK = 7
 REPORTED = ("submitted", "approved", "unlocked")
@@ -32,7 +32,7 @@ def _day(d: date) -> str:
     return f"{d.year}年{d.month}月{d.day}日"
 
 
-def _unit_todos(session: Session, principal: Principal, today: date) -> list[Todo]:
+def _unit_todos(session: Session, principal: Principal, today: date, rules: Rules) -> list[Todo]:
     scope = principal.scope
     out: list[Todo] = []
     returned = session.exec(
@@ -58,7 +58,9 @@ def _unit_todos(session: Session, principal: Principal, today: date) -> list[Tod
         kind = "deadline" if today <= n.due_on <= today + timedelta(days=WEEK) else "correction"
         again = "被退回，" if n.state == "returned" else ""
         out.append(Todo(kind, f"整改通知第{n.id}号（{name}）{again}待报送整改情况，{when}", f"/corrections/{n.id}"))
-    shift = timedelta(days=alert_rules().report_due_days)
+    regions = {region for region, _ in scope.units or ()}
+    place = rules.for_place(regions.pop() if len(regions) == 1 else None, today.year)  # the unit's region
+    shift = timedelta(days=place.alerts.report_due_days)
     depts = sorted(scope.unit_codes or [])
     for month in (3, 6, 9, 12):
         due = checkpoint_date(today.year, month) + shift
@@ -98,11 +100,11 @@ def _bureau_todos(session: Session, today: date) -> list[Todo]:
     return out
 
 
-def todos(*, session: Session, principal: Principal, today: date) -> list[Todo]:
+def todos(*, session: Session, principal: Principal, today: date, rules: Rules) -> list[Todo]:
     """What this user should do now, most urgent first (deadlines, then the rest)."""
     if principal.is_admin:
         return _bureau_todos(session, today)
     if not principal.can_write:
         return []
-    items = _unit_todos(session, principal, today)
+    items = _unit_todos(session, principal, today, rules)
     return sorted(items, key=lambda t: t.kind != "deadline")

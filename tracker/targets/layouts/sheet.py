@@ -228,7 +228,8 @@ def read_xls(data: bytes) -> Document:
         if cell.ctype in (xlrd.XL_CELL_EMPTY, xlrd.XL_CELL_BLANK):
             return ""
         if cell.ctype == xlrd.XL_CELL_DATE:
-            return xlrd.xldate.xldate_as_datetime(cell.value, book.datemode).strftime("%Y-%m-%d")
+            day: datetime = xlrd.xldate.xldate_as_datetime(cell.value, book.datemode)  # xlrd has no types
+            return day.strftime("%Y-%m-%d")
         fmt = book.format_map.get(book.xf_list[cell.xf_index].format_key)
         return value_text(cell.value, fmt is not None and "%" in fmt.format_str)
 

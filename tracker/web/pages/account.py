@@ -10,7 +10,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from tracker.auth.rules import auth_rules
 from tracker.auth.service import change_own_password
 from tracker.auth.sessions import sign_in
-from tracker.deps import PrincipalDep, SessionDep
+from tracker.deps import PrincipalDep, RulesDep, SessionDep
 from tracker.errors import InvalidInput
 from tracker.web.pages.common import CsrfDep, attempt, flash, take_flashes
 from tracker.web.templating import render
@@ -19,8 +19,8 @@ router = APIRouter()
 
 
 @router.get("/account", name="account")
-def account_page(request: Request, principal: PrincipalDep) -> HTMLResponse:
-    rules = auth_rules()
+def account_page(request: Request, principal: PrincipalDep, loaded: RulesDep) -> HTMLResponse:
+    rules = auth_rules(loaded)
     return render(
         request,
         "account.html",
@@ -36,6 +36,7 @@ def change_password(
     request: Request,
     session: SessionDep,
     principal: PrincipalDep,
+    rules: RulesDep,
     _csrf: CsrfDep,
     current: Annotated[str, Form()] = "",
     new: Annotated[str, Form()] = "",
@@ -47,7 +48,7 @@ def change_password(
         if new != repeat:
             raise InvalidInput("两次输入的新密码不一致")
         return change_own_password(
-            session=session, username=principal.username, current=current, new=new, rules=auth_rules()
+            session=session, username=principal.username, current=current, new=new, rules=auth_rules(rules)
         )
 
     version = attempt(request, session, change)

@@ -10,7 +10,7 @@ from fastapi.responses import RedirectResponse, Response
 from tracker.auth import service
 from tracker.auth.rules import auth_rules
 from tracker.auth.sessions import CSRF_FIELD, check_csrf, session_user, sign_in, sign_out
-from tracker.deps import SessionDep, client_ip
+from tracker.deps import RulesDep, SessionDep, client_ip
 from tracker.web.pages.common import safe_next
 from tracker.web.templating import render
 
@@ -28,6 +28,7 @@ def login_form(request: Request, next: str = "/") -> Response:
 def login(
     request: Request,
     session: SessionDep,
+    rules: RulesDep,
     username: Annotated[str, Form()],
     password: Annotated[str, Form()],
     csrf_token: Annotated[str, Form(alias=CSRF_FIELD)] = "",
@@ -36,7 +37,7 @@ def login(
     check_csrf(request, csrf_token)
     username = username.strip()
     result = service.authenticate(
-        session=session, username=username, password=password, ip=client_ip(request), rules=auth_rules()
+        session=session, username=username, password=password, ip=client_ip(request), rules=auth_rules(rules)
     )
     if result.principal is None:
         message = "登录失败次数过多，请稍后再试" if result.locked else "用户名或密码错误"

@@ -11,7 +11,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from tracker.clock import today
 from tracker.corrections import service
 from tracker.corrections.schemas import notice_out
-from tracker.deps import PrincipalDep, SessionDep
+from tracker.deps import PrincipalDep, RulesDep, SessionDep
 from tracker.errors import InvalidInput, NotFound
 from tracker.models import Project
 from tracker.web.pages.common import AdminDep, CsrfDep, WriterDep, attempt, flash, take_flashes
@@ -82,6 +82,7 @@ def issue(
     request: Request,
     session: SessionDep,
     principal: AdminDep,
+    rules: RulesDep,
     _csrf: CsrfDep,
     project_id: Annotated[int, Form()],
     problem: Annotated[str, Form()] = "",
@@ -95,6 +96,7 @@ def issue(
         lambda: service.issue_notice(
             session=session,
             principal=principal,
+            rules=rules,
             project_id=project_id,
             problem=problem,
             requirement=requirement,
@@ -128,6 +130,7 @@ def answer(
     request: Request,
     session: SessionDep,
     principal: WriterDep,
+    rules: RulesDep,
     _csrf: CsrfDep,
     notice_id: int,
     measures: Annotated[str, Form()] = "",
@@ -138,7 +141,7 @@ def answer(
         request,
         session,
         lambda: service.answer_notice(
-            session=session, principal=principal, notice_id=notice_id, measures=measures, result=result
+            session=session, principal=principal, rules=rules, notice_id=notice_id, measures=measures, result=result
         ),
     )
     if done is not None:
@@ -151,6 +154,7 @@ def review(
     request: Request,
     session: SessionDep,
     principal: AdminDep,
+    rules: RulesDep,
     _csrf: CsrfDep,
     notice_id: int,
     action: Annotated[str, Form()] = "",
@@ -166,6 +170,7 @@ def review(
             lambda: service.accept_notice(
                 session=session,
                 principal=principal,
+                rules=rules,
                 notice_id=notice_id,
                 comment=comment,
                 cut_budget_wan=cut_budget_wan or None,
@@ -179,6 +184,7 @@ def review(
             lambda: service.return_notice(
                 session=session,
                 principal=principal,
+                rules=rules,
                 notice_id=notice_id,
                 comment=comment,
                 due_on=_due(due_on) if due_on else None,

@@ -9,11 +9,12 @@ from urllib.parse import urlencode
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse
 
+from tracker.clock import today
 from tracker.corrections.service import counts
-from tracker.deps import PrincipalDep, SessionDep
+from tracker.deps import PrincipalDep, RulesDep, SessionDep
 from tracker.monitoring.key_list import key_listings
 from tracker.web.overview import PAGE_SIZE, SORTS, overview
-from tracker.web.pages.common import default_as_of, pick_year, take_flashes, today, years
+from tracker.web.pages.common import default_as_of, pick_year, take_flashes, years
 from tracker.web.templating import render
 from tracker.web.todo import todos
 
@@ -25,6 +26,7 @@ def dashboard(
     request: Request,
     session: SessionDep,
     principal: PrincipalDep,
+    rules: RulesDep,
     year: int | None = None,
     as_of: date | None = None,
     unit: str | None = None,
@@ -43,6 +45,7 @@ def dashboard(
         scope=principal.scope,
         year=chosen,
         as_of=day,
+        rules=rules,
         dept_code=unit or None,
         light=light or None,
         query=q,
@@ -74,7 +77,7 @@ def dashboard(
         desc=desc,
         sorts=SORTS,
         link=link,
-        todos=todos(session=session, principal=principal, today=today()),
+        todos=todos(session=session, principal=principal, today=today(), rules=rules),
         corrections=counts(session=session, scope=principal.scope, today=today(), year=chosen),
         key_list=key_listings(session=session, scope=principal.scope, year=chosen, as_of=day)[:200],
         flashes=take_flashes(request),

@@ -9,7 +9,7 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse
 from sqlmodel import Session, col, select
 
-from tracker.deps import PrincipalDep, SessionDep
+from tracker.deps import PrincipalDep, RulesDep, SessionDep
 from tracker.evaluation.review import review_projects_page
 from tracker.evaluation.service import evaluate, page_of_projects
 from tracker.models import Dept, Project, Region
@@ -56,6 +56,7 @@ def exports_page(
     request: Request,
     session: SessionDep,
     principal: PrincipalDep,
+    rules: RulesDep,
     year: int | None = None,
     unit: str | None = None,
     region: str | None = None,
@@ -72,7 +73,7 @@ def exports_page(
         session=session, scope=scope, year=chosen, dept_code=unit or None, region_code=region or None,
         limit=pager.size, offset=pager.offset,
     )  # fmt: skip
-    evaluations = evaluate(session=session, scope=scope, year=chosen, project_ids=ids)
+    evaluations = evaluate(session=session, scope=scope, year=chosen, project_ids=ids, rules=rules)
     grades = Counter(e.grade or "未完成" for e in evaluations)
     return render(
         request,
@@ -85,7 +86,7 @@ def exports_page(
         units=_units(session, scope, chosen, region or None),
         region=region or "",
         regions=_regions(session, scope),
-        through_month=through_month or monitoring_settings()[0],
+        through_month=through_month or monitoring_settings(rules.for_place(region or None, chosen))[0],
         evaluations=evaluations,
         grades=grades,
         pager=pager.with_total(total),
@@ -98,6 +99,7 @@ def review_page(
     request: Request,
     session: SessionDep,
     principal: PrincipalDep,
+    rules: RulesDep,
     year: int | None = None,
     unit: str | None = None,
     region: str | None = None,
@@ -112,7 +114,7 @@ def review_page(
     pager = Pager("/review", page, per_page=REVIEW_PAGE, params=params)
     reviewed, total = review_projects_page(
         session=session, scope=scope, year=chosen, dept_code=unit or None, region_code=region or None,
-        limit=pager.size, offset=pager.offset,
+        limit=pager.size, offset=pager.offset, rules=rules,
     )  # fmt: skip
     counts = Counter(f.severity for _, found in reviewed for f in found)
     by_project = [

@@ -14,7 +14,7 @@ from tracker.core.budget import CHANGE_KIND_NAMES, FUNDING_SOURCES
 from tracker.core.money import wan_str
 from tracker.corrections.schemas import notice_out
 from tracker.corrections.service import list_notices
-from tracker.deps import PrincipalDep, SessionDep
+from tracker.deps import PrincipalDep, RulesDep, SessionDep
 from tracker.errors import InvalidInput, NotFound
 from tracker.models import Project
 from tracker.web.pages.common import AdminDep, CsrfDep, attempt, flash, take_flashes
@@ -30,6 +30,7 @@ def project(
     request: Request,
     session: SessionDep,
     principal: PrincipalDep,
+    rules: RulesDep,
     project_id: int,
     as_of: date | None = None,
     audit_page: Annotated[int, Query(ge=1)] = 1,
@@ -38,7 +39,7 @@ def project(
     params = {"as_of": as_of.isoformat() if as_of else ""}
     audit = Pager(f"/projects/{project_id}", audit_page, per_page=AUDIT_LIMIT, params=params, name="audit_page")
     page = project_page(
-        session=session, scope=principal.scope, project_id=project_id, as_of=as_of, today=day,
+        session=session, scope=principal.scope, project_id=project_id, as_of=as_of, today=day, rules=rules,
         audit_offset=audit.offset,
     )  # fmt: skip
     notices, _ = list_notices(session=session, scope=principal.scope, today=day, project_id=project_id)

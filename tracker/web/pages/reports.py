@@ -9,7 +9,7 @@ from urllib.parse import urlencode
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse
 
-from tracker.deps import PrincipalDep, SessionDep
+from tracker.deps import PrincipalDep, RulesDep, SessionDep
 from tracker.reports.chart import ranking_chart
 from tracker.reports.service import ranking
 from tracker.web.pages.common import default_as_of, pick_year, take_flashes, years
@@ -24,6 +24,7 @@ def reports_page(
     request: Request,
     session: SessionDep,
     principal: PrincipalDep,
+    rules: RulesDep,
     year: int | None = None,
     as_of: date | None = None,
     by: Annotated[str, Query(pattern="^(unit|region)$")] = "unit",
@@ -33,7 +34,7 @@ def reports_page(
     available = years(session=session, scope=principal.scope)
     chosen = pick_year(year, available)
     day = default_as_of(chosen, as_of)
-    result = ranking(session=session, scope=principal.scope, year=chosen, as_of=day, by=by)
+    result = ranking(session=session, scope=principal.scope, year=chosen, as_of=day, by=by, rules=rules)
     query = urlencode({"year": chosen, "as_of": day.isoformat(), "by": by})
     pager = Pager("/reports", page, params={"year": chosen, "as_of": day.isoformat(), "by": by}).with_total(
         len(result.rows)

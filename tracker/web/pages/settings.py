@@ -12,8 +12,7 @@ from sqlmodel import Session, col, func, select
 from tracker.alerts.contacts import get_contacts, set_contacts, unit_contacts
 from tracker.auth import service as users
 from tracker.auth.rules import auth_rules
-from tracker.config import load_rules
-from tracker.deps import SessionDep
+from tracker.deps import RulesDep, SessionDep
 from tracker.errors import NotFound
 from tracker.models import Dept, User
 from tracker.places import regions as place_list
@@ -35,6 +34,7 @@ def settings_page(
     request: Request,
     session: SessionDep,
     principal: ProvinceDep,
+    rules: RulesDep,
     q: str = "",
     page: Annotated[int, Query(ge=1)] = 1,
     unit: str = "",
@@ -60,7 +60,7 @@ def settings_page(
         regions=place_list(session=session),
         contacts=unit_contacts(session=session, units=[(d.region_code, d.code) for d in depts]),
         finance=get_contacts(session=session, dept_code=None),
-        rules=load_rules(),
+        rules=rules.model_dump(mode="json"),
         flashes=take_flashes(request),
     )
 
@@ -82,6 +82,7 @@ def add_user(
     request: Request,
     session: SessionDep,
     principal: ProvinceDep,
+    loaded: RulesDep,
     _csrf: CsrfDep,
     username: Annotated[str, Form()],
     password: Annotated[str, Form()],
@@ -101,7 +102,7 @@ def add_user(
             units=_codes(units),
             regions=_codes(regions),
             display_name=display_name.strip(),
-            rules=auth_rules(),
+            rules=auth_rules(loaded),
             actor=principal.username,
         ),
     )
@@ -115,6 +116,7 @@ def change_user(
     request: Request,
     session: SessionDep,
     principal: ProvinceDep,
+    loaded: RulesDep,
     _csrf: CsrfDep,
     user_id: int,
     role: Annotated[str, Form()],
@@ -138,7 +140,7 @@ def change_user(
             regions=_codes(regions),
             active=active,
             password=password or None,
-            rules=auth_rules(),
+            rules=auth_rules(loaded),
             actor=principal.username,
         ),
     )

@@ -13,9 +13,10 @@ from tracker.actuals.report import UploadRejected
 from tracker.actuals.schemas import UploadSummary
 from tracker.auth.principal import Principal
 from tracker.config import get_settings
-from tracker.deps import SessionDep
+from tracker.deps import RulesDep, SessionDep
 from tracker.errors import InvalidInput
 from tracker.models import Dept
+from tracker.rules import Rules
 from tracker.web import pending
 from tracker.web.pages.common import CsrfDep, WriterDep, attempt, flash, pick_year, take_flashes, years
 from tracker.web.paging import Pager
@@ -85,11 +86,13 @@ def upload_page(
 
 
 def _run(
-    request: Request, session: Session, principal: Principal, data: bytes, filename: str, dry_run: bool
+    request: Request, session: Session, principal: Principal, data: bytes, filename: str, dry_run: bool, rules: Rules
 ) -> UploadSummary | HTMLResponse:
     """One upload; a refused file rolls the request back and answers the page with every bad row listed."""
     try:
-        return service.upload(session=session, source=data, filename=filename, principal=principal, dry_run=dry_run)
+        return service.upload(
+            session=session, source=data, filename=filename, principal=principal, rules=rules, dry_run=dry_run
+        )
     except UploadRejected as exc:
         session.rollback()
         return _page(request, session, principal, status=422, rejected=exc)
@@ -100,6 +103,7 @@ def upload_file(
     request: Request,
     session: SessionDep,
     principal: WriterDep,
+    rules: RulesDep,
     _csrf: CsrfDep,
     file: Annotated[UploadFile, File()],
     mode: Annotated[str, Form()] = "check",
@@ -112,7 +116,7 @@ def upload_file(
     filename = file.filename or "upload"
     if not data:
         raise InvalidInput("请选择要上传的文件")
-    outcome = _run(request, session, principal, data, filename, dry_run=mode != "apply")
+    outcome = _run(request, session, principal, data, filename, dry_run=mode != "apply", rules=rules)
     if isinstance(outcome, HTMLResponse):
         return outcome
     if outcome.status == "dry_run":
@@ -124,13 +128,18 @@ def upload_file(
 
 @router.post("/upload/confirm")
 def confirm_upload(
-    request: Request, session: SessionDep, principal: WriterDep, _csrf: CsrfDep, token: Annotated[str, Form()] = ""
+    request: Request,
+    session: SessionDep,
+    principal: WriterDep,
+    rules: RulesDep,
+    _csrf: CsrfDep,
+    token: Annotated[str, Form()] = "",
 ) -> Response:
     kept = pending.take(request, token)
     if kept is None:
         flash(request, "error", "待导入的文件已失效，请重新上传")
         return RedirectResponse("/upload", 303)
-    outcome = _run(request, session, principal, kept[0], kept[1], dry_run=False)
+    outcome = _run(request, session, principal, kept[0], kept[1], dry_run=False, rules=rules)
     if isinstance(outcome, HTMLResponse):
         return outcome
     pending.drop(request)
