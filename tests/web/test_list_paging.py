@@ -19,7 +19,16 @@ from sqlmodel import func, select
 from tests.signin import PASSWORD, add_user, api_client, csrf_of, load_changli, load_funing, page_client
 from tracker.db import session_scope
 from tracker.main import create_app
-from tracker.models import AlertMessage, BatchPeriod, CorrectionNotice, Dept, Project, Submission, UploadBatch
+from tracker.models import (
+    AlertMessage,
+    AuditEntry,
+    BatchPeriod,
+    CorrectionNotice,
+    Dept,
+    Project,
+    Submission,
+    UploadBatch,
+)
 from tracker.web import paging
 
 CHANGLI, FUNING = "130322", "130306"
@@ -348,3 +357,89 @@ def test_list_queries_can_use_their_index_on_postgresql(pg_engine: Engine, query
         conn.execute(text("SET LOCAL enable_sort = off"))
         plan = "\n".join(row[0] for row in conn.execute(text("EXPLAIN " + query)))
     assert index in plan, plan
+
+
+def add_audit(pid: int, n: int) -> None:
+    start = datetime(2024, 5, 1, tzinfo=UTC)
+    with session_scope() as session:
+        for k in range(n):
+            session.add(AuditEntry(at=start + timedelta(minutes=k), actor="mz", action="payment.add", project_id=pid,
+                                   entity="payment", field="amount_fen", new=str(k)))  # fmt: skip
+
+
+def test_a_projects_audit_trail_is_paged_on_its_page_and_in_the_api(
+    committed_db: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from tracker.web import project_view
+    from tracker.web.pages import project
+
+    load_changli()
+    monkeypatch.setattr(project_view, "AUDIT_LIMIT", 4)
+    monkeypatch.setattr(project, "AUDIT_LIMIT", 4)
+    mine, theirs = min(_project_ids(CHANGLI, MZ)), min(_project_ids(CHANGLI, OTHER))
+    add_audit(mine, 10)
+    add_audit(theirs, 3)
+    client = page_client("mz", "department", (MZ,))
+    pages, total = walk(client, f"/projects/{mine}", "audit", pager=-1)
+    assert total == 10 and [len(p) for p in pages] == [4, 4, 2]
+    shown = [i for p in pages for i in p]
+    assert shown == sorted(shown, reverse=True) and len(set(shown)) == 10  # newest first, none twice
+    assert client.get(f"/projects/{theirs}").status_code == 404  # another unit's trail is not there at all
+    api = api_client("mz-api", "department", (MZ,))
+    first = api.get("/api/v1/actuals/audit", params={"project_id": mine, "limit": 6}).json()
+    rest = api.get("/api/v1/actuals/audit", params={"project_id": mine, "limit": 6, "offset": 6}).json()
+    assert first["total"] == 10 and len(first["items"]) == 6 and len(rest["items"]) == 4
+    assert api.get("/api/v1/actuals/audit", params={"project_id": theirs}).status_code == 404
+
+
+def test_the_ranking_page_renders_one_page_of_units(committed_db: Engine, monkeypatch: pytest.MonkeyPatch) -> None:
+    load_changli()
+    load_funing()
+    monkeypatch.setattr(paging, "PAGE_SIZE", 5)
+    url = "/reports?year=2024&as_of=2024-06-30&by=unit"
+    pages: list[list[str]] = []
+    client = page_client("admin")
+    html, next_url = "", url
+    while next_url is not None:
+        html = client.get(next_url).text
+        pages.append(re.findall(r'data-code="([^"]+)"', html))
+        next_url = next_link(html, 0)
+    total = totals(html)[0]
+    assert total > 5 and all(len(p) <= 5 for p in pages) and len(pages[0]) == 5
+    assert sum(len(p) for p in pages) == total == len({c for p in pages for c in p})
+    mine = page_client("mz", "department", (MZ,)).get(url).text
+    assert set(re.findall(r'data-code="([^"]+)"', mine)) == {MZ} and totals(mine)[0] == 1
+
+
+def test_the_batches_and_submissions_apis_are_paged_and_scoped(committed_db: Engine) -> None:
+    load_changli()
+    load_funing()
+    add_batches([(CHANGLI, MZ)] * 5 + [(FUNING, MZ)] * 4 + [(CHANGLI, OTHER)] * 2)
+    add_submissions([(CHANGLI, MZ), (FUNING, MZ)], "submitted", range(2023, 2025))  # 8 of 昌黎县's 314001
+    api = api_client("mz-api", "department", (MZ,))
+    with session_scope() as session:
+        batches = set(session.exec(select(BatchPeriod.batch_id).where(BatchPeriod.region_code == CHANGLI,
+                                                                      BatchPeriod.dept_code == MZ)))  # fmt: skip
+        quarters = set(session.exec(select(Submission.id).where(Submission.region_code == CHANGLI)))
+    for path, expected in (("/api/v1/actuals/uploads", batches), ("/api/v1/actuals/submissions", quarters)):
+        first = api.get(path, params={"limit": 3}).json()
+        rest = api.get(path, params={"limit": 3, "offset": 3}).json()
+        last = api.get(path, params={"limit": 3, "offset": 6}).json()
+        got = [x["id"] for x in first["items"] + rest["items"] + last["items"]]
+        assert first["total"] == len(expected) and len(first["items"]) == 3, path
+        assert len(got) == len(set(got)) and set(got) == expected, path  # continues, never 抚宁区's 314001
+
+
+def test_the_upload_page_offers_a_code_field_instead_of_thousands_of_options(
+    committed_db: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from tracker.web.pages import upload
+
+    load_changli()
+    client = page_client("admin")
+    few = client.get("/upload").text
+    assert '<select name="dept_code">' in few and 'list="unit-codes"' not in few
+    monkeypatch.setattr(upload, "UNITS_MAX", 5)
+    many = client.get("/upload").text
+    assert '<select name="dept_code">' not in many and many.count('list="unit-codes"') == 2
+    assert len(re.findall(r"<datalist id=\"unit-codes\">(.*?)</datalist>", many, re.S)[0].split("<option")) - 1 == 5

@@ -7,6 +7,7 @@ arithmetic and builds the links, keeping the page's other query parameters.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from urllib.parse import urlencode
 
@@ -21,7 +22,7 @@ class Pager:
     page: int = 1
     per_page: int | None = None
     total: int = 0
-    params: dict[str, object] = field(default_factory=dict)
+    params: Mapping[str, object] = field(default_factory=dict)
     name: str = "page"  # the query parameter, when a page shows two lists
 
     @property

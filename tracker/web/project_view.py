@@ -53,6 +53,7 @@ class ProjectPage:
     payments: list[tuple[date, int]]
     batches: list[UploadBatch]
     audit: list[AuditOut]
+    audit_total: int
     findings: list[Finding]
     checkpoints: list[CheckpointRow]
 
@@ -109,9 +110,19 @@ def checkpoint_rows(
 
 
 def project_page(
-    *, session: Session, scope: Scope, project_id: int, as_of: date | None, today: date, rules: Rules
+    *,
+    session: Session,
+    scope: Scope,
+    project_id: int,
+    as_of: date | None,
+    today: date,
+    rules: Rules,
+    audit_offset: int = 0,
 ) -> ProjectPage:
-    """Everything the project page shows on `as_of` (default today, kept in the year); another unit's is NotFound."""
+    """Everything the project page shows on `as_of` (default today, kept in the year); another unit's is NotFound.
+
+    The audit trail is one page of AUDIT_LIMIT entries from `audit_offset`, with the count of them all.
+    """
     out = get_project(session=session, scope=scope, project_id=project_id)
     day = min(max(as_of or today, date(out.year, 1, 1)), date(out.year, 12, 31))
     rows = project_rows(
@@ -122,7 +133,9 @@ def project_page(
     row = find_row(rows, project_id)
     assert row is not None  # get_project already checked it exists in scope
     payments = payments_by_day(session=session, project_id=project_id)
-    audit, _ = audit_history(session=session, scope=scope, project_id=project_id, limit=AUDIT_LIMIT)
+    audit, audit_total = audit_history(
+        session=session, scope=scope, project_id=project_id, limit=AUDIT_LIMIT, offset=audit_offset
+    )
     return ProjectPage(
         project=out,
         row=row,
@@ -139,6 +152,7 @@ def project_page(
         payments=payments,
         batches=project_batches(session=session, project_id=project_id),
         audit=audit,
+        audit_total=audit_total,
         findings=review_project(project=row.data, rules=review_rules(place)),
         checkpoints=checkpoint_rows(data=row.data, payments=payments, as_of=day, rules=spend_rules(place)),
     )

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Annotated
 
-from fastapi import APIRouter, Form, Request
+from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from tracker.budget import service as budgets
@@ -18,7 +18,8 @@ from tracker.deps import PrincipalDep, RulesDep, SessionDep
 from tracker.errors import InvalidInput, NotFound
 from tracker.models import Project
 from tracker.web.pages.common import AdminDep, CsrfDep, attempt, flash, take_flashes
-from tracker.web.project_view import project_page
+from tracker.web.paging import Pager
+from tracker.web.project_view import AUDIT_LIMIT, project_page
 from tracker.web.templating import render
 
 router = APIRouter()
@@ -32,11 +33,15 @@ def project(
     rules: RulesDep,
     project_id: int,
     as_of: date | None = None,
+    audit_page: Annotated[int, Query(ge=1)] = 1,
 ) -> HTMLResponse:
     day = today()
+    params = {"as_of": as_of.isoformat() if as_of else ""}
+    audit = Pager(f"/projects/{project_id}", audit_page, per_page=AUDIT_LIMIT, params=params, name="audit_page")
     page = project_page(
-        session=session, scope=principal.scope, project_id=project_id, as_of=as_of, today=day, rules=rules
-    )
+        session=session, scope=principal.scope, project_id=project_id, as_of=as_of, today=day, rules=rules,
+        audit_offset=audit.offset,
+    )  # fmt: skip
     notices, _ = list_notices(session=session, scope=principal.scope, today=day, project_id=project_id)
     return render(
         request,
@@ -44,6 +49,7 @@ def project(
         principal=principal,
         title=page.project.name,
         page=page,
+        audit_pager=audit.with_total(page.audit_total),
         kinds=CHANGE_KIND_NAMES,
         sources=FUNDING_SOURCES,
         notices=[notice_out(n, p, today=day) for n, p in notices],

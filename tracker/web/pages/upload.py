@@ -24,12 +24,13 @@ from tracker.web.templating import render
 
 router = APIRouter()
 QUARTERS_PAGE = 100
+UNITS_MAX = 500  # a province's 17,000 units are not options of a select: type the code instead
 
 
 def _units(session: Session, principal: Principal) -> list[Dept]:
-    """The units this user may report for."""
+    """The units this user may report for, at most UNITS_MAX + 1 (past UNITS_MAX the page asks for a code)."""
     query = principal.scope.filter(select(Dept), Dept.region_code, Dept.code)
-    return list(session.exec(query.order_by(col(Dept.code))))
+    return list(session.exec(query.order_by(col(Dept.code), col(Dept.region_code)).limit(UNITS_MAX + 1)))
 
 
 def _page(
@@ -60,7 +61,8 @@ def _page(
         status=status,
         title="上报",
         year=year,
-        units=_units(session, principal),
+        units=(units := _units(session, principal))[:UNITS_MAX],
+        many_units=len(units) > UNITS_MAX,
         quarters=quarters,
         recent=recent,
         pager=pager.with_total(total),
