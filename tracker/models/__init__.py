@@ -6,6 +6,7 @@ from tracker.models.auth import LoginAttempt, User, UserRegion, UserUnit
 from tracker.models.base import utcnow
 from tracker.models.monitoring import JobRun, SchedulerLease, VarianceSnapshot
 from tracker.models.oversight import CorrectionNotice, KeyListing
+from tracker.models.pending import PendingFile
 from tracker.models.targets import (
     BudgetChange,
     Dept,
@@ -36,6 +37,7 @@ __all__ = [
     "LoginAttempt",
     "Objective",
     "Payment",
+    "PendingFile",
     "PlanCheckpoint",
     "Project",
     "Region",
