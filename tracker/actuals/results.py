@@ -8,6 +8,7 @@ score then follows the direction (DOMAIN.md §5). Such a number without 上年�
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
@@ -30,7 +31,9 @@ from tracker.models import Indicator, IndicatorResult
 from tracker.rules import reason_categories
 from tracker.targets.service import indicator_target
 
-AUDITED = ("actual_text", "baseline_text", "score", "likelihood", "reason_category", "reason", "measures")
+Bad = Callable[[str, str], None]  # (column, message): one row message
+AUDITED = ("actual_text", "baseline_text", "score", "likelihood", "reason_category", "reason", "measures",
+           "forecast_text")  # fmt: skip
 _CENT = Decimal("0.01")
 
 
@@ -53,6 +56,8 @@ class ResultRow:
     reason_category: str | None
     reason: str
     measures: str
+    forecast_text: str = ""  # 全年预计完成值 as written (optional)
+    forecast_value: Decimal | None = None  # in the target's unit; None for a qualitative target
 
     def values(self) -> dict[str, Any]:
         return {name: getattr(self, name) for name in AUDITED}
@@ -97,9 +102,9 @@ class ResultCheck:
             issues: list[RowIssue] = []
 
             def bad(
-                column: str, message: str, chunk: Chunk = chunk, cells: dict[str, str] = cells, out: list = issues
+                column: str, message: str, c: Chunk = chunk, row: dict[str, str] = cells, out: list[RowIssue] = issues
             ) -> None:
-                out.append(RowIssue(int(cells["row"]), chunk.headers.get(column, column), message, chunk.sheet))
+                out.append(RowIssue(int(row["row"]), c.headers.get(column, column), message, c.sheet))
 
             result = self._row(cells, indicators, bad)
             if result is not None and not issues:
@@ -128,49 +133,26 @@ class ResultCheck:
             ids.update(self.ctx.projects[(*pair, year)].id for year in self.ctx.years.get(pair, []))
         return ids
 
-    def _row(self, cells: dict[str, str], indicators: dict[int, list[Indicator]], bad: Any) -> ResultRow | None:
-        ctx = self.ctx
-        for name in ("dept_code", "project_code", "as_of", "actual"):
-            if not cells[name]:
-                bad(name, "必填，不能为空")
-        dept, code = cells["dept_code"], cells["project_code"]
-        if dept and (problem := ctx.dept_problem(dept)):
-            return bad("dept_code", problem)
-        if dept and code and (problem := ctx.project_problem(dept, code)):
-            return bad("project_code", problem)
-        day, problem = parse_day(cells["as_of"], ctx.today) if cells["as_of"] else (None, None)
-        if problem:
-            bad("as_of", problem)
-        if not (dept and code and day):
+    def _row(self, cells: dict[str, str], indicators: dict[int, list[Indicator]], bad: Bad) -> ResultRow | None:
+        """One row read in named steps: where it belongs, which indicator, what was reached, and the words."""
+        _require(cells, bad)
+        placed = place_row(self.ctx, cells, bad)
+        if placed is None:
             return None
-        project, problem = ctx.project_in_year(dept, code, day.year)
-        if project is None:
-            return bad("as_of", problem or "")
-        if lock := ctx.lock_problem(project.region_code, dept, day.year, quarter_of(day)):
-            bad("as_of", lock)
+        project, day = placed
         indicator = _find_indicator(cells, indicators.get(project.id, []), bad)
         if indicator is None or not cells["actual"]:
             return None
         target = indicator_target(indicator)
-        for name in ("actual", "baseline"):
+        for name in ("actual", "baseline", "forecast"):
             if problem := _beyond_limits(cells[name]):
-                return bad(name, problem)
+                bad(name, problem)
+                return None
         value, grade, baseline = _read_actual(cells["actual"], cells["baseline"], target, bad)
-        if project.id not in self.points:
-            self.points[project.id] = indicator_points(indicators[project.id], ctx.rules)
-        points = self.points[project.id].get(indicator.seq, Decimal(100))
-        score = _score(cells, points, grade, target.kind, value, ctx, bad)
-        likelihood = cells["likelihood"] or None
-        if likelihood and likelihood not in LIKELIHOODS:
-            bad("likelihood", f"完成目标可能性应为 {'、'.join(LIKELIHOODS)} 之一")
-        if likelihood in NEEDS_REASON:
-            for name, label in (("reason", "偏差原因"), ("measures", "改进措施")):
-                if not cells[name]:
-                    bad(name, f"完成目标可能性为“{likelihood}”时必须填写{label}")
-        category = cells["reason_category"] or None
-        categories = reason_categories(ctx.rules)
-        if category and category not in categories:
-            bad("reason_category", f"偏差原因类别应为 {'、'.join(categories)} 之一")
+        points = self._points(project.id, indicator, indicators)
+        score = _score(cells, points, grade, target.kind, value, self.ctx, bad)
+        likelihood = _likelihood(cells, bad)
+        category = _category(cells, reason_categories(self.ctx.rules), bad)
         return ResultRow(
             row=int(cells["row"]),
             sheet=None,
@@ -187,11 +169,85 @@ class ResultCheck:
             reason_category=category,
             reason=cells["reason"],
             measures=cells["measures"],
+            forecast_text=cells["forecast"],
+            forecast_value=_read_forecast(cells["forecast"], target, bad),
         )
+
+    def _points(self, project_id: int, indicator: Indicator, indicators: dict[int, list[Indicator]]) -> Decimal:
+        """The indicator's points (三级分值), computed once per project."""
+        if project_id not in self.points:
+            self.points[project_id] = indicator_points(indicators[project_id], self.ctx.rules)
+        return self.points[project_id].get(indicator.seq, Decimal(100))
+
+
+def place_row(ctx: Context, cells: dict[str, str], bad: Bad) -> tuple[ProjectRef, date] | None:
+    """A row's project and date: a unit and project the uploader may report for, a date in its year, an open quarter."""
+    dept, code = cells["dept_code"], cells["project_code"]
+    if not _known(ctx, dept, code, bad):
+        return None
+    day, problem = parse_day(cells["as_of"], ctx.today) if cells["as_of"] else (None, None)
+    if problem:
+        bad("as_of", problem)
+    if not (dept and code and day):
+        return None
+    project, problem = ctx.project_in_year(dept, code, day.year)
+    if project is None:
+        bad("as_of", problem or "")
+        return None
+    if lock := ctx.lock_problem(project.region_code, dept, day.year, quarter_of(day)):
+        bad("as_of", lock)
+    return project, day
+
+
+def _known(ctx: Context, dept: str, code: str, bad: Bad) -> bool:
+    """False (with the row message) when the unit or the project is not one the uploader may report for."""
+    if dept and (problem := ctx.dept_problem(dept)):
+        bad("dept_code", problem)
+        return False
+    if dept and code and (problem := ctx.project_problem(dept, code)):
+        bad("project_code", problem)
+        return False
+    return True
+
+
+def _require(cells: dict[str, str], bad: Bad) -> None:
+    for name in ("dept_code", "project_code", "as_of", "actual"):
+        if not cells[name]:
+            bad(name, "必填，不能为空")
+
+
+def _likelihood(cells: dict[str, str], bad: Bad) -> str | None:
+    """完成目标可能性, one of the three; 有可能 and 完全不可能 need 偏差原因 and 改进措施 (DOMAIN.md §4)."""
+    likelihood = cells["likelihood"] or None
+    if likelihood and likelihood not in LIKELIHOODS:
+        bad("likelihood", f"完成目标可能性应为 {'、'.join(LIKELIHOODS)} 之一")
+    if likelihood in NEEDS_REASON:
+        for name, label in (("reason", "偏差原因"), ("measures", "改进措施")):
+            if not cells[name]:
+                bad(name, f"完成目标可能性为“{likelihood}”时必须填写{label}")
+    return likelihood
+
+
+def _category(cells: dict[str, str], categories: Sequence[str], bad: Bad) -> str | None:
+    category = cells["reason_category"] or None
+    if category and category not in categories:
+        bad("reason_category", f"偏差原因类别应为 {'、'.join(categories)} 之一")
+    return category
+
+
+def _read_forecast(text: str, target: TargetValue, bad: Bad) -> Decimal | None:
+    """全年预计完成值 read like an actual, in the target's unit; a grade or words for a qualitative target stay text."""
+    if not text or target.kind is Kind.QUALITATIVE:
+        return None
+    read = parse_actual(text, target)
+    if read.error is not None or read.value is None:
+        bad("forecast", f"全年预计完成值无法识别：{read.error or text}")
+        return None
+    return read.value
 
 
 def _read_actual(
-    text: str, baseline_text: str, target: TargetValue, bad: Any
+    text: str, baseline_text: str, target: TargetValue, bad: Bad
 ) -> tuple[Decimal | None, Grade | None, Decimal | None]:
     """The actual (a number in the target's unit, or a grade) and last year's value, read against the target.
 
@@ -227,7 +283,7 @@ def _read_actual(
     return value, None, converted
 
 
-def _read_baseline(text: str, target: TargetValue, relative: bool, bad: Any) -> tuple[Decimal | None, str | None]:
+def _read_baseline(text: str, target: TargetValue, relative: bool, bad: Bad) -> tuple[Decimal | None, str | None]:
     """Last year's value and its unit (the target's, when it has one); (None, None) when blank or bad."""
     if not text:
         return None, None
@@ -265,30 +321,37 @@ def _number(text: str) -> tuple[Decimal, str | None] | None:
     return (read.value, read.unit) if read.kind is Kind.QUANTITATIVE and read.value is not None else None
 
 
-def _find_indicator(cells: dict[str, str], candidates: list[Indicator], bad: Any) -> Indicator | None:
+def _find_indicator(cells: dict[str, str], candidates: list[Indicator], bad: Bad) -> Indicator | None:
     """By sequence number (checked against the name when both are given), else by a name unique in the project."""
     seq_text, name = cells.get("seq", ""), cells.get("indicator", "")
     if seq_text:
         try:  # digits only: int(Decimal("1e1200000")) would hold the worker for minutes
             seq = limits.bounded_int(seq_text, low=1, high=limits.MAX_SEQ, what="指标序号")
         except limits.OutOfRange as exc:
-            return bad("seq", str(exc))
+            bad("seq", str(exc))
+            return None
         except ValueError:
-            return bad("seq", f"指标序号“{limits.shorten(seq_text)}”不是整数")
+            bad("seq", f"指标序号“{limits.shorten(seq_text)}”不是整数")
+            return None
         found = next((i for i in candidates if i.seq == seq), None)
         if found is None:
-            return bad("seq", f"项目中没有第{seq}项指标")
+            bad("seq", f"项目中没有第{seq}项指标")
+            return None
         if name and "".join(name.split()) != "".join(found.level3.split()):
-            return bad("indicator", f"第{seq}项指标是“{found.level3}”，与填写的“{name}”不符")
+            bad("indicator", f"第{seq}项指标是“{found.level3}”，与填写的“{name}”不符")
+            return None
         return found
     if not name:
-        return bad("seq", "请填写指标序号或三级指标")
+        bad("seq", "请填写指标序号或三级指标")
+        return None
     matches = [i for i in candidates if "".join(i.level3.split()) == "".join(name.split())]
     if not matches:
-        return bad("indicator", f"项目中没有名为“{name}”的指标")
+        bad("indicator", f"项目中没有名为“{name}”的指标")
+        return None
     if len(matches) > 1:
         seqs = "、".join(str(i.seq) for i in matches)
-        return bad("indicator", f"指标“{name}”在项目中出现多次（第{seqs}项），请填写指标序号")
+        bad("indicator", f"指标“{name}”在项目中出现多次（第{seqs}项），请填写指标序号")
+        return None
     return matches[0]
 
 
@@ -299,7 +362,7 @@ def _score(
     kind: Kind,
     value: Decimal | None,
     ctx: Context,
-    bad: Any,
+    bad: Bad,
 ) -> Decimal | None:
     """The score of a graded actual, inside its grade's band of the indicator's points."""
     text = cells.get("score", "")
@@ -308,23 +371,30 @@ def _score(
     try:
         score = limits.bounded_decimal(text, int_digits=3, decimals=limits.PCT_DECIMALS, what="得分")
     except limits.OutOfRange:
-        return bad("score", f"得分“{limits.shorten(text)}”应为0–100、最多两位小数的数")
+        bad("score", f"得分“{limits.shorten(text)}”应为0–100、最多两位小数的数")
+        return None
     except ValueError:
-        return bad("score", f"得分“{limits.shorten(text)}”不是数字")
+        bad("score", f"得分“{limits.shorten(text)}”不是数字")
+        return None
     if score < 0 or score > limits.MAX_SCORE:
-        return bad("score", f"得分“{text}”应为0–100、最多两位小数的数")
+        bad("score", f"得分“{text}”应为0–100、最多两位小数的数")
+        return None
     if grade is None:
         if kind is Kind.QUANTITATIVE and value is not None:
-            return bad("score", "定量指标按公式计分，不填写得分")
+            bad("score", "定量指标按公式计分，不填写得分")
+            return None
         if value is not None:
-            return bad("score", "实际完成值为数值时按与上年值的比较计分，不填写得分")
-        return bad("score", "填写得分时实际完成值应为评价等级")
+            bad("score", "实际完成值为数值时按与上年值的比较计分，不填写得分")
+            return None
+        bad("score", "填写得分时实际完成值应为评价等级")
+        return None
     low, high = qualitative_bands(ctx.rules)[grade]
     inside = low * points <= score and (score < high * points or (high == 1 and score == points))
     if not inside:
         closing = "]" if high == 1 else ")"
         span = f"[{(low * points).quantize(_CENT)}, {(high * points).quantize(_CENT)}{closing}"
-        return bad("score", f"得分 {text} 不在“{grade.value}”的分值区间 {span} 内（该指标分值 {points}）")
+        bad("score", f"得分 {text} 不在“{grade.value}”的分值区间 {span} 内（该指标分值 {points}）")
+        return None
     return score
 
 
@@ -389,6 +459,8 @@ def store(session: Session, changes: list[Change], batch_id: int) -> list[tuple[
             reason_category=r.reason_category,
             reason=r.reason,
             measures=r.measures,
+            forecast_text=r.forecast_text,
+            forecast_value=r.forecast_value,
             row_no=r.row,
         )
         session.add(new)

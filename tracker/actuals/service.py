@@ -12,7 +12,7 @@ from collections.abc import Iterator
 import pandas as pd
 from sqlmodel import Session, select
 
-from tracker.actuals import payments, results
+from tracker.actuals import payments, project_reports, results
 from tracker.actuals.audit import record_many
 from tracker.actuals.cells import cell_issues
 from tracker.actuals.chunks import Progress
@@ -62,6 +62,7 @@ def upload(
 
     pay = payments.PaymentCheck(ctx, existing, paid_before)
     res = results.ResultCheck(ctx)
+    rep = project_reports.ReportCheck(ctx)  # the 项目 sheet
     kept: list[pd.DataFrame] | None = []
     for chunk in iter_chunks(source, info, chunk_rows=chunk_rows, progress=progress):
         ctx.errors.extend(chunk.issues)
@@ -69,41 +70,49 @@ def upload(
         if chunk.kind is Kind.RESULTS:
             res.add(chunk)
             continue
+        if chunk.kind is Kind.PROJECTS:
+            rep.add(chunk)
+            continue
         good = pay.check(chunk)
         if kept is not None:
             kept.append(good)
             kept = kept if pay.rows <= KEEP_ROWS else None
     checked = res.check(session)
+    reported = rep.check()
     pay.duplicates(session)
     if ctx.errors:
         detail = f"文件有 {ctx.errors.total} 处错误，未写入任何数据"
         raise UploadRejected(detail, ctx.errors.sorted(), ctx.errors.total)
-    if pay.rows + res.rows == 0:
+    if pay.rows + res.rows + rep.rows == 0:
         raise file_error("文件中没有需要上报的数据（所有数据行均未填写）")
     changes = results.compare(session, checked)
     changed = [c for c in changes if c.fields]
+    report_changes = project_reports.compare(session, reported)
+    reports = [c for c in report_changes if c.fields]
     paid = sum(pay.running.values())
     counts = {
-        "rows": pay.rows + res.rows,
-        "skipped": pay.skipped + res.skipped,
+        "rows": pay.rows + res.rows + rep.rows,
+        "skipped": pay.skipped + res.skipped + rep.skipped,
         "payments": pay.rows,
         "payments_wan": wan_str(paid),
-        "projects": len(set(pay.running) | {c.row.project.id for c in changed}),
+        "projects": len(set(pay.running) | {c.row.project.id for c in changed} | {c.row.project.id for c in reports}),
+        "reports": len(reports),
         "results_new": sum(1 for c in changed if c.old is None),
         "results_changed": sum(1 for c in changed if c.old is not None),
         "results_unchanged": len(changes) - len(changed),
     }
-    periods = sorted(pay.periods | {p for c in changed for p in [_period(c)]})
+    periods = sorted(pay.periods | {p for c in changed for p in [_period(c)]} | project_reports.periods(reports))
     warnings = [RowIssueOut.of(w) for w in ctx.warnings.sorted()]
     extra = {
         "periods": [PeriodOut(region_code=r, dept_code=d, year=y, quarter=q) for r, d, y, q in periods],
         "warnings": warnings,
     }
     extra["warnings_total"] = ctx.warnings.total
-    if not pay.rows and not changed:
-        message = f"{len(changes)} 个指标值与系统中已有数据相同，未做任何修改"
+    if not pay.rows and not changed and not reports:
+        message = f"{len(changes) + len(report_changes)} 个指标值和项目情况与系统中已有数据相同，未做任何修改"
         return _summary(info, "unchanged", message, dry_run, None, counts, extra)
     what = f"{pay.rows} 笔支付（{wan_str(paid)} 万元），{len(changed)} 个指标值"
+    what += f"，{len(reports)} 个项目的预计执行数和完成情况" if reports else ""
     if dry_run:
         return _summary(info, "dry_run", f"检查通过（未写入）：将写入 {what}", True, None, counts, extra)
 
@@ -128,6 +137,8 @@ def upload(
              "note": note}
             for field, old, value in change.fields
         ]  # fmt: skip
+    entries += project_reports.audit_entries(project_reports.store(session, report_changes, batch.id),
+                                             actor=principal.username, batch_id=batch.id)  # fmt: skip
     record_many(session, entries)
     for region, dept, year, quarter in periods:
         session.add(BatchPeriod(batch_id=batch.id, region_code=region, dept_code=dept, year=year, quarter=quarter))

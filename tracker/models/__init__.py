@@ -1,6 +1,14 @@
 """Every table, imported here so that Alembic sees the whole metadata."""
 
-from tracker.models.actuals import AuditEntry, BatchPeriod, IndicatorResult, Payment, Submission, UploadBatch
+from tracker.models.actuals import (
+    AuditEntry,
+    BatchPeriod,
+    IndicatorResult,
+    Payment,
+    ProjectReport,
+    Submission,
+    UploadBatch,
+)
 from tracker.models.alerts import Alert, AlertMessage, Contact
 from tracker.models.auth import LoginAttempt, User, UserRegion, UserUnit
 from tracker.models.base import utcnow
@@ -40,6 +48,7 @@ __all__ = [
     "PendingFile",
     "PlanCheckpoint",
     "Project",
+    "ProjectReport",
     "Region",
     "SchedulerLease",
     "Submission",
