@@ -1,4 +1,4 @@
-"""The pre-filled workbook a unit reports its quarter in: sheets 说明, 支出 and 指标 (INTERFACE.md)."""
+"""The pre-filled workbook a unit reports its quarter in: sheets 说明, 支出, 指标 and 项目 (INTERFACE.md)."""
 
 from __future__ import annotations
 
@@ -11,8 +11,9 @@ from sqlmodel import Session
 
 from tracker.actuals.columns import PAYMENT_COLUMNS, RESULT_COLUMNS
 from tracker.actuals.read import cumulative_paid
-from tracker.actuals.results import LIKELIHOODS
+from tracker.actuals.template_projects import INSTRUCTION, PROJECT_HEADERS, PROJECT_WIDTHS, fill_project_sheet
 from tracker.config import load_rules
+from tracker.core.likelihood import LIKELIHOODS
 from tracker.core.money import fen_to_wan
 from tracker.core.project import ProjectData
 from tracker.core.values import Direction, Grade, Kind
@@ -29,7 +30,7 @@ PAYMENT_HEADERS = ["单位编码", "项目编码", "项目名称", "预算数（
 ]
 RESULT_HEADERS = ["单位编码", "项目编码", "项目名称", "指标序号", "一级指标", "二级指标", "三级指标", "指标值"] + [
     RESULT_COLUMNS[k][0]
-    for k in ("as_of", "actual", "baseline", "score", "likelihood", "reason_category", "reason", "measures")
+    for k in ("as_of", "actual", "baseline", "score", "likelihood", "reason_category", "reason", "measures", "forecast")
 ]
 
 
@@ -62,6 +63,8 @@ def _instructions(dept_name: str, year: int, categories: list[str]) -> list[str]
         "7. 未填写的预填行上传时会被跳过；只填了一部分的行会被列为错误。",
         "8. 请不要使用公式。上传时先检查整份文件：只要有一处错误就不写入任何数据，并列出每一处错误的行号、列名和原因。",
         "9. 已由财政局审核锁定的季度不能再上传或撤回；如需修改，请联系财政局解锁。",
+        "   指标表最后一列“全年预计完成值”（可选）：单位对该指标全年能完成多少的预计，如 2600人；不填的由系统测算。",
+        INSTRUCTION,
     ]
 
 
@@ -103,7 +106,7 @@ def template_bytes(
     pays.data_validation(1, 7, last, 7, {"validate": "decimal", "criteria": ">", "value": 0,
                                          "error_message": "金额应为大于0的数（万元）"})  # fmt: skip
 
-    widths = [12, 26, 30, 8, 12, 16, 30, 16, 14, 18, 12, 8, 14, 14, 30, 30]
+    widths = [12, 26, 30, 8, 12, 16, 30, 16, 14, 18, 12, 8, 14, 14, 30, 30, 16]
     as_of, actual, likelihood, category = (_result_col(n) for n in ("as_of", "actual", "likelihood", "reason_category"))
     ind = _sheet(book, "指标", RESULT_HEADERS, widths, fmt)
     r = 0
@@ -126,6 +129,8 @@ def template_bytes(
     ind.data_validation(1, likelihood, last, likelihood, _list_rule(list(LIKELIHOODS), "请从下拉列表选择"))
     if categories:
         ind.data_validation(1, category, last, category, _list_rule(categories, "请从下拉列表选择偏差原因类别"))
+    projects = _sheet(book, "项目", PROJECT_HEADERS, PROJECT_WIDTHS, fmt)
+    fill_project_sheet(projects, loaded, paid, fmt, _date_rule(year), SPARE_ROWS)
     notes.activate()
     book.close()
     return buffer.getvalue()
