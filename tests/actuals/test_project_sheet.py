@@ -129,3 +129,13 @@ def test_the_variance_forecast_is_the_units_own_from_its_date_and_estimated_befo
     assert before.forecast_estimated is True
     after = project_variance(session=db, scope=ADMIN.scope, project_id=pid, as_of=date(2024, 7, 15)).spend
     assert (after.forecast_year_end_fen, after.forecast_estimated) == (170_000_000, False)
+
+
+def test_an_indicators_forecast_in_monitoring_is_the_units_full_year_value_first(db: Session) -> None:
+    """DOMAIN.md §4: "Forecast: the unit's own 全年预计完成值 where given; otherwise … marked （测算）"."""
+    rows = [[*res("1", "1300人", "2024-03-31"), "2400人"], [*res("2", "80%", "2024-03-31"), ""]]
+    upload(db, book(results=rows), "r.xlsx")
+    lights = project_variance(session=db, scope=ADMIN.scope, project_id=project_id(db), as_of=date(2024, 4, 1))
+    by_seq = {i.seq: i.progress for i in lights.indicators}
+    assert (by_seq[1].forecast, by_seq[1].forecast_estimated) == (Decimal(2400), False)
+    assert by_seq[2].forecast == Decimal(80)  # none given: a level indicator keeps its latest value
