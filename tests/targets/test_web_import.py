@@ -207,3 +207,20 @@ def test_page_import_needs_the_csrf_token_and_an_admin(committed_db: Engine) -> 
     with session_scope() as session:
         assert session.exec(select(PendingFile)).all() == []
     assert stored() == (0, 0, 0)
+
+
+def test_a_dry_run_warns_of_the_indicators_the_import_would_delete(committed_db: Engine) -> None:
+    """The same warnings as the CLI: a stored indicator the new table lacks is named before it is deleted."""
+    client = api_client()
+    assert client.post("/api/v1/targets/imports", files={"file": ("c.txt", CHANGLI)}).status_code == 201
+    with session_scope() as session:
+        project = session.exec(select(Project).where(Project.heading_no == 3)).one()
+        first = session.exec(select(Indicator).where(Indicator.project_id == project.id, Indicator.seq == 1)).one()
+        extra = first.model_copy(update={"id": None, "seq": 99, "level3": "多出的指标"})
+        session.add(Indicator.model_validate(extra.model_dump()))
+    dry = client.post("/api/v1/targets/imports", files={"file": ("c.txt", CHANGLI)}, data={"dry_run": "true"})
+    done = client.post("/api/v1/targets/imports", files={"file": ("c.txt", CHANGLI)})
+    planned = [w for w in dry.json()["warnings"] if "多出的指标" in w]
+    happened = [w for w in done.json()["warnings"] if "多出的指标" in w]
+    assert planned == [f"{project.dept_code}/{project.code}：新表没有第99个指标“多出的指标”，导入时将删除"]
+    assert happened == [f"{project.dept_code}/{project.code}：新表没有第99个指标“多出的指标”，已删除"]

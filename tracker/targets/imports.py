@@ -16,7 +16,7 @@ from tracker.auth.principal import Principal
 from tracker.config import get_settings
 from tracker.core.money import wan_str
 from tracker.errors import TooLarge
-from tracker.models import Project
+from tracker.models import Indicator, Project
 from tracker.places import region_of
 from tracker.targets.importer import ImportSummary, check_regions_known, import_targets, parse_file
 from tracker.targets.parsing import ParsedFile
@@ -89,6 +89,7 @@ def _preview(session: Session, parsed: ParsedFile, filename: str) -> TargetImpor
         col(Project.dept_code).in_({k[2] for k in keys}),
     )
     existing = len(keys & {tuple(row) for row in session.exec(query)})
+    warnings = list(parsed.warnings) + _dropped_indicators(session, parsed)
     return TargetImport(
         dry_run=True,
         filename=filename,
@@ -102,8 +103,29 @@ def _preview(session: Session, parsed: ParsedFile, filename: str) -> TargetImpor
         unchanged=None,
         existing=existing,
         incomplete=[f"{p.heading_no}.{p.name}" for p in parsed.projects if p.incomplete],
-        warnings=list(parsed.warnings),
+        warnings=warnings,
     )
+
+
+def _dropped_indicators(session: Session, parsed: ParsedFile) -> list[str]:
+    """The warnings the import itself would add: stored indicators the new table no longer has."""
+    wanted = {(p.year, region_of(p.code), p.dept_code, p.code): {i.seq for i in p.indicators} for p in parsed.projects}
+    query = (
+        select(Project, Indicator.seq, Indicator.level3)
+        .join(Indicator, col(Indicator.project_id) == col(Project.id))
+        .where(
+            col(Project.year).in_({k[0] for k in wanted}),
+            col(Project.region_code).in_({k[1] for k in wanted}),
+            col(Project.dept_code).in_({k[2] for k in wanted}),
+        )
+        .order_by(col(Project.id), col(Indicator.seq))
+    )
+    out = []
+    for project, seq, level3 in session.exec(query):
+        key = (project.year, project.region_code, project.dept_code, project.code)
+        if key in wanted and seq not in wanted[key]:
+            out.append(f"{project.dept_code}/{project.code}：新表没有第{seq}个指标“{level3}”，导入时将删除")
+    return out
 
 
 def _done(s: ImportSummary) -> TargetImport:
