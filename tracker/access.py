@@ -8,9 +8,11 @@ module is the only place that turns that into yes or no for a stored object.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from sqlmodel import Session, select
 
-from tracker.errors import NotFound
+from tracker.errors import Forbidden, NotFound
 from tracker.models import BatchPeriod, Project, Submission, UploadBatch
 from tracker.scope import Scope
 
@@ -29,6 +31,17 @@ def check_unit(scope: Scope, region_code: str | None, dept_code: str, what: str 
     """NotFound (404) unless the scope covers the unit."""
     if not can_see_unit(scope, region_code, dept_code):
         raise NotFound(f"{what}不存在")
+
+
+def check_regions(scope: Scope, regions: Iterable[str], what: str = "文件") -> None:
+    """Forbidden (403) unless the scope covers every one of these whole regions (a file the caller sent).
+
+    The caller already holds the file, so naming its region leaks nothing; a unit's scope never covers
+    a whole region, and a county finance bureau covers only its own county.
+    """
+    outside = sorted(r for r in set(regions) if scope.units is not None or not scope.allows_region(r))
+    if outside:
+        raise Forbidden(f"{what}中含有地区 {'、'.join(outside)} 的项目，不在您的管理范围内，不能导入")
 
 
 def visible_project(*, session: Session, scope: Scope, project_id: int) -> Project:

@@ -39,6 +39,12 @@ class InvalidInput(DomainError):
     status_code = 422
 
 
+class TooLarge(DomainError):
+    """A file beyond the upload limit (TRACKER_UPLOAD_MAX_BYTES), as the body-size check answers it."""
+
+    status_code = 413
+
+
 class Unavailable(DomainError):
     """The database (or another service) could not take the work now; nothing was kept, retry later."""
 

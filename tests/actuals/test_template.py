@@ -14,7 +14,7 @@ from tests.actuals.helpers import DEPT, P1, one_issue, rejected, upload
 from tracker.actuals.template import template_bytes
 from tracker.core.values import Grade
 from tracker.errors import NotFound
-from tracker.models import IndicatorResult
+from tracker.models import IndicatorResult, ProjectReport
 from tracker.rules import load_rules
 from tracker.scope import Scope
 
@@ -25,7 +25,7 @@ def workbook(db: Session) -> bytes:
 
 def test_template_holds_the_units_projects_and_indicators_with_codes_as_text(db: Session) -> None:
     book = load_workbook(io.BytesIO(workbook(db)))
-    assert book.sheetnames == ["说明", "支出", "指标"]
+    assert book.sheetnames == ["说明", "支出", "指标", "项目"]
     pays, inds = book["支出"], book["指标"]
     assert [c.value for c in pays[1]][:8] == ["单位编码", "项目编码", "项目名称", "预算数（万元）", "资金支出计划",
                                              "已支付（万元）", "支付日期", "金额（万元）"]  # fmt: skip
@@ -70,7 +70,7 @@ def test_filled_in_template_uploads_and_skips_the_rows_left_alone(db: Session) -
     book.save(out)
     summary = upload(db, out.getvalue(), "filled.xlsx")
     assert (summary.payments, summary.payments_wan, summary.results_new) == (1, "40.50", 2)
-    assert summary.skipped == 8 + 73
+    assert summary.skipped == 8 + 73 + 9  # 支出, 指标 and 项目 rows left alone
 
 
 def test_template_for_a_unit_without_projects_that_year_is_not_found(db: Session) -> None:
@@ -92,3 +92,27 @@ def test_a_percentage_typed_into_excel_reads_as_excel_shows_it(db: Session) -> N
     upload(db, out.getvalue(), "filled.xlsx")
     stored = db.exec(select(IndicatorResult)).one()
     assert (stored.actual_text, stored.actual_value) == ("97%", Decimal(97))
+
+
+def test_template_sheet_projects_lists_each_project_for_the_units_forecast_and_words(db: Session) -> None:
+    """INTERFACE.md: sheet 项目 with 单位编码, 项目编码, 截至日期, 全年预计执行数（万元）, 实际完成情况."""
+    book = load_workbook(io.BytesIO(workbook(db)))
+    sheet = book["项目"]
+    assert [c.value for c in sheet[1]] == ["单位编码", "项目编码", "项目名称", "预算数（万元）", "已支付（万元）",
+                                          "截至日期", "全年预计执行数（万元）", "实际完成情况"]  # fmt: skip
+    assert sheet.max_row - 1 == 9 and [c.value for c in sheet[2]][:4] == [
+        DEPT,
+        P1,
+        "残疾人两项补贴县级配套（困难残疾人生活补贴）",
+        180,
+    ]
+    assert book["指标"]["Q1"].value == "全年预计完成值"
+    sheet["F2"], sheet["G2"], sheet["H2"] = date(2024, 6, 30), 170, "上半年已发放到户"
+    book["指标"]["I2"], book["指标"]["J2"], book["指标"]["Q2"] = date(2024, 3, 31), "1300人", "2600人"
+    out = io.BytesIO()
+    book.save(out)
+    summary = upload(db, out.getvalue(), "filled.xlsx")
+    assert (summary.reports, summary.results_new) == (1, 1)
+    report = db.exec(select(ProjectReport)).one()
+    assert (report.forecast_fen, report.narrative) == (170_000_000, "上半年已发放到户")
+    assert db.exec(select(IndicatorResult)).one().forecast_value == Decimal(2600)

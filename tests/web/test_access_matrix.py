@@ -21,7 +21,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
 from tests.actuals.helpers import PAY_ZH, csv_bytes, pay
-from tests.signin import PASSWORD, add_user, csrf_of, load_changli, load_funing
+from tests.signin import DATA, PASSWORD, add_user, csrf_of, load_changli, load_funing
 from tracker.actuals.approvals import submit_quarter
 from tracker.actuals.service import upload
 from tracker.auth.principal import Principal
@@ -48,6 +48,12 @@ ROLES = ("anonymous", "admin", "dept_a", "viewer")
 LAST = {("POST", "/logout")}
 # A reader may still change their own password: that writes no data of any unit.
 OWN_ACCOUNT = {("POST", "/account/password")}  # ends the session the other checks use: walked after every other route
+# Routes that take a file: walked with a real one (昌黎县's targets, unit B's region), which only an admin
+# of that region may import; anyone else gets 403 for the file itself, not a 422 for a missing field.
+FILES = {
+    "/api/v1/targets/imports": lambda: {"file": ("changli.txt", DATA.read_bytes())},
+    "/targets/import": lambda: {"file": ("changli.txt", DATA.read_bytes())},
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -241,7 +247,9 @@ def check_route(
                 attempts.append(client.get(path, params={**query, "dept_code": UNIT_B, "unit": UNIT_B, "dept": UNIT_B}))
         else:
             data = {} if is_api else {"csrf_token": csrf}
-            attempts = [client.request(method, path, data=data)]
+            if e.path in FILES:
+                data["dry_run"] = "true"
+            attempts = [client.request(method, path, data=data, files=FILES[e.path]() if e.path in FILES else None)]
         for r in attempts:
             status = r.status_code
             if status >= 500:
@@ -256,6 +264,8 @@ def check_route(
                     problems.append(f"{where} as unit A shows unit B's data: {leaks} (status {status})")
                 if has_params and not public and status not in ((403, 404) if method == "GET" else (403, 404, 422)):
                     problems.append(f"{where} as unit A on unit B's object: {status}, want 403/404")
+            if role in ("dept_a", "viewer") and e.path in FILES and status != 403:
+                problems.append(f"{where} as {role} with a target file: {status}, want 403")
             if role == "viewer" and method != "GET" and not public and (method, e.path) not in OWN_ACCOUNT:
                 allowed = (403, 422) if is_api else (403,)
                 if status not in allowed:

@@ -9,6 +9,7 @@ from sqlalchemy import update
 from sqlmodel import Session, col, func, select
 
 from tracker.access import visible_batch, visible_project
+from tracker.actuals import project_reports
 from tracker.actuals.audit import record
 from tracker.actuals.context import LOCKED, serialise
 from tracker.actuals.read import cumulative_paid
@@ -125,6 +126,7 @@ def withdraw_batch(*, session: Session, principal: Principal, batch_id: int, rea
                project_id=pid, field="cumulative_paid_wan", old=wan_str(before[pid]), new=wan_str(after[pid]),
                note=reason)  # fmt: skip
     _revert_results(session, batch_id, actor, reason)
+    project_reports.revert(session, batch_id)  # the 项目 sheet's forecasts and words
     batch.status, batch.withdrawn_at, batch.withdrawn_by, batch.withdraw_reason = "withdrawn", utcnow(), actor, reason
     session.add(batch)
     record(session, actor=actor, action="batch.withdraw", entity="upload_batch", entity_id=batch_id, batch_id=batch_id,

@@ -11,6 +11,7 @@ class Kind(StrEnum):
 
     PAYMENTS = "payments"  # 支出
     RESULTS = "results"  # 指标
+    PROJECTS = "projects"  # 项目: the unit's own 全年预计执行数 and 实际完成情况 (workbooks only)
 
 
 SHEETS: dict[str, Kind] = {
@@ -18,6 +19,8 @@ SHEETS: dict[str, Kind] = {
     "payments": Kind.PAYMENTS,
     "指标": Kind.RESULTS,
     "results": Kind.RESULTS,
+    "项目": Kind.PROJECTS,
+    "projects": Kind.PROJECTS,
 }
 
 # canonical name -> (Chinese header written in templates, other accepted spellings)
@@ -43,6 +46,14 @@ RESULT_COLUMNS: dict[str, tuple[str, tuple[str, ...]]] = {
     "reason_category": ("偏差原因类别", ("原因类别",)),
     "reason": ("偏差原因", ()),
     "measures": ("改进措施", ()),
+    "forecast": ("全年预计完成值", ("预计全年完成值",)),  # optional: the unit's own forecast (DOMAIN.md §4)
+}
+PROJECT_COLUMNS: dict[str, tuple[str, tuple[str, ...]]] = {
+    "dept_code": ("单位编码", ("单位代码",)),
+    "project_code": ("项目编码", ("项目代码",)),
+    "as_of": ("截至日期", ("日期",)),
+    "forecast_wan": ("全年预计执行数（万元）", ("全年预计执行数", "预计全年执行数（万元）")),
+    "narrative": ("实际完成情况", ("完成情况",)),
 }
 # Columns a template carries for the reader's eyes; an upload ignores them.
 INFORMATIONAL = frozenset(
@@ -56,13 +67,16 @@ INFORMATIONAL = frozenset(
 REQUIRED: dict[Kind, tuple[str, ...]] = {
     Kind.PAYMENTS: ("dept_code", "project_code", "paid_on", "amount_wan"),
     Kind.RESULTS: ("dept_code", "project_code", "as_of", "actual"),
+    Kind.PROJECTS: ("dept_code", "project_code", "as_of"),
 }
 # The fields a user fills in; a row with none of them is an untouched template row.
 FILLED: dict[Kind, tuple[str, ...]] = {
     Kind.PAYMENTS: ("paid_on", "amount_wan", "note"),
-    Kind.RESULTS: ("as_of", "actual", "baseline", "score", "likelihood", "reason_category", "reason", "measures"),
-}
-COLUMNS = {Kind.PAYMENTS: PAYMENT_COLUMNS, Kind.RESULTS: RESULT_COLUMNS}
+    Kind.RESULTS: ("as_of", "actual", "baseline", "score", "likelihood", "reason_category", "reason", "measures",
+                   "forecast"),
+    Kind.PROJECTS: ("as_of", "forecast_wan", "narrative"),
+}  # fmt: skip
+COLUMNS = {Kind.PAYMENTS: PAYMENT_COLUMNS, Kind.RESULTS: RESULT_COLUMNS, Kind.PROJECTS: PROJECT_COLUMNS}
 
 
 def normalise_header(text: object) -> str:

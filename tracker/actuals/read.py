@@ -16,7 +16,7 @@ from sqlmodel import Session, col, func, select
 
 from tracker.bulk import matching
 from tracker.core.budget import FUNDING_SOURCES, FundingSource, parse_source
-from tracker.models import Indicator, IndicatorResult, Payment
+from tracker.models import Indicator, IndicatorResult, Payment, ProjectReport
 
 
 def cumulative_paid(*, session: Session, project_ids: Iterable[int], as_of: date | None = None) -> dict[int, int]:
@@ -112,6 +112,7 @@ def result_history(
                 reason_category=r.reason_category,
                 reason=r.reason,
                 measures=r.measures,
+                forecast_value=r.forecast_value,
             )
         )
     return out
@@ -120,3 +121,42 @@ def result_history(
 def latest_results(*, session: Session, project_ids: Iterable[int], as_of: date | None = None) -> dict[int, ResultView]:
     """The latest current result per indicator id up to `as_of`."""
     return {k: v[-1] for k, v in result_history(session=session, project_ids=project_ids, as_of=as_of).items() if v}
+
+
+@dataclass(frozen=True, slots=True)
+class ReportView:
+    """A unit's own words on a project (upload sheet 项目): the latest of each up to a date, and when."""
+
+    project_id: int
+    forecast_fen: int | None  # 全年预计执行数
+    forecast_as_of: date | None
+    narrative: str  # 实际完成情况, "" when the unit gave none
+    narrative_as_of: date | None
+
+
+def project_reports(
+    *, session: Session, project_ids: Iterable[int], as_of: date | None = None
+) -> dict[int, ReportView]:
+    """Per project with a current report up to `as_of`: its latest forecast and its latest narrative."""
+    ids = list(project_ids)
+    out: dict[int, ReportView] = {}
+    if not ids:
+        return out
+    query = (
+        select(ProjectReport)
+        .where(ProjectReport.is_current == True)  # noqa: E712
+        .order_by(col(ProjectReport.as_of), col(ProjectReport.id))
+    )
+    if as_of is not None:
+        query = query.where(ProjectReport.as_of <= as_of)
+    for among in matching(session, col(ProjectReport.project_id), ids):
+        for r in session.exec(query.where(among)):  # oldest first: a later one replaces what it gives
+            seen = out.get(r.project_id) or ReportView(r.project_id, None, None, "", None)
+            out[r.project_id] = ReportView(
+                project_id=r.project_id,
+                forecast_fen=r.forecast_fen if r.forecast_fen is not None else seen.forecast_fen,
+                forecast_as_of=r.as_of if r.forecast_fen is not None else seen.forecast_as_of,
+                narrative=r.narrative or seen.narrative,
+                narrative_as_of=r.as_of if r.narrative else seen.narrative_as_of,
+            )
+    return out

@@ -8,7 +8,7 @@ score then follows the direction (DOMAIN.md §5). Such a number without 上年�
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
@@ -31,9 +31,10 @@ from tracker.models import Indicator, IndicatorResult
 from tracker.rules import Rules, reason_categories
 from tracker.targets.service import indicator_target
 
-AUDITED = ("actual_text", "baseline_text", "score", "likelihood", "reason_category", "reason", "measures")
+Bad = Callable[[str, str], None]  # (column, message): one row message
+AUDITED = ("actual_text", "baseline_text", "score", "likelihood", "reason_category", "reason", "measures",
+           "forecast_text")  # fmt: skip
 _CENT = Decimal("0.01")
-Bad = Callable[[str, str], None]  # records a row problem (column, message); the row is then skipped
 
 
 @dataclass(slots=True)
@@ -55,6 +56,8 @@ class ResultRow:
     reason_category: str | None
     reason: str
     measures: str
+    forecast_text: str = ""  # 全年预计完成值 as written (optional)
+    forecast_value: Decimal | None = None  # in the target's unit; None for a qualitative target
 
     def values(self) -> dict[str, Any]:
         return {name: getattr(self, name) for name in AUDITED}
@@ -99,13 +102,9 @@ class ResultCheck:
             issues: list[RowIssue] = []
 
             def bad(
-                column: str,
-                message: str,
-                chunk: Chunk = chunk,
-                cells: dict[str, str] = cells,
-                out: list[RowIssue] = issues,
+                column: str, message: str, c: Chunk = chunk, row: dict[str, str] = cells, out: list[RowIssue] = issues
             ) -> None:
-                out.append(RowIssue(int(cells["row"]), chunk.headers.get(column, column), message, chunk.sheet))
+                out.append(RowIssue(int(row["row"]), c.headers.get(column, column), message, c.sheet))
 
             result = self._row(cells, indicators, bad)
             if result is not None and not issues:
@@ -135,53 +134,26 @@ class ResultCheck:
         return ids
 
     def _row(self, cells: dict[str, str], indicators: dict[int, list[Indicator]], bad: Bad) -> ResultRow | None:
-        ctx = self.ctx
-        for name in ("dept_code", "project_code", "as_of", "actual"):
-            if not cells[name]:
-                bad(name, "必填，不能为空")
-        dept, code = cells["dept_code"], cells["project_code"]
-        if dept and (problem := ctx.dept_problem(dept)):
-            bad("dept_code", problem)
+        """One row read in named steps: where it belongs, which indicator, what was reached, and the words."""
+        _require(cells, bad)
+        placed = place_row(self.ctx, cells, bad)
+        if placed is None:
             return None
-        if dept and code and (problem := ctx.project_problem(dept, code)):
-            bad("project_code", problem)
-            return None
-        day, problem = parse_day(cells["as_of"], ctx.today) if cells["as_of"] else (None, None)
-        if problem:
-            bad("as_of", problem)
-        if not (dept and code and day):
-            return None
-        project, problem = ctx.project_in_year(dept, code, day.year)
-        if project is None:
-            bad("as_of", problem or "")
-            return None
-        if lock := ctx.lock_problem(project.region_code, dept, day.year, quarter_of(day)):
-            bad("as_of", lock)
+        project, day = placed
         indicator = _find_indicator(cells, indicators.get(project.id, []), bad)
         if indicator is None or not cells["actual"]:
             return None
         target = indicator_target(indicator)
-        for name in ("actual", "baseline"):
+        for name in ("actual", "baseline", "forecast"):
             if problem := _beyond_limits(cells[name]):
                 bad(name, problem)
                 return None
         value, grade, baseline = _read_actual(cells["actual"], cells["baseline"], target, bad)
-        place = ctx.rules.for_place(project.region_code, project.year)  # the project's weights, bands, categories
-        if project.id not in self.points:
-            self.points[project.id] = indicator_points(indicators[project.id], place)
-        points = self.points[project.id].get(indicator.seq, Decimal(100))
+        place = self.ctx.rules.for_place(project.region_code, project.year)  # the project's weights, bands, categories
+        points = self._points(project.id, indicator, indicators, place)
         score = _score(cells, points, grade, target.kind, value, place, bad)
-        likelihood = cells["likelihood"] or None
-        if likelihood and likelihood not in LIKELIHOODS:
-            bad("likelihood", f"完成目标可能性应为 {'、'.join(LIKELIHOODS)} 之一")
-        if likelihood in NEEDS_REASON:
-            for name, label in (("reason", "偏差原因"), ("measures", "改进措施")):
-                if not cells[name]:
-                    bad(name, f"完成目标可能性为“{likelihood}”时必须填写{label}")
-        category = cells["reason_category"] or None
-        categories = reason_categories(place)
-        if category and category not in categories:
-            bad("reason_category", f"偏差原因类别应为 {'、'.join(categories)} 之一")
+        likelihood = _likelihood(cells, bad)
+        category = _category(cells, reason_categories(place), bad)
         return ResultRow(
             row=int(cells["row"]),
             sheet=None,
@@ -198,7 +170,83 @@ class ResultCheck:
             reason_category=category,
             reason=cells["reason"],
             measures=cells["measures"],
+            forecast_text=cells["forecast"],
+            forecast_value=_read_forecast(cells["forecast"], target, bad),
         )
+
+    def _points(
+        self, project_id: int, indicator: Indicator, indicators: dict[int, list[Indicator]], place: Rules
+    ) -> Decimal:
+        """The indicator's points (三级分值) by its place's weights, computed once per project."""
+        if project_id not in self.points:
+            self.points[project_id] = indicator_points(indicators[project_id], place)
+        return self.points[project_id].get(indicator.seq, Decimal(100))
+
+
+def place_row(ctx: Context, cells: dict[str, str], bad: Bad) -> tuple[ProjectRef, date] | None:
+    """A row's project and date: a unit and project the uploader may report for, a date in its year, an open quarter."""
+    dept, code = cells["dept_code"], cells["project_code"]
+    if not _known(ctx, dept, code, bad):
+        return None
+    day, problem = parse_day(cells["as_of"], ctx.today) if cells["as_of"] else (None, None)
+    if problem:
+        bad("as_of", problem)
+    if not (dept and code and day):
+        return None
+    project, problem = ctx.project_in_year(dept, code, day.year)
+    if project is None:
+        bad("as_of", problem or "")
+        return None
+    if lock := ctx.lock_problem(project.region_code, dept, day.year, quarter_of(day)):
+        bad("as_of", lock)
+    return project, day
+
+
+def _known(ctx: Context, dept: str, code: str, bad: Bad) -> bool:
+    """False (with the row message) when the unit or the project is not one the uploader may report for."""
+    if dept and (problem := ctx.dept_problem(dept)):
+        bad("dept_code", problem)
+        return False
+    if dept and code and (problem := ctx.project_problem(dept, code)):
+        bad("project_code", problem)
+        return False
+    return True
+
+
+def _require(cells: dict[str, str], bad: Bad) -> None:
+    for name in ("dept_code", "project_code", "as_of", "actual"):
+        if not cells[name]:
+            bad(name, "必填，不能为空")
+
+
+def _likelihood(cells: dict[str, str], bad: Bad) -> str | None:
+    """完成目标可能性, one of the three; 有可能 and 完全不可能 need 偏差原因 and 改进措施 (DOMAIN.md §4)."""
+    likelihood = cells["likelihood"] or None
+    if likelihood and likelihood not in LIKELIHOODS:
+        bad("likelihood", f"完成目标可能性应为 {'、'.join(LIKELIHOODS)} 之一")
+    if likelihood in NEEDS_REASON:
+        for name, label in (("reason", "偏差原因"), ("measures", "改进措施")):
+            if not cells[name]:
+                bad(name, f"完成目标可能性为“{likelihood}”时必须填写{label}")
+    return likelihood
+
+
+def _category(cells: dict[str, str], categories: Sequence[str], bad: Bad) -> str | None:
+    category = cells["reason_category"] or None
+    if category and category not in categories:
+        bad("reason_category", f"偏差原因类别应为 {'、'.join(categories)} 之一")
+    return category
+
+
+def _read_forecast(text: str, target: TargetValue, bad: Bad) -> Decimal | None:
+    """全年预计完成值 read like an actual, in the target's unit; a grade or words for a qualitative target stay text."""
+    if not text or target.kind is Kind.QUALITATIVE:
+        return None
+    read = parse_actual(text, target)
+    if read.error is not None or read.value is None:
+        bad("forecast", f"全年预计完成值无法识别：{read.error or text}")
+        return None
+    return read.value
 
 
 def _read_actual(
@@ -414,6 +462,8 @@ def store(session: Session, changes: list[Change], batch_id: int) -> list[tuple[
             reason_category=r.reason_category,
             reason=r.reason,
             measures=r.measures,
+            forecast_text=r.forecast_text,
+            forecast_value=r.forecast_value,
             row_no=r.row,
         )
         session.add(new)

@@ -54,6 +54,7 @@ class UploadSummary(BaseModel):
     periods: list[PeriodOut]
     warnings: list[RowIssueOut] = Field(default_factory=list)
     warnings_total: int = 0
+    reports: int = 0  # 项目 rows (全年预计执行数, 实际完成情况) new or changed
 
 
 class BatchOut(BaseModel):

@@ -14,7 +14,7 @@ from typing import Any
 import pandas as pd
 from sqlmodel import Session, select
 
-from tracker.actuals import payments, results
+from tracker.actuals import payments, project_reports, results
 from tracker.actuals.audit import record_many
 from tracker.actuals.cells import cell_issues
 from tracker.actuals.chunks import Progress
@@ -61,10 +61,11 @@ def upload(
         return _summary(info, "unchanged", f"该文件已作为批次 {prior} 上传过，未做任何修改", dry_run, prior)
     run = _check(session, source, info, principal, progress, chunk_rows, allow_duplicates, rules)
     changed = [c for c in run.changes if c.fields]
-    counts, extra = _counts(run, changed)
-    if not (run.pay.rows - run.pay.recorded) and not changed:
+    reports = [c for c in run.report_changes if c.fields]
+    counts, extra = _counts(run, changed, reports)
+    if not (run.pay.rows - run.pay.recorded) and not changed and not reports:
         return _summary(info, "unchanged", _nothing_new(run), dry_run, None, counts, extra)
-    what = _what(run.pay, len(changed))
+    what = _what(run.pay, len(changed), len(reports))
     if dry_run:
         return _summary(info, "dry_run", f"检查通过（未写入）：将写入 {what}", True, None, counts, extra)
     batch = _apply(session, source, info, run, changed, principal.username, progress, chunk_rows)
@@ -82,7 +83,7 @@ def _prior(session: Session, sha256: str) -> int | None:
 
 
 def _nothing_new(run: _Run) -> str:
-    message = f"{len(run.changes)} 个指标值与系统中已有数据相同，未做任何修改"
+    message = f"{len(run.changes) + len(run.report_changes)} 个指标值和项目情况与系统中已有数据相同，未做任何修改"
     if run.pay.recorded:
         message = f"{run.pay.recorded} 笔支付已记录（按支付凭证号），未重复计入；" + message
     return message
@@ -110,8 +111,11 @@ def _apply(
     entries = _write_payments(session, source, info, run, batch.id, actor, progress, chunk_rows)
     entries += _payment_entries(pay, run.existing, batch.id, actor)
     entries += _result_entries(session, run.changes, batch.id, actor)
+    stored = project_reports.store(session, run.report_changes, batch.id)  # the 项目 sheet
+    entries += project_reports.audit_entries(stored, actor=actor, batch_id=batch.id)
     record_many(session, entries)
-    for region, dept, year, quarter in sorted(pay.periods | {_period(c) for c in changed}):
+    reports = project_reports.periods([c for c in run.report_changes if c.fields])
+    for region, dept, year, quarter in sorted(pay.periods | {_period(c) for c in changed} | reports):
         session.add(BatchPeriod(batch_id=batch.id, region_code=region, dept_code=dept, year=year, quarter=quarter))
     return batch
 
@@ -127,6 +131,9 @@ class _Run:
     changes: list[results.Change]
     result_rows: int
     result_skipped: int
+    report_changes: list[project_reports.ReportChange]  # the 项目 sheet's rows, compared with what is stored
+    report_rows: int
+    report_skipped: int
 
 
 def _check(
@@ -149,6 +156,7 @@ def _check(
     identities = Identities(session, allow_duplicates)
     pay = payments.PaymentCheck(ctx, existing, paid_before, identities)
     res = results.ResultCheck(ctx)
+    rep = project_reports.ReportCheck(ctx)  # the 项目 sheet
     kept: list[pd.DataFrame] | None = []
     for chunk in iter_chunks(source, info, chunk_rows=chunk_rows, progress=progress):
         ctx.errors.extend(chunk.issues)
@@ -156,35 +164,44 @@ def _check(
         if chunk.kind is Kind.RESULTS:
             res.add(chunk)
             continue
+        if chunk.kind is Kind.PROJECTS:
+            rep.add(chunk)
+            continue
         good = pay.check(chunk)
         if kept is not None:
             kept.append(good)
             kept = kept if pay.rows <= KEEP_ROWS else None
     checked = res.check(session)
+    reported = rep.check()
     pay.duplicates()
     if ctx.errors:
         detail = f"文件有 {ctx.errors.total} 处错误，未写入任何数据"
         raise UploadRejected(detail, ctx.errors.sorted(), ctx.errors.total)
-    if pay.rows + res.rows == 0:
+    if pay.rows + res.rows + rep.rows == 0:
         raise file_error("文件中没有需要上报的数据（所有数据行均未填写）")
-    return _Run(ctx, pay, existing, kept, results.compare(session, checked), res.rows, res.skipped)
+    changes, report_changes = results.compare(session, checked), project_reports.compare(session, reported)
+    return _Run(ctx, pay, existing, kept, changes, res.rows, res.skipped, report_changes, rep.rows, rep.skipped)
 
 
-def _counts(run: _Run, changed: list[results.Change]) -> tuple[dict[str, object], dict[str, object]]:
+def _counts(
+    run: _Run, changed: list[results.Change], reports: list[project_reports.ReportChange]
+) -> tuple[dict[str, object], dict[str, object]]:
     pay = run.pay
+    touched = set(pay.running) | {c.row.project.id for c in changed} | {c.row.project.id for c in reports}
     counts: dict[str, object] = {
-        "rows": pay.rows + run.result_rows,
-        "skipped": pay.skipped + run.result_skipped,
+        "rows": pay.rows + run.result_rows + run.report_rows,
+        "skipped": pay.skipped + run.result_skipped + run.report_skipped,
         "payments": pay.rows - pay.recorded,
         "payments_recorded": pay.recorded,
         "payments_updated": pay.updated,
         "payments_wan": wan_str(sum(run.pay.running.values())),
-        "projects": len(set(pay.running) | {c.row.project.id for c in changed}),
+        "projects": len(touched),
+        "reports": len(reports),
         "results_new": sum(1 for c in changed if c.old is None),
         "results_changed": sum(1 for c in changed if c.old is not None),
         "results_unchanged": len(run.changes) - len(changed),
     }
-    periods = sorted(pay.periods | {_period(c) for c in changed})
+    periods = sorted(pay.periods | {_period(c) for c in changed} | project_reports.periods(reports))
     extra: dict[str, object] = {
         "periods": [PeriodOut(region_code=r, dept_code=d, year=y, quarter=q) for r, d, y, q in periods],
         "warnings": [RowIssueOut.of(w) for w in run.ctx.warnings.sorted()],
@@ -193,10 +210,12 @@ def _counts(run: _Run, changed: list[results.Change]) -> tuple[dict[str, object]
     return counts, extra
 
 
-def _what(pay: payments.PaymentCheck, results_changed: int) -> str:
+def _what(pay: payments.PaymentCheck, results_changed: int, reports: int) -> str:
     paid = sum(pay.running.values())
     new = pay.rows - pay.recorded - pay.updated
     text = f"{new} 笔支付（{wan_str(paid)} 万元），{results_changed} 个指标值"
+    if reports:
+        text += f"，{reports} 个项目的预计执行数和完成情况"
     if pay.updated:
         text += f"，更新已记录的支付 {pay.updated} 笔"
     if pay.recorded:

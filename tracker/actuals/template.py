@@ -1,4 +1,4 @@
-"""The pre-filled workbook a unit reports its quarter in: sheets 说明, 支出 and 指标 (INTERFACE.md)."""
+"""The pre-filled workbook a unit reports its quarter in: sheets 说明, 支出, 指标 and 项目 (INTERFACE.md)."""
 
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ from tracker.actuals.columns import PAYMENT_COLUMNS, RESULT_COLUMNS
 from tracker.actuals.identity import recorded
 from tracker.actuals.read import cumulative_paid
 from tracker.actuals.recorded import write_recorded
+from tracker.actuals.template_projects import INSTRUCTION, PROJECT_HEADERS, PROJECT_WIDTHS, fill_project_sheet
 from tracker.core.likelihood import LIKELIHOODS
 from tracker.core.money import fen_to_wan
 from tracker.core.project import ProjectData
@@ -30,7 +31,7 @@ PAYMENT_HEADERS = ["单位编码", "项目编码", "项目名称", "预算数（
 ]
 RESULT_HEADERS = ["单位编码", "项目编码", "项目名称", "指标序号", "一级指标", "二级指标", "三级指标", "指标值"] + [
     RESULT_COLUMNS[k][0]
-    for k in ("as_of", "actual", "baseline", "score", "likelihood", "reason_category", "reason", "measures")
+    for k in ("as_of", "actual", "baseline", "score", "likelihood", "reason_category", "reason", "measures", "forecast")
 ]
 
 
@@ -57,6 +58,7 @@ def _instructions(dept_name: str, year: int, categories: list[str]) -> list[str]
         "   上年值（可选）：“较上年提高”“进一步降低”这类指标，可以在实际完成值填数字、在上年值填上年同口径的数字"
         "（如 1280人 和 1200人），年终按是否较上年提高（降低）评分；不填上年值时请选择评价等级。",
         "   同一指标、同一截至日期再次上传时，新值替换旧值，旧值保留在历史记录中。",
+        "   指标表最后一列“全年预计完成值”（可选）：单位对该指标全年能完成多少的预计，如 2600人；不填的由系统测算。",
         "5. 完成目标可能性为“有可能”或“完全不可能”时，必须填写偏差原因和改进措施；",
         f"   偏差原因类别：{'、'.join(categories)}。",
         "6. 得分只在评价等级类指标自评时填写，须在该等级的分值区间内；定量指标按公式计分，不填得分。",
@@ -66,6 +68,7 @@ def _instructions(dept_name: str, year: int, categories: list[str]) -> list[str]
         "10. 支出表列出了已记录的支付，每笔带有支付凭证号：再次上传时按凭证号识别，不会重复计入；"
         "修改其日期或金额即为更正。新增的支付请不要填写凭证号；与已记录的支付完全相同（项目、日期、金额、备注）的新行会被视为疑似重复而拒绝，"
         "如确为另一笔支付，请在上传时勾选“允许重复支付”。",
+        INSTRUCTION,
     ]
 
 
@@ -113,7 +116,7 @@ def template_bytes(
     pays.data_validation(1, 7, last, 7, {"validate": "decimal", "criteria": ">", "value": 0,
                                          "error_message": "金额应为大于0的数（万元）"})  # fmt: skip
 
-    widths = [12, 26, 30, 8, 12, 16, 30, 16, 14, 18, 12, 8, 14, 14, 30, 30]
+    widths = [12, 26, 30, 8, 12, 16, 30, 16, 14, 18, 12, 8, 14, 14, 30, 30, 16]
     as_of, actual, likelihood, category = (_result_col(n) for n in ("as_of", "actual", "likelihood", "reason_category"))
     ind = _sheet(book, "指标", RESULT_HEADERS, widths, fmt)
     r = 0
@@ -136,6 +139,8 @@ def template_bytes(
     ind.data_validation(1, likelihood, last, likelihood, _list_rule(list(LIKELIHOODS), "请从下拉列表选择"))
     if categories:
         ind.data_validation(1, category, last, category, _list_rule(categories, "请从下拉列表选择偏差原因类别"))
+    projects = _sheet(book, "项目", PROJECT_HEADERS, PROJECT_WIDTHS, fmt)
+    fill_project_sheet(projects, loaded, paid, fmt, _date_rule(year), SPARE_ROWS)
     notes.activate()
     book.close()
     return buffer.getvalue()

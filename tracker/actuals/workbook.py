@@ -1,4 +1,4 @@
-"""Reading XLSX uploads with openpyxl in read-only mode: sheets 支出 and 指标, every cell as the text it shows.
+"""Reading XLSX uploads with openpyxl in read-only mode: sheets 支出, 指标 and 项目, every cell as the text it shows.
 
 A formula cell is refused (its value is whatever Excel last computed, which nobody checked).
 """
@@ -64,7 +64,7 @@ def xlsx_chunks(source: Source, chunk_rows: int, progress: Progress | None) -> I
             if not sheets and len(book.worksheets) == 1:
                 sheets = [(book.worksheets[0], None)]
             if not sheets:
-                raise file_error("工作簿中没有“支出”或“指标”工作表")
+                raise file_error("工作簿中没有“支出”、“指标”或“项目”工作表")
             for ws, named_kind in sheets:
                 yield from _sheet_chunks(ws, named_kind, chunk_rows, progress)
         except DomainError:

@@ -55,10 +55,13 @@ class Evaluation:
     executed: Funds | None = None  # 全年执行数 per funding source (payments' 资金性质)
     region_code: str = ""
     region_name: str = ""
+    narrative: str = ""  # 实际完成情况 in the unit's own words (upload sheet 项目), "" when it gave none
 
     @property
     def achieved_text(self) -> str:
-        """实际完成情况: a factual sentence from the figures (the unit may rewrite it)."""
+        """实际完成情况: the unit's own words where it gave them, else a factual sentence from the figures."""
+        if self.narrative.strip():
+            return self.narrative.strip()
         rate = f"{self.execution_rate * 100:.2f}%" if self.execution_rate is not None else "—"
         scored = sum(1 for r in self.rows if r.status is RowStatus.SCORED)
         full = sum(1 for r in self.rows if r.status is RowStatus.SCORED and not r.lost)

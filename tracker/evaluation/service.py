@@ -26,7 +26,7 @@ from decimal import Decimal
 from sqlmodel import Session, col, func, select
 
 from tracker.access import visible_project
-from tracker.actuals.read import ResultView, cumulative_paid, latest_results, paid_by_source
+from tracker.actuals.read import ResultView, cumulative_paid, latest_results, paid_by_source, project_reports
 from tracker.budget.service import load_budgets
 from tracker.core.project import Funds, IndicatorData, ProjectData
 from tracker.core.scoring import (
@@ -85,6 +85,7 @@ def evaluate(
         results[r.project_id][r.seq] = r
     budgets = load_budgets(session=session, projects=[p for p, _ in loaded])
     by_source = paid_by_source(session=session, project_ids=ids, as_of=year_end)
+    reports = project_reports(session=session, project_ids=ids, as_of=year_end)  # the unit's own 实际完成情况
     out = []
     for project, data in loaded:
         assert project.id is not None
@@ -100,6 +101,7 @@ def evaluate(
         )
         evaluation.executed = Funds.of(by_source.get(project.id, {}))
         evaluation.region_code, evaluation.region_name = project.region_code, data.region_name
+        evaluation.narrative = reports[project.id].narrative if project.id in reports else ""
         out.append(evaluation)
     return out
 

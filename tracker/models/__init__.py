@@ -1,11 +1,20 @@
 """Every table, imported here so that Alembic sees the whole metadata."""
 
-from tracker.models.actuals import AuditEntry, BatchPeriod, IndicatorResult, Payment, Submission, UploadBatch
+from tracker.models.actuals import (
+    AuditEntry,
+    BatchPeriod,
+    IndicatorResult,
+    Payment,
+    ProjectReport,
+    Submission,
+    UploadBatch,
+)
 from tracker.models.alerts import Alert, AlertMessage, Contact
 from tracker.models.auth import LoginAttempt, User, UserRegion, UserUnit
 from tracker.models.base import utcnow
 from tracker.models.monitoring import JobRun, SchedulerLease, VarianceSnapshot
 from tracker.models.oversight import CorrectionNotice, KeyListing
+from tracker.models.pending import PendingFile
 from tracker.models.targets import (
     BudgetChange,
     Dept,
@@ -36,8 +45,10 @@ __all__ = [
     "LoginAttempt",
     "Objective",
     "Payment",
+    "PendingFile",
     "PlanCheckpoint",
     "Project",
+    "ProjectReport",
     "Region",
     "SchedulerLease",
     "Submission",

@@ -86,6 +86,28 @@ class IndicatorResult(SQLModel, table=True):
     reason_category: str | None = Field(default=None, max_length=20)
     reason: str = ""
     measures: str = ""
+    # 全年预计完成值, the unit's own forecast: as written, and in the target's unit (none for a qualitative one)
+    forecast_text: str = Field(default="", max_length=200, sa_column_kwargs={"server_default": ""})
+    forecast_value: Decimal | None = Field(default=None, sa_column=decimal_column())
+    is_current: bool = Field(default=True, index=True)
+    row_no: int = 0
+    created_at: datetime = Field(default_factory=utcnow, sa_column=timestamp_column(nullable=False))
+
+
+class ProjectReport(SQLModel, table=True):
+    """A unit's own words on a project as of a date (upload sheet 项目): 全年预计执行数 and 实际完成情况.
+
+    A later report for the same project and date supersedes it (is_current False), as results do.
+    """
+
+    __tablename__ = "project_report"
+
+    id: int | None = Field(default=None, primary_key=True)
+    project_id: int = Field(sa_column=parent_column("project.id"))
+    batch_id: int = Field(sa_column=parent_column("upload_batch.id"))
+    as_of: date = Field(index=True)
+    forecast_fen: int | None = Field(default=None, sa_column=money_column(nullable=True))  # 全年预计执行数
+    narrative: str = ""  # 实际完成情况, the unit's account for the mid-year table and the self-evaluation
     is_current: bool = Field(default=True, index=True)
     row_no: int = 0
     created_at: datetime = Field(default_factory=utcnow, sa_column=timestamp_column(nullable=False))

@@ -23,7 +23,7 @@ from functools import partial
 
 from sqlmodel import Session, col, select
 
-from tracker.actuals.read import ResultView, cumulative_paid, latest_results
+from tracker.actuals.read import ResultView, cumulative_paid, latest_results, project_reports
 from tracker.core.goals import Aim, Goal, TargetRules
 from tracker.core.likelihood import IMPOSSIBLE, LIKELIHOODS, LIKELY, NEEDS_REASON, POSSIBLE
 from tracker.core.plan import checkpoint_date, share_due
@@ -84,6 +84,7 @@ class MonitorProject:
     region_code: str = ""
     region_name: str = ""
     correction: tuple[str, str, str] = ("否", "", "")  # 是否需要整改, 整改要求, 整改结果 (DOMAIN.md §8)
+    narrative: str = ""  # 实际完成情况 in the unit's own words (upload sheet 项目), "" when it gave none
 
     @property
     def missing_reasons(self) -> list[int]:
@@ -123,15 +124,17 @@ def monitoring_projects(
     for r in latest_results(session=session, project_ids=ids, as_of=cut_off).values():
         results[r.project_id][r.seq] = r
     corrections = _corrections(session, ids, year)
+    reports = project_reports(session=session, project_ids=ids, as_of=cut_off)  # the unit's own forecast and words
     out = []
     for project, data in loaded:
         assert project.id is not None
         place = rules.for_place(project.region_code, year)
         _, _, lights, yellow = monitoring_settings(place)
         targets = target_rules(place)
+        report = reports.get(project.id)
         v = compute_variance(
             budget_fen=data.budget_fen, plan=data.plan, actual_fen=paid.get(project.id, 0), as_of=cut_off, year=year,
-            rules=lights, budget_on=data.budget_on,
+            rules=lights, budget_on=data.budget_on, unit_forecast_fen=report.forecast_fen if report else None,
         )  # fmt: skip
         out.append(
             MonitorProject(
@@ -157,6 +160,7 @@ def monitoring_projects(
                 light=v.light,
                 rows=[_row(i, results[project.id].get(i.seq), data, cut_off, yellow, targets) for i in data.indicators],
                 correction=corrections.get(project.id, ("否", "", "")),
+                narrative=report.narrative if report else "",
             )
         )
     return out

@@ -17,7 +17,7 @@ from functools import partial
 from sqlmodel import Session, col, select
 
 from tracker.access import visible_project
-from tracker.actuals.read import ResultView, cumulative_paid, result_history
+from tracker.actuals.read import ResultView, cumulative_paid, project_reports, result_history
 from tracker.bulk import chunks, matching
 from tracker.clock import today
 from tracker.core.goals import Goal, TargetRules, goal_of
@@ -155,6 +155,16 @@ def _unit_forecast(reports: list[ResultView], as_of: date) -> Decimal | None:
     return usable[-1].forecast_value if usable else None  # oldest first: the last is the latest
 
 
+def _unit_spend_forecasts(session: Session, by_day: Mapping[date, list[int]]) -> dict[int, int]:
+    """The unit's own 全年预计执行数 (upload sheet 项目) per project: its latest as of each project's day."""
+    out: dict[int, int] = {}
+    for day, ids in by_day.items():
+        for pid, report in project_reports(session=session, project_ids=ids, as_of=day).items():
+            if report.forecast_fen is not None:
+                out[pid] = report.forecast_fen
+    return out
+
+
 def _paid_at_checkpoints(
     session: Session, pairs: list[tuple[Project, ProjectData]], days: dict[int, date]
 ) -> dict[int, int]:
@@ -200,8 +210,7 @@ def _measure(
         for views in history.values():
             for v in views:
                 seq_to_id[v.project_id][v.seq] = v.indicator_id
-    # The unit's own 全年预计执行数 (upload sheet 项目, forecast_wan) goes here once it is stored.
-    unit_forecasts: dict[int, int] = {}
+    unit_forecasts = _unit_spend_forecasts(session, by_day)
     keyed = _key_listed(session, days)
     out = []
     for p, data in pairs:

@@ -76,7 +76,13 @@ def write_project_sheet(s: Sheet, mp: MonitorProject, categories: tuple[str, ...
     goals = "\n".join(f"{n}.{o}" if len(mp.objectives) > 1 else o for n, o in enumerate(mp.objectives, start=1))
     s.merge_text(8, 1, 8, LAST, goals)
     s.ws.set_row(8, max(1, len(goals) // 90 + goals.count("\n") + 1) * 13.5 + 4)
-    last = _indicators(s, mp, p, cats)
+    top = 9
+    if mp.narrative:  # the unit's own account (upload sheet 项目); the table has no generated one to replace
+        s.text(top, 0, "实际完成情况", "label")
+        s.merge_text(top, 1, top, LAST, mp.narrative)
+        s.ws.set_row(top, max(1, len(mp.narrative) // 90 + mp.narrative.count("\n") + 1) * 13.5 + 4)
+        top += 1
+    last = _indicators(s, mp, p, cats, top)
     last = _correction(s, mp, last + 1)
     _notes(s, mp, last + 1)
     a4(s.ws, landscape=True, repeat_rows=(0, 0))
@@ -111,8 +117,7 @@ def _funds(s: Sheet, mp: MonitorProject, p: str) -> None:
             s.text(r, c, "—", "center")
 
 
-def _indicators(s: Sheet, mp: MonitorProject, p: str, cats: tuple[str, ...]) -> int:
-    top = 9
+def _indicators(s: Sheet, mp: MonitorProject, p: str, cats: tuple[str, ...], top: int = 9) -> int:
     for c, label in enumerate(("一级指标", "二级指标", "三级指标", "年度指标值", f"{p}完成值", "全年预计完成值"), 1):
         s.merge_text(top, c, top + 1, c, label, "header")
     s.merge_text(top, 7, top + 1, 7, "完成目标可能性\n（确定能/有可能/完全不可能）", "header")

@@ -59,10 +59,14 @@ def import_targets(
     year: int | None = None,
     imported_by: str | None = None,
     progress: Progress | None = None,
+    parsed: ParsedFile | None = None,
 ) -> ImportSummary:
-    """Import one file: re-importing updates in place (indicators matched by sequence), never duplicates."""
-    parsed = parse_file(data, year=year)
-    _check_regions(parsed)
+    """Import one file: re-importing updates in place (indicators matched by sequence), never duplicates.
+
+    `parsed` is the file already read by `parse_file` (the web import checks it first), else it is read here.
+    """
+    parsed = parsed or parse_file(data, year=year)
+    check_regions_known(parsed)
     record = ImportRecord(
         filename=filename,
         sha256=hashlib.sha256(data).hexdigest(),
@@ -95,7 +99,7 @@ def import_targets(
 
 def _region(data: ProjectData) -> str:
     region = region_of(data.code)
-    assert region is not None, "checked by _check_regions"
+    assert region is not None, "checked by check_regions_known"
     return region
 
 
@@ -103,7 +107,7 @@ def _key(data: ProjectData) -> Key:
     return (data.year, _region(data), data.dept_code, data.code)
 
 
-def _check_regions(parsed: ParsedFile) -> None:
+def check_regions_known(parsed: ParsedFile) -> None:
     """A 项目编码 that does not start with a region code cannot be placed: refuse the file, naming the line."""
     for p in parsed.projects:
         if region_of(p.code) is None:

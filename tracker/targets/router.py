@@ -4,17 +4,17 @@ from __future__ import annotations
 
 from dataclasses import asdict
 from datetime import datetime
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Query
-from fastapi.responses import Response
+from fastapi import APIRouter, File, Form, Query, Response, UploadFile
 from pydantic import BaseModel, Field
 from pydantic_core import to_json
 
+from tracker.config import get_settings
 from tracker.deps import PrincipalDep, ScopeDep, SessionDep
-from tracker.targets import service
+from tracker.targets import imports, service
 from tracker.targets.corrections import Correction, correct_indicator, indicator_history
-from tracker.targets.schemas import IndicatorOut, ProjectOut
+from tracker.targets.schemas import IndicatorOut, ProjectOut, TargetImportOut, target_import_out
 
 router = APIRouter(tags=["projects"])
 
@@ -92,3 +92,34 @@ def indicator_changes(project_id: int, session: SessionDep, scope: ScopeDep) -> 
     return [
         IndicatorChangeOut(**asdict(c)) for c in indicator_history(session=session, scope=scope, project_id=project_id)
     ]
+
+
+IMPORT_ERRORS: dict[int | str, dict[str, Any]] = {
+    200: {"description": "dry_run：检查通过，未写入任何数据"},
+    403: {"description": "不是财政局管理员，或文件含有不在管理范围内的地区"},
+    413: {"description": "文件过大"},
+    422: {"description": "无法读取：消息列出可读取的格式和读取停止的位置，未写入任何数据"},
+}
+
+
+@router.post("/targets/imports", status_code=201, response_model=TargetImportOut, responses=IMPORT_ERRORS)
+def post_target_import(
+    session: SessionDep,
+    principal: PrincipalDep,
+    response: Response,
+    file: Annotated[UploadFile, File(description="绩效目标表：文本、.docx、.pdf、.xlsx/.xls")],
+    dry_run: Annotated[bool, Form()] = False,
+    dry_run_query: Annotated[bool, Query(alias="dry_run")] = False,
+    year: Annotated[int | None, Form()] = None,
+) -> TargetImportOut:
+    """Import a published 绩效目标表 (finance bureau); with dry_run, check it and answer 200 without writing."""
+    principal.require_admin()  # before the file is read: a unit is told "no", not "too large"
+    if file.size is not None:
+        imports.check_size(file.size)
+    data = file.file.read(get_settings().upload_max_bytes + 1)
+    dry = dry_run or dry_run_query
+    result = imports.import_file(session=session, principal=principal, data=data, filename=file.filename or "upload",
+                                 year=year, dry_run=dry)  # fmt: skip
+    if dry:
+        response.status_code = 200
+    return target_import_out(result)

@@ -5,13 +5,16 @@ from __future__ import annotations
 from collections.abc import Sequence
 from decimal import Decimal
 from operator import itemgetter
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel
 
 from tracker.core.money import wan_str
 from tracker.models import Indicator, PlanCheckpoint, Project
 from tracker.models.targets import IndicatorIdentity
+
+if TYPE_CHECKING:
+    from tracker.targets.imports import TargetImport
 
 
 def json_number(value: Decimal | None) -> int | float | None:
@@ -173,3 +176,43 @@ def project_json(
         "incomplete": project.incomplete,
         "indicators": [indicator_json(i) for i in indicators],
     }
+
+
+class TargetImportOut(BaseModel):
+    """The summary `tracker targets import` prints, as JSON; `dry_run` true when nothing was written."""
+
+    dry_run: bool
+    filename: str
+    year: int
+    layout: str
+    projects: int
+    indicators: int
+    budget_wan: str
+    created: int
+    updated: int | None
+    unchanged: int | None
+    existing: int
+    import_id: int | None
+    incomplete: list[str]
+    warnings: list[str]
+    message: str
+
+
+def target_import_out(result: TargetImport) -> TargetImportOut:
+    return TargetImportOut(
+        dry_run=result.dry_run,
+        filename=result.filename,
+        year=result.year,
+        layout=result.layout,
+        projects=result.projects,
+        indicators=result.indicators,
+        budget_wan=wan_str(result.budget_fen),
+        created=result.created,
+        updated=result.updated,
+        unchanged=result.unchanged,
+        existing=result.existing,
+        import_id=result.import_id,
+        incomplete=result.incomplete,
+        warnings=result.warnings,
+        message=result.message,
+    )

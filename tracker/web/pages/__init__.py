@@ -14,6 +14,7 @@ from tracker.web.pages import (
     reports,
     settings,
     target_fixes,
+    target_imports,
     targets,
     upload,
 )
@@ -31,6 +32,7 @@ for module in (
     exports,
     settings,
     targets,
+    target_imports,
     target_fixes,
     account,
 ):
