@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
+import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, func, select
@@ -50,6 +52,29 @@ def test_a_clean_check_previews_and_confirm_imports_it(committed_db: Engine) -> 
     assert "已写入批次" in client.get("/upload").text
     again = client.post("/upload/confirm", data={"csrf_token": client.csrf, "token": token})  # type: ignore[attr-defined]
     assert again.status_code == 303 and payments(committed_db) == 2  # the kept file is gone after use
+
+
+def test_a_checked_file_is_confirmed_by_another_web_worker(
+    committed_db: Engine, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Stateless workers: the kept file lives in the database (tracker/shared/pending.py), not on one worker's
+    disk, so a confirm served by a second app with another var/ directory still finds it."""
+    from fastapi.testclient import TestClient
+
+    from tracker.config import get_settings
+    from tracker.main import create_app
+
+    monkeypatch.setenv("TRACKER_SECRET_KEY", "one-secret-for-every-worker-" + "x" * 32)  # as production sets it
+    get_settings.cache_clear()
+    load_changli()
+    first = unit()
+    checked = send(first, csv_bytes(PAY_ZH, [pay(amount="12.5")]))
+    token = re.search(r'name="token" value="([^"]+)"', checked.text).group(1)  # type: ignore[union-attr]
+    monkeypatch.setenv("TRACKER_VAR_DIR", str(tmp_path / "another-worker"))  # a worker on another machine
+    get_settings.cache_clear()
+    second = TestClient(create_app(), follow_redirects=False, cookies=first.cookies)
+    done = second.post("/upload/confirm", data={"csrf_token": first.csrf, "token": token})  # type: ignore[attr-defined]
+    assert done.status_code == 303 and payments(committed_db) == 1
 
 
 def test_a_kept_file_cannot_be_confirmed_from_another_session(committed_db: Engine) -> None:

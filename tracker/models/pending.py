@@ -16,7 +16,7 @@ class PendingFile(SQLModel, table=True):
     __tablename__ = "pending_file"
 
     token: str = Field(primary_key=True, max_length=64)
-    kind: str = Field(max_length=20)  # "targets": what the confirm will do with it
+    kind: str = Field(max_length=20)  # "targets" or "actuals": what the confirm will do with it
     username: str = Field(max_length=100)
     filename: str = Field(max_length=500)
     data: bytes = Field(sa_column=Column(LargeBinary, nullable=False))

@@ -1,7 +1,7 @@
 """pending files waiting for confirm
 
 A target file checked on the /targets page (dry run) waits here, under a random token and with an
-expiry, until the finance bureau confirms it: any web worker can then import it (tracker/targets/pending.py).
+expiry, until the finance bureau confirms it: any web worker can then import it (tracker/shared/pending.py).
 
 Revision ID: d2a71047fedc
 Revises: 5ca1e0d4b001

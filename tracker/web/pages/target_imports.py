@@ -1,7 +1,7 @@
 """目标表 import: the finance bureau chooses a file, reads the dry run's summary and warnings, then confirms.
 
 One section of the /targets page (templates/_targets_import.html). The checked file waits in the
-database under a random token bound to the user, with an expiry (tracker/targets/pending.py): the
+database under a random token bound to the user, with an expiry (tracker/shared/pending.py): the
 confirm may reach any of several stateless web workers, so nothing is kept on one worker's disk or in
 its memory, and the browser does not send the file twice.
 """
@@ -16,7 +16,8 @@ from fastapi.responses import RedirectResponse, Response
 from tracker.config import get_settings
 from tracker.deps import SessionDep
 from tracker.errors import DomainError
-from tracker.targets import imports, pending
+from tracker.shared import pending
+from tracker.targets import imports
 from tracker.targets.schemas import target_import_out
 from tracker.web.pages.common import AdminDep, CsrfDep, flash
 from tracker.web.pages.targets import targets_response

@@ -17,13 +17,14 @@ from tracker.deps import RulesDep, SessionDep
 from tracker.errors import InvalidInput
 from tracker.models import Dept
 from tracker.rules import Rules
-from tracker.web import pending
+from tracker.shared import pending
 from tracker.web.pages.common import CsrfDep, WriterDep, attempt, flash, pick_year, take_flashes, years
 from tracker.web.paging import Pager
 from tracker.web.templating import render
 
 router = APIRouter()
 QUARTERS_PAGE = 100
+KIND = "actuals"  # what a kept file is for (tracker/shared/pending.py)
 UNITS_MAX = 500  # a province's 17,000 units are not options of a select: type the code instead
 
 
@@ -138,7 +139,7 @@ def upload_file(
     if isinstance(outcome, HTMLResponse):
         return outcome
     if outcome.status == "dry_run":
-        token = pending.keep(request, data=data, filename=filename)
+        token = pending.keep(session=session, kind=KIND, username=principal.username, filename=filename, data=data)
         return _page(request, session, principal, summary=outcome, token=token, allow_duplicates=allow_duplicates)
     flash(request, "ok", outcome.message)
     return RedirectResponse("/upload", 303)
@@ -154,14 +155,16 @@ def confirm_upload(
     token: Annotated[str, Form()] = "",
     allow_duplicates: Annotated[bool, Form()] = False,
 ) -> Response:
-    kept = pending.take(request, token)
+    kept = pending.take(session=session, kind=KIND, username=principal.username, token=token)
     if kept is None:
         flash(request, "error", "待导入的文件已失效，请重新上传")
         return RedirectResponse("/upload", 303)
-    outcome = _run(request, session, principal, kept[0], kept[1], False, rules=rules, allow_duplicates=allow_duplicates)
+    outcome = _run(
+        request, session, principal, kept.data, kept.filename, False, rules=rules, allow_duplicates=allow_duplicates
+    )
     if isinstance(outcome, HTMLResponse):
         return outcome
-    pending.drop(request)
+    pending.drop(session=session, row=kept)
     flash(request, "ok", outcome.message)
     return RedirectResponse("/upload", 303)
 
