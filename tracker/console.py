@@ -29,7 +29,7 @@ def emit_json(data: Any) -> None:
 
 def fail(message: str, code: int) -> NoReturn:
     """Print 错误：message on stderr and exit with `code` (1 refused, 2 bad input)."""
-    err.print(f"[red]错误：[/red]{message}", highlight=False)
+    err.print(f"[red]错误：[/red]{message}", highlight=False, soft_wrap=True)  # a path or a row stays on one line
     raise typer.Exit(code)
 
 

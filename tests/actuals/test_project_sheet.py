@@ -19,7 +19,8 @@ from tests.actuals.helpers import ADMIN, DEPT, P1, RES_ZH, one_issue, rejected, 
 from tracker.actuals.batches import withdraw_batch
 from tracker.actuals.read import latest_results, project_reports
 from tracker.models import IndicatorResult, Project, ProjectReport
-from tracker.monitoring.service import project_variance
+from tracker.monitoring.service import ProjectVariance, project_variance
+from tracker.rules import load_rules
 
 PROJ_ZH = ["单位编码", "项目编码", "截至日期", "全年预计执行数（万元）", "实际完成情况"]
 NARRATIVE = "已为2600名困难群众发放救助金，资金按月拨付到户。"
@@ -125,9 +126,13 @@ def test_the_variance_forecast_is_the_units_own_from_its_date_and_estimated_befo
     """DOMAIN.md §3: the unit's own 全年预计执行数 where given (latest as_of ≤ the date), else （测算）."""
     upload(db, book(proj(as_of="2024-06-30", forecast="170")), "a.xlsx")
     pid = project_id(db)
-    before = project_variance(session=db, scope=ADMIN.scope, project_id=pid, as_of=date(2024, 6, 29)).spend
+    before = project_variance(
+        rules=load_rules(), session=db, scope=ADMIN.scope, project_id=pid, as_of=date(2024, 6, 29)
+    ).spend
     assert before.forecast_estimated is True
-    after = project_variance(session=db, scope=ADMIN.scope, project_id=pid, as_of=date(2024, 7, 15)).spend
+    after = project_variance(
+        rules=load_rules(), session=db, scope=ADMIN.scope, project_id=pid, as_of=date(2024, 7, 15)
+    ).spend
     assert (after.forecast_year_end_fen, after.forecast_estimated) == (170_000_000, False)
 
 
@@ -135,7 +140,14 @@ def test_an_indicators_forecast_in_monitoring_is_the_units_full_year_value_first
     """DOMAIN.md §4: "Forecast: the unit's own 全年预计完成值 where given; otherwise … marked （测算）"."""
     rows = [[*res("1", "1300人", "2024-03-31"), "2400人"], [*res("2", "80%", "2024-03-31"), ""]]
     upload(db, book(results=rows), "r.xlsx")
-    lights = project_variance(session=db, scope=ADMIN.scope, project_id=project_id(db), as_of=date(2024, 4, 1))
+    lights = project_variance(
+        rules=load_rules(), session=db, scope=ADMIN.scope, project_id=project_id(db), as_of=date(2024, 4, 1)
+    )
     by_seq = {i.seq: i.progress for i in lights.indicators}
     assert (by_seq[1].forecast, by_seq[1].forecast_estimated) == (Decimal(2400), False)
     assert by_seq[2].forecast == Decimal(80)  # none given: a level indicator keeps its latest value
+
+
+def variance_of(db: Session, *, project_id: int, as_of: date) -> ProjectVariance:
+    """The project's variance by the shipped rules, as the admin sees it."""
+    return project_variance(rules=load_rules(), session=db, scope=ADMIN.scope, project_id=project_id, as_of=as_of)

@@ -45,7 +45,7 @@ class Scheduler:
     def stop(self, sig: int = signal.SIGTERM) -> int:
         if self.proc.poll() is None:
             self.proc.send_signal(sig)
-        return self.proc.wait(30)
+        return self.proc.wait(120)  # generous: a loaded 2-core machine may take long to start Python and stop
 
 
 @pytest.fixture

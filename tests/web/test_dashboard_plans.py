@@ -19,6 +19,7 @@ from sqlmodel import Session
 from tests.support import load_changli
 from tracker.config import get_settings
 from tracker.monitoring.snapshots import take_snapshots
+from tracker.rules import load_rules
 from tracker.scope import Scope
 from tracker.web.overview import overview
 
@@ -35,7 +36,9 @@ def _plans(session: Session, **view: Any) -> list[tuple[str, str]]:
 
     event.listen(conn, "before_cursor_execute", keep)
     try:
-        overview(session=session, scope=Scope.everything(), year=2024, as_of=date(2024, 6, 30), **view)
+        overview(
+            session=session, scope=Scope.everything(), year=2024, as_of=date(2024, 6, 30), rules=load_rules(), **view
+        )
     finally:
         event.remove(conn, "before_cursor_execute", keep)
     conn.execute(text("SET LOCAL enable_seqscan = off"))
@@ -53,7 +56,7 @@ def province(session: Session, monkeypatch: pytest.MonkeyPatch) -> Session:
     load_changli(session)
     monkeypatch.setenv("TRACKER_DASHBOARD_LIVE_LIMIT", "10")  # read from the snapshots, as a province does
     get_settings.cache_clear()
-    take_snapshots(session=session, as_of=date(2024, 6, 30))
+    take_snapshots(session=session, as_of=date(2024, 6, 30), rules=load_rules())
     return session
 
 
