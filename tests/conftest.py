@@ -9,6 +9,7 @@ Under CI=true an unreachable PostgreSQL fails the run instead of skipping.
 from __future__ import annotations
 
 import os
+import shutil
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -20,7 +21,7 @@ from sqlmodel import Session, SQLModel
 
 import tracker.models  # noqa: F401
 from tracker import migrate
-from tracker.config import get_settings
+from tracker.config import ROOT, get_settings
 from tracker.db import get_engine, make_engine
 
 PG_URL = os.environ.get("TRACKER_TEST_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
@@ -117,6 +118,16 @@ def committed_db(engine: Engine, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
         get_settings.cache_clear()
         get_engine.cache_clear()
         _empty(engine)
+
+
+@pytest.fixture
+def rules_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    """A copy of config/rules.yaml that the settings read instead of the shipped one."""
+    shutil.copy(ROOT / "config" / "rules.yaml", tmp_path / "rules.yaml")
+    monkeypatch.setenv("TRACKER_CONFIG_DIR", str(tmp_path))
+    get_settings.cache_clear()
+    yield tmp_path / "rules.yaml"
+    get_settings.cache_clear()
 
 
 @pytest.fixture(scope="session")
