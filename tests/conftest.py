@@ -12,6 +12,7 @@ import os
 import shutil
 import uuid
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -103,21 +104,29 @@ def _empty(engine: Engine) -> None:
             conn.execute(table.delete())
 
 
-@pytest.fixture
-def committed_db(engine: Engine, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[Engine]:
-    """The app's settings point at this database for the test; every table is emptied afterwards."""
-    monkeypatch.setenv("TRACKER_DATABASE_URL", engine.url.render_as_string(hide_password=False))
-    monkeypatch.setenv("TRACKER_VAR_DIR", str(tmp_path / "var"))
-    get_settings.cache_clear()
-    get_engine.cache_clear()
-    _empty(engine)
-    try:
-        yield engine
-    finally:
-        get_engine().dispose()
+@contextmanager
+def app_database(engine: Engine, var_dir: Path) -> Iterator[Engine]:
+    """The app's settings point at this database (emptied) and var folder inside the block; it is emptied after."""
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("TRACKER_DATABASE_URL", engine.url.render_as_string(hide_password=False))
+        mp.setenv("TRACKER_VAR_DIR", str(var_dir))
         get_settings.cache_clear()
         get_engine.cache_clear()
         _empty(engine)
+        try:
+            yield engine
+        finally:
+            get_engine().dispose()
+            get_settings.cache_clear()
+            get_engine.cache_clear()
+            _empty(engine)
+
+
+@pytest.fixture
+def committed_db(engine: Engine, tmp_path: Path) -> Iterator[Engine]:
+    """The app's settings point at this database for the test; every table is emptied afterwards."""
+    with app_database(engine, tmp_path / "var") as db:
+        yield db
 
 
 @pytest.fixture
