@@ -9,8 +9,10 @@ Under CI=true an unreachable PostgreSQL fails the run instead of skipping.
 from __future__ import annotations
 
 import os
+import shutil
 import uuid
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -20,7 +22,7 @@ from sqlmodel import Session, SQLModel
 
 import tracker.models  # noqa: F401
 from tracker import migrate
-from tracker.config import get_settings
+from tracker.config import ROOT, get_settings
 from tracker.db import get_engine, make_engine
 
 PG_URL = os.environ.get("TRACKER_TEST_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
@@ -102,21 +104,39 @@ def _empty(engine: Engine) -> None:
             conn.execute(table.delete())
 
 
-@pytest.fixture
-def committed_db(engine: Engine, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[Engine]:
-    """The app's settings point at this database for the test; every table is emptied afterwards."""
-    monkeypatch.setenv("TRACKER_DATABASE_URL", engine.url.render_as_string(hide_password=False))
-    monkeypatch.setenv("TRACKER_VAR_DIR", str(tmp_path / "var"))
-    get_settings.cache_clear()
-    get_engine.cache_clear()
-    _empty(engine)
-    try:
-        yield engine
-    finally:
-        get_engine().dispose()
+@contextmanager
+def app_database(engine: Engine, var_dir: Path) -> Iterator[Engine]:
+    """The app's settings point at this database (emptied) and var folder inside the block; it is emptied after."""
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("TRACKER_DATABASE_URL", engine.url.render_as_string(hide_password=False))
+        mp.setenv("TRACKER_VAR_DIR", str(var_dir))
         get_settings.cache_clear()
         get_engine.cache_clear()
         _empty(engine)
+        try:
+            yield engine
+        finally:
+            get_engine().dispose()
+            get_settings.cache_clear()
+            get_engine.cache_clear()
+            _empty(engine)
+
+
+@pytest.fixture
+def committed_db(engine: Engine, tmp_path: Path) -> Iterator[Engine]:
+    """The app's settings point at this database for the test; every table is emptied afterwards."""
+    with app_database(engine, tmp_path / "var") as db:
+        yield db
+
+
+@pytest.fixture
+def rules_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    """A copy of config/rules.yaml that the settings read instead of the shipped one."""
+    shutil.copy(ROOT / "config" / "rules.yaml", tmp_path / "rules.yaml")
+    monkeypatch.setenv("TRACKER_CONFIG_DIR", str(tmp_path))
+    get_settings.cache_clear()
+    yield tmp_path / "rules.yaml"
+    get_settings.cache_clear()
 
 
 @pytest.fixture(scope="session")

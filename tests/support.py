@@ -38,6 +38,13 @@ ELDERLY = ("361001", "13032224P000XXN10008Y")  # 80周岁以上老人养老补�
 TINY = ("323010", "13032224P002EPJ100562")  # 0.60万: nothing paid, but the gap is under 1万 → green
 
 
+def edit(path: Path, old: str, new: str) -> None:
+    """Replace `old` (which must be there) with `new` in a text file."""
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new), encoding="utf-8")
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))

@@ -17,10 +17,9 @@ from sqlalchemy.engine import Engine
 from sqlmodel import SQLModel
 from typer.testing import CliRunner
 
-from tests.conftest import BACKENDS, DATA
+from tests.conftest import BACKENDS, DATA, app_database
 from tests.signin import api_client
 from tracker.cli import app
-from tracker.config import get_settings
 from tracker.db import get_engine, session_scope
 from tracker.targets.service import import_targets
 
@@ -29,31 +28,14 @@ MANIFEST: dict[str, dict[str, Any]] = json.loads((HERE / "manifest.json").read_t
 runner = CliRunner()
 
 
-def _empty(engine: Engine) -> None:
-    with engine.begin() as conn:
-        for table in reversed(SQLModel.metadata.sorted_tables):
-            conn.execute(table.delete())
-
-
 @pytest.fixture(scope="module", params=BACKENDS)
 def county(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[TestClient]:
     """The 昌黎县 2024 targets in a database of each kind, and an admin's API client on it."""
     engine: Engine = request.getfixturevalue("sqlite_engine" if request.param == "sqlite" else "pg_engine")
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setenv("TRACKER_DATABASE_URL", engine.url.render_as_string(hide_password=False))
-        mp.setenv("TRACKER_VAR_DIR", str(tmp_path_factory.mktemp("var")))
-        get_settings.cache_clear()
-        get_engine.cache_clear()
-        _empty(engine)
+    with app_database(engine, tmp_path_factory.mktemp("var")):
         with session_scope() as session:
             import_targets(session=session, data=DATA.read_bytes(), filename=DATA.name)
-        try:
-            yield api_client("corpus-admin")
-        finally:
-            get_engine().dispose()
-            get_settings.cache_clear()
-            get_engine.cache_clear()
-            _empty(engine)
+        yield api_client("corpus-admin")
 
 
 def row_counts() -> dict[str, int]:

@@ -16,6 +16,7 @@ from typer.testing import CliRunner
 
 from jobs.runner import run_job
 from tests.actuals.helpers import PAY_ZH, csv_bytes, pay
+from tests.evaluation.yearend import export_midyear
 from tests.signin import api_client
 from tests.support import LOW_INCOME, MailServer, load_changli, project
 from tracker.actuals.report import UploadRejected
@@ -25,10 +26,8 @@ from tracker.auth.principal import Principal
 from tracker.cli import app
 from tracker.db import session_scope
 from tracker.models import AuditEntry
-from tracker.monitoring.export import export_monitoring
 from tracker.rules import load_rules
 from tracker.scope import Scope
-from tracker.shared.export import DirSink
 
 MZ, CZ = "mz@example.cn", "cz@example.cn"
 UNIT = Principal(username="mz", role="department", scope=Scope.of_units([("130322", "314001")]))
@@ -204,14 +203,7 @@ def test_the_monitoring_table_carries_whether_a_correction_is_needed_its_require
         f"/api/v1/corrections/{nid}/answer", json={"measures": "加快拨付", "result": "已拨付"}
     )
     with session_scope() as session:
-        export_monitoring(
-            rules=load_rules(),
-            session=session,
-            scope=Scope.everything(),
-            year=2024,
-            through_month=6,
-            sink=DirSink(tmp_path),
-        )
+        export_midyear(session, tmp_path)
     ws = load_workbook(tmp_path / "overview.xlsx").active
     assert ws is not None
     rows = {r[3].value: [c.value for c in r[18:21]] for r in ws.iter_rows(min_row=3)}

@@ -8,13 +8,12 @@ from pathlib import Path
 import pytest
 from sqlmodel import Session
 
-from tests.evaluation.yearend import load, pay, report, sheet
+from tests.evaluation.yearend import export_midyear, load, pay, report, sheet
 from tracker.errors import InvalidInput
 from tracker.models import Project
-from tracker.monitoring.export import export_monitoring
 from tracker.rules import load_rules
 from tracker.scope import Scope
-from tracker.shared.export import DirSink, project_file
+from tracker.shared.export import project_file
 
 JUNE = date(2024, 6, 30)
 
@@ -31,14 +30,7 @@ def june(session: Session, changli_bytes: bytes, tmp_path: Path) -> tuple[Projec
     report(session, batch, p, 4, "1200元", value="1200", as_of=JUNE)  # cost above ≤1152元, no reason
     report(session, batch, p, 5, "达成年度指标", grade="达成年度指标", as_of=JUNE)
     report(session, batch, p, 7, "1年", value="1", as_of=date(2024, 7, 15))  # after the cut-off
-    export_monitoring(
-        rules=load_rules(),
-        session=session,
-        scope=Scope.everything(),
-        year=2024,
-        through_month=6,
-        sink=DirSink(tmp_path),
-    )
+    export_midyear(session, tmp_path)
     return p, tmp_path
 
 
@@ -96,14 +88,7 @@ def test_overview_counts_per_project(june: tuple[Project, Path]) -> None:
 def test_cut_off_month_outside_the_year_is_refused(session: Session, table1_bytes: bytes, tmp_path: Path) -> None:
     load(session, table1_bytes)
     with pytest.raises(InvalidInput, match="截至月份"):
-        export_monitoring(
-            rules=load_rules(),
-            session=session,
-            scope=Scope.everything(),
-            year=2024,
-            through_month=13,
-            sink=DirSink(tmp_path),
-        )
+        export_midyear(session, tmp_path, through_month=13)
 
 
 def test_a_count_that_met_its_target_by_june_keeps_its_actual_as_the_forecast(

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
-from collections.abc import Iterator
 from decimal import Decimal as D
 from pathlib import Path
 
@@ -11,7 +9,7 @@ import pytest
 from sqlmodel import Session
 
 from tests.evaluation.yearend import load, report
-from tracker.config import ROOT, get_settings
+from tests.support import edit
 from tracker.core.review import ReviewRules
 from tracker.core.scoring import ScoringRules
 from tracker.errors import InvalidInput
@@ -21,41 +19,25 @@ from tracker.rules import load_rules
 from tracker.scope import Scope
 
 
-@pytest.fixture
-def config(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
-    """A copy of config/rules.yaml the settings read instead of the shipped one."""
-    shutil.copy(ROOT / "config" / "rules.yaml", tmp_path / "rules.yaml")
-    monkeypatch.setenv("TRACKER_CONFIG_DIR", str(tmp_path))
-    get_settings.cache_clear()
-    yield tmp_path / "rules.yaml"
-    get_settings.cache_clear()
-
-
-def edit(path: Path, old: str, new: str) -> None:
-    text = path.read_text(encoding="utf-8")
-    assert old in text
-    path.write_text(text.replace(old, new), encoding="utf-8")
-
-
-def test_shipped_rules_are_the_domain_defaults(config: Path) -> None:
+def test_shipped_rules_are_the_domain_defaults(rules_file: Path) -> None:
     assert scoring_rules(load_rules()) == ScoringRules()  # 10/50/30/10, ratio form, bands 80/60, 优 90 良 80 中 60
     assert review_rules(load_rules()) == ReviewRules(budget_ratio_low=D("0.67"), budget_ratio_high=D("1.5"))
 
 
-def test_a_wrong_scoring_value_names_its_key(config: Path) -> None:
-    edit(config, "产出指标: 50", "产出指标: 60")  # 10 + 60 + 30 + 10 = 110
+def test_a_wrong_scoring_value_names_its_key(rules_file: Path) -> None:
+    edit(rules_file, "产出指标: 50", "产出指标: 60")  # 10 + 60 + 30 + 10 = 110
     with pytest.raises(InvalidInput, match=r"scoring\.weights: 合计应为100"):
         load_rules()  # the file is checked when it is loaded, before anything is scored
 
 
-def test_a_wrong_review_value_names_its_key(config: Path) -> None:
-    edit(config, "budget_ratio_high: 1.5", "budget_ratio_hi: 1.5")
+def test_a_wrong_review_value_names_its_key(rules_file: Path) -> None:
+    edit(rules_file, "budget_ratio_high: 1.5", "budget_ratio_hi: 1.5")
     with pytest.raises(InvalidInput, match=r"review\.budget_ratio_hi: 未知配置项"):
         load_rules()
 
 
-def test_linear_form_for_lower_is_better_is_an_option(session: Session, table1_bytes: bytes, config: Path) -> None:
-    edit(config, "lower_is_better: ratio", "lower_is_better: linear")
+def test_linear_form_for_lower_is_better_is_an_option(session: Session, table1_bytes: bytes, rules_file: Path) -> None:
+    edit(rules_file, "lower_is_better: ratio", "lower_is_better: linear")
     projects, batch = load(session, table1_bytes)
     report(session, batch, projects[1], 4, "1280元", value="1280")  # ≤1152元, 12.5 points
     (ev,) = evaluate(rules=load_rules(), session=session, scope=Scope.everything(), project_id=projects[1].id)

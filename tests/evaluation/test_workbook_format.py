@@ -7,9 +7,8 @@ from pathlib import Path
 
 from sqlmodel import Session
 
-from tests.evaluation.yearend import load, pay, report, sheet
+from tests.evaluation.yearend import export_midyear, load, pay, report, sheet
 from tracker.evaluation.export import export_self_evaluation
-from tracker.monitoring.export import export_monitoring
 from tracker.rules import load_rules
 from tracker.scope import Scope
 from tracker.shared.export import DirSink, project_file
@@ -59,14 +58,7 @@ def test_monitoring_sheet_is_landscape_a4_with_numeric_money(
 ) -> None:
     projects, batch = load(session, table1_bytes)
     pay(session, batch, projects[1], date(2024, 5, 1), "70")
-    export_monitoring(
-        rules=load_rules(),
-        session=session,
-        scope=Scope.everything(),
-        year=2024,
-        through_month=6,
-        sink=DirSink(tmp_path),
-    )
+    export_midyear(session, tmp_path)
     p = projects[1]
     ws = sheet(tmp_path / project_file(p.dept_code, p.code, p.name))
     assert ws.page_setup.orientation == "landscape" and int(ws.page_setup.paperSize) == 9

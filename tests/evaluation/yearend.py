@@ -12,6 +12,10 @@ from sqlmodel import Session, select
 
 from tracker.core.money import parse_wan
 from tracker.models import Indicator, IndicatorResult, Payment, Project, UploadBatch
+from tracker.monitoring.export import export_monitoring
+from tracker.rules import load_rules
+from tracker.scope import Scope
+from tracker.shared.export import DirSink, ExportSummary
 from tracker.targets.service import import_targets
 
 
@@ -71,6 +75,18 @@ def report(
         )
     )
     session.flush()
+
+
+def export_midyear(session: Session, out: Path, *, through_month: int = 6) -> ExportSummary:
+    """The 2024 绩效运行监控表 of every project through `through_month`, by the shipped rules, written to `out`."""
+    return export_monitoring(
+        rules=load_rules(),
+        session=session,
+        scope=Scope.everything(),
+        year=2024,
+        through_month=through_month,
+        sink=DirSink(out),
+    )
 
 
 def sheet(path: Path, name: str | None = None) -> Worksheet:

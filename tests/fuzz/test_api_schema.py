@@ -23,10 +23,8 @@ from schemathesis.checks import CheckFunction
 from schemathesis.specs.openapi.checks import positive_data_acceptance
 from sqlalchemy.engine import Engine
 
-from tests.conftest import BACKENDS, _empty
+from tests.conftest import BACKENDS, app_database
 from tests.signin import PASSWORD, add_user, load_changli
-from tracker.config import get_settings
-from tracker.db import get_engine
 from tracker.main import create_app
 
 pytestmark = pytest.mark.fuzz
@@ -54,12 +52,7 @@ def signed_in(
 ) -> Iterator[dict[str, dict[str, str]]]:
     """The 昌黎县 2024 targets in a database of each kind; a bearer header per role (none for anonymous)."""
     engine: Engine = request.getfixturevalue("sqlite_engine" if request.param == "sqlite" else "pg_engine")
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setenv("TRACKER_DATABASE_URL", engine.url.render_as_string(hide_password=False))
-        mp.setenv("TRACKER_VAR_DIR", str(tmp_path_factory.mktemp("var")))
-        get_settings.cache_clear()
-        get_engine.cache_clear()
-        _empty(engine)
+    with app_database(engine, tmp_path_factory.mktemp("var")):
         load_changli()
         add_user("st-admin", "admin")
         add_user("st-department", "department", ("314001",))
@@ -75,10 +68,6 @@ def signed_in(
         finally:
             mine = {key.split("-", 1)[1]: n for key, n in CASES.items() if key.startswith(f"{request.param}-")}
             print(f"\nschemathesis cases on {request.param}: {mine}", file=sys.stderr)
-            get_engine().dispose()
-            get_settings.cache_clear()
-            get_engine.cache_clear()
-            _empty(engine)
 
 
 @pytest.mark.parametrize("role", ROLES)

@@ -2,39 +2,21 @@
 
 from __future__ import annotations
 
-import shutil
 import subprocess
 import sys
-from collections.abc import Iterator
 from decimal import Decimal
 from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
 
-from tracker.config import ROOT, get_settings
+from tests.support import edit
 from tracker.core.scoring import ScoringRules
 from tracker.core.variance import LightRules
 from tracker.monitoring.key_list import DEFAULT_TIERS, key_tiers
 from tracker.rules import RulesError, load_rules, parse_rules, scoring_rules
 
 CHANGLI, FUNING = "130322", "130306"
-
-
-@pytest.fixture
-def config(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
-    """A copy of config/rules.yaml that the settings read instead of the shipped one."""
-    shutil.copy(ROOT / "config" / "rules.yaml", tmp_path / "rules.yaml")
-    monkeypatch.setenv("TRACKER_CONFIG_DIR", str(tmp_path))
-    get_settings.cache_clear()
-    yield tmp_path / "rules.yaml"
-    get_settings.cache_clear()
-
-
-def edit(path: Path, old: str, new: str) -> None:
-    text = path.read_text(encoding="utf-8")
-    assert old in text
-    path.write_text(text.replace(old, new), encoding="utf-8")
 
 
 def test_the_shipped_file_states_the_code_defaults() -> None:
@@ -45,11 +27,11 @@ def test_the_shipped_file_states_the_code_defaults() -> None:
     assert shipped.for_place(CHANGLI, 2024) is shipped  # nothing set per place: the province's rules
 
 
-def test_a_misspelt_key_stops_the_load_naming_the_key_path_and_the_file(config: Path) -> None:
-    edit(config, "  yellow: 0.6           # yellow", "  yelow: 0.6           # yellow")
+def test_a_misspelt_key_stops_the_load_naming_the_key_path_and_the_file(rules_file: Path) -> None:
+    edit(rules_file, "  yellow: 0.6           # yellow", "  yelow: 0.6           # yellow")
     with pytest.raises(RulesError) as caught:
         load_rules()
-    assert "variance.yelow: 未知配置项" in caught.value.detail and str(config) in caught.value.detail
+    assert "variance.yelow: 未知配置项" in caught.value.detail and str(rules_file) in caught.value.detail
 
 
 def test_a_value_of_the_wrong_kind_names_its_key() -> None:
@@ -59,29 +41,29 @@ def test_a_value_of_the_wrong_kind_names_its_key() -> None:
         parse_rules({"variance": {"green": 0.5, "yellow": 0.7}})  # yellow above green
 
 
-def test_a_command_exits_2_with_the_message_when_the_file_is_bad(config: Path) -> None:
+def test_a_command_exits_2_with_the_message_when_the_file_is_bad(rules_file: Path) -> None:
     from tracker.cli import app
 
-    edit(config, "  yellow: 0.6           # yellow", "  yelow: 0.6           # yellow")
+    edit(rules_file, "  yellow: 0.6           # yellow", "  yelow: 0.6           # yellow")
     result = CliRunner().invoke(app, ["jobs", "run", "variance"])
     assert result.exit_code == 2
     assert "variance.yelow" in result.output and "rules.yaml" in result.output
 
 
-def test_serve_and_the_scheduler_do_not_start_with_a_bad_file(config: Path) -> None:
+def test_serve_and_the_scheduler_do_not_start_with_a_bad_file(rules_file: Path) -> None:
     from tracker.cli import app
 
-    edit(config, "  lease_seconds: 60", "  lease_second: 60")
+    edit(rules_file, "  lease_seconds: 60", "  lease_second: 60")
     served = CliRunner().invoke(app, ["serve", "--port", "1"])  # refused before uvicorn starts
     assert served.exit_code == 2 and "schedule.lease_second" in served.output
     scheduler = subprocess.run([sys.executable, "-m", "jobs"], capture_output=True, text=True, timeout=60, check=False)
     assert scheduler.returncode == 2 and "schedule.lease_second: 未知配置项" in scheduler.stderr + scheduler.stdout
 
 
-def test_the_app_does_not_start_with_a_bad_file(config: Path) -> None:
+def test_the_app_does_not_start_with_a_bad_file(rules_file: Path) -> None:
     from tracker.main import create_app
 
-    edit(config, "  token_hours: 12", "  token_hour: 12")
+    edit(rules_file, "  token_hours: 12", "  token_hour: 12")
     with pytest.raises(RulesError, match=r"auth\.token_hour: 未知配置项"):
         create_app()
 

@@ -6,6 +6,7 @@ from datetime import timedelta
 
 from fastapi.testclient import TestClient
 from sqlalchemy.engine import Engine
+from sqlmodel import Session
 
 from tests.signin import PASSWORD, api_client, csrf_of, load_changli, page_client, project_id
 from tracker.auth.principal import Principal
@@ -20,6 +21,19 @@ from tracker.web.pages.common import today
 BOSS = Principal(username="boss", role="admin", scope=Scope.everything())
 
 
+def notice(session: Session, project: int, problem: str, *, days: int) -> int | None:
+    """The bureau issues a correction notice on `project`, due `days` from today; its id."""
+    issued = issue_notice(
+        rules=load_rules(),
+        session=session,
+        principal=BOSS,
+        project_id=project,
+        problem=problem,
+        due_on=today() + timedelta(days=days),
+    )
+    return issued.id
+
+
 def test_a_unit_user_sees_a_returned_quarter_an_open_notice_and_a_deadline_this_week(committed_db: Engine) -> None:
     load_changli()
     pid = project_id(3)  # 314001
@@ -29,31 +43,10 @@ def test_a_unit_user_sees_a_returned_quarter_an_open_notice_and_a_deadline_this_
                 region_code="130322", dept_code="314001", year=2024, quarter=1, status="returned", comment="缺支付凭证"
             )
         )
-        soon = issue_notice(
-            rules=load_rules(),
-            session=session,
-            principal=BOSS,
-            project_id=pid,
-            problem="进度滞后",
-            due_on=today() + timedelta(days=3),
-        )
-        later = issue_notice(
-            rules=load_rules(),
-            session=session,
-            principal=BOSS,
-            project_id=pid,
-            problem="指标偏低",
-            due_on=today() + timedelta(days=30),
-        )
-        other = issue_notice(
-            rules=load_rules(),
-            session=session,
-            principal=BOSS,
-            project_id=project_id(10),
-            problem="别的单位",
-            due_on=today(),
-        )
-        ids = (soon.id, later.id, other.id)
+        soon = notice(session, pid, "进度滞后", days=3)
+        later = notice(session, pid, "指标偏低", days=30)
+        other = notice(session, project_id(10), "别的单位", days=0)
+        ids = (soon, later, other)
     html = page_client("mz", "department", ("314001",)).get("/").text
     assert 'id="todo"' in html and "需要您处理" in html
     assert "2024年第1季度报送被退回：缺支付凭证" in html

@@ -1,13 +1,12 @@
-"""The `alerts` section of config/rules.yaml as typed values (defaults per DOMAIN.md §3)."""
+"""The `alerts` section of config/rules.yaml as the alert senders use it: rule families, webhooks resolved."""
 
 from __future__ import annotations
 
 import os
 from dataclasses import dataclass, field
 
-from tracker.core.variance import Light
 from tracker.rules import Rules
-from tracker.rules.sections import WebhookSpec
+from tracker.rules.sections import Alerts, WebhookSpec
 
 RULES = ("lagging", "escalation", "early_warning", "reminder", "key_monitoring", "correction")
 FORMATS = ("wecom", "dingtalk", "generic")
@@ -47,20 +46,19 @@ class Webhook:
 
 @dataclass(frozen=True, slots=True)
 class AlertRules:
-    after_checkpoint_days: int = 31
-    report_due_days: int = 0
-    reminder_days_before: tuple[int, ...] = (10, 3)
-    overdue_days_after: tuple[int, ...] = (1, 7)
-    escalate_lights: tuple[Light, ...] = (Light.RED,)
-    send_lease_seconds: int = 300
-    smtp_timeout_seconds: float = 30
-    webhook_timeout_seconds: float = 10
-    webhook_attempts: int = 3
-    webhook_backoff_seconds: float = 1
-    webhooks: tuple[Webhook, ...] = field(default_factory=tuple)
-    remind_again_days: int = 14  # a project still lagging this long after its alert hears again; 0: never
-    wecom_max_bytes: int = 4096  # WeCom markdown.content limit (UTF-8 bytes)
-    dingtalk_max_bytes: int = 20000  # DingTalk robot limit on the whole request body
+    """The `alerts:` section as sending uses it: the section's own values, and its webhooks resolved.
+
+    The values and their defaults have one owner, `tracker.rules.sections.Alerts`; only what needs the
+    environment (a webhook's URL and secret) is read here.
+    """
+
+    section: Alerts = field(default_factory=Alerts)
+    webhooks: tuple[Webhook, ...] = ()
+
+    @property
+    def webhook_attempts(self) -> int:
+        """At least one attempt, whatever the file says."""
+        return max(1, self.section.webhook_attempts)
 
 
 def _webhook(spec: WebhookSpec) -> Webhook:
@@ -78,19 +76,4 @@ def _webhook(spec: WebhookSpec) -> Webhook:
 def alert_rules(rules: Rules) -> AlertRules:
     """The `alerts:` section; webhooks without a URL (an unset url_env) are left out."""
     a = rules.alerts
-    return AlertRules(
-        after_checkpoint_days=a.after_checkpoint_days,
-        report_due_days=a.report_due_days,
-        reminder_days_before=a.reminder_days_before,
-        overdue_days_after=a.overdue_days_after,
-        escalate_lights=a.escalate_lights,
-        send_lease_seconds=a.send_lease_seconds,
-        smtp_timeout_seconds=a.smtp_timeout_seconds,
-        webhook_timeout_seconds=a.webhook_timeout_seconds,
-        webhook_attempts=max(1, a.webhook_attempts),
-        webhook_backoff_seconds=a.webhook_backoff_seconds,
-        webhooks=tuple(h for h in (_webhook(w) for w in a.webhooks) if h.url),
-        remind_again_days=max(0, a.remind_again_days),
-        wecom_max_bytes=a.wecom_max_bytes,
-        dingtalk_max_bytes=a.dingtalk_max_bytes,
-    )
+    return AlertRules(section=a, webhooks=tuple(h for h in (_webhook(w) for w in a.webhooks) if h.url))

@@ -202,7 +202,7 @@ def _messages(
         return [(message(None, composed.subject), findings)]
     hook = next(h for h in rules.webhooks if h.recipient == recipient)
     if hook.format in ("wecom", "dingtalk"):
-        limit = rules.wecom_max_bytes if hook.format == "wecom" else rules.dingtalk_max_bytes
+        limit = rules.section.wecom_max_bytes if hook.format == "wecom" else rules.section.dingtalk_max_bytes
         parts = chat.parts_of(hook.format, composed, items, limit=limit)
         out = []
         for n, (payload, carried) in enumerate(parts, start=1):

@@ -70,7 +70,7 @@ class _Run:
             message_id=message_id,
             owner=self.owner,
             now=self.clock(),
-            lease_seconds=self.rules.send_lease_seconds,
+            lease_seconds=self.rules.section.send_lease_seconds,
         )
         if message is None:  # another sender has it, or it went out meanwhile
             return
@@ -106,7 +106,7 @@ class _Run:
             self.report.problems.append(f"未设置邮件服务器（TRACKER_SMTP_HOST），{len(ids)}封邮件留在队列中")
             return
         try:
-            with SmtpSender(settings, timeout=self.rules.smtp_timeout_seconds) as smtp:
+            with SmtpSender(settings, timeout=self.rules.section.smtp_timeout_seconds) as smtp:
                 for n, message_id in enumerate(ids):
                     if not smtp.connected:
                         rest = len(ids) - n
@@ -124,8 +124,8 @@ class _Run:
         if not ids:
             return
         hooks = {h.recipient: h for h in self.rules.webhooks}
-        attempts, backoff = self.rules.webhook_attempts, self.rules.webhook_backoff_seconds
-        with httpx.Client(timeout=self.rules.webhook_timeout_seconds) as client:
+        attempts, backoff = self.rules.webhook_attempts, self.rules.section.webhook_backoff_seconds
+        with httpx.Client(timeout=self.rules.section.webhook_timeout_seconds) as client:
 
             def send(message: AlertMessage) -> None:
                 hook = hooks.get(message.recipient)

@@ -87,7 +87,8 @@ def _payload(
 ) -> dict[str, Any]:
     markdown = "\n".join([f"### {subject}", *(f"- {k}：{v}" if k else v for k, v in lines)])
     # a notice is one message: long free text is cut to the robot's limit (the page has it whole)
-    markdown = _cut(markdown, rules.wecom_max_bytes if fmt == "wecom" else rules.dingtalk_max_bytes // 3)
+    limits = rules.section
+    markdown = _cut(markdown, limits.wecom_max_bytes if fmt == "wecom" else limits.dingtalk_max_bytes // 3)
     if fmt == "wecom":
         return {"msgtype": "markdown", "markdown": {"content": markdown}}
     if fmt == "dingtalk":

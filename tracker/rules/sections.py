@@ -195,7 +195,7 @@ class WebhookSpec(Section):
 
 
 class Alerts(Section):
-    """`alerts:` (reminders and alerts); read into `tracker.alerts.config.AlertRules`."""
+    """`alerts:` (reminders and alerts); sending reads it through `tracker.alerts.config.AlertRules`."""
 
     after_checkpoint_days: int = 31
     report_due_days: int = 0

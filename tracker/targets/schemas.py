@@ -106,26 +106,34 @@ def project_out(
     plan: Sequence[PlanCheckpoint | Any],
     indicators: Sequence[Indicator | Any],
 ) -> ProjectOut:
-    assert project.id is not None
+    head = _project_head(project, dept_name=dept_name, region_name=region_name, effective_fen=effective_fen)
     return ProjectOut(
-        id=project.id,
-        year=project.year,
-        region_code=project.region_code,
-        region_name=region_name,
-        dept_code=project.dept_code,
-        dept_name=dept_name,
-        code=project.code,
-        name=project.name,
-        budget_wan=wan_str(project.budget_fen),
-        effective_budget_wan=wan_str(project.budget_fen if effective_fen is None else effective_fen),
-        fiscal_wan=wan_str(project.fiscal_fen),
-        other_wan=wan_str(project.other_fen),
-        purpose=project.purpose,
+        **head,
         objectives=objectives,
         plan=[PlanPointOut(month=c.month, cumulative_pct=float(c.cumulative_pct)) for c in plan],
         incomplete=project.incomplete,
         indicators=[indicator_out(i) for i in indicators],
     )
+
+
+def _project_head(project: Project, *, dept_name: str, region_name: str, effective_fen: int | None) -> dict[str, Any]:
+    """The project's own fields of `ProjectOut`, in its key order: shared by the model and the plain JSON."""
+    assert project.id is not None
+    return {
+        "id": project.id,
+        "year": project.year,
+        "region_code": project.region_code,
+        "region_name": region_name,
+        "dept_code": project.dept_code,
+        "dept_name": dept_name,
+        "code": project.code,
+        "name": project.name,
+        "budget_wan": wan_str(project.budget_fen),
+        "effective_budget_wan": wan_str(project.budget_fen if effective_fen is None else effective_fen),
+        "fiscal_wan": wan_str(project.fiscal_fen),
+        "other_wan": wan_str(project.other_fen),
+        "purpose": project.purpose,
+    }
 
 
 _INDICATOR_KEYS = tuple(IndicatorOut.model_fields)  # the JSON's key order
@@ -158,19 +166,7 @@ def project_json(
 ) -> dict[str, Any]:
     """`project_out(...).model_dump(mode="json")` as plain values, key for key (tests/targets pin the two equal)."""
     return {
-        "id": project.id,
-        "year": project.year,
-        "region_code": project.region_code,
-        "region_name": region_name,
-        "dept_code": project.dept_code,
-        "dept_name": dept_name,
-        "code": project.code,
-        "name": project.name,
-        "budget_wan": wan_str(project.budget_fen),
-        "effective_budget_wan": wan_str(project.budget_fen if effective_fen is None else effective_fen),
-        "fiscal_wan": wan_str(project.fiscal_fen),
-        "other_wan": wan_str(project.other_fen),
-        "purpose": project.purpose,
+        **_project_head(project, dept_name=dept_name, region_name=region_name, effective_fen=effective_fen),
         "objectives": list(objectives),
         "plan": [{"month": c.month, "cumulative_pct": float(c.cumulative_pct)} for c in plan],
         "incomplete": project.incomplete,
