@@ -3,12 +3,17 @@
 The voucher (支付凭证号) is a payment's identity within its project: a row whose voucher is recorded with
 the same date and amount is that payment (booked once, never twice); with another date or amount it is
 an update. A row without a voucher that equals a recorded payment (project, date, amount, note) is a
-likely duplicate: refused unless the upload confirms duplicates. Every lookup is SQL over the chunk's
-own values, in statements of bounded size (tracker/bulk.py), never a read of the stored payments.
+likely duplicate: refused unless the upload confirms duplicates. A refund (a row flagged 退回, or a negative
+amount) under a voucher is a payment of its own, "{voucher}-退回" (the second refund of the voucher in one
+file "{voucher}-退回2", …): it never collides with the payment it returns, and an export read again finds it
+recorded. A refund recorded before this rule, under the bare voucher with a negative amount, is still it.
+Every lookup is SQL over the chunk's own values, in statements of bounded size (tracker/bulk.py), never a
+read of the stored payments.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date
@@ -24,6 +29,24 @@ from tracker.core.money import wan_str
 from tracker.models import Payment
 
 NEW, SAME, CHANGED = 0, 1, 2
+REFUND = "-退回"  # a refund's identity: the voucher it came back under, then this mark (and its ordinal)
+VOUCHER_LENGTH = 60  # Payment.voucher
+_REFUND_ID = re.compile(r".+" + REFUND + r"\d*")
+
+
+def refund_identity(voucher: str, nth: int = 1) -> str:
+    """The identity of the `nth` refund in a file under `voucher` (DOMAIN.md §7, config/treasury.yaml)."""
+    return f"{voucher}{REFUND}{nth if nth > 1 else ''}"
+
+
+def is_refund_identity(voucher: str) -> bool:
+    return _REFUND_ID.fullmatch(voucher) is not None
+
+
+def _bare(voucher: str) -> str:
+    return voucher[: voucher.rindex(REFUND)] if is_refund_identity(voucher) else voucher
+
+
 TUPLES = 2_000  # (project, date, amount) triples per statement: 6,000 parameters, under every driver's limit
 
 
@@ -78,9 +101,8 @@ class Identities:
 
     def _recorded(self, rows: pd.DataFrame, vouchered: np.ndarray, out: Resolved) -> None:
         """The recorded payment of each (project, voucher), looked up through uq_payment_project_id_voucher."""
-        pairs = sorted(
-            set(zip(rows["project_id"][vouchered].tolist(), rows["voucher"][vouchered].tolist(), strict=True))
-        )
+        given = set(zip(rows["project_id"][vouchered].tolist(), rows["voucher"][vouchered].tolist(), strict=True))
+        pairs = sorted(given | {(p, _bare(v)) for p, v in given if is_refund_identity(v)})  # and legacy refunds
         stored: dict[tuple[int, str], tuple[int, str, int]] = {}
         # the partial index's own condition, written as it is, so that SQLite and PostgreSQL use the index
         found = _among(
@@ -98,6 +120,9 @@ class Identities:
         days, fens = rows["paid_on"].tolist(), rows["amount_fen"].tolist()
         for at, (project_id, voucher_text) in enumerate(keys):
             hit = stored.get((int(project_id), voucher_text)) if vouchered[at] else None
+            if hit is None and vouchered[at] and is_refund_identity(voucher_text):
+                legacy = stored.get((int(project_id), _bare(voucher_text)))  # a refund stored under its voucher
+                hit = legacy if legacy is not None and legacy[2] < 0 else None
             if hit is None:
                 continue
             out.payment_id[at], out.old_paid_on[at], out.old_fen[at] = hit

@@ -20,7 +20,16 @@ from tracker.actuals.cellrules import SEP, Findings, amount_fen, decide, joined,
 from tracker.actuals.chunks import Chunk
 from tracker.actuals.columns import normalise_header
 from tracker.actuals.context import Context, parse_day
-from tracker.actuals.identity import CHANGED, NEW, SAME, Identities, Resolved
+from tracker.actuals.identity import (
+    CHANGED,
+    NEW,
+    SAME,
+    VOUCHER_LENGTH,
+    Identities,
+    Resolved,
+    is_refund_identity,
+    refund_identity,
+)
 from tracker.actuals.report import RowIssue
 from tracker.actuals.treasury import load_mapping
 from tracker.core.budget import FundingSource
@@ -81,6 +90,7 @@ class PaymentCheck:
     running: dict[int, int] = field(default_factory=dict)
     over: set[int] = field(default_factory=set)
     periods: set[tuple[str, str, int, int]] = field(default_factory=set)  # (region, unit, year, quarter)
+    refunds: dict[tuple[int, str], int] = field(default_factory=dict)  # refunds met per (project, voucher)
     rows: int = 0
     skipped: int = 0
     recorded: int = 0  # rows that are payments already recorded (by voucher): booked once, not again
@@ -99,6 +109,7 @@ class PaymentCheck:
         self._project(r)
         self._date_and_amount(r, chunk)
         self._project_of_year(r)
+        self._refund_identity(r)
         status, resolved = self._identity(r)
         self._withheld_and_locked(r, status != SAME)
         ok = r.live & ~r.found.bad
@@ -175,6 +186,24 @@ class PaymentCheck:
         quarter = np.array([_QUARTER.get(i[5:7], "") for i in r.iso.tolist()], dtype=object)
         years = np.array([i[:4] for i in r.iso.tolist()], dtype=object)
         r.period = np.where(r.known, joined(joined(region, r.dept), years, quarter), "")
+
+    def _refund_identity(self, r: _Rows) -> None:
+        """A refund (negative amount) under a voucher is its own payment: voucher + 退回 mark (refund_identity)."""
+        at = np.flatnonzero(r.known & (r.fen < 0) & (r.voucher != ""))
+        if not at.size:
+            return
+        voucher, too_long = r.voucher.copy(), np.full(len(r.live), None, dtype=object)
+        for i in at.tolist():
+            key = (int(r.project_id[i]), str(r.voucher[i]))
+            if is_refund_identity(key[1]):
+                continue  # the template lists a recorded refund under its own identity
+            self.refunds[key] = self.refunds.get(key, 0) + 1
+            voucher[i] = refund_identity(key[1], self.refunds[key])
+            if len(voucher[i]) > VOUCHER_LENGTH:
+                too_long[i] = f"退回的身份“{voucher[i]}”超过{VOUCHER_LENGTH}个字符：支付凭证号过长"
+        r.voucher = voucher
+        r.found.add(too_long if pd.notna(too_long).any() else None, "voucher", r.known)
+        r.known &= ~r.found.bad
 
     def _identity(self, r: _Rows) -> tuple[np.ndarray, Resolved | None]:
         """New, recorded (by voucher) or changed; unvouchered duplicates of recorded payments refused."""
