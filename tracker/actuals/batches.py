@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from dataclasses import dataclass
 from datetime import date
+from decimal import Decimal
 
-from sqlalchemy import update
+from sqlalchemy import bindparam, update
 from sqlmodel import Session, col, func, select
 
 from tracker.access import visible_batch, visible_project
@@ -18,7 +20,7 @@ from tracker.actuals.schemas import BatchOut, PaymentOut, PeriodOut
 from tracker.auth.principal import Principal
 from tracker.core.money import wan_str
 from tracker.errors import Conflict, InvalidInput
-from tracker.models import BatchPeriod, Indicator, IndicatorResult, Payment, Submission, UploadBatch, utcnow
+from tracker.models import AuditEntry, BatchPeriod, Indicator, IndicatorResult, Payment, Submission, UploadBatch, utcnow
 from tracker.scope import Scope
 
 
@@ -117,9 +119,12 @@ def withdraw_batch(*, session: Session, principal: Principal, batch_id: int, rea
                 f"单位 {p.dept_code} {p.year}年第{p.quarter}季度已审核锁定，不能撤回批次{batch_id}；请先由财政局解锁"
             )
     actor = principal.username
+    updated = _updates(session, batch_id)
     project_ids = list(session.exec(select(Payment.project_id).where(Payment.batch_id == batch_id).distinct()))
+    project_ids = sorted(set(project_ids) | {u.project_id for u in updated})
     before = cumulative_paid(session=session, project_ids=project_ids)
     session.execute(update(Payment).where(col(Payment.batch_id) == batch_id).values(withdrawn=True))
+    _restore(session, updated)
     after = cumulative_paid(session=session, project_ids=project_ids)
     for pid in sorted(project_ids):
         record(session, actor=actor, action="batch.withdraw", entity="project", entity_id=pid, batch_id=batch_id,
@@ -133,6 +138,67 @@ def withdraw_batch(*, session: Session, principal: Principal, batch_id: int, rea
            field="status", old="applied", new="withdrawn", note=reason)  # fmt: skip
     session.flush()
     return batch_out(batch, periods)
+
+
+@dataclass(frozen=True, slots=True)
+class _Update:
+    """A recorded payment the batch changed (identity.update_entries): its values before and after."""
+
+    payment_id: int
+    project_id: int
+    old_fen: int
+    old_day: date
+    new_fen: int
+    new_day: date
+
+
+def _updates(session: Session, batch_id: int) -> list[_Update]:
+    """The payments of earlier batches this batch updated, read back from its payment.update audit entries."""
+    seen: dict[int, dict[str, AuditEntry]] = defaultdict(dict)
+    query = select(AuditEntry).where(
+        AuditEntry.batch_id == batch_id, AuditEntry.action == "payment.update", AuditEntry.entity == "payment"
+    )
+    for entry in session.exec(query.order_by(col(AuditEntry.id))):
+        seen[entry.entity_id or 0].setdefault(entry.field, entry)
+    out = []
+    for pid, fields in sorted(seen.items()):
+        amount, day = fields.get("amount_yuan"), fields.get("paid_on")
+        if amount is None or day is None or not day.old or not day.new:
+            continue
+        old_day, new_day = date.fromisoformat(day.old), date.fromisoformat(day.new)
+        out.append(_Update(pid, amount.project_id or 0, _fen(amount.old), old_day, _fen(amount.new), new_day))
+    return out
+
+
+def _fen(yuan: str | None) -> int:
+    """Fen of an audit entry's exact 元 text (identity.yuan_str)."""
+    return int(Decimal(yuan or "0") * 100)
+
+
+def _restore(session: Session, updated: list[_Update]) -> None:
+    """Put back each updated payment's amount and date as they were before the batch, in one executemany.
+
+    Only where the payment still holds what the batch wrote: a later live batch's update stays.
+    """
+    if not updated:
+        return
+    table = Payment.__table__  # type: ignore[attr-defined]
+    stmt = (
+        update(table)
+        .where(
+            table.c.id == bindparam("pid"),
+            table.c.amount_fen == bindparam("new_fen"),
+            table.c.paid_on == bindparam("new_day"),
+            table.c.withdrawn == False,  # noqa: E712
+        )
+        .values(amount_fen=bindparam("old_fen"), paid_on=bindparam("old_day"))
+    )
+    session.execute(stmt, [
+        {"pid": u.payment_id, "new_fen": u.new_fen, "new_day": u.new_day, "old_fen": u.old_fen, "old_day": u.old_day}
+        for u in updated
+    ])  # fmt: skip
+    for loaded in [o for o in session.identity_map.values() if isinstance(o, Payment)]:
+        session.expire(loaded)  # stale after the bulk update
 
 
 def _revert_results(session: Session, batch_id: int, actor: str, reason: str) -> None:
