@@ -111,12 +111,15 @@ class PaymentCheck:
         self._project_of_year(r)
         self._refund_identity(r)
         status, resolved = self._identity(r)
-        self._withheld_and_locked(r, status != SAME)
+        old_period = self._old_period(r, status, resolved)
+        self._withheld_and_locked(r, status != SAME, old_period)
         ok = r.live & ~r.found.bad
         self.recorded += int((ok & (status == SAME)).sum())
         write = ok & (status != SAME)
         self.updated += int((write & (status == CHANGED)).sum())
-        self.periods.update(_period(k) for k in set(r.period[write].tolist()))
+        # an update writes into the quarter of its old date too: the batch's withdrawal is guarded by both locks
+        touched = set(r.period[write].tolist()) | set(old_period[write].tolist())
+        self.periods.update(_period(k) for k in touched if k)
         good = self._good(r, write, resolved)
         self._budget(good, chunk)
         fresh = good[(good["payment_id"] == 0) & (good["voucher"] == "")]
@@ -234,13 +237,36 @@ class PaymentCheck:
         self.ctx.warnings.add_rows(r.found.rows[at[warned]].tolist(), header, resolved.warnings[warned].tolist(), sheet)
         return status, resolved
 
-    def _withheld_and_locked(self, r: _Rows, writes: np.ndarray) -> None:
-        """A project under 暂缓拨款, or a quarter locked by approval, takes no new payment (nor a change)."""
+    def _old_period(self, r: _Rows, status: np.ndarray, resolved: Resolved | None) -> np.ndarray:
+        """Per changed row, the period of the recorded payment's old date (its region, unit, year, quarter)."""
+        out = np.full(len(r.live), "", dtype=object)
+        if resolved is None:
+            return out
+        at = np.flatnonzero(r.cand)
+        for i, old_iso in zip(at.tolist(), resolved.old_paid_on.tolist(), strict=True):
+            if status[i] == CHANGED and r.period[i] and old_iso:
+                region, dept, _year, _quarter = r.period[i].split(SEP)
+                out[i] = SEP.join((region, dept, old_iso[:4], _QUARTER[old_iso[5:7]], old_iso))
+        return out
+
+    def _withheld_and_locked(self, r: _Rows, writes: np.ndarray, old_period: np.ndarray) -> None:
+        """A project under 暂缓拨款, or a quarter locked by approval, takes no new payment (nor a change).
+
+        A change of a recorded payment also changes the quarter of its old date (moving a payment out of a
+        locked quarter changes that quarter's figures): that quarter's lock refuses it too.
+        """
         ctx, where = self.ctx, r.known & writes
         if ctx.withheld:
             pid_text = np.array([str(i) for i in r.project_id.tolist()], dtype=object)
             r.found.add(decide(pid_text, lambda i: ctx.withheld_problem(int(i))), "project_code", where)
         r.found.add(decide(r.period, lambda k: ctx.lock_problem(*_period(k))), "paid_on", where)
+
+        def old_locked(key: str) -> str | None:
+            problem = ctx.lock_problem(*_period(key))
+            day = key.split(SEP)[-1]
+            return None if problem is None else f"已记录的这笔支付原日期为 {day}，更改它就改动了所在季度：{problem}"
+
+        r.found.add(decide(old_period, old_locked), "paid_on", where & ~r.found.bad)
 
     def _good(self, r: _Rows, write: np.ndarray, resolved: Resolved | None) -> pd.DataFrame:
         n = len(r.live)
@@ -323,7 +349,7 @@ _QUARTER = {f"{m:02d}": str((m - 1) // 3 + 1) for m in range(1, 13)}
 
 
 def _period(key: str) -> tuple[str, str, int, int]:
-    region, dept, year, quarter = key.split(SEP)
+    region, dept, year, quarter = key.split(SEP)[:4]  # an old date's key carries the date after them
     return region, dept, int(year), int(quarter)
 
 
