@@ -74,6 +74,11 @@ class ResultView:
     reason: str
     measures: str
     forecast_value: Decimal | None = None  # the unit's own 全年预计完成值, in the unit of actual_value
+    forecast_text: str = ""  # 全年预计完成值 as written: a qualitative target's words or grade live only here
+
+    @property
+    def has_forecast(self) -> bool:
+        return self.forecast_value is not None or bool(self.forecast_text.strip())
 
 
 def result_history(
@@ -113,6 +118,7 @@ def result_history(
                 reason=r.reason,
                 measures=r.measures,
                 forecast_value=r.forecast_value,
+                forecast_text=r.forecast_text,
             )
         )
     return out

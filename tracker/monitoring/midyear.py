@@ -4,7 +4,8 @@ Rules of the table, stated once:
 - 1–M月执行数 = live payments up to the last day of M; 全年预计执行数 = the plan's shape applied to the
   lag so far, capped at the budget (core.variance, DOMAIN.md §3).
 - 1–M月完成值 = the latest current result dated up to the end of M.
-- 全年预计完成值 (DOMAIN.md §4, core.variance.indicator_progress): the unit's own where given; else a
+- 全年预计完成值 (DOMAIN.md §4, core.variance.indicator_progress): the unit's own where given (a
+  qualitative one as its words or grade); else a
   level indicator keeps its latest value, a cumulative one its actual once met, and an unmet one is
   projected at the plan's shape (actual / share of the plan due), marked （测算）.
 - 完成目标可能性 is what the unit reported; when it reported none, it is estimated from the forecast
@@ -220,7 +221,7 @@ def _row(
         actual=actual,
         actual_text=grade.value if grade is not None and actual is None else result.actual_text,
         forecast=forecast,
-        forecast_text=grade.value if grade is not None and forecast is None else "",
+        forecast_text=_forecast_text(result, grade) if forecast is None else "",
         forecast_estimated=forecast_estimated,
         likelihood=likelihood,
         estimated=estimated and likelihood is not None,
@@ -229,6 +230,13 @@ def _row(
         measures=result.measures,
         missing_reason=missing,
     )
+
+
+def _forecast_text(result: ResultView, grade: Grade | None) -> str:
+    """A qualitative 全年预计完成值: the unit's own words or grade where given, else the actual's grade."""
+    if text := result.forecast_text.strip():
+        return text
+    return grade.value if grade is not None else ""
 
 
 def _estimate(goal: Goal | None, forecast: Decimal | None, grade: Grade | None, yellow: Decimal) -> str | None:
