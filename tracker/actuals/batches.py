@@ -6,18 +6,20 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from typing import Any
 
 from sqlalchemy import bindparam, update
 from sqlmodel import Session, col, func, select
 
 from tracker.access import visible_batch, visible_project
-from tracker.actuals import project_reports
+from tracker.actuals import project_reports, superseding
 from tracker.actuals.audit import record
 from tracker.actuals.context import LOCKED, serialise
 from tracker.actuals.read import cumulative_paid
 from tracker.actuals.results import AUDITED, shown
 from tracker.actuals.schemas import BatchOut, PaymentOut, PeriodOut
 from tracker.auth.principal import Principal
+from tracker.bulk import matching
 from tracker.core.money import wan_str
 from tracker.errors import Conflict, InvalidInput
 from tracker.models import AuditEntry, BatchPeriod, Indicator, IndicatorResult, Payment, Submission, UploadBatch, utcnow
@@ -203,32 +205,20 @@ def _restore(session: Session, updated: list[_Update]) -> None:
 
 def _revert_results(session: Session, batch_id: int, actor: str, reason: str) -> None:
     """Each current result of the batch steps down; the newest earlier one from a live batch comes back."""
-    current = session.exec(
-        select(IndicatorResult, Indicator.project_id)
-        .join(Indicator, col(Indicator.id) == col(IndicatorResult.indicator_id))
-        .where(IndicatorResult.batch_id == batch_id, IndicatorResult.is_current == True)  # noqa: E712
-    ).all()
-    for result, project_id in current:
-        result.is_current = False
-        session.add(result)
-        previous = session.exec(
-            select(IndicatorResult)
-            .join(UploadBatch, col(UploadBatch.id) == col(IndicatorResult.batch_id))
-            .where(
-                IndicatorResult.indicator_id == result.indicator_id,
-                IndicatorResult.as_of == result.as_of,
-                col(IndicatorResult.id) < (result.id or 0),
-                UploadBatch.status == "applied",
-                IndicatorResult.batch_id != batch_id,
-            )
-            .order_by(col(IndicatorResult.id).desc())
-        ).first()
-        if previous is not None:
-            previous.is_current = True
-            session.add(previous)
+
+    def same(r: IndicatorResult) -> list[Any]:
+        return [IndicatorResult.indicator_id == r.indicator_id, IndicatorResult.as_of == r.as_of]
+
+    reverted = superseding.revert(session, IndicatorResult, batch_id, same)
+    indicators = {r.indicator_id for r, _ in reverted}
+    projects: dict[int, int] = {}
+    for among in matching(session, col(Indicator.id), sorted(indicators)):
+        projects.update({i: p for i, p in session.exec(select(Indicator.id, Indicator.project_id).where(among)) if i})
+    for result, previous in reverted:
         for name in AUDITED:
             record(session, actor=actor, action="batch.withdraw", entity="indicator_result", entity_id=result.id,
-                   batch_id=batch_id, project_id=project_id, field=name, old=shown(getattr(result, name)),
+                   batch_id=batch_id, project_id=projects.get(result.indicator_id), field=name,
+                   old=shown(getattr(result, name)),
                    new=shown(getattr(previous, name)) if previous is not None else None,
                    note=f"{reason}（截至{result.as_of.isoformat()}）")  # fmt: skip
 
