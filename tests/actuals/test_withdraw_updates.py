@@ -56,3 +56,30 @@ def test_the_same_export_after_the_withdrawal_updates_the_payment_again(db: Sess
     again = upload(db, export_csv(LATER) + b"\r\n", "h1-again.csv")
     assert (again.payments_updated, again.payments) == (1, 2)
     assert cumulative_paid(session=db, project_ids=[pid]) == {pid: Q1_FEN - 5_000_050 + 7_800_000}
+
+
+def test_an_update_of_the_amount_alone_or_with_the_funding_source_is_undone_too(db: Session) -> None:
+    """Only changed values are audited: an amount-only update has no date entry, and is restored all the same."""
+    pid = p1(db)
+    upload(db, export_csv(Q1), "q1.csv")
+    amount_only = [Q1[0], row("ZF2024000102", "2024-02-20", "50000.00", source="上年结转资金"), Q1[2]]
+    other_source = row("ZF2024000103", "20240310", "20001", source="本年财政拨款")  # was 其他资金, 20000 元
+    second = upload(db, export_csv([*amount_only[:2], other_source]), "h1.csv")
+    assert second.payments_updated == 2
+    withdraw_batch(session=db, principal=ADMIN, batch_id=second.batch_id or 0, reason="导出有误")
+    assert cumulative_paid(session=db, project_ids=[pid]) == {pid: Q1_FEN}
+    stored = {p.voucher: p for p in db.exec(select(Payment).where(Payment.project_id == pid))}
+    assert stored["ZF2024000102"].amount_fen == 5_000_050
+    assert (stored["ZF2024000103"].amount_fen, stored["ZF2024000103"].source) == (2_000_000, "其他资金")
+
+
+def test_a_later_batchs_update_of_the_same_payment_is_kept_when_an_earlier_one_is_withdrawn(db: Session) -> None:
+    pid = p1(db)
+    upload(db, export_csv(Q1), "q1.csv")
+    second = upload(db, export_csv(LATER), "h1.csv")
+    third = [Q1[0], row("ZF2024000102", "2024-04-03", "47000.00", source="上年结转资金"), Q1[2]]
+    upload(db, export_csv(third), "h1-fix.csv")
+    withdraw_batch(session=db, principal=ADMIN, batch_id=second.batch_id or 0, reason="导出有误")
+    payment = db.exec(select(Payment).where(Payment.voucher == "ZF2024000102")).one()
+    assert (payment.amount_fen, payment.paid_on) == (4_700_000, date(2024, 4, 3))
+    assert cumulative_paid(session=db, project_ids=[pid]) == {pid: Q1_FEN - 5_000_050 + 4_700_000}

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -123,7 +122,9 @@ def withdraw_batch(*, session: Session, principal: Principal, batch_id: int, rea
     actor = principal.username
     updated = _updates(session, batch_id)
     project_ids = list(session.exec(select(Payment.project_id).where(Payment.batch_id == batch_id).distinct()))
-    project_ids = sorted(set(project_ids) | {u.project_id for u in updated})
+    project_ids = sorted(
+        set(project_ids) | {e.project_id for u in updated.values() for e in u.values() if e.project_id}
+    )
     before = cumulative_paid(session=session, project_ids=project_ids)
     session.execute(update(Payment).where(col(Payment.batch_id) == batch_id).values(withdrawn=True))
     _restore(session, updated)
@@ -142,63 +143,61 @@ def withdraw_batch(*, session: Session, principal: Principal, batch_id: int, rea
     return batch_out(batch, periods)
 
 
-@dataclass(frozen=True, slots=True)
-class _Update:
-    """A recorded payment the batch changed (identity.update_entries): its values before and after."""
-
-    payment_id: int
-    project_id: int
-    old_fen: int
-    old_day: date
-    new_fen: int
-    new_day: date
+_RESTORED = {"amount_yuan": "amount_fen", "paid_on": "paid_on", "source": "source"}  # audit field -> column
 
 
-def _updates(session: Session, batch_id: int) -> list[_Update]:
-    """The payments of earlier batches this batch updated, read back from its payment.update audit entries."""
+def _updates(session: Session, batch_id: int) -> dict[int, dict[str, AuditEntry]]:
+    """Per payment of an earlier batch this batch updated, its payment.update audit entries by field.
+
+    Only changed values are audited (audit.record_many): a field without an entry kept its value.
+    """
     seen: dict[int, dict[str, AuditEntry]] = defaultdict(dict)
     query = select(AuditEntry).where(
         AuditEntry.batch_id == batch_id, AuditEntry.action == "payment.update", AuditEntry.entity == "payment"
     )
     for entry in session.exec(query.order_by(col(AuditEntry.id))):
-        seen[entry.entity_id or 0].setdefault(entry.field, entry)
-    out = []
-    for pid, fields in sorted(seen.items()):
-        amount, day = fields.get("amount_yuan"), fields.get("paid_on")
-        if amount is None or day is None or not day.old or not day.new:
-            continue
-        old_day, new_day = date.fromisoformat(day.old), date.fromisoformat(day.new)
-        out.append(_Update(pid, amount.project_id or 0, _fen(amount.old), old_day, _fen(amount.new), new_day))
-    return out
+        if entry.entity_id is not None and entry.field in _RESTORED:
+            seen[entry.entity_id].setdefault(entry.field, entry)
+    return dict(seen)
 
 
-def _fen(yuan: str | None) -> int:
-    """Fen of an audit entry's exact 元 text (identity.yuan_str)."""
-    return int(Decimal(yuan or "0") * 100)
+def _value(field: str, text: str | None) -> object:
+    """An audit entry's text as the column's value: exact 元 (identity.yuan_str) → fen, ISO → date."""
+    if field == "amount_yuan":
+        return int(Decimal(text or "0") * 100)
+    if field == "paid_on":
+        return date.fromisoformat(text or "")
+    return text or ""
 
 
-def _restore(session: Session, updated: list[_Update]) -> None:
-    """Put back each updated payment's amount and date as they were before the batch, in one executemany.
+def _restore(session: Session, updated: dict[int, dict[str, AuditEntry]]) -> None:
+    """Put back each updated payment's amount, date and 资金性质 as they were before the batch (one executemany).
 
-    Only where the payment still holds what the batch wrote: a later live batch's update stays.
+    Only where the payment is live and still holds what the batch wrote: a later live batch's update stays.
     """
     if not updated:
+        return
+    params = []
+    query = select(col(Payment.id), col(Payment.amount_fen), col(Payment.paid_on), col(Payment.source)).where(
+        Payment.withdrawn == False  # noqa: E712
+    )
+    for among in matching(session, col(Payment.id), sorted(updated)):
+        for pid, fen, day, source in session.exec(query.where(among)):
+            now: dict[str, object] = {"amount_fen": fen, "paid_on": day, "source": source}
+            entries = updated[pid or 0]
+            if any(now[_RESTORED[f]] != _value(f, e.new) for f, e in entries.items()):
+                continue  # changed again by a later batch
+            params.append({"pid": pid, **now, **{_RESTORED[f]: _value(f, e.old) for f, e in entries.items()}})
+    if not params:
         return
     table = Payment.__table__  # type: ignore[attr-defined]
     stmt = (
         update(table)
-        .where(
-            table.c.id == bindparam("pid"),
-            table.c.amount_fen == bindparam("new_fen"),
-            table.c.paid_on == bindparam("new_day"),
-            table.c.withdrawn == False,  # noqa: E712
-        )
-        .values(amount_fen=bindparam("old_fen"), paid_on=bindparam("old_day"))
+        .where(table.c.id == bindparam("pid"))
+        .values(amount_fen=bindparam("fen"), paid_on=bindparam("day"), source=bindparam("src"))
     )
-    session.execute(stmt, [
-        {"pid": u.payment_id, "new_fen": u.new_fen, "new_day": u.new_day, "old_fen": u.old_fen, "old_day": u.old_day}
-        for u in updated
-    ])  # fmt: skip
+    rows = [{"pid": p["pid"], "fen": p["amount_fen"], "day": p["paid_on"], "src": p["source"]} for p in params]
+    session.execute(stmt, rows)
     for loaded in [o for o in session.identity_map.values() if isinstance(o, Payment)]:
         session.expire(loaded)  # stale after the bulk update
 

@@ -58,6 +58,7 @@ class Resolved:
     payment_id: np.ndarray
     old_paid_on: np.ndarray
     old_fen: np.ndarray
+    old_source: np.ndarray  # object: the recorded payment's 资金性质
     errors: np.ndarray  # object: a message or None
     warnings: np.ndarray  # object: a message or None
 
@@ -78,6 +79,7 @@ class Identities:
             payment_id=np.zeros(n, dtype=np.int64),
             old_paid_on=np.full(n, "", dtype=object),
             old_fen=np.zeros(n, dtype=np.int64),
+            old_source=np.full(n, "", dtype=object),
             errors=np.full(n, None, dtype=object),
             warnings=np.full(n, None, dtype=object),
         )
@@ -103,17 +105,17 @@ class Identities:
         """The recorded payment of each (project, voucher), looked up through uq_payment_project_id_voucher."""
         given = set(zip(rows["project_id"][vouchered].tolist(), rows["voucher"][vouchered].tolist(), strict=True))
         pairs = sorted(given | {(p, _bare(v)) for p, v in given if is_refund_identity(v)})  # and legacy refunds
-        stored: dict[tuple[int, str], tuple[int, str, int]] = {}
+        stored: dict[tuple[int, str], tuple[int, str, int, str]] = {}
         # the partial index's own condition, written as it is, so that SQLite and PostgreSQL use the index
         found = _among(
             self.session,
-            "p.id, p.project_id, p.voucher, p.paid_on, p.amount_fen",
+            "p.id, p.project_id, p.voucher, p.paid_on, p.amount_fen, p.source",
             [("project_id", "bigint"), ("voucher", "text")],
             pairs,
             "p.voucher <> '' AND NOT p.withdrawn",
         )
-        for pid, project, voucher, day, fen in found:
-            stored[(project, voucher)] = (pid, _iso(day), int(fen))
+        for pid, project, voucher, day, fen, source in found:
+            stored[(project, voucher)] = (pid, _iso(day), int(fen), source)
         if not stored:
             return
         keys = zip(rows["project_id"].tolist(), rows["voucher"].tolist(), strict=True)
@@ -125,7 +127,7 @@ class Identities:
                 hit = legacy if legacy is not None and legacy[2] < 0 else None
             if hit is None:
                 continue
-            out.payment_id[at], out.old_paid_on[at], out.old_fen[at] = hit
+            out.payment_id[at], out.old_paid_on[at], out.old_fen[at], out.old_source[at] = hit
             out.status[at] = SAME if (hit[1], hit[2]) == (days[at], int(fens[at])) else CHANGED
 
     def _equal(self, rows: pd.DataFrame, unvouchered: np.ndarray, out: Resolved) -> None:
@@ -261,8 +263,9 @@ def update(session: Session, changed: pd.DataFrame) -> None:
 def update_entries(changed: pd.DataFrame, actor: str, batch_id: int) -> list[dict[str, Any]]:
     """Audit entries of the changed payments: amount and date, old → new, under the voucher."""
     entries: list[dict[str, Any]] = []
-    columns = ("payment_id", "project_id", "voucher", "row", "old_fen", "amount_fen", "old_paid_on", "paid_on")
-    for pid, project, voucher, row, old_fen, fen, old_day, day in zip(
+    columns = ("payment_id", "project_id", "voucher", "row", "old_fen", "amount_fen", "old_paid_on", "paid_on",
+               "old_source", "source")  # fmt: skip
+    for pid, project, voucher, row, old_fen, fen, old_day, day, old_source, source in zip(
         *(changed[c].tolist() for c in columns), strict=True
     ):
         base = {"actor": actor, "action": "payment.update", "entity": "payment", "entity_id": pid,
@@ -270,4 +273,5 @@ def update_entries(changed: pd.DataFrame, actor: str, batch_id: int) -> list[dic
                 "note": f"支付凭证号 {voucher}：批次 {batch_id} 第{row}行更新了已记录的支付"}  # fmt: skip
         entries.append(base | {"field": "amount_yuan", "old": yuan_str(old_fen), "new": yuan_str(fen)})
         entries.append(base | {"field": "paid_on", "old": old_day, "new": day})
+        entries.append(base | {"field": "source", "old": old_source, "new": source})  # so a withdrawal restores it
     return entries

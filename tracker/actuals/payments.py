@@ -39,7 +39,7 @@ __all__ = ["VALID", "PaymentCheck", "amount_fen", "insert"]  # amount_fen: bench
 
 # a checked row to write; payment_id, old_paid_on and old_fen name the recorded payment it changes (0: new)
 VALID = ["project_id", "paid_on", "amount_fen", "note", "row", "voucher", "source", "payment_id"]
-VALID += ["old_paid_on", "old_fen"]
+VALID += ["old_paid_on", "old_fen", "old_source"]
 
 
 _GROUP_HEAD = re.compile(r"[+-]?\d{1,3}")
@@ -271,10 +271,11 @@ class PaymentCheck:
     def _good(self, r: _Rows, write: np.ndarray, resolved: Resolved | None) -> pd.DataFrame:
         n = len(r.live)
         payment_id, old_fen = np.zeros(n, dtype=np.int64), np.zeros(n, dtype=np.int64)
-        old_paid_on = np.full(n, "", dtype=object)
+        old_paid_on, old_source = np.full(n, "", dtype=object), np.full(n, "", dtype=object)
         if resolved is not None:
             at = np.flatnonzero(r.cand)
             payment_id[at], old_fen[at], old_paid_on[at] = resolved.payment_id, resolved.old_fen, resolved.old_paid_on
+            old_source[at] = resolved.old_source
         return pd.DataFrame(
             {
                 "project_id": r.project_id[write],
@@ -287,6 +288,7 @@ class PaymentCheck:
                 "payment_id": payment_id[write],
                 "old_paid_on": old_paid_on[write],
                 "old_fen": old_fen[write],
+                "old_source": old_source[write],
             },
             columns=VALID,
         )
