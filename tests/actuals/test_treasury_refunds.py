@@ -9,10 +9,13 @@ from datetime import date
 
 from sqlmodel import Session, col, select
 
-from tests.actuals.helpers import P1, upload
+from tests.actuals.helpers import DEPT, P1, upload
 from tests.actuals.treasury_files import Q1, Q1_FEN, export_csv, export_xlsx, row
 from tracker.actuals.read import cumulative_paid
+from tracker.actuals.template import template_bytes
 from tracker.models import Payment, Project, UploadBatch
+from tracker.rules import load_rules
+from tracker.scope import Scope
 
 
 def p1(session: Session) -> int:
@@ -79,3 +82,12 @@ def test_a_refund_recorded_under_its_bare_voucher_before_the_rule_is_still_that_
     db.flush()
     again = upload(db, export_csv([*Q1, row("ZF2024000105", "2024-05-06", "-5000.00")]), "h1.csv")
     assert (again.status, again.payments_recorded) == ("unchanged", 4)
+
+
+def test_the_template_lists_a_refund_under_its_identity_and_books_it_once(db: Session) -> None:
+    pid = p1(db)
+    upload(db, export_csv([*Q1, REFUND_101]), "h1.csv")
+    data = template_bytes(rules=load_rules(), session=db, scope=Scope.everything(), dept_code=DEPT, year=2024)
+    again = upload(db, data, "template.xlsx")
+    assert (again.status, again.payments_recorded) == ("unchanged", 4)
+    assert cumulative_paid(session=db, project_ids=[pid]) == {pid: Q1_FEN - 300_000}
