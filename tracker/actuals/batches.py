@@ -4,21 +4,24 @@ from __future__ import annotations
 
 from collections import defaultdict
 from datetime import date
+from decimal import Decimal
+from typing import Any
 
-from sqlalchemy import update
+from sqlalchemy import bindparam, update
 from sqlmodel import Session, col, func, select
 
 from tracker.access import visible_batch, visible_project
-from tracker.actuals import project_reports
+from tracker.actuals import project_reports, superseding
 from tracker.actuals.audit import record
 from tracker.actuals.context import LOCKED, serialise
 from tracker.actuals.read import cumulative_paid
 from tracker.actuals.results import AUDITED, shown
 from tracker.actuals.schemas import BatchOut, PaymentOut, PeriodOut
 from tracker.auth.principal import Principal
+from tracker.bulk import matching
 from tracker.core.money import wan_str
 from tracker.errors import Conflict, InvalidInput
-from tracker.models import BatchPeriod, Indicator, IndicatorResult, Payment, Submission, UploadBatch, utcnow
+from tracker.models import AuditEntry, BatchPeriod, Indicator, IndicatorResult, Payment, Submission, UploadBatch, utcnow
 from tracker.scope import Scope
 
 
@@ -117,9 +120,14 @@ def withdraw_batch(*, session: Session, principal: Principal, batch_id: int, rea
                 f"单位 {p.dept_code} {p.year}年第{p.quarter}季度已审核锁定，不能撤回批次{batch_id}；请先由财政局解锁"
             )
     actor = principal.username
+    updated = _updates(session, batch_id)
     project_ids = list(session.exec(select(Payment.project_id).where(Payment.batch_id == batch_id).distinct()))
+    project_ids = sorted(
+        set(project_ids) | {e.project_id for u in updated.values() for e in u.values() if e.project_id}
+    )
     before = cumulative_paid(session=session, project_ids=project_ids)
     session.execute(update(Payment).where(col(Payment.batch_id) == batch_id).values(withdrawn=True))
+    _restore(session, updated)
     after = cumulative_paid(session=session, project_ids=project_ids)
     for pid in sorted(project_ids):
         record(session, actor=actor, action="batch.withdraw", entity="project", entity_id=pid, batch_id=batch_id,
@@ -135,34 +143,81 @@ def withdraw_batch(*, session: Session, principal: Principal, batch_id: int, rea
     return batch_out(batch, periods)
 
 
+_RESTORED = {"amount_yuan": "amount_fen", "paid_on": "paid_on", "source": "source"}  # audit field -> column
+
+
+def _updates(session: Session, batch_id: int) -> dict[int, dict[str, AuditEntry]]:
+    """Per payment of an earlier batch this batch updated, its payment.update audit entries by field.
+
+    Only changed values are audited (audit.record_many): a field without an entry kept its value.
+    """
+    seen: dict[int, dict[str, AuditEntry]] = defaultdict(dict)
+    query = select(AuditEntry).where(
+        AuditEntry.batch_id == batch_id, AuditEntry.action == "payment.update", AuditEntry.entity == "payment"
+    )
+    for entry in session.exec(query.order_by(col(AuditEntry.id))):
+        if entry.entity_id is not None and entry.field in _RESTORED:
+            seen[entry.entity_id].setdefault(entry.field, entry)
+    return dict(seen)
+
+
+def _value(field: str, text: str | None) -> object:
+    """An audit entry's text as the column's value: exact 元 (identity.yuan_str) → fen, ISO → date."""
+    if field == "amount_yuan":
+        return int(Decimal(text or "0") * 100)
+    if field == "paid_on":
+        return date.fromisoformat(text or "")
+    return text or ""
+
+
+def _restore(session: Session, updated: dict[int, dict[str, AuditEntry]]) -> None:
+    """Put back each updated payment's amount, date and 资金性质 as they were before the batch (one executemany).
+
+    Only where the payment is live and still holds what the batch wrote: a later live batch's update stays.
+    """
+    if not updated:
+        return
+    params = []
+    query = select(col(Payment.id), col(Payment.amount_fen), col(Payment.paid_on), col(Payment.source)).where(
+        Payment.withdrawn == False  # noqa: E712
+    )
+    for among in matching(session, col(Payment.id), sorted(updated)):
+        for pid, fen, day, source in session.exec(query.where(among)):
+            now: dict[str, object] = {"amount_fen": fen, "paid_on": day, "source": source}
+            entries = updated[pid or 0]
+            if any(now[_RESTORED[f]] != _value(f, e.new) for f, e in entries.items()):
+                continue  # changed again by a later batch
+            params.append({"pid": pid, **now, **{_RESTORED[f]: _value(f, e.old) for f, e in entries.items()}})
+    if not params:
+        return
+    table = Payment.__table__  # type: ignore[attr-defined]
+    stmt = (
+        update(table)
+        .where(table.c.id == bindparam("pid"))
+        .values(amount_fen=bindparam("fen"), paid_on=bindparam("day"), source=bindparam("src"))
+    )
+    rows = [{"pid": p["pid"], "fen": p["amount_fen"], "day": p["paid_on"], "src": p["source"]} for p in params]
+    session.execute(stmt, rows)
+    for loaded in [o for o in session.identity_map.values() if isinstance(o, Payment)]:
+        session.expire(loaded)  # stale after the bulk update
+
+
 def _revert_results(session: Session, batch_id: int, actor: str, reason: str) -> None:
     """Each current result of the batch steps down; the newest earlier one from a live batch comes back."""
-    current = session.exec(
-        select(IndicatorResult, Indicator.project_id)
-        .join(Indicator, col(Indicator.id) == col(IndicatorResult.indicator_id))
-        .where(IndicatorResult.batch_id == batch_id, IndicatorResult.is_current == True)  # noqa: E712
-    ).all()
-    for result, project_id in current:
-        result.is_current = False
-        session.add(result)
-        previous = session.exec(
-            select(IndicatorResult)
-            .join(UploadBatch, col(UploadBatch.id) == col(IndicatorResult.batch_id))
-            .where(
-                IndicatorResult.indicator_id == result.indicator_id,
-                IndicatorResult.as_of == result.as_of,
-                col(IndicatorResult.id) < (result.id or 0),
-                UploadBatch.status == "applied",
-                IndicatorResult.batch_id != batch_id,
-            )
-            .order_by(col(IndicatorResult.id).desc())
-        ).first()
-        if previous is not None:
-            previous.is_current = True
-            session.add(previous)
+
+    def same(r: IndicatorResult) -> list[Any]:
+        return [IndicatorResult.indicator_id == r.indicator_id, IndicatorResult.as_of == r.as_of]
+
+    reverted = superseding.revert(session, IndicatorResult, batch_id, same)
+    indicators = {r.indicator_id for r, _ in reverted}
+    projects: dict[int, int] = {}
+    for among in matching(session, col(Indicator.id), sorted(indicators)):
+        projects.update({i: p for i, p in session.exec(select(Indicator.id, Indicator.project_id).where(among)) if i})
+    for result, previous in reverted:
         for name in AUDITED:
             record(session, actor=actor, action="batch.withdraw", entity="indicator_result", entity_id=result.id,
-                   batch_id=batch_id, project_id=project_id, field=name, old=shown(getattr(result, name)),
+                   batch_id=batch_id, project_id=projects.get(result.indicator_id), field=name,
+                   old=shown(getattr(result, name)),
                    new=shown(getattr(previous, name)) if previous is not None else None,
                    note=f"{reason}（截至{result.as_of.isoformat()}）")  # fmt: skip
 

@@ -3,12 +3,17 @@
 The voucher (支付凭证号) is a payment's identity within its project: a row whose voucher is recorded with
 the same date and amount is that payment (booked once, never twice); with another date or amount it is
 an update. A row without a voucher that equals a recorded payment (project, date, amount, note) is a
-likely duplicate: refused unless the upload confirms duplicates. Every lookup is SQL over the chunk's
-own values, in statements of bounded size (tracker/bulk.py), never a read of the stored payments.
+likely duplicate: refused unless the upload confirms duplicates. A refund (a row flagged 退回, or a negative
+amount) under a voucher is a payment of its own, "{voucher}-退回" (the second refund of the voucher in one
+file "{voucher}-退回2", …): it never collides with the payment it returns, and an export read again finds it
+recorded. A refund recorded before this rule, under the bare voucher with a negative amount, is still it.
+Every lookup is SQL over the chunk's own values, in statements of bounded size (tracker/bulk.py), never a
+read of the stored payments.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date
@@ -24,6 +29,24 @@ from tracker.core.money import wan_str
 from tracker.models import Payment
 
 NEW, SAME, CHANGED = 0, 1, 2
+REFUND = "-退回"  # a refund's identity: the voucher it came back under, then this mark (and its ordinal)
+VOUCHER_LENGTH = 60  # Payment.voucher
+_REFUND_ID = re.compile(r".+" + REFUND + r"\d*")
+
+
+def refund_identity(voucher: str, nth: int = 1) -> str:
+    """The identity of the `nth` refund in a file under `voucher` (DOMAIN.md §7, config/treasury.yaml)."""
+    return f"{voucher}{REFUND}{nth if nth > 1 else ''}"
+
+
+def is_refund_identity(voucher: str) -> bool:
+    return _REFUND_ID.fullmatch(voucher) is not None
+
+
+def _bare(voucher: str) -> str:
+    return voucher[: voucher.rindex(REFUND)] if is_refund_identity(voucher) else voucher
+
+
 TUPLES = 2_000  # (project, date, amount) triples per statement: 6,000 parameters, under every driver's limit
 
 
@@ -35,6 +58,7 @@ class Resolved:
     payment_id: np.ndarray
     old_paid_on: np.ndarray
     old_fen: np.ndarray
+    old_source: np.ndarray  # object: the recorded payment's 资金性质
     errors: np.ndarray  # object: a message or None
     warnings: np.ndarray  # object: a message or None
 
@@ -55,6 +79,7 @@ class Identities:
             payment_id=np.zeros(n, dtype=np.int64),
             old_paid_on=np.full(n, "", dtype=object),
             old_fen=np.zeros(n, dtype=np.int64),
+            old_source=np.full(n, "", dtype=object),
             errors=np.full(n, None, dtype=object),
             warnings=np.full(n, None, dtype=object),
         )
@@ -78,29 +103,31 @@ class Identities:
 
     def _recorded(self, rows: pd.DataFrame, vouchered: np.ndarray, out: Resolved) -> None:
         """The recorded payment of each (project, voucher), looked up through uq_payment_project_id_voucher."""
-        pairs = sorted(
-            set(zip(rows["project_id"][vouchered].tolist(), rows["voucher"][vouchered].tolist(), strict=True))
-        )
-        stored: dict[tuple[int, str], tuple[int, str, int]] = {}
+        given = set(zip(rows["project_id"][vouchered].tolist(), rows["voucher"][vouchered].tolist(), strict=True))
+        pairs = sorted(given | {(p, _bare(v)) for p, v in given if is_refund_identity(v)})  # and legacy refunds
+        stored: dict[tuple[int, str], tuple[int, str, int, str]] = {}
         # the partial index's own condition, written as it is, so that SQLite and PostgreSQL use the index
         found = _among(
             self.session,
-            "p.id, p.project_id, p.voucher, p.paid_on, p.amount_fen",
+            "p.id, p.project_id, p.voucher, p.paid_on, p.amount_fen, p.source",
             [("project_id", "bigint"), ("voucher", "text")],
             pairs,
             "p.voucher <> '' AND NOT p.withdrawn",
         )
-        for pid, project, voucher, day, fen in found:
-            stored[(project, voucher)] = (pid, _iso(day), int(fen))
+        for pid, project, voucher, day, fen, source in found:
+            stored[(project, voucher)] = (pid, _iso(day), int(fen), source)
         if not stored:
             return
         keys = zip(rows["project_id"].tolist(), rows["voucher"].tolist(), strict=True)
         days, fens = rows["paid_on"].tolist(), rows["amount_fen"].tolist()
         for at, (project_id, voucher_text) in enumerate(keys):
             hit = stored.get((int(project_id), voucher_text)) if vouchered[at] else None
+            if hit is None and vouchered[at] and is_refund_identity(voucher_text):
+                legacy = stored.get((int(project_id), _bare(voucher_text)))  # a refund stored under its voucher
+                hit = legacy if legacy is not None and legacy[2] < 0 else None
             if hit is None:
                 continue
-            out.payment_id[at], out.old_paid_on[at], out.old_fen[at] = hit
+            out.payment_id[at], out.old_paid_on[at], out.old_fen[at], out.old_source[at] = hit
             out.status[at] = SAME if (hit[1], hit[2]) == (days[at], int(fens[at])) else CHANGED
 
     def _equal(self, rows: pd.DataFrame, unvouchered: np.ndarray, out: Resolved) -> None:
@@ -236,8 +263,9 @@ def update(session: Session, changed: pd.DataFrame) -> None:
 def update_entries(changed: pd.DataFrame, actor: str, batch_id: int) -> list[dict[str, Any]]:
     """Audit entries of the changed payments: amount and date, old → new, under the voucher."""
     entries: list[dict[str, Any]] = []
-    columns = ("payment_id", "project_id", "voucher", "row", "old_fen", "amount_fen", "old_paid_on", "paid_on")
-    for pid, project, voucher, row, old_fen, fen, old_day, day in zip(
+    columns = ("payment_id", "project_id", "voucher", "row", "old_fen", "amount_fen", "old_paid_on", "paid_on",
+               "old_source", "source")  # fmt: skip
+    for pid, project, voucher, row, old_fen, fen, old_day, day, old_source, source in zip(
         *(changed[c].tolist() for c in columns), strict=True
     ):
         base = {"actor": actor, "action": "payment.update", "entity": "payment", "entity_id": pid,
@@ -245,4 +273,5 @@ def update_entries(changed: pd.DataFrame, actor: str, batch_id: int) -> list[dic
                 "note": f"支付凭证号 {voucher}：批次 {batch_id} 第{row}行更新了已记录的支付"}  # fmt: skip
         entries.append(base | {"field": "amount_yuan", "old": yuan_str(old_fen), "new": yuan_str(fen)})
         entries.append(base | {"field": "paid_on", "old": old_day, "new": day})
+        entries.append(base | {"field": "source", "old": old_source, "new": source})  # so a withdrawal restores it
     return entries

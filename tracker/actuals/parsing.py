@@ -12,6 +12,7 @@ import codecs
 import csv
 import hashlib
 import io
+import itertools
 import re
 import zipfile
 from collections.abc import Iterator
@@ -23,7 +24,7 @@ import pandas as pd
 
 from tracker.actuals.chunks import Chunk, Progress
 from tracker.actuals.report import RowIssue, UploadRejected, file_error
-from tracker.actuals.treasury import reading_for
+from tracker.actuals.treasury import HEADER_ROWS, header_at, reading_for
 from tracker.actuals.workbook import xlsx_chunks
 from tracker.actuals.xls import xls_chunks
 from tracker.shared.files import BLOCK, Source, decodes, open_source, sniff
@@ -105,9 +106,11 @@ def inspect(source: Source, *, filename: str, max_bytes: int) -> FileInfo:
         encoding = "gb18030"
     else:
         raise file_error("无法识别文件编码：请保存为 UTF-8 或 GB18030 编码的 CSV")
-    first_line = head.decode(encoding, errors="ignore").lstrip("\ufeff").splitlines()[0]
-    sep = max((",", "\t", ";"), key=first_line.count)
-    return FileInfo(filename, size, sha, "csv", encoding, sep if first_line.count(sep) else ",", equals)
+    # the first line's separator; a treasury export's title line may hold none: then the first line that does
+    first_lines = head.decode(encoding, errors="ignore").lstrip("\ufeff").splitlines()[:HEADER_ROWS]
+    line = next((t for t in first_lines if any(s in t for s in (",", "\t", ";"))), "")
+    sep = max((",", "\t", ";"), key=line.count)
+    return FileInfo(filename, size, sha, "csv", encoding, sep if line.count(sep) else ",", equals)
 
 
 def _check_archive(source: Source, max_bytes: int) -> None:
@@ -142,20 +145,23 @@ def iter_chunks(
 def _csv_chunks(source: Source, info: FileInfo, chunk_rows: int, progress: Progress | None) -> Iterator[Chunk]:
     with open_source(source) as fh:
         head = fh.read(65536).decode(info.encoding, errors="ignore").lstrip("\ufeff")
-        headers = next(csv.reader(io.StringIO(head.splitlines()[0] if head else ""), delimiter=info.sep), [])
+        top = _top_records(head, info.sep)
+        at = header_at(top)  # a treasury export's title and date-range lines come before its header
+        headers = top[at] if top else []
         reading = reading_for(headers, None)
         kind, names, written = reading.kind, reading.positions, reading.written
-        if too_long := _first_row_too_long(head, info.sep, len(headers), complete=info.size <= 65536):
+        if too_long := _first_row_too_long(head, info.sep, len(headers), complete=info.size <= 65536, at=at):
             raise too_long
         fh.seek(0)
         # every column is read (not `usecols`), so that a row with more fields than the header is an
         # error naming it rather than silently cut (an unquoted 1,000.00 would shift into the next column)
-        first = 2
+        first = at + 2  # rows numbered as the file shows them
         try:  # the tokenizer may fail as the reader is made (a quote never closed) or on any chunk
             reader = pd.read_csv(
                 fh,
                 sep=info.sep,
                 header=0,
+                skiprows=at,
                 index_col=False,
                 dtype=str,
                 keep_default_na=False,
@@ -178,19 +184,27 @@ def _csv_chunks(source: Source, info: FileInfo, chunk_rows: int, progress: Progr
             raise csv_error(str(exc), len(headers)) from None
 
 
-def _first_row_too_long(head: str, sep: str, columns: int, complete: bool) -> UploadRejected | None:
+def _top_records(head: str, sep: str) -> list[list[str]]:
+    """The first records of the text (blank lines as empty records), where the header is looked for."""
+    try:
+        return list(itertools.islice(csv.reader(io.StringIO(head), delimiter=sep), HEADER_ROWS))
+    except csv.Error:
+        return [next(csv.reader(io.StringIO(head.splitlines()[0] if head else ""), delimiter=sep), [])]
+
+
+def _first_row_too_long(head: str, sep: str, columns: int, complete: bool, at: int = 0) -> UploadRejected | None:
     """A first data row with more fields than the header, which pandas would drop with a mere warning.
 
     (It takes one extra field there for an index column; in later rows the tokenizer fails, see csv_error.)
     """
     try:
-        records = list(csv.reader(io.StringIO(head), delimiter=sep))
+        records = list(csv.reader(io.StringIO(head), delimiter=sep))[at:]
     except csv.Error:
         return None  # NUL and the like: the reader below names them
     if len(records) < 2 or (len(records) == 2 and not complete):
         return None  # the first data row is not wholly inside the head
     if (saw := len(records[1])) > columns:
-        return csv_error(f"Expected {columns} fields in line 2, saw {saw}", columns)
+        return csv_error(f"Expected {columns} fields in line {at + 2}, saw {saw}", columns)
     return None
 
 

@@ -20,7 +20,16 @@ from tracker.actuals.cellrules import SEP, Findings, amount_fen, decide, joined,
 from tracker.actuals.chunks import Chunk
 from tracker.actuals.columns import normalise_header
 from tracker.actuals.context import Context, parse_day
-from tracker.actuals.identity import CHANGED, NEW, SAME, Identities, Resolved
+from tracker.actuals.identity import (
+    CHANGED,
+    NEW,
+    SAME,
+    VOUCHER_LENGTH,
+    Identities,
+    Resolved,
+    is_refund_identity,
+    refund_identity,
+)
 from tracker.actuals.report import RowIssue
 from tracker.actuals.treasury import load_mapping
 from tracker.core.budget import FundingSource
@@ -30,7 +39,7 @@ __all__ = ["VALID", "PaymentCheck", "amount_fen", "insert"]  # amount_fen: bench
 
 # a checked row to write; payment_id, old_paid_on and old_fen name the recorded payment it changes (0: new)
 VALID = ["project_id", "paid_on", "amount_fen", "note", "row", "voucher", "source", "payment_id"]
-VALID += ["old_paid_on", "old_fen"]
+VALID += ["old_paid_on", "old_fen", "old_source"]
 
 
 _GROUP_HEAD = re.compile(r"[+-]?\d{1,3}")
@@ -81,6 +90,7 @@ class PaymentCheck:
     running: dict[int, int] = field(default_factory=dict)
     over: set[int] = field(default_factory=set)
     periods: set[tuple[str, str, int, int]] = field(default_factory=set)  # (region, unit, year, quarter)
+    refunds: dict[tuple[int, str], int] = field(default_factory=dict)  # refunds met per (project, voucher)
     rows: int = 0
     skipped: int = 0
     recorded: int = 0  # rows that are payments already recorded (by voucher): booked once, not again
@@ -99,13 +109,17 @@ class PaymentCheck:
         self._project(r)
         self._date_and_amount(r, chunk)
         self._project_of_year(r)
+        self._refund_identity(r)
         status, resolved = self._identity(r)
-        self._withheld_and_locked(r, status != SAME)
+        old_period = self._old_period(r, status, resolved)
+        self._withheld_and_locked(r, status != SAME, old_period)
         ok = r.live & ~r.found.bad
         self.recorded += int((ok & (status == SAME)).sum())
         write = ok & (status != SAME)
         self.updated += int((write & (status == CHANGED)).sum())
-        self.periods.update(_period(k) for k in set(r.period[write].tolist()))
+        # an update writes into the quarter of its old date too: the batch's withdrawal is guarded by both locks
+        touched = set(r.period[write].tolist()) | set(old_period[write].tolist())
+        self.periods.update(_period(k) for k in touched if k)
         good = self._good(r, write, resolved)
         self._budget(good, chunk)
         fresh = good[(good["payment_id"] == 0) & (good["voucher"] == "")]
@@ -176,6 +190,24 @@ class PaymentCheck:
         years = np.array([i[:4] for i in r.iso.tolist()], dtype=object)
         r.period = np.where(r.known, joined(joined(region, r.dept), years, quarter), "")
 
+    def _refund_identity(self, r: _Rows) -> None:
+        """A refund (negative amount) under a voucher is its own payment: voucher + 退回 mark (refund_identity)."""
+        at = np.flatnonzero(r.known & (r.fen < 0) & (r.voucher != ""))
+        if not at.size:
+            return
+        voucher, too_long = r.voucher.copy(), np.full(len(r.live), None, dtype=object)
+        for i in at.tolist():
+            key = (int(r.project_id[i]), str(r.voucher[i]))
+            if is_refund_identity(key[1]):
+                continue  # the template lists a recorded refund under its own identity
+            self.refunds[key] = self.refunds.get(key, 0) + 1
+            voucher[i] = refund_identity(key[1], self.refunds[key])
+            if len(voucher[i]) > VOUCHER_LENGTH:
+                too_long[i] = f"退回的身份“{voucher[i]}”超过{VOUCHER_LENGTH}个字符：支付凭证号过长"
+        r.voucher = voucher
+        r.found.add(too_long if pd.notna(too_long).any() else None, "voucher", r.known)
+        r.known &= ~r.found.bad
+
     def _identity(self, r: _Rows) -> tuple[np.ndarray, Resolved | None]:
         """New, recorded (by voucher) or changed; unvouchered duplicates of recorded payments refused."""
         status = np.full(len(r.live), NEW, dtype=np.int8)
@@ -205,21 +237,45 @@ class PaymentCheck:
         self.ctx.warnings.add_rows(r.found.rows[at[warned]].tolist(), header, resolved.warnings[warned].tolist(), sheet)
         return status, resolved
 
-    def _withheld_and_locked(self, r: _Rows, writes: np.ndarray) -> None:
-        """A project under 暂缓拨款, or a quarter locked by approval, takes no new payment (nor a change)."""
+    def _old_period(self, r: _Rows, status: np.ndarray, resolved: Resolved | None) -> np.ndarray:
+        """Per changed row, the period of the recorded payment's old date (its region, unit, year, quarter)."""
+        out = np.full(len(r.live), "", dtype=object)
+        if resolved is None:
+            return out
+        at = np.flatnonzero(r.cand)
+        for i, old_iso in zip(at.tolist(), resolved.old_paid_on.tolist(), strict=True):
+            if status[i] == CHANGED and r.period[i] and old_iso:
+                region, dept, _year, _quarter = r.period[i].split(SEP)
+                out[i] = SEP.join((region, dept, old_iso[:4], _QUARTER[old_iso[5:7]], old_iso))
+        return out
+
+    def _withheld_and_locked(self, r: _Rows, writes: np.ndarray, old_period: np.ndarray) -> None:
+        """A project under 暂缓拨款, or a quarter locked by approval, takes no new payment (nor a change).
+
+        A change of a recorded payment also changes the quarter of its old date (moving a payment out of a
+        locked quarter changes that quarter's figures): that quarter's lock refuses it too.
+        """
         ctx, where = self.ctx, r.known & writes
         if ctx.withheld:
             pid_text = np.array([str(i) for i in r.project_id.tolist()], dtype=object)
             r.found.add(decide(pid_text, lambda i: ctx.withheld_problem(int(i))), "project_code", where)
         r.found.add(decide(r.period, lambda k: ctx.lock_problem(*_period(k))), "paid_on", where)
 
+        def old_locked(key: str) -> str | None:
+            problem = ctx.lock_problem(*_period(key))
+            day = key.split(SEP)[-1]
+            return None if problem is None else f"已记录的这笔支付原日期为 {day}，更改它就改动了所在季度：{problem}"
+
+        r.found.add(decide(old_period, old_locked), "paid_on", where & ~r.found.bad)
+
     def _good(self, r: _Rows, write: np.ndarray, resolved: Resolved | None) -> pd.DataFrame:
         n = len(r.live)
         payment_id, old_fen = np.zeros(n, dtype=np.int64), np.zeros(n, dtype=np.int64)
-        old_paid_on = np.full(n, "", dtype=object)
+        old_paid_on, old_source = np.full(n, "", dtype=object), np.full(n, "", dtype=object)
         if resolved is not None:
             at = np.flatnonzero(r.cand)
             payment_id[at], old_fen[at], old_paid_on[at] = resolved.payment_id, resolved.old_fen, resolved.old_paid_on
+            old_source[at] = resolved.old_source
         return pd.DataFrame(
             {
                 "project_id": r.project_id[write],
@@ -232,6 +288,7 @@ class PaymentCheck:
                 "payment_id": payment_id[write],
                 "old_paid_on": old_paid_on[write],
                 "old_fen": old_fen[write],
+                "old_source": old_source[write],
             },
             columns=VALID,
         )
@@ -294,7 +351,7 @@ _QUARTER = {f"{m:02d}": str((m - 1) // 3 + 1) for m in range(1, 13)}
 
 
 def _period(key: str) -> tuple[str, str, int, int]:
-    region, dept, year, quarter = key.split(SEP)
+    region, dept, year, quarter = key.split(SEP)[:4]  # an old date's key carries the date after them
     return region, dept, int(year), int(quarter)
 
 

@@ -16,6 +16,7 @@ from typing import Any
 from sqlmodel import Session, col, select
 
 from tracker import limits
+from tracker.actuals import superseding
 from tracker.actuals.chunks import Chunk
 from tracker.actuals.columns import FILLED, Kind
 from tracker.actuals.context import Context, ProjectRef, quarter_of
@@ -24,7 +25,7 @@ from tracker.actuals.report import RowIssue
 from tracker.actuals.results import place_row
 from tracker.bulk import matching
 from tracker.core.money import wan_str
-from tracker.models import ProjectReport, UploadBatch
+from tracker.models import ProjectReport
 
 
 @dataclass(slots=True)
@@ -151,20 +152,13 @@ def compare(session: Session, rows: list[ReportRow]) -> list[ReportChange]:
 
 def store(session: Session, changes: list[ReportChange], batch_id: int) -> list[tuple[ReportChange, ProjectReport]]:
     """Write the changed reports; the superseded rows stay as history (is_current False)."""
-    written = []
-    for change in changes:
-        if not change.fields:
-            continue
-        if change.old is not None:
-            change.old.is_current = False
-            session.add(change.old)
+
+    def build(change: ReportChange) -> ProjectReport:
         r = change.row
-        new = ProjectReport(project_id=r.project.id, batch_id=batch_id, as_of=r.as_of, forecast_fen=r.forecast_fen,
-                            narrative=r.narrative, row_no=r.row)  # fmt: skip
-        session.add(new)
-        written.append((change, new))
-    session.flush()
-    return written
+        return ProjectReport(project_id=r.project.id, batch_id=batch_id, as_of=r.as_of, forecast_fen=r.forecast_fen,
+                             narrative=r.narrative, row_no=r.row)  # fmt: skip
+
+    return superseding.store(session, changes, build)
 
 
 def periods(changes: list[ReportChange]) -> set[tuple[str, str, int, int]]:
@@ -188,23 +182,8 @@ def audit_entries(
 
 def revert(session: Session, batch_id: int) -> None:
     """A withdrawn batch's reports step down; the newest earlier one of a live batch comes back."""
-    for report in session.exec(
-        select(ProjectReport).where(ProjectReport.batch_id == batch_id, ProjectReport.is_current == True)  # noqa: E712
-    ).all():
-        report.is_current = False
-        session.add(report)
-        previous = session.exec(
-            select(ProjectReport)
-            .join(UploadBatch, col(UploadBatch.id) == col(ProjectReport.batch_id))
-            .where(
-                ProjectReport.project_id == report.project_id,
-                ProjectReport.as_of == report.as_of,
-                col(ProjectReport.id) < (report.id or 0),
-                UploadBatch.status == "applied",
-                ProjectReport.batch_id != batch_id,
-            )
-            .order_by(col(ProjectReport.id).desc())
-        ).first()
-        if previous is not None:
-            previous.is_current = True
-            session.add(previous)
+
+    def same(r: ProjectReport) -> list[Any]:
+        return [ProjectReport.project_id == r.project_id, ProjectReport.as_of == r.as_of]
+
+    superseding.revert(session, ProjectReport, batch_id, same)

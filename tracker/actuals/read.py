@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from decimal import Decimal
 
@@ -74,6 +74,11 @@ class ResultView:
     reason: str
     measures: str
     forecast_value: Decimal | None = None  # the unit's own 全年预计完成值, in the unit of actual_value
+    forecast_text: str = ""  # 全年预计完成值 as written: a qualitative target's words or grade live only here
+
+    @property
+    def has_forecast(self) -> bool:
+        return self.forecast_value is not None or bool(self.forecast_text.strip())
 
 
 def result_history(
@@ -113,6 +118,7 @@ def result_history(
                 reason=r.reason,
                 measures=r.measures,
                 forecast_value=r.forecast_value,
+                forecast_text=r.forecast_text,
             )
         )
     return out
@@ -121,6 +127,31 @@ def result_history(
 def latest_results(*, session: Session, project_ids: Iterable[int], as_of: date | None = None) -> dict[int, ResultView]:
     """The latest current result per indicator id up to `as_of`."""
     return {k: v[-1] for k, v in result_history(session=session, project_ids=project_ids, as_of=as_of).items() if v}
+
+
+def latest_with_forecast(
+    *, session: Session, project_ids: Iterable[int], as_of: date | None = None
+) -> dict[int, ResultView]:
+    """The latest current result per indicator id up to `as_of`; where it left 全年预计完成值 blank, the
+    unit's most recent earlier forecast up to `as_of` is carried forward (a later report that gives only
+    the actual does not withdraw the forecast, DOMAIN.md §4)."""
+    out: dict[int, ResultView] = {}
+    for indicator_id, history in result_history(session=session, project_ids=project_ids, as_of=as_of).items():
+        if not history:
+            continue
+        latest, given = history[-1], forecast_of(history)
+        if not latest.has_forecast and given is not None:
+            latest = replace(latest, forecast_value=given.forecast_value, forecast_text=given.forecast_text)
+        out[indicator_id] = latest
+    return out
+
+
+def forecast_of(history: list[ResultView], as_of: date | None = None) -> ResultView | None:
+    """The report that gave the unit's latest 全年预计完成值 up to `as_of` (`history` oldest first), if any.
+
+    The indicator lights (monitoring/service.py `_unit_forecast`) are to read the forecast through this too.
+    """
+    return next((h for h in reversed(history) if h.has_forecast and (as_of is None or h.as_of <= as_of)), None)
 
 
 @dataclass(frozen=True, slots=True)

@@ -17,6 +17,7 @@ from typing import Any
 from sqlmodel import Session, col, select
 
 from tracker import limits
+from tracker.actuals import superseding
 from tracker.actuals.chunks import Chunk
 from tracker.actuals.columns import FILLED
 from tracker.actuals.columns import Kind as SheetKind
@@ -440,15 +441,10 @@ def compare(session: Session, rows: list[ResultRow]) -> list[Change]:
 
 def store(session: Session, changes: list[Change], batch_id: int) -> list[tuple[Change, IndicatorResult]]:
     """Write the changed results; the superseded rows stay as history (is_current False)."""
-    written = []
-    for change in changes:
-        if not change.fields:
-            continue
-        if change.old is not None:
-            change.old.is_current = False
-            session.add(change.old)
+
+    def build(change: Change) -> IndicatorResult:
         r = change.row
-        new = IndicatorResult(
+        return IndicatorResult(
             indicator_id=r.indicator.id or 0,
             batch_id=batch_id,
             as_of=r.as_of,
@@ -466,7 +462,5 @@ def store(session: Session, changes: list[Change], batch_id: int) -> list[tuple[
             forecast_value=r.forecast_value,
             row_no=r.row,
         )
-        session.add(new)
-        written.append((change, new))
-    session.flush()
-    return written
+
+    return superseding.store(session, changes, build)

@@ -27,6 +27,7 @@ from tracker.errors import InvalidInput
 
 FILENAME = "treasury.yaml"
 REQUIRED = ("voucher", "dept_code", "project_code", "amount", "paid_on")
+HEADER_ROWS = 10  # an export's title, date-range and blank lines come before its header, within these rows
 _CODE = re.compile(r"\s*([0-9A-Za-z][0-9A-Za-z._-]*)(?:[\s:：/|-]+\S.*)?", re.S)
 _DAY = re.compile(r"(\d{4})(\d{2})(\d{2})")
 
@@ -131,6 +132,19 @@ def reading_for(headers: list[str], sheet: str | None, named: Kind | None = None
         return Reading(Kind.PAYMENTS, positions, mapping.money_unit, mapping, written)
     kind, positions = read_header(named or detect_kind(headers), headers, sheet)
     return Reading(kind, positions, written={name: headers[pos] for pos, name in positions.items()})
+
+
+def header_at(rows: list[list[str]]) -> int:
+    """Which of a sheet's first rows is its header: the first holding every required column of the mapping.
+
+    Treasury exports (国库集中支付明细) start with a title, a date range or blank lines; a sheet where no
+    such row is found is read from its first row (the template, or a file whose header is wrong).
+    """
+    mapping = load_mapping()
+    for at, headers in enumerate(rows[:HEADER_ROWS]):
+        if _treasury_positions([h.strip() for h in headers], mapping) is not None:
+            return at
+    return 0
 
 
 def _treasury_positions(headers: list[str], mapping: Mapping) -> dict[int, str] | None:

@@ -5,6 +5,7 @@ A formula cell is refused (its value is whatever Excel last computed, which nobo
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Iterator
 from datetime import date, datetime, time
 from decimal import Decimal
@@ -15,7 +16,7 @@ import pandas as pd
 from tracker.actuals.chunks import Chunk, Progress
 from tracker.actuals.columns import SHEETS, Kind, normalise_header
 from tracker.actuals.report import RowIssue, file_error
-from tracker.actuals.treasury import Reading, reading_for
+from tracker.actuals.treasury import HEADER_ROWS, Reading, header_at, reading_for
 from tracker.core.units import tidy
 from tracker.errors import DomainError
 from tracker.shared.files import Source, open_source
@@ -81,15 +82,18 @@ def _sheet_chunks(ws: Any, named_kind: Kind | None, chunk_rows: int, progress: P
     estimate = ws.max_row if isinstance(ws.max_row, int) else None
     ws.reset_dimensions()
     rows = ws.iter_rows()
-    headers = [cell_text(c.value).strip() for c in next(rows, ())]
+    top = list(itertools.islice(rows, HEADER_ROWS))  # a treasury export's title lines come before its header
+    at = header_at([[cell_text(c.value) for c in cells] for cells in top])
+    headers = [cell_text(c.value).strip() for c in (top[at] if top else ())]
     if not any(headers):
         return  # an empty sheet holds nothing to upload
+    rows = itertools.chain(top[at + 1 :], rows)
     reading = reading_for(headers, ws.title, named_kind)
     positions, written = reading.positions, reading.written
     columns: dict[str, list[str]] = {name: [] for name in positions.values()}
     issues: list[RowIssue] = []
-    first = row_no = 2
-    for row_no, cells in enumerate(rows, start=2):
+    first = row_no = at + 2  # rows numbered as Excel shows them
+    for row_no, cells in enumerate(rows, start=first):
         for pos, name in positions.items():
             cell = cells[pos] if pos < len(cells) else None
             if cell is not None and cell.data_type == "f":

@@ -14,7 +14,7 @@ import pandas as pd
 from tracker.actuals.chunks import Chunk, Progress
 from tracker.actuals.columns import SHEETS, normalise_header
 from tracker.actuals.report import file_error
-from tracker.actuals.treasury import reading_for
+from tracker.actuals.treasury import HEADER_ROWS, header_at, reading_for
 from tracker.actuals.workbook import cell_text
 from tracker.shared.files import Source, open_source
 
@@ -55,11 +55,13 @@ def xls_chunks(source: Source, chunk_rows: int, progress: Progress | None) -> It
             named = SHEETS.get(normalise_header(ws.name))
             if ws.nrows == 0:
                 continue
-            headers = [_text(c, book.datemode).strip() for c in ws.row(0)]
+            top = [[_text(c, book.datemode).strip() for c in ws.row(r)] for r in range(min(ws.nrows, HEADER_ROWS))]
+            at = header_at(top)  # title lines above the header of a treasury export
+            headers = top[at]
             if not any(headers):
                 continue
             reading = reading_for(headers, ws.name, named)
-            for first in range(1, ws.nrows, chunk_rows):
+            for first in range(at + 1, ws.nrows, chunk_rows):
                 last = min(first + chunk_rows, ws.nrows)
                 columns = {
                     name: _column(ws, pos, first, last, book.datemode) for pos, name in reading.positions.items()

@@ -4,7 +4,8 @@ Rules of the table, stated once:
 - 1–M月执行数 = live payments up to the last day of M; 全年预计执行数 = the plan's shape applied to the
   lag so far, capped at the budget (core.variance, DOMAIN.md §3).
 - 1–M月完成值 = the latest current result dated up to the end of M.
-- 全年预计完成值 (DOMAIN.md §4, core.variance.indicator_progress): the unit's own where given; else a
+- 全年预计完成值 (DOMAIN.md §4, core.variance.indicator_progress): the unit's own where given (a
+  qualitative one as its words or grade; a report that left it blank keeps the unit's earlier one); else a
   level indicator keeps its latest value, a cumulative one its actual once met, and an unmet one is
   projected at the plan's shape (actual / share of the plan due), marked （测算）.
 - 完成目标可能性 is what the unit reported; when it reported none, it is estimated from the forecast
@@ -23,7 +24,7 @@ from functools import partial
 
 from sqlmodel import Session, col, select
 
-from tracker.actuals.read import ResultView, cumulative_paid, latest_results, project_reports
+from tracker.actuals.read import ResultView, cumulative_paid, latest_with_forecast, project_reports
 from tracker.core.goals import Aim, Goal, TargetRules
 from tracker.core.likelihood import IMPOSSIBLE, LIKELIHOODS, LIKELY, NEEDS_REASON, POSSIBLE
 from tracker.core.plan import checkpoint_date, share_due
@@ -121,7 +122,8 @@ def monitoring_projects(
     cut_off = checkpoint_date(year, through_month)
     paid = cumulative_paid(session=session, project_ids=ids, as_of=cut_off)
     results: dict[int, dict[int, ResultView]] = defaultdict(dict)
-    for r in latest_results(session=session, project_ids=ids, as_of=cut_off).values():
+    # a report that left 全年预计完成值 blank keeps the unit's most recent earlier forecast
+    for r in latest_with_forecast(session=session, project_ids=ids, as_of=cut_off).values():
         results[r.project_id][r.seq] = r
     corrections = _corrections(session, ids, year)
     reports = project_reports(session=session, project_ids=ids, as_of=cut_off)  # the unit's own forecast and words
@@ -220,7 +222,7 @@ def _row(
         actual=actual,
         actual_text=grade.value if grade is not None and actual is None else result.actual_text,
         forecast=forecast,
-        forecast_text=grade.value if grade is not None and forecast is None else "",
+        forecast_text=_forecast_text(result, grade) if forecast is None else "",
         forecast_estimated=forecast_estimated,
         likelihood=likelihood,
         estimated=estimated and likelihood is not None,
@@ -229,6 +231,13 @@ def _row(
         measures=result.measures,
         missing_reason=missing,
     )
+
+
+def _forecast_text(result: ResultView, grade: Grade | None) -> str:
+    """A qualitative 全年预计完成值: the unit's own words or grade where given, else the actual's grade."""
+    if text := result.forecast_text.strip():
+        return text
+    return grade.value if grade is not None else ""
 
 
 def _estimate(goal: Goal | None, forecast: Decimal | None, grade: Grade | None, yellow: Decimal) -> str | None:
