@@ -337,7 +337,7 @@ def _measure_set(
     session: Session, rows: list[SpendRow], *, with_indicators: bool, rules: Rules
 ) -> list[ProjectVariance]:
     """The rows' variances; with indicators, their published indicators and results are read for the piece."""
-    places: dict[tuple[str, int], Rules] = {}
+    places: dict[tuple[str, int], tuple[Rules, LightRules]] = {}
     datas: dict[int, ProjectData] = {}
     history: dict[int, list[ResultView]] = {}
     seq_to_id: dict[int, dict[int, int]] = defaultdict(dict)
@@ -350,10 +350,12 @@ def _measure_set(
                 seq_to_id[v.project_id][v.seq] = v.indicator_id
     out = []
     for r in rows:
-        place = places.get((r.region_code, r.year))
-        if place is None:  # the project's region and year decide its lights
-            place = places[(r.region_code, r.year)] = rules.for_place(r.region_code, r.year)
-        spend = spend_of(r, spend_rules(place))
+        found = places.get((r.region_code, r.year))
+        if found is None:  # the project's region and year decide its lights: read once per place
+            place = rules.for_place(r.region_code, r.year)
+            found = places[(r.region_code, r.year)] = (place, spend_rules(place))
+        place, lights_of_place = found
+        spend = spend_of(r, lights_of_place)
         lights: list[IndicatorLight] = []
         if with_indicators and r.project_id in datas:
             lights = _indicator_lights(datas[r.project_id], seq_to_id[r.project_id], history, r.day,

@@ -12,6 +12,7 @@ own forecasts and one the key list. Memory is one piece; no statement grows with
 
 from __future__ import annotations
 
+import json
 from collections import defaultdict
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
@@ -31,7 +32,6 @@ from tracker.core.plan import checkpoint_date
 from tracker.core.project import Checkpoint
 from tracker.models import Dept, KeyListing, Payment, PlanCheckpoint, Project, Region
 from tracker.scope import Scope
-from tracker.targets.service import ORDER
 
 SET_CHUNK = 2_000  # projects per piece: a few hundred kB of rows, few round trips
 assert SET_CHUNK <= CHUNK  # one membership condition per column and piece
@@ -70,11 +70,16 @@ def selection(
     *, session: Session, scope: Scope, year: int | None, dept_code: str | None, region_code: str | None
 ) -> list[tuple[int, int]]:
     """(id, year) of every project the scope may see, in table order (the order of `targets.service.iter_core`)."""
-    query = scope.filter(select(Project.id, Project.year), Project.region_code, Project.dept_code)
-    for column, value in ((Project.year, year), (Project.dept_code, dept_code), (Project.region_code, region_code)):
+    query = scope.filter(sa.select(PROJECT.c.id, PROJECT.c.year), PROJECT.c.region_code, PROJECT.c.dept_code)
+    for column, value in (
+        (PROJECT.c.year, year),
+        (PROJECT.c.dept_code, dept_code),
+        (PROJECT.c.region_code, region_code),
+    ):
         if value is not None:
             query = query.where(column == value)
-    return [(pid, y) for pid, y in session.exec(query.order_by(*ORDER)) if pid is not None]
+    order = (PROJECT.c.year, PROJECT.c.region_code, PROJECT.c.heading_no, PROJECT.c.id)  # targets.service.ORDER
+    return [(pid, y) for pid, y in session.execute(query.order_by(*order))]  # Core rows: no ORM per row
 
 
 def iter_spend_rows(
@@ -92,7 +97,14 @@ def iter_spend_rows(
 
 
 def _among(session: Session, column: Any, ids: Sequence[int]) -> Any:
-    [condition] = matching(session, column, ids)  # ids ≤ CHUNK: one array or one bounded list
+    """`column` is one of `ids` (≤ CHUNK), with one parameter: an array on PostgreSQL, a JSON text on SQLite.
+
+    SQLite's IN of 2,000 literal parameters costs more to build than the statement takes to run.
+    """
+    if session.get_bind().dialect.name == "sqlite":
+        values = sa.func.json_each(sa.bindparam(None, json.dumps(list(ids)), type_=sa.String)).table_valued("value")
+        return column.in_(sa.select(values.c.value))
+    [condition] = matching(session, column, ids)
     return condition
 
 
@@ -131,6 +143,7 @@ def spend_rows(*, session: Session, project_ids: Sequence[int], year: int, day: 
         .subquery("paid")
     )
     at_last_col = paid.c.at_last if passed else sa.null()
+    plan_text = _plan_text(session, project_ids)
     query = (
         sa.select(
             PROJECT.c.id,
@@ -143,23 +156,26 @@ def spend_rows(*, session: Session, project_ids: Sequence[int], year: int, day: 
             PROJECT.c.budget_fen,
             paid.c.fen,
             at_last_col,
+            plan_text.c.points,
         )
         .select_from(
             PROJECT.outerjoin(REGION, REGION.c.code == PROJECT.c.region_code)
             .outerjoin(DEPT, sa.and_(DEPT.c.region_code == PROJECT.c.region_code, DEPT.c.code == PROJECT.c.dept_code))
             .outerjoin(paid, paid.c.project_id == PROJECT.c.id)
+            .outerjoin(plan_text, plan_text.c.project_id == PROJECT.c.id)
         )
         .where(_among(session, PROJECT.c.id, project_ids))
     )
-    plans = _plans(session, project_ids)
     budgets = _budgets(session, project_ids)
     forecasts = {
         pid: r.forecast_fen for pid, r in project_reports(session=session, project_ids=project_ids, as_of=day).items()
     }
     keyed = key_listed(session, dict.fromkeys(project_ids, day))
     out = []
-    for pid, region, region_name, dept, dept_name, code, name, initial, fen, at_last_fen in session.execute(query):
-        plan = plans.get(pid, ())
+    for pid, region, region_name, dept, dept_name, code, name, initial, fen, at_last_fen, points in session.execute(
+        query
+    ):
+        plan = plan_of(points)
         has_last = bool(passed) and any(cp.month <= passed[-1] for cp in plan)
         out.append(
             SpendRow(
@@ -184,29 +200,37 @@ def spend_rows(*, session: Session, project_ids: Sequence[int], year: int, day: 
     return out
 
 
-_SHAPES: dict[tuple[tuple[int, str], ...], tuple[Checkpoint, ...]] = {}
+_SHAPES: dict[str, tuple[Checkpoint, ...]] = {}
 
 
-def _plans(session: Session, project_ids: Sequence[int]) -> dict[int, tuple[Checkpoint, ...]]:
-    """Each project's usable checkpoints; a plan shape's percentages are parsed once (as text from SQL)."""
-    query = (
-        sa.select(PLAN.c.project_id, PLAN.c.month, sa.cast(PLAN.c.cumulative_pct, sa.String))
-        .where(_among(session, PLAN.c.project_id, project_ids), _usable())
-        .order_by(PLAN.c.project_id, PLAN.c.month)
+def _plan_text(session: Session, project_ids: Sequence[int]) -> Any:
+    """Each project's usable checkpoints as one text "month:pct,…" (in any order), a subquery."""
+    point = sa.cast(PLAN.c.month, sa.String) + ":" + sa.cast(PLAN.c.cumulative_pct, sa.String)
+    joined = (
+        sa.func.string_agg(point, sa.literal(","))
+        if session.get_bind().dialect.name == "postgresql"
+        else sa.func.group_concat(point, ",")
     )
-    raw: dict[int, list[tuple[int, str]]] = defaultdict(list)
-    for pid, month, pct in session.execute(query):
-        raw[pid].append((month, pct))
-    out = {}
-    for pid, points in raw.items():
-        key = tuple(points)
-        shape = _SHAPES.get(key)
-        if shape is None:
-            if len(_SHAPES) > 10_000:  # bounded whatever the install: a province has a few hundred shapes
-                _SHAPES.clear()
-            shape = _SHAPES[key] = tuple(Checkpoint(m, Decimal(p).quantize(_CENT)) for m, p in points)
-        out[pid] = shape
-    return out
+    return (
+        sa.select(PLAN.c.project_id, joined.label("points"))
+        .where(_among(session, PLAN.c.project_id, project_ids), _usable())
+        .group_by(PLAN.c.project_id)
+        .subquery("plan_text")
+    )
+
+
+def plan_of(points: str | None) -> tuple[Checkpoint, ...]:
+    """A plan from its text, in month order; each distinct text is parsed once (a province has few shapes)."""
+    if not points:
+        return ()
+    shape = _SHAPES.get(points)
+    if shape is None:
+        if len(_SHAPES) > 10_000:  # bounded whatever the install
+            _SHAPES.clear()
+        pairs = (point.split(":") for point in points.split(","))
+        parsed = (Checkpoint(int(m), Decimal(pct).quantize(_CENT)) for m, pct in pairs)
+        shape = _SHAPES[points] = tuple(sorted(parsed, key=lambda c: c.month))
+    return shape
 
 
 def _budgets(session: Session, project_ids: Sequence[int]) -> dict[int, list[Any]]:
@@ -226,7 +250,7 @@ def key_listed(session: Session, days: Mapping[int, date]) -> set[int]:
     query = select(col(KeyListing.project_id), col(KeyListing.on_date))
     found = (
         row
-        for among in matching(session, col(KeyListing.project_id), list(days))
-        for row in session.exec(query.where(among))
+        for part in chunks(list(days), SET_CHUNK)
+        for row in session.exec(query.where(_among(session, col(KeyListing.project_id), part)))
     )
     return {pid for pid, on in found if on <= days[pid]}
