@@ -80,9 +80,9 @@ def build(url: str, counties: int, per_county: int, *, results: bool = False, wo
 
     from tracker import migrate
     from tracker.actuals.payments import amount_fen, insert
+    from tracker.core.budget import DEFAULT_SOURCE
     from tracker.db import make_engine, session_scope
     from tracker.demo.generate import Options, generate
-    from tracker.core.budget import DEFAULT_SOURCE
     from tracker.models import UploadBatch
     from tracker.targets.service import import_targets
 
