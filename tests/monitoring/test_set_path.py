@@ -14,9 +14,10 @@ import pytest
 from sqlmodel import Session
 
 from tests.browser.demo import add_demo
-from tests.budget.test_budget_versions import adjust
-from tests.support import WAN, load_changli
+from tests.budget.test_budget_versions import P1, adjust
+from tests.support import WAN, batch, load_changli, project
 from tracker.core.budget import ChangeKind
+from tracker.models import KeyListing, ProjectReport
 from tracker.monitoring.service import iter_variances, iter_variances_each
 from tracker.rules import load_rules
 from tracker.scope import Scope
@@ -48,11 +49,20 @@ def test_the_set_path_measures_every_project_as_the_per_project_path_does(
     adjust(session, 100 * WAN)  # in force from 1 July: the plan before it is on 180 万元
     adjust(session, -30 * WAN, on=date(2024, 9, 1))
     adjust(session, 20 * WAN, on=date(2024, 1, 1), kind=ChangeKind.CARRYOVER)
+    p = project(session, P1)
+    assert p.id is not None
+    b = batch(session)  # the unit's own 全年预计执行数 from 30 June, superseded once; on the key list from 31 July
+    for on, fen, current in ((date(2024, 6, 30), 150 * WAN, False), (date(2024, 6, 30), 170 * WAN, True)):
+        session.add(ProjectReport(project_id=p.id, batch_id=b, as_of=on, forecast_fen=fen, is_current=current))
+    session.add(KeyListing(project_id=p.id, year=2024, dept_code=P1[0], tier="7月底", on_date=date(2024, 7, 31),
+                           budget_fen=180 * WAN, actual_fen=0))  # fmt: skip
     session.flush()
     for day in DAYS:
         by_set, each, n = _both(session, year=2024, as_of=day, with_indicators=with_indicators)
         assert n == 44
         assert by_set == each, day
+        assert ("key_monitoring=True" in by_set) is (day >= date(2024, 7, 31))
+        assert (f"forecast_year_end_fen={170 * WAN}, forecast_estimated=False" in by_set) is (day >= date(2024, 6, 30))
     by_set, each, n = _both(session, year=2024, as_of=None, with_indicators=with_indicators)  # today, capped
     assert (n, by_set) == (44, each)
 

@@ -30,7 +30,7 @@ from tracker.bulk import CHUNK, chunks, matching
 from tracker.core.budget import Budget
 from tracker.core.plan import checkpoint_date
 from tracker.core.project import Checkpoint
-from tracker.models import Dept, KeyListing, Payment, PlanCheckpoint, Project, Region
+from tracker.models import BudgetChange, Dept, KeyListing, Payment, PlanCheckpoint, Project, ProjectReport, Region
 from tracker.scope import Scope
 
 SET_CHUNK = 2_000  # projects per piece: a few hundred kB of rows, few round trips
@@ -41,6 +41,9 @@ PAYMENT: Table = Payment.__table__  # type: ignore[attr-defined]
 PLAN: Table = PlanCheckpoint.__table__  # type: ignore[attr-defined]
 REGION: Table = Region.__table__  # type: ignore[attr-defined]
 DEPT: Table = Dept.__table__  # type: ignore[attr-defined]
+CHANGE: Table = BudgetChange.__table__  # type: ignore[attr-defined]
+REPORT: Table = ProjectReport.__table__  # type: ignore[attr-defined]
+KEY: Table = KeyListing.__table__  # type: ignore[attr-defined]
 _CENT = Decimal("0.01")
 
 
@@ -157,6 +160,9 @@ def spend_rows(*, session: Session, project_ids: Sequence[int], year: int, day: 
             paid.c.fen,
             at_last_col,
             plan_text.c.points,
+            sa.exists().where(CHANGE.c.project_id == PROJECT.c.id),  # changes recorded: read them
+            sa.exists().where(REPORT.c.project_id == PROJECT.c.id, REPORT.c.as_of <= day),  # a report: read it
+            sa.exists().where(KEY.c.project_id == PROJECT.c.id, KEY.c.on_date <= day),  # key_listed, per row
         )
         .select_from(
             PROJECT.outerjoin(REGION, REGION.c.code == PROJECT.c.region_code)
@@ -166,15 +172,15 @@ def spend_rows(*, session: Session, project_ids: Sequence[int], year: int, day: 
         )
         .where(_among(session, PROJECT.c.id, project_ids))
     )
-    budgets = _budgets(session, project_ids)
+    found = session.execute(query).all()
+    changed = [r[0] for r in found if r[11]]
+    budgets = _budgets(session, changed) if changed else {}
+    reported = [r[0] for r in found if r[12]]
     forecasts = {
-        pid: r.forecast_fen for pid, r in project_reports(session=session, project_ids=project_ids, as_of=day).items()
+        pid: r.forecast_fen for pid, r in project_reports(session=session, project_ids=reported, as_of=day).items()
     }
-    keyed = key_listed(session, dict.fromkeys(project_ids, day))
     out = []
-    for pid, region, region_name, dept, dept_name, code, name, initial, fen, at_last_fen, points in session.execute(
-        query
-    ):
+    for pid, region, region_name, dept, dept_name, code, name, initial, fen, at_last_fen, points, _, _, keyed in found:
         plan = plan_of(points)
         has_last = bool(passed) and any(cp.month <= passed[-1] for cp in plan)
         out.append(
@@ -194,7 +200,7 @@ def spend_rows(*, session: Session, project_ids: Sequence[int], year: int, day: 
                 paid_at_last_fen=int(at_last_fen or 0) if has_last else None,
                 budget=_budget_of(int(initial), budgets.get(pid)),
                 unit_forecast_fen=forecasts.get(pid),
-                key_monitoring=pid in keyed,
+                key_monitoring=bool(keyed),
             )
         )
     return out
