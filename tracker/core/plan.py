@@ -25,6 +25,7 @@ from tracker.core.project import Checkpoint
 _Anchor = tuple[date, Fraction]
 
 
+@lru_cache(maxsize=512)  # a few years × 12 months: asked once per anchor of every plan laid out
 def checkpoint_date(year: int, month: int) -> date:
     """The day a checkpoint month falls on: the last day of that month."""
     return date(year, month, calendar.monthrange(year, month)[1])

@@ -360,7 +360,7 @@ def _measure_set(
         if with_indicators and r.project_id in datas:
             lights = _indicator_lights(datas[r.project_id], seq_to_id[r.project_id], history, r.day,
                                        indicator_rules(place), target_rules(place))  # fmt: skip
-        ind_light = worst_light(i.progress.light for i in lights)
+        ind_light = worst_light(i.progress.light for i in lights) if lights else None
         out.append(
             ProjectVariance(
                 project_id=r.project_id,
@@ -375,7 +375,7 @@ def _measure_set(
                 spend=spend,
                 indicators=lights,
                 indicator_light=ind_light,
-                overall_light=project_light(spend=spend.light, indicators=[ind_light]),
+                overall_light=project_light(spend=spend.light, indicators=[ind_light]) if lights else spend.light,
                 key_monitoring=r.key_monitoring,
             )
         )
