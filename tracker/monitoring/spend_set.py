@@ -6,7 +6,7 @@ conditional sum over its payments, the checkpoint found in SQL); one gives the p
 a shape is parsed once however many projects share it); one the recorded budget changes (only projects
 that have any: the effective budget is `core.budget.Budget.on`, its one definition); one the units'
 own forecasts and one the key list. Memory is one piece; no statement grows with the install
-(`tracker.bulk.matching`, one array or one bounded list per piece). Python then applies the pure core
+(one parameter per piece: an array on PostgreSQL, a JSON text on SQLite). Python then applies the pure core
 (`core.variance.variance_on`) to each row: monitoring.service.
 """
 
@@ -22,11 +22,12 @@ from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy import Table
+from sqlalchemy.dialects.postgresql import ARRAY
 from sqlmodel import Session, col, select
 
 from tracker.actuals.read import project_reports
 from tracker.budget.service import change_of, change_rows
-from tracker.bulk import CHUNK, chunks, matching
+from tracker.bulk import chunks
 from tracker.core.budget import Budget
 from tracker.core.plan import checkpoint_date
 from tracker.core.project import Checkpoint
@@ -34,7 +35,6 @@ from tracker.models import BudgetChange, Dept, KeyListing, Payment, PlanCheckpoi
 from tracker.scope import Scope
 
 SET_CHUNK = 2_000  # projects per piece: a few hundred kB of rows, few round trips
-assert SET_CHUNK <= CHUNK  # one membership condition per column and piece
 
 PROJECT: Table = Project.__table__  # type: ignore[attr-defined]
 PAYMENT: Table = Payment.__table__  # type: ignore[attr-defined]
@@ -99,16 +99,22 @@ def iter_spend_rows(
         yield [found[pid] for pid, _ in part if pid in found]
 
 
-def _among(session: Session, column: Any, ids: Sequence[int]) -> Any:
-    """`column` is one of `ids` (≤ CHUNK), with one parameter: an array on PostgreSQL, a JSON text on SQLite.
+def _ids(session: Session, ids: Sequence[int]) -> Any:
+    """One parameter carrying `ids`: an array on PostgreSQL, a JSON text on SQLite.
 
-    SQLite's IN of 2,000 literal parameters costs more to build than the statement takes to run.
+    SQLite's IN of 2,000 literal parameters costs more to build than the statement takes to run; one
+    parameter object used in every subquery of a statement is sent once.
     """
     if session.get_bind().dialect.name == "sqlite":
-        values = sa.func.json_each(sa.bindparam(None, json.dumps(list(ids)), type_=sa.String)).table_valued("value")
-        return column.in_(sa.select(values.c.value))
-    [condition] = matching(session, column, ids)
-    return condition
+        return sa.bindparam("piece_ids", json.dumps(list(ids)), type_=sa.String)
+    return sa.bindparam("piece_ids", list(ids), type_=ARRAY(sa.Integer))
+
+
+def _among(session: Session, column: Any, ids: Any) -> Any:
+    """`column` is one of the ids in the parameter `ids` (from `_ids`)."""
+    if session.get_bind().dialect.name == "sqlite":
+        return column.in_(sa.select(sa.func.json_each(ids).table_valued("value").c.value))
+    return column == sa.any_(ids)
 
 
 def _usable() -> Any:
@@ -121,12 +127,13 @@ def spend_rows(*, session: Session, project_ids: Sequence[int], year: int, day: 
     if not project_ids:
         return []
     passed = [m for m in range(1, 13) if checkpoint_date(year, m) <= day]
+    ids = _ids(session, project_ids)
     paid_cols: list[Any] = [PAYMENT.c.project_id, sa.func.sum(PAYMENT.c.amount_fen).label("fen")]
     source: Any = PAYMENT
     if passed:  # what was paid by each project's own last checkpoint on or before the day
         last_cp = (
             sa.select(PLAN.c.project_id, sa.func.max(PLAN.c.month).label("m"))
-            .where(_among(session, PLAN.c.project_id, project_ids), _usable(), PLAN.c.month <= passed[-1])
+            .where(_among(session, PLAN.c.project_id, ids), _usable(), PLAN.c.month <= passed[-1])
             .group_by(PLAN.c.project_id)
             .subquery("last_cp")
         )
@@ -138,7 +145,7 @@ def spend_rows(*, session: Session, project_ids: Sequence[int], year: int, day: 
         sa.select(*paid_cols)
         .select_from(source)
         .where(
-            _among(session, PAYMENT.c.project_id, project_ids),
+            _among(session, PAYMENT.c.project_id, ids),
             PAYMENT.c.withdrawn == sa.false(),
             PAYMENT.c.paid_on <= day,
         )
@@ -146,7 +153,7 @@ def spend_rows(*, session: Session, project_ids: Sequence[int], year: int, day: 
         .subquery("paid")
     )
     at_last_col = paid.c.at_last if passed else sa.null()
-    plan_text = _plan_text(session, project_ids)
+    plan_text = _plan_text(session, ids)
     query = (
         sa.select(
             PROJECT.c.id,
@@ -170,7 +177,7 @@ def spend_rows(*, session: Session, project_ids: Sequence[int], year: int, day: 
             .outerjoin(paid, paid.c.project_id == PROJECT.c.id)
             .outerjoin(plan_text, plan_text.c.project_id == PROJECT.c.id)
         )
-        .where(_among(session, PROJECT.c.id, project_ids))
+        .where(_among(session, PROJECT.c.id, ids))
     )
     found = session.execute(query).all()
     changed = [r[0] for r in found if r[11]]
@@ -209,7 +216,7 @@ def spend_rows(*, session: Session, project_ids: Sequence[int], year: int, day: 
 _SHAPES: dict[str, tuple[Checkpoint, ...]] = {}
 
 
-def _plan_text(session: Session, project_ids: Sequence[int]) -> Any:
+def _plan_text(session: Session, ids: Any) -> Any:
     """Each project's usable checkpoints as one text "month:pct,…" (in any order), a subquery."""
     point = sa.cast(PLAN.c.month, sa.String) + ":" + sa.cast(PLAN.c.cumulative_pct, sa.String)
     joined = (
@@ -219,7 +226,7 @@ def _plan_text(session: Session, project_ids: Sequence[int]) -> Any:
     )
     return (
         sa.select(PLAN.c.project_id, joined.label("points"))
-        .where(_among(session, PLAN.c.project_id, project_ids), _usable())
+        .where(_among(session, PLAN.c.project_id, ids), _usable())
         .group_by(PLAN.c.project_id)
         .subquery("plan_text")
     )
@@ -257,6 +264,6 @@ def key_listed(session: Session, days: Mapping[int, date]) -> set[int]:
     found = (
         row
         for part in chunks(list(days), SET_CHUNK)
-        for row in session.exec(query.where(_among(session, col(KeyListing.project_id), part)))
+        for row in session.exec(query.where(_among(session, col(KeyListing.project_id), _ids(session, part))))
     )
     return {pid for pid, on in found if on <= days[pid]}
