@@ -80,6 +80,7 @@ def build(url: str, counties: int, per_county: int, *, results: bool = False, wo
 
     from tracker import migrate
     from tracker.actuals.payments import amount_fen, insert
+    from tracker.core.budget import DEFAULT_SOURCE
     from tracker.db import make_engine, session_scope
     from tracker.demo.generate import Options, generate
     from tracker.models import UploadBatch
@@ -104,6 +105,7 @@ def build(url: str, counties: int, per_county: int, *, results: bool = False, wo
     frame = pd.DataFrame({
         "project_id": [ids[(d, c)] for d, c in zip(pay["单位编码"], pay["项目编码"], strict=True)],
         "paid_on": pay["支付日期"], "amount_fen": fen, "note": pay["备注"], "row": range(2, len(pay) + 2),
+        "payment_id": 0, "voucher": "", "source": DEFAULT_SOURCE.value,  # all new, typed without a voucher
     })  # fmt: skip
     with Session(engine) as session:
         batch = UploadBatch(filename="bench.csv", sha256=uuid.uuid4().hex * 2, payments=len(frame))

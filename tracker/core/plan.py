@@ -25,6 +25,7 @@ from tracker.core.project import Checkpoint
 _Anchor = tuple[date, Fraction]
 
 
+@lru_cache(maxsize=512)  # a few years × 12 months: asked once per anchor of every plan laid out
 def checkpoint_date(year: int, month: int) -> date:
     """The day a checkpoint month falls on: the last day of that month."""
     return date(year, month, calendar.monthrange(year, month)[1])
@@ -128,14 +129,22 @@ class PlanLine:
 def plan_line(plan: tuple[Checkpoint, ...], year: int) -> PlanLine:
     """A plan's `PlanLine` for a year; projects sharing a plan share one (the cache holds a few thousand)."""
     ordered = tuple(sorted_plan(plan))
-    exact = [Fraction(cp.cumulative_pct) for cp in ordered]
-    scale = lcm(1, *(f.denominator for f in exact))
+    exact = [_ratio_of(cp.cumulative_pct) for cp in ordered]  # (numerator, denominator) in lowest terms
+    scale = lcm(1, *(den for _, den in exact))
     return PlanLine(
         checkpoints=ordered,
         days=(date(year, 1, 1).toordinal(), *(checkpoint_date(year, cp.month).toordinal() for cp in ordered)),
-        pcts=(0, *(f.numerator * (scale // f.denominator) for f in exact)),
+        pcts=(0, *(num * (scale // den) for num, den in exact)),
         scale=scale,
     )
+
+
+def _ratio_of(pct: Decimal | int) -> tuple[int, int]:
+    """A percentage as an exact (numerator, denominator) in lowest terms, as Fraction(pct) has them."""
+    if isinstance(pct, Decimal):
+        return pct.as_integer_ratio()  # C: much cheaper than building a Fraction from a Decimal
+    exact = Fraction(pct)
+    return exact.numerator, exact.denominator
 
 
 def planned_share(plan: Iterable[Checkpoint], as_of: date, *, year: int | None = None) -> Fraction:

@@ -18,7 +18,6 @@ from typing import TypeVar
 from tracker.core.goals import Aim, Goal, goal_of
 from tracker.core.money import FEN_PER_WAN
 from tracker.core.plan import (
-    PlanLine,
     checkpoint_date,
     decimal_of,
     div_half_up,
@@ -163,20 +162,69 @@ def _forecast_fen(*, actual_fen: int, budget_fen: int, as_of: date, year: int, t
     return max(actual_fen, min(forecast, budget_fen))
 
 
-def _plan_shape_forecast_fen(*, actual_fen: int, budget_fen: int, line: PlanLine, as_of: date, year: int) -> int | None:
+def _plan_shape_forecast_fen(
+    *, actual_fen: int, budget_fen: int, today: tuple[int, int], end: tuple[int, int], as_of: date, year: int
+) -> int | None:
     """Year-end spend with the plan's shape applied to the lag so far: actual × plan at 31 December / plan today.
 
-    Where nothing is planned yet (or the plan is empty) the year-to-date pace stands in. Never below
-    what is spent, never above the budget (unless more than the budget is already spent).
+    `today` and `end` are the plan's shares on `as_of` and on 31 December. Where nothing is planned yet
+    (or the plan is empty) the year-to-date pace stands in. Never below what is spent, never above the
+    budget (unless more than the budget is already spent).
     """
     if actual_fen <= 0:
         return None
-    (today, today_den), (end, end_den) = line.share(as_of), line.share(date(year, 12, 31))
-    if today <= 0 or end <= 0:
+    (now, now_den), (last, last_den) = today, end
+    if now <= 0 or last <= 0:
         return _forecast_fen(actual_fen=actual_fen, budget_fen=budget_fen, as_of=as_of, year=year,
                              target=date(year, 12, 31))  # fmt: skip
-    forecast = div_half_up(actual_fen * end * today_den, end_den * today)
+    forecast = div_half_up(actual_fen * last * now_den, last_den * now)
     return max(actual_fen, min(forecast, budget_fen))
+
+
+@dataclass(frozen=True, slots=True)
+class DayPlan:
+    """What a plan says on one day, whatever the budget: shares, checkpoints around the day, their dates.
+
+    The same for every project with the same plan measured on the same day (`day_plan`, cached), so that
+    measuring many projects is a few integer operations each (`variance_on`).
+    """
+
+    as_of: date
+    year: int
+    share: tuple[int, int]  # planned share on as_of (numerator, denominator)
+    planned_pct: Decimal
+    time_progress_pct: Decimal
+    last: Checkpoint | None  # latest checkpoint on or before as_of
+    last_day: date | None
+    last_share: tuple[int, int] | None
+    next: Checkpoint | None  # first checkpoint after as_of
+    next_day: date | None
+    next_share: tuple[int, int] | None
+    end_share: tuple[int, int]  # planned share on 31 December
+
+
+@lru_cache(maxsize=8192)
+def day_plan(plan: tuple[Checkpoint, ...], year: int, as_of: date) -> DayPlan:
+    """A plan's `DayPlan` on `as_of` (checkpoints in any order; a bad month is a ValueError, as in plan_line)."""
+    line = plan_line(plan, year)
+    share = line.share(as_of)
+    last, nxt = line.last(as_of), line.next(as_of)
+    last_day = checkpoint_date(year, last.month) if last is not None else None
+    next_day = checkpoint_date(year, nxt.month) if nxt is not None else None
+    return DayPlan(
+        as_of=as_of,
+        year=year,
+        share=share,
+        planned_pct=decimal_of(share[0] * 100, share[1], 2),
+        time_progress_pct=_time_progress_pct(as_of, year),
+        last=last,
+        last_day=last_day,
+        last_share=line.share(last_day) if last_day is not None else None,
+        next=nxt,
+        next_day=next_day,
+        next_share=line.share(next_day) if next_day is not None else None,
+        end_share=line.share(date(year, 12, 31)),
+    )
 
 
 def compute_variance(
@@ -201,19 +249,49 @@ def compute_variance(
     at a day is that day's budget × the plan's share, and without it the budget is `budget_fen` all year.
     """
     at = budget_on or (lambda _day: budget_fen)
-    budget_now = at(as_of)
-    line = plan_line(tuple(plan), year)  # the plan's anchors once, integer arithmetic from here on
-    share, share_den = line.share(as_of)
-    planned = div_half_up(budget_now * share, share_den)
+    day = day_plan(tuple(plan), year, as_of)  # the plan's anchors once, integer arithmetic from here on
+    return variance_on(
+        day,
+        budget_fen=at(as_of),
+        budget_at_last_fen=at(day.last_day) if day.last_day is not None else None,
+        budget_at_next_fen=at(day.next_day) if day.next_day is not None else None,
+        budget_at_end_fen=at(date(year, 12, 31)),
+        actual_fen=actual_fen,
+        rules=rules,
+        actual_at_checkpoint_fen=actual_at_checkpoint_fen,
+        unit_forecast_fen=unit_forecast_fen,
+    )
 
-    last = line.last(as_of)
+
+def variance_on(
+    day: DayPlan,
+    *,
+    budget_fen: int,
+    budget_at_last_fen: int | None,
+    budget_at_next_fen: int | None,
+    budget_at_end_fen: int,
+    actual_fen: int,
+    rules: LightRules,
+    actual_at_checkpoint_fen: int | None = None,
+    unit_forecast_fen: int | None = None,
+) -> VarianceResult:
+    """`compute_variance` from a plan's `DayPlan` and the effective budget on the days it names.
+
+    `budget_fen` is the budget on `day.as_of`; `budget_at_last_fen` and `budget_at_next_fen` on the last
+    and next checkpoint's dates (None where there is none), `budget_at_end_fen` on 31 December.
+    """
+    as_of, year = day.as_of, day.year
+    share, share_den = day.share
+    planned = div_half_up(budget_fen * share, share_den)
+
+    last = day.last
     planned_at_last: int | None = None
     light = checkpoint_light = None
-    if last is not None:
-        last_day = checkpoint_date(year, last.month)
-        planned_at_last = line.planned_fen(at(last_day), last_day)
+    if last is not None and day.last_day is not None and day.last_share is not None:
+        assert budget_at_last_fen is not None
+        planned_at_last = div_half_up(budget_at_last_fen * day.last_share[0], day.last_share[1])
         light = spend_light(planned_fen=planned, actual_fen=actual_fen, rules=rules)
-        if actual_at_checkpoint_fen is None and as_of == last_day:
+        if actual_at_checkpoint_fen is None and as_of == day.last_day:
             actual_at_checkpoint_fen = actual_fen
         if actual_at_checkpoint_fen is not None:
             checkpoint_light = spend_light(
@@ -222,15 +300,16 @@ def compute_variance(
     else:
         actual_at_checkpoint_fen = None
 
-    nxt = line.next(as_of)
+    nxt = day.next
     planned_at_next = days_to_next = forecast_next = None
     early_warning = False
-    if nxt is not None:
-        next_day = checkpoint_date(year, nxt.month)
-        planned_at_next = line.planned_fen(at(next_day), next_day)
+    if nxt is not None and day.next_day is not None and day.next_share is not None:
+        assert budget_at_next_fen is not None
+        next_day = day.next_day
+        planned_at_next = div_half_up(budget_at_next_fen * day.next_share[0], day.next_share[1])
         days_to_next = (next_day - as_of).days
         forecast_next = _forecast_fen(
-            actual_fen=actual_fen, budget_fen=at(next_day), as_of=as_of, year=year, target=next_day
+            actual_fen=actual_fen, budget_fen=budget_at_next_fen, as_of=as_of, year=year, target=next_day
         )
         if days_to_next <= rules.warn_days:
             # Nothing spent yet means nothing at the checkpoint at this pace.
@@ -239,12 +318,12 @@ def compute_variance(
 
     return VarianceResult(
         as_of=as_of,
-        budget_fen=budget_now,
+        budget_fen=budget_fen,
         planned_fen=planned,
         actual_fen=actual_fen,
-        planned_pct=decimal_of(share * 100, share_den, 2),
-        actual_pct=decimal_of(actual_fen * 100, budget_now, 2) if budget_now > 0 else None,
-        time_progress_pct=_time_progress_pct(as_of, year),
+        planned_pct=day.planned_pct,
+        actual_pct=decimal_of(actual_fen * 100, budget_fen, 2) if budget_fen > 0 else None,
+        time_progress_pct=day.time_progress_pct,
         ratio=_ratio(actual_fen, planned),
         last_checkpoint=last,
         planned_at_checkpoint_fen=planned_at_last,
@@ -264,7 +343,12 @@ def compute_variance(
             unit_forecast_fen
             if unit_forecast_fen is not None
             else _plan_shape_forecast_fen(
-                actual_fen=actual_fen, budget_fen=at(date(year, 12, 31)), line=line, as_of=as_of, year=year
+                actual_fen=actual_fen,
+                budget_fen=budget_at_end_fen,
+                today=day.share,
+                end=day.end_share,
+                as_of=as_of,
+                year=year,
             )
         ),
         forecast_estimated=unit_forecast_fen is None,

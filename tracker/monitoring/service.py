@@ -14,11 +14,11 @@ from datetime import date
 from decimal import Decimal
 from functools import partial
 
-from sqlmodel import Session, col, select
+from sqlmodel import Session
 
 from tracker.access import visible_project
 from tracker.actuals.read import ResultView, cumulative_paid, project_reports, result_history
-from tracker.bulk import chunks, matching
+from tracker.bulk import chunks
 from tracker.clock import today
 from tracker.core.goals import Goal, TargetRules, goal_of
 from tracker.core.plan import checkpoint_date, plan_line, share_due
@@ -30,11 +30,14 @@ from tracker.core.variance import (
     LightRules,
     VarianceResult,
     compute_variance,
+    day_plan,
     indicator_progress,
     project_light,
+    variance_on,
     worst_light,
 )
-from tracker.models import KeyListing, Project
+from tracker.models import Project
+from tracker.monitoring.spend_set import SpendRow, iter_spend_rows, key_listed, selection
 from tracker.rules import Rules, target_rules
 from tracker.scope import Scope
 from tracker.targets.service import CORE_CHUNK, core_of, iter_core, load_core
@@ -211,7 +214,7 @@ def _measure(
             for v in views:
                 seq_to_id[v.project_id][v.seq] = v.indicator_id
     unit_forecasts = _unit_spend_forecasts(session, by_day)
-    keyed = _key_listed(session, days)
+    keyed = key_listed(session, days)
     out = []
     for p, data in pairs:
         assert p.id is not None
@@ -244,19 +247,6 @@ def _measure(
             )
         )
     return out
-
-
-def _key_listed(session: Session, days: Mapping[int, date]) -> set[int]:
-    """Projects on the key list (tracker/monitoring/key_list.py) on or before their measuring date."""
-    if not days:
-        return set()
-    query = select(col(KeyListing.project_id), col(KeyListing.on_date))
-    found = (
-        row
-        for among in matching(session, col(KeyListing.project_id), list(days))
-        for row in session.exec(query.where(among))
-    )
-    return {pid for pid, on in found if on <= days[pid]}
 
 
 def project_variances(
@@ -298,12 +288,98 @@ def iter_variances(
     """`project_variances` in pieces of a few thousand projects: memory stays flat whatever the install."""
     if year is None and as_of is not None:
         year = as_of.year
+    selected = selection(session=session, scope=scope, year=year, dept_code=dept_code, region_code=region_code)
+    day_of = {y: effective_as_of(y, as_of) for y in {y for _, y in selected}}
+    for rows in iter_spend_rows(session=session, selected=selected, day_of=day_of):
+        yield _measure_set(session, rows, with_indicators=with_indicators, rules=rules)
+
+
+def iter_variances_each(
+    *,
+    session: Session,
+    scope: Scope,
+    year: int | None = None,
+    dept_code: str | None = None,
+    as_of: date | None = None,
+    with_indicators: bool = True,
+    rules: Rules,
+    region_code: str | None = None,
+) -> Iterator[list[ProjectVariance]]:
+    """`iter_variances` one project at a time from its `ProjectData`: the reference the set path is tested against."""
+    if year is None and as_of is not None:
+        year = as_of.year
     pieces = iter_core(
         session=session, scope=scope, year=year, dept_code=dept_code, region_code=region_code,
         indicators=with_indicators,
     )  # fmt: skip
     for pairs in pieces:
         yield _measure(session, pairs, as_of, with_indicators=with_indicators, rules=rules)
+
+
+def spend_of(row: SpendRow, rules: LightRules) -> VarianceResult:
+    """One row's spending variance: the pure core on the figures the set read (the same as compute_variance)."""
+    day = day_plan(row.plan, row.year, row.day)
+    budget, initial = row.budget, row.initial_fen
+    return variance_on(
+        day,
+        budget_fen=budget.on(row.day) if budget else initial,
+        budget_at_last_fen=(budget.on(day.last_day) if budget else initial) if day.last_day is not None else None,
+        budget_at_next_fen=(budget.on(day.next_day) if budget else initial) if day.next_day is not None else None,
+        budget_at_end_fen=budget.on(date(row.year, 12, 31)) if budget else initial,
+        actual_fen=row.paid_fen,
+        rules=rules,
+        actual_at_checkpoint_fen=row.paid_at_last_fen,
+        unit_forecast_fen=row.unit_forecast_fen,
+    )
+
+
+def _measure_set(
+    session: Session, rows: list[SpendRow], *, with_indicators: bool, rules: Rules
+) -> list[ProjectVariance]:
+    """The rows' variances; with indicators, their published indicators and results are read for the piece."""
+    places: dict[tuple[str, int], tuple[Rules, LightRules]] = {}
+    datas: dict[int, ProjectData] = {}
+    history: dict[int, list[ResultView]] = {}
+    seq_to_id: dict[int, dict[int, int]] = defaultdict(dict)
+    if with_indicators and rows:
+        ids = [r.project_id for r in rows]
+        datas = {p.id: d for p, d in core_of(session=session, project_ids=ids) if p.id is not None}
+        history = result_history(session=session, project_ids=ids, as_of=max(r.day for r in rows))
+        for views in history.values():
+            for v in views:
+                seq_to_id[v.project_id][v.seq] = v.indicator_id
+    out = []
+    for r in rows:
+        found = places.get((r.region_code, r.year))
+        if found is None:  # the project's region and year decide its lights: read once per place
+            place = rules.for_place(r.region_code, r.year)
+            found = places[(r.region_code, r.year)] = (place, spend_rules(place))
+        place, lights_of_place = found
+        spend = spend_of(r, lights_of_place)
+        lights: list[IndicatorLight] = []
+        if with_indicators and r.project_id in datas:
+            lights = _indicator_lights(datas[r.project_id], seq_to_id[r.project_id], history, r.day,
+                                       indicator_rules(place), target_rules(place))  # fmt: skip
+        ind_light = worst_light(i.progress.light for i in lights) if lights else None
+        out.append(
+            ProjectVariance(
+                project_id=r.project_id,
+                year=r.year,
+                region_code=r.region_code,
+                region_name=r.region_name,
+                initial_fen=r.initial_fen,
+                dept_code=r.dept_code,
+                dept_name=r.dept_name,
+                code=r.code,
+                name=r.name,
+                spend=spend,
+                indicators=lights,
+                indicator_light=ind_light,
+                overall_light=project_light(spend=spend.light, indicators=[ind_light]) if lights else spend.light,
+                key_monitoring=r.key_monitoring,
+            )
+        )
+    return out
 
 
 def variances_of(

@@ -1,0 +1,269 @@
+"""The spending figures of many projects read as a set (issue 14 item 2): a few statements per piece.
+
+Per piece of at most `SET_CHUNK` projects of one year, measured on one day: one statement gives each
+project's row, its names, what it had paid by the day and by its last checkpoint before the day (a
+conditional sum over its payments, the checkpoint found in SQL); one gives the plans (as text, so that
+a shape is parsed once however many projects share it); one the recorded budget changes (only projects
+that have any: the effective budget is `core.budget.Budget.on`, its one definition); one the units'
+own forecasts and one the key list. Memory is one piece; no statement grows with the install
+(one parameter per piece: an array on PostgreSQL, a JSON text on SQLite). Python then applies the pure core
+(`core.variance.variance_on`) to each row: monitoring.service.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy import Table
+from sqlalchemy.dialects.postgresql import ARRAY
+from sqlmodel import Session, col, select
+
+from tracker.actuals.read import project_reports
+from tracker.budget.service import change_of, change_rows
+from tracker.bulk import chunks
+from tracker.core.budget import Budget
+from tracker.core.plan import checkpoint_date
+from tracker.core.project import Checkpoint
+from tracker.models import BudgetChange, Dept, KeyListing, Payment, PlanCheckpoint, Project, ProjectReport, Region
+from tracker.scope import Scope
+
+SET_CHUNK = 2_000  # projects per piece: a few hundred kB of rows, few round trips
+
+PROJECT: Table = Project.__table__  # type: ignore[attr-defined]
+PAYMENT: Table = Payment.__table__  # type: ignore[attr-defined]
+PLAN: Table = PlanCheckpoint.__table__  # type: ignore[attr-defined]
+REGION: Table = Region.__table__  # type: ignore[attr-defined]
+DEPT: Table = Dept.__table__  # type: ignore[attr-defined]
+CHANGE: Table = BudgetChange.__table__  # type: ignore[attr-defined]
+REPORT: Table = ProjectReport.__table__  # type: ignore[attr-defined]
+KEY: Table = KeyListing.__table__  # type: ignore[attr-defined]
+_CENT = Decimal("0.01")
+
+
+@dataclass(frozen=True, slots=True)
+class SpendRow:
+    """One project's stored figures for its spending variance on `day`."""
+
+    project_id: int
+    year: int
+    day: date
+    region_code: str
+    region_name: str
+    dept_code: str
+    dept_name: str
+    code: str
+    name: str
+    initial_fen: int  # 年初
+    plan: tuple[Checkpoint, ...]  # usable checkpoints in month order (shared by projects of the same shape)
+    paid_fen: int  # paid up to and including `day`
+    paid_at_last_fen: int | None  # paid by the last checkpoint on or before `day`; None without one
+    budget: Budget | None  # the budget versions where changes are recorded; None: 年初 all year
+    unit_forecast_fen: int | None  # the unit's own 全年预计执行数, its latest up to `day`
+    key_monitoring: bool
+
+
+def selection(
+    *, session: Session, scope: Scope, year: int | None, dept_code: str | None, region_code: str | None
+) -> list[tuple[int, int]]:
+    """(id, year) of every project the scope may see, in table order (the order of `targets.service.iter_core`)."""
+    query = scope.filter(sa.select(PROJECT.c.id, PROJECT.c.year), PROJECT.c.region_code, PROJECT.c.dept_code)
+    for column, value in (
+        (PROJECT.c.year, year),
+        (PROJECT.c.dept_code, dept_code),
+        (PROJECT.c.region_code, region_code),
+    ):
+        if value is not None:
+            query = query.where(column == value)
+    order = (PROJECT.c.year, PROJECT.c.region_code, PROJECT.c.heading_no, PROJECT.c.id)  # targets.service.ORDER
+    return [(pid, y) for pid, y in session.execute(query.order_by(*order))]  # Core rows: no ORM per row
+
+
+def iter_spend_rows(
+    *, session: Session, selected: Sequence[tuple[int, int]], day_of: Mapping[int, date]
+) -> Iterator[list[SpendRow]]:
+    """The selected projects' rows in pieces, in the order given; `day_of[year]` is the day a year is measured on."""
+    for part in chunks(selected, SET_CHUNK):
+        by_year: dict[int, list[int]] = defaultdict(list)
+        for pid, y in part:
+            by_year[y].append(pid)
+        found: dict[int, SpendRow] = {}
+        for y, ids in by_year.items():
+            found.update((r.project_id, r) for r in spend_rows(session=session, project_ids=ids, year=y, day=day_of[y]))
+        yield [found[pid] for pid, _ in part if pid in found]
+
+
+def _ids(session: Session, ids: Sequence[int]) -> Any:
+    """One parameter carrying `ids`: an array on PostgreSQL, a JSON text on SQLite.
+
+    SQLite's IN of 2,000 literal parameters costs more to build than the statement takes to run; one
+    parameter object used in every subquery of a statement is sent once.
+    """
+    if session.get_bind().dialect.name == "sqlite":
+        return sa.bindparam("piece_ids", json.dumps(list(ids)), type_=sa.String)
+    return sa.bindparam("piece_ids", list(ids), type_=ARRAY(sa.Integer))
+
+
+def _among(session: Session, column: Any, ids: Any) -> Any:
+    """`column` is one of the ids in the parameter `ids` (from `_ids`)."""
+    if session.get_bind().dialect.name == "sqlite":
+        return column.in_(sa.select(sa.func.json_each(ids).table_valued("value").c.value))
+    return column == sa.any_(ids)
+
+
+def _usable() -> Any:
+    """A stored checkpoint the rules can use (targets.service.usable_checkpoint): month 1–12, 0–100%."""
+    return sa.and_(PLAN.c.month >= 1, PLAN.c.month <= 12, PLAN.c.cumulative_pct >= 0, PLAN.c.cumulative_pct <= 100)
+
+
+def spend_rows(*, session: Session, project_ids: Sequence[int], year: int, day: date) -> list[SpendRow]:
+    """These projects (all of `year`, at most SET_CHUNK) measured on `day`: their rows, in no particular order."""
+    if not project_ids:
+        return []
+    passed = [m for m in range(1, 13) if checkpoint_date(year, m) <= day]
+    ids = _ids(session, project_ids)
+    paid_cols: list[Any] = [PAYMENT.c.project_id, sa.func.sum(PAYMENT.c.amount_fen).label("fen")]
+    source: Any = PAYMENT
+    if passed:  # what was paid by each project's own last checkpoint on or before the day
+        last_cp = (
+            sa.select(PLAN.c.project_id, sa.func.max(PLAN.c.month).label("m"))
+            .where(_among(session, PLAN.c.project_id, ids), _usable(), PLAN.c.month <= passed[-1])
+            .group_by(PLAN.c.project_id)
+            .subquery("last_cp")
+        )
+        last_day = sa.case({m: sa.literal(checkpoint_date(year, m), sa.Date) for m in passed}, value=last_cp.c.m)
+        at_last = sa.case((PAYMENT.c.paid_on <= last_day, PAYMENT.c.amount_fen), else_=0)
+        paid_cols.append(sa.func.sum(at_last).label("at_last"))
+        source = PAYMENT.outerjoin(last_cp, last_cp.c.project_id == PAYMENT.c.project_id)
+    paid = (
+        sa.select(*paid_cols)
+        .select_from(source)
+        .where(
+            _among(session, PAYMENT.c.project_id, ids),
+            PAYMENT.c.withdrawn == sa.false(),
+            PAYMENT.c.paid_on <= day,
+        )
+        .group_by(PAYMENT.c.project_id)
+        .subquery("paid")
+    )
+    at_last_col = paid.c.at_last if passed else sa.null()
+    plan_text = _plan_text(session, ids)
+    query = (
+        sa.select(
+            PROJECT.c.id,
+            PROJECT.c.region_code,
+            REGION.c.name,
+            PROJECT.c.dept_code,
+            DEPT.c.name,
+            PROJECT.c.code,
+            PROJECT.c.name,
+            PROJECT.c.budget_fen,
+            paid.c.fen,
+            at_last_col,
+            plan_text.c.points,
+            sa.exists().where(CHANGE.c.project_id == PROJECT.c.id),  # changes recorded: read them
+            sa.exists().where(REPORT.c.project_id == PROJECT.c.id, REPORT.c.as_of <= day),  # a report: read it
+            sa.exists().where(KEY.c.project_id == PROJECT.c.id, KEY.c.on_date <= day),  # key_listed, per row
+        )
+        .select_from(
+            PROJECT.outerjoin(REGION, REGION.c.code == PROJECT.c.region_code)
+            .outerjoin(DEPT, sa.and_(DEPT.c.region_code == PROJECT.c.region_code, DEPT.c.code == PROJECT.c.dept_code))
+            .outerjoin(paid, paid.c.project_id == PROJECT.c.id)
+            .outerjoin(plan_text, plan_text.c.project_id == PROJECT.c.id)
+        )
+        .where(_among(session, PROJECT.c.id, ids))
+    )
+    found = session.execute(query).all()
+    changed = [r[0] for r in found if r[11]]
+    budgets = _budgets(session, changed) if changed else {}
+    reported = [r[0] for r in found if r[12]]
+    forecasts = {
+        pid: r.forecast_fen for pid, r in project_reports(session=session, project_ids=reported, as_of=day).items()
+    }
+    out = []
+    for pid, region, region_name, dept, dept_name, code, name, initial, fen, at_last_fen, points, _, _, keyed in found:
+        plan = plan_of(points)
+        has_last = bool(passed) and any(cp.month <= passed[-1] for cp in plan)
+        out.append(
+            SpendRow(
+                project_id=pid,
+                year=year,
+                day=day,
+                region_code=region,
+                region_name=region_name or "",
+                dept_code=dept,
+                dept_name=dept_name or "",
+                code=code,
+                name=name,
+                initial_fen=int(initial),
+                plan=plan,
+                paid_fen=int(fen or 0),
+                paid_at_last_fen=int(at_last_fen or 0) if has_last else None,
+                budget=_budget_of(int(initial), budgets.get(pid)),
+                unit_forecast_fen=forecasts.get(pid),
+                key_monitoring=bool(keyed),
+            )
+        )
+    return out
+
+
+_SHAPES: dict[str, tuple[Checkpoint, ...]] = {}
+
+
+def _plan_text(session: Session, ids: Any) -> Any:
+    """Each project's usable checkpoints as one text "month:pct,…" (in any order), a subquery."""
+    point = sa.cast(PLAN.c.month, sa.String) + ":" + sa.cast(PLAN.c.cumulative_pct, sa.String)
+    joined = (
+        sa.func.string_agg(point, sa.literal(","))
+        if session.get_bind().dialect.name == "postgresql"
+        else sa.func.group_concat(point, ",")
+    )
+    return (
+        sa.select(PLAN.c.project_id, joined.label("points"))
+        .where(_among(session, PLAN.c.project_id, ids), _usable())
+        .group_by(PLAN.c.project_id)
+        .subquery("plan_text")
+    )
+
+
+def plan_of(points: str | None) -> tuple[Checkpoint, ...]:
+    """A plan from its text, in month order; each distinct text is parsed once (a province has few shapes)."""
+    if not points:
+        return ()
+    shape = _SHAPES.get(points)
+    if shape is None:
+        if len(_SHAPES) > 10_000:  # bounded whatever the install
+            _SHAPES.clear()
+        pairs = (point.split(":") for point in points.split(","))
+        parsed = (Checkpoint(int(m), Decimal(pct).quantize(_CENT)) for m, pct in pairs)
+        shape = _SHAPES[points] = tuple(sorted(parsed, key=lambda c: c.month))
+    return shape
+
+
+def _budgets(session: Session, project_ids: Sequence[int]) -> dict[int, list[Any]]:
+    return dict(change_rows(session=session, project_ids=project_ids))
+
+
+def _budget_of(initial_fen: int, changes: list[Any] | None) -> Budget | None:
+    if not changes:
+        return None
+    return Budget.of(initial_fen=initial_fen, changes=[change_of(c) for c in changes])
+
+
+def key_listed(session: Session, days: Mapping[int, date]) -> set[int]:
+    """Projects on the key list (tracker/monitoring/key_list.py) on or before their measuring date."""
+    if not days:
+        return set()
+    query = select(col(KeyListing.project_id), col(KeyListing.on_date))
+    found = (
+        row
+        for part in chunks(list(days), SET_CHUNK)
+        for row in session.exec(query.where(_among(session, col(KeyListing.project_id), _ids(session, part))))
+    )
+    return {pid for pid, on in found if on <= days[pid]}
