@@ -148,6 +148,16 @@ def test_an_indicators_forecast_in_monitoring_is_the_units_full_year_value_first
     assert by_seq[2].forecast == Decimal(80)  # none given: a level indicator keeps its latest value
 
 
+def test_a_later_report_without_a_forecast_keeps_the_units_earlier_one_in_the_lights(db: Session) -> None:
+    """DOMAIN.md §4: the unit's own 全年预计完成值 where given: a June report with only the actual does not
+    withdraw the forecast the unit gave in March, so the light's forecast stays the unit's, not （测算）."""
+    upload(db, book(results=[[*res("1", "1300人", "2024-03-31"), "2400人"]]), "march.xlsx")
+    upload(db, book(results=[[*res("1", "2000人", "2024-06-30"), ""]]), "june.xlsx")
+    lights = variance_of(db, project_id=project_id(db), as_of=date(2024, 7, 1))
+    first = next(i.progress for i in lights.indicators if i.seq == 1)
+    assert (first.actual, first.forecast, first.forecast_estimated) == (Decimal(2000), Decimal(2400), False)
+
+
 def variance_of(db: Session, *, project_id: int, as_of: date) -> ProjectVariance:
     """The project's variance by the shipped rules, as the admin sees it."""
     return project_variance(rules=load_rules(), session=db, scope=ADMIN.scope, project_id=project_id, as_of=as_of)

@@ -17,7 +17,7 @@ from functools import partial
 from sqlmodel import Session
 
 from tracker.access import visible_project
-from tracker.actuals.read import ResultView, cumulative_paid, project_reports, result_history
+from tracker.actuals.read import ResultView, cumulative_paid, forecast_of, project_reports, result_history
 from tracker.bulk import chunks
 from tracker.clock import today
 from tracker.core.goals import Goal, TargetRules, goal_of
@@ -153,9 +153,9 @@ def _indicator_lights(
 
 
 def _unit_forecast(reports: list[ResultView], as_of: date) -> Decimal | None:
-    """The unit's own 全年预计完成值 of its latest report up to `as_of`, where the upload carried one."""
-    usable = [r for r in reports if r.as_of <= as_of]
-    return usable[-1].forecast_value if usable else None  # oldest first: the last is the latest
+    """The unit's latest 全年预计完成值 up to `as_of`: a later report that gives only the actual keeps it (§4)."""
+    given = forecast_of(reports, as_of)
+    return given.forecast_value if given is not None else None
 
 
 def _unit_spend_forecasts(session: Session, by_day: Mapping[date, list[int]]) -> dict[int, int]:
