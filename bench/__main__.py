@@ -40,10 +40,25 @@ def modules(names: list[str]) -> list[str]:
     return names or found
 
 
+def merge_sections(report: str, new: dict[str, str]) -> str:
+    """`report` with each `## bench.NAME` section in `new` replaced (or added before the notes)."""
+    parts = report.split("\n## ")
+    head, rest = parts[0], ["## " + p for p in parts[1:]]
+    done = set()
+    for i, part in enumerate(rest):
+        name = part[len("## bench.") :].split(" ", 1)[0] if part.startswith("## bench.") else ""
+        if name in new:
+            rest[i], done = new[name].rstrip() + "\n", done | {name}
+    notes = next((i for i, p in enumerate(rest) if not p.startswith("## bench.")), len(rest))
+    rest[notes:notes] = [new[n].rstrip() + "\n" for n in new if n not in done]
+    return "\n".join([head, *rest])
+
+
 def main() -> None:
     from bench._install import SCALE, machine
 
-    failed, sections = [], []
+    failed: list[str] = []
+    sections: list[tuple[str, float, str]] = []
     names = modules(sys.argv[1:])
     for n, name in enumerate(names, start=1):
         print(f"== [{n}/{len(names)}] bench.{name}", flush=True)
@@ -61,13 +76,21 @@ def main() -> None:
         took = time.perf_counter() - started
         print(f"(bench.{name}: {took:.1f} s)\n", flush=True)
         doc = (importlib.import_module(f"bench.{name}").__doc__ or "").strip().split("\n\n")[0]
-        sections.append(f"## bench.{name} ({took:.0f} s)\n\n{doc}\n\n```\n{tee.kept.getvalue().rstrip()}\n```\n")
+        sections.append((name, took, f"{doc}\n\n```\n{tee.kept.getvalue().rstrip()}\n```\n"))
     when = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
     head = (f"# Benchmarks\n\nWritten by `make bench` (BENCH_SCALE={SCALE}) on {when}.\n\n"
             f"Machine: {machine()}.\n\nEvery figure is a ratio against a baseline measured in the same run on the "
             f"same machine; missed goals: {', '.join(failed) or 'none'}.\n\n")  # fmt: skip
     if os.environ.get("BENCH_NO_REPORT") != "1":
-        REPORT.write_text(head + "\n".join(sections), encoding="utf-8")
+        if sys.argv[1:] and REPORT.exists():  # some benchmarks only: replace their sections, keep the others
+            alone = f"; this section from a run of `python -m bench {' '.join(names)}` on {when}, load average"
+            load = f"{os.getloadavg()[0]:.1f}"
+            text = merge_sections(REPORT.read_text(encoding="utf-8"), {
+                n: f"## bench.{n} ({t:.0f} s{alone} {load})\n\n{body}" for n, t, body in sections
+            })  # fmt: skip
+        else:
+            text = head + "\n".join(f"## bench.{n} ({t:.0f} s)\n\n{body}" for n, t, body in sections)
+        REPORT.write_text(text, encoding="utf-8")
         print(f"report written to {REPORT}")
     if failed:
         print(f"missed targets: {', '.join(failed)}")
