@@ -78,7 +78,6 @@ def targets_parse_value(text: str) -> None:
     """Show how a target value (指标值) is read; a number beyond the stored limits exits 2 with why."""
     from tracker.core.values import parse_value
     from tracker.limits import OutOfRange
-    from tracker.rules import target_rules
 
     try:
         v = parse_value(text)
@@ -91,7 +90,11 @@ def targets_parse_value(text: str) -> None:
         return int(d) if d == d.to_integral_value() else float(d)
 
     value = number(v.value)
-    tolerance = target_rules(load_rules()).tolerance if v.approximate else None
+    tolerance = None
+    if v.approximate:  # only then are the rules read (and pydantic and YAML imported)
+        from tracker.rules import target_rules
+
+        tolerance = target_rules(load_rules()).tolerance
     emit_json(
         {
             "kind": v.kind.value,
