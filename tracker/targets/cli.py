@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from tracker.console import emit_json, err, fail, load_rules
+from tracker.console import emit_json, fail, load_rules, stderr
 
 app = typer.Typer(help="绩效目标表", no_args_is_help=True)
 
@@ -29,7 +29,7 @@ def targets_import(
         data = path.read_bytes()
     except OSError as exc:
         fail(f"无法读取 {path}：{exc.strerror}", 2)
-    with count_bar(err) as bar:
+    with count_bar(stderr()) as bar:
         task = bar.add_task("导入项目", total=None)
 
         def progress(done: int, total: int, _name: str) -> None:
