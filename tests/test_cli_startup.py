@@ -11,6 +11,10 @@ from pathlib import Path
 import pytest
 
 HEAVY = ("fastapi", "starlette", "pandas", "sqlmodel", "sqlalchemy", "openpyxl", "xlsxwriter", "httpx", "alembic")
+# Settings and rules: pydantic-settings (with dotenv) and PyYAML cost about as much as typer's own --help.
+CONFIG = ("pydantic_settings", "dotenv", "yaml")
+# tracker's modules that pull those in: settings, the clock (reads the time zone setting), rules, the database.
+CONFIG_MODULES = ("tracker.config", "tracker.clock", "tracker.rules", "tracker.db", "tracker.models")
 
 # Runs the console entry point with the given arguments, then prints which top-level packages got imported.
 PROBE = """
@@ -21,16 +25,20 @@ try:
     main()
 except SystemExit:
     pass
-sys.__stderr__.write("\\nMODULES " + json.dumps(sorted({m.split(".")[0] for m in sys.modules})) + "\\n")
+sys.__stderr__.write("\\nMODULES " + json.dumps(sorted(sys.modules)) + "\\n")
 """
 
 
-def loaded_packages(*args: str, env: dict[str, str] | None = None) -> set[str]:
+def loaded_modules(*args: str, env: dict[str, str] | None = None) -> set[str]:
     done = subprocess.run(
         [sys.executable, "-c", PROBE, *args], capture_output=True, text=True, timeout=120, check=False, env=env
     )
     line = next(ln for ln in done.stderr.splitlines() if ln.startswith("MODULES "))
     return set(json.loads(line.removeprefix("MODULES ")))
+
+
+def loaded_packages(*args: str, env: dict[str, str] | None = None) -> set[str]:
+    return {m.split(".")[0] for m in loaded_modules(*args, env=env)}
 
 
 @pytest.mark.parametrize(
@@ -45,12 +53,36 @@ def loaded_packages(*args: str, env: dict[str, str] | None = None) -> set[str]:
     ],
 )
 def test_help_and_pure_commands_import_no_web_database_or_dataframe_library(args: list[str]) -> None:
-    loaded = loaded_packages(*args)
+    modules = loaded_modules(*args)
+    loaded = {m.split(".")[0] for m in modules}
     assert "tracker" in loaded and "typer" in loaded  # the probe did run the CLI
-    assert not loaded & set(HEAVY), f"tracker {' '.join(args)} imported {sorted(loaded & set(HEAVY))}"
+    command = f"tracker {' '.join(args)}"
+    assert not loaded & set(HEAVY), f"{command} imported {sorted(loaded & set(HEAVY))}"
+    assert not loaded & set(CONFIG), f"{command} imported {sorted(loaded & set(CONFIG))}"
+    assert not modules & set(CONFIG_MODULES), f"{command} imported {sorted(modules & set(CONFIG_MODULES))}"
+
+
+def test_top_level_help_imports_no_pydantic() -> None:
+    """Typer itself loads pydantic once it parses a command's parameters, but never for `tracker --help`."""
+    loaded = loaded_packages("--help")
+    assert "typer" in loaded
+    assert "pydantic" not in loaded, "something at import time of tracker.cli loads pydantic"
+
+
+def test_an_approximate_value_still_reads_the_rules() -> None:
+    """parse-value reads rules.yaml only for an approximate value (its tolerance): the probe sees it happen."""
+    modules = loaded_modules("targets", "parse-value", "约95%")
+    assert "tracker.rules" in modules and "yaml" in {m.split(".")[0] for m in modules}
 
 
 def test_a_database_command_still_loads_what_it_needs(tmp_path: Path) -> None:
     """The probe is not blind: a command that lists users does import the database layer."""
     env = {**os.environ, "TRACKER_DATABASE_URL": f"sqlite:///{tmp_path / 'empty.db'}", "TRACKER_VAR_DIR": str(tmp_path)}
     assert {"sqlalchemy", "sqlmodel"} <= loaded_packages("users", "list", env=env)
+
+
+def test_a_command_that_prints_no_message_imports_no_rich_console() -> None:
+    """The stderr console (tracker.console.stderr) is made on first message: plain JSON out needs no rich."""
+    modules = loaded_modules("targets", "parse-value", "≥95%")
+    assert "tracker.core.values" in modules  # the command did run
+    assert "rich.console" not in modules

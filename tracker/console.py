@@ -6,6 +6,7 @@ each command imports the services it calls inside its own function.
 
 from __future__ import annotations
 
+import functools
 import json
 import sys
 from collections.abc import Callable
@@ -13,13 +14,32 @@ from datetime import date
 from typing import TYPE_CHECKING, Any, NoReturn, TypeVar
 
 import typer
-from rich.console import Console
 
 if TYPE_CHECKING:
+    from rich.console import Console
+
     from tracker.rules import Rules
 
 T = TypeVar("T")
-err = Console(stderr=True)
+
+
+@functools.cache
+def stderr() -> Console:
+    """The rich console on stderr, made on first use: rich.console costs about 20 ms to import, which a
+    command that prints no message (and typer itself, outside --help) never pays."""
+    from rich.console import Console
+
+    return Console(stderr=True)
+
+
+class _Err:
+    """`err.print(...)`: prints through `stderr()`; give `stderr()` where a Console is wanted (progress bars)."""
+
+    def print(self, *objects: Any, **kwargs: Any) -> None:
+        stderr().print(*objects, **kwargs)
+
+
+err = _Err()
 
 
 def emit_json(data: Any) -> None:

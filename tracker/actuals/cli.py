@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from tracker.console import emit_json as emit
-from tracker.console import err, load_rules, run
+from tracker.console import err, load_rules, run, stderr
 
 if TYPE_CHECKING:
     from tracker.auth.principal import Principal
@@ -74,7 +74,7 @@ def upload_cmd(
     rules = load_rules()
     columns = (TextColumn("{task.description}"), BarColumn(), TaskProgressColumn(), TimeRemainingColumn())
     show = path.stat().st_size >= PROGRESS_FROM_BYTES
-    with Progress(*columns, console=err, transient=True, disable=not show) as bar:
+    with Progress(*columns, console=stderr(), transient=True, disable=not show) as bar:
         task = bar.add_task("检查", total=None)
 
         def progress(stage: str, done: int, total: int | None) -> None:

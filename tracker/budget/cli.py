@@ -10,7 +10,6 @@ from typing import Annotated
 
 import typer
 
-from tracker.clock import today
 from tracker.console import fail as _fail
 
 budget_app = typer.Typer(help="预算调整、调剂和上年结转", no_args_is_help=True)
@@ -83,6 +82,7 @@ def budget_show(
     """Per project: initial_wan, effective_wan and every change, as JSON."""
     from tracker.budget import service
     from tracker.budget.schemas import budget_out
+    from tracker.clock import today
     from tracker.db import session_scope
     from tracker.scope import Scope
 

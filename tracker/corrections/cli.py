@@ -8,10 +8,10 @@ from datetime import date
 from typing import Annotated
 
 import typer
-from rich.console import Console
+
+from tracker.console import err
 
 corrections_app = typer.Typer(help="整改通知", no_args_is_help=True)
-err = Console(stderr=True)
 
 
 def _fail(message: str) -> None:

@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from tracker.console import emit_json, err, fail, load_rules, run
+from tracker.console import emit_json, fail, load_rules, run, stderr
 
 
 def export_self_evaluation(
@@ -32,7 +32,7 @@ def export_self_evaluation(
 
     rules = load_rules()
     processes = worker_count(workers or get_settings().export_workers)
-    with count_bar(err) as bar:
+    with count_bar(stderr()) as bar:
         task = bar.add_task("导出自评表", total=None)
         try:
             with session_scope() as session:

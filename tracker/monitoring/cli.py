@@ -9,7 +9,7 @@ from typing import Annotated
 
 import typer
 
-from tracker.console import err, fail, load_rules, parse_day
+from tracker.console import fail, load_rules, parse_day, stderr
 
 variance_app = typer.Typer(help="预算执行进度", no_args_is_help=True)
 
@@ -63,7 +63,7 @@ def export_monitoring(
     from tracker.shared.export import DirSink
 
     rules = load_rules()
-    with count_bar(err) as bar:
+    with count_bar(stderr()) as bar:
         task = bar.add_task("导出监控表", total=None)
         try:
             with session_scope() as session:

@@ -9,10 +9,10 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.console import Console
+
+from tracker.console import err
 
 report_app = typer.Typer(help="通报", no_args_is_help=True)
-err = Console(stderr=True)
 
 
 def _fail(message: str) -> None:

@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from tracker.console import emit_json, err, fail, load_rules
+from tracker.console import emit_json, fail, load_rules, stderr
 
 app = typer.Typer(help="绩效目标表", no_args_is_help=True)
 
@@ -29,7 +29,7 @@ def targets_import(
         data = path.read_bytes()
     except OSError as exc:
         fail(f"无法读取 {path}：{exc.strerror}", 2)
-    with count_bar(err) as bar:
+    with count_bar(stderr()) as bar:
         task = bar.add_task("导入项目", total=None)
 
         def progress(done: int, total: int, _name: str) -> None:
@@ -78,7 +78,6 @@ def targets_parse_value(text: str) -> None:
     """Show how a target value (指标值) is read; a number beyond the stored limits exits 2 with why."""
     from tracker.core.values import parse_value
     from tracker.limits import OutOfRange
-    from tracker.rules import target_rules
 
     try:
         v = parse_value(text)
@@ -91,7 +90,11 @@ def targets_parse_value(text: str) -> None:
         return int(d) if d == d.to_integral_value() else float(d)
 
     value = number(v.value)
-    tolerance = target_rules(load_rules()).tolerance if v.approximate else None
+    tolerance = None
+    if v.approximate:  # only then are the rules read (and pydantic and YAML imported)
+        from tracker.rules import target_rules
+
+        tolerance = target_rules(load_rules()).tolerance
     emit_json(
         {
             "kind": v.kind.value,

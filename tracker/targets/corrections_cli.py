@@ -9,10 +9,10 @@ import json
 from typing import Annotated
 
 import typer
-from rich.console import Console
+
+from tracker.console import err
 
 indicators_app = typer.Typer(help="绩效指标的修正（财政局）", no_args_is_help=True)
-err = Console(stderr=True)
 
 
 @indicators_app.command("set")
