@@ -148,7 +148,8 @@ class PaymentCheck:
             r.found.add("必填，不能为空", name, r.live & (values == ""))
         words = self.words
         r.found.add(decide(r.source, lambda w: _source_problem(w, words)), "source", r.live)
-        r.source = np.array([words.get(normalise_header(w), "") for w in r.source.tolist()], dtype=object)
+        known = {w: words.get(normalise_header(w), "") for w in set(r.source.tolist())}  # once per distinct word
+        r.source = np.array([known[w] for w in r.source.tolist()], dtype=object)
 
     def _project(self, r: _Rows) -> None:
         """The unit is the caller's to write to, and has a project under the code (in some year)."""
