@@ -50,9 +50,15 @@ _SPLIT_AMOUNT = (
 
 
 def _split_amount(amount: np.ndarray, note: np.ndarray) -> np.ndarray:
-    """Rows whose amount and note read as one number cut at its thousands comma (a CSV field too many)."""
+    """Rows whose amount and note read as one number cut at its thousands comma (a CSV field too many).
+
+    A note not starting with a digit (almost every note) is told apart before any pattern runs.
+    """
     return np.array(
-        [bool(_GROUP_HEAD.fullmatch(a) and _GROUP_TAIL.fullmatch(n)) for a, n in zip(amount, note, strict=True)],
+        [
+            bool(n[:1].isdigit() and _GROUP_HEAD.fullmatch(a) and _GROUP_TAIL.fullmatch(n))
+            for a, n in zip(amount.tolist(), note.tolist(), strict=True)
+        ],
         dtype=bool,
     )
 
