@@ -17,6 +17,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date
+from itertools import chain
 from typing import Any
 
 import numpy as np
@@ -24,7 +25,7 @@ import pandas as pd
 import sqlalchemy as sa
 from sqlmodel import Session, col
 
-from tracker.bulk import chunks, matching
+from tracker.bulk import matching
 from tracker.core.money import wan_str
 from tracker.models import Payment
 
@@ -221,12 +222,13 @@ def _among(
     conn = session.connection()
     one = "(" + ", ".join("?" * len(keys)) + ")"
     on = " AND ".join(f"p.{n} = k.{n}" for n in names)
-    for some in chunks(values, TUPLES):
+    for start in range(0, len(values), TUPLES):
+        some = values[start : start + TUPLES]
         sql = (
             f"WITH k({', '.join(names)}) AS (VALUES {', '.join([one] * len(some))}) "
             f"SELECT {columns} FROM k JOIN payment p ON {on} WHERE {where} ORDER BY p.id"
         )
-        yield from conn.exec_driver_sql(sql, tuple(v for row in some for v in row)).tuples()
+        yield from conn.exec_driver_sql(sql, tuple(chain.from_iterable(some))).tuples()
 
 
 def _iso(day: Any) -> str:
