@@ -50,9 +50,15 @@ _SPLIT_AMOUNT = (
 
 
 def _split_amount(amount: np.ndarray, note: np.ndarray) -> np.ndarray:
-    """Rows whose amount and note read as one number cut at its thousands comma (a CSV field too many)."""
+    """Rows whose amount and note read as one number cut at its thousands comma (a CSV field too many).
+
+    A note not starting with a digit (almost every note) is told apart before any pattern runs.
+    """
     return np.array(
-        [bool(_GROUP_HEAD.fullmatch(a) and _GROUP_TAIL.fullmatch(n)) for a, n in zip(amount, note, strict=True)],
+        [
+            bool(n[:1].isdigit() and _GROUP_HEAD.fullmatch(a) and _GROUP_TAIL.fullmatch(n))
+            for a, n in zip(amount.tolist(), note.tolist(), strict=True)
+        ],
         dtype=bool,
     )
 
@@ -148,7 +154,8 @@ class PaymentCheck:
             r.found.add("必填，不能为空", name, r.live & (values == ""))
         words = self.words
         r.found.add(decide(r.source, lambda w: _source_problem(w, words)), "source", r.live)
-        r.source = np.array([words.get(normalise_header(w), "") for w in r.source.tolist()], dtype=object)
+        known = {w: words.get(normalise_header(w), "") for w in set(r.source.tolist())}  # once per distinct word
+        r.source = np.array([known[w] for w in r.source.tolist()], dtype=object)
 
     def _project(self, r: _Rows) -> None:
         """The unit is the caller's to write to, and has a project under the code (in some year)."""

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import pandas as pd
+import sqlalchemy as sa
 from sqlmodel import Session, select
 
 from tracker.actuals import payments, project_reports, results
@@ -115,8 +116,12 @@ def _apply(
     entries += project_reports.audit_entries(stored, actor=actor, batch_id=batch.id)
     record_many(session, entries)
     reports = project_reports.periods([c for c in run.report_changes if c.fields])
-    for region, dept, year, quarter in sorted(pay.periods | {_period(c) for c in changed} | reports):
-        session.add(BatchPeriod(batch_id=batch.id, region_code=region, dept_code=dept, year=year, quarter=quarter))
+    rows = [
+        {"batch_id": batch.id, "region_code": region, "dept_code": dept, "year": year, "quarter": quarter}
+        for region, dept, year, quarter in sorted(pay.periods | {_period(c) for c in changed} | reports)
+    ]
+    if rows:  # one executemany: a large file touches thousands of quarters, each an ORM object otherwise
+        session.execute(sa.insert(BatchPeriod), rows)
     return batch
 
 

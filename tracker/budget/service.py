@@ -11,6 +11,7 @@ from collections import defaultdict
 from collections.abc import Collection, Iterator
 from datetime import date
 
+import sqlalchemy as sa
 from sqlmodel import Session, col, select
 
 from tracker.actuals.audit import record
@@ -55,10 +56,14 @@ def change_of(row: ChangeRow) -> BudgetChange:
 
 def budget_of(project: Project, changes: Collection[ChangeRow] = ()) -> Budget:
     """The budget of one project row with the given stored changes."""
+    return _budget(project.budget_fen, project.fiscal_fen, project.other_fen, changes)
+
+
+def _budget(budget_fen: int, fiscal_fen: int, other_fen: int, changes: Collection[ChangeRow]) -> Budget:
     return Budget.of(
-        initial_fen=project.budget_fen,
-        fiscal_fen=project.fiscal_fen,
-        other_fen=project.other_fen,
+        initial_fen=budget_fen,
+        fiscal_fen=fiscal_fen,
+        other_fen=other_fen,
         changes=[change_of(c) for c in sorted(changes, key=lambda c: (c.effective_on, c.id or 0))],
     )
 
@@ -81,11 +86,14 @@ def load_budgets(*, session: Session, projects: Collection[Project]) -> dict[int
 
 
 def load_budgets_by_id(*, session: Session, project_ids: Collection[int]) -> dict[int, Budget]:
-    """The same, for callers that hold only project ids."""
-    projects: list[Project] = []
+    """The same, for callers that hold only project ids: their 年初 columns, not ORM objects (an upload
+    reads thousands of projects, and building each object cost more than the query)."""
+    columns = (col(Project.id), col(Project.budget_fen), col(Project.fiscal_fen), col(Project.other_fen))
+    initial: list[tuple[int, int, int, int]] = []
     for chunk in _chunks(project_ids):
-        projects += session.exec(select(Project).where(col(Project.id).in_(chunk))).all()
-    return load_budgets(session=session, projects=projects)
+        initial += session.execute(sa.select(*columns).where(col(Project.id).in_(chunk))).tuples().all()
+    rows = change_rows(session=session, project_ids=[pid for pid, *_ in initial])
+    return {pid: _budget(budget, fiscal, other, rows.get(pid, [])) for pid, budget, fiscal, other in initial}
 
 
 def changed_budgets(*, session: Session) -> dict[int, Budget]:
