@@ -8,6 +8,7 @@ run that reads and checks the file and writes nothing.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import IO
 
 import sqlalchemy as sa
 from sqlmodel import Session, col
@@ -62,6 +63,14 @@ def check_size(size: int) -> None:
     limit = get_settings().upload_max_bytes
     if size > limit:
         raise TooLarge(f"文件大小超过上限 {limit / 1024 / 1024:.1f} MB")
+
+
+def read_upload(size: int | None, stream: IO[bytes]) -> bytes:
+    """An uploaded file's bytes: refused by its declared size before it is read, and never read past the limit
+    (one byte more, which `import_file` refuses)."""
+    if size is not None:
+        check_size(size)
+    return stream.read(get_settings().upload_max_bytes + 1)
 
 
 def import_file(
