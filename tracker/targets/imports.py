@@ -8,8 +8,10 @@ run that reads and checks the file and writes nothing.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import IO
 
-from sqlmodel import Session, col, select
+import sqlalchemy as sa
+from sqlmodel import Session, col
 
 from tracker.access import check_regions
 from tracker.auth.principal import Principal
@@ -63,6 +65,14 @@ def check_size(size: int) -> None:
         raise TooLarge(f"文件大小超过上限 {limit / 1024 / 1024:.1f} MB")
 
 
+def read_upload(size: int | None, stream: IO[bytes]) -> bytes:
+    """An uploaded file's bytes: refused by its declared size before it is read, and never read past the limit
+    (one byte more, which `import_file` refuses)."""
+    if size is not None:
+        check_size(size)
+    return stream.read(get_settings().upload_max_bytes + 1)
+
+
 def import_file(
     *, session: Session, principal: Principal, data: bytes, filename: str, year: int | None = None,
     dry_run: bool = False,
@@ -82,14 +92,8 @@ def import_file(
 
 
 def _preview(session: Session, parsed: ParsedFile, filename: str) -> TargetImport:
-    keys = {(p.year, region_of(p.code), p.dept_code, p.code) for p in parsed.projects}
-    query = select(Project.year, Project.region_code, Project.dept_code, Project.code).where(
-        col(Project.year).in_({k[0] for k in keys}),
-        col(Project.region_code).in_({k[1] for k in keys}),
-        col(Project.dept_code).in_({k[2] for k in keys}),
-    )
-    existing = len(keys & {tuple(row) for row in session.exec(query)})
-    warnings = list(parsed.warnings) + _dropped_indicators(session, parsed)
+    stored, dropped = _stored(session, parsed)
+    existing = len(stored)
     return TargetImport(
         dry_run=True,
         filename=filename,
@@ -103,16 +107,24 @@ def _preview(session: Session, parsed: ParsedFile, filename: str) -> TargetImpor
         unchanged=None,
         existing=existing,
         incomplete=[f"{p.heading_no}.{p.name}" for p in parsed.projects if p.incomplete],
-        warnings=warnings,
+        warnings=list(parsed.warnings) + dropped,
     )
 
 
-def _dropped_indicators(session: Session, parsed: ParsedFile) -> list[str]:
-    """The warnings the import itself would add: stored indicators the new table no longer has."""
+def _stored(session: Session, parsed: ParsedFile) -> tuple[set[tuple[object, ...]], list[str]]:
+    """The file's projects already stored, and the warnings the import itself would add (stored indicators
+    the new table no longer has): one query, the projects with their indicators outer-joined."""
     wanted = {(p.year, region_of(p.code), p.dept_code, p.code): {i.seq for i in p.indicators} for p in parsed.projects}
     query = (
-        select(Project, Indicator.seq, Indicator.level3)
-        .join(Indicator, col(Indicator.project_id) == col(Project.id))
+        sa.select(
+            col(Project.year),
+            col(Project.region_code),
+            col(Project.dept_code),
+            col(Project.code),
+            col(Indicator.seq),
+            col(Indicator.level3),
+        )
+        .outerjoin(Indicator, col(Indicator.project_id) == col(Project.id))
         .where(
             col(Project.year).in_({k[0] for k in wanted}),
             col(Project.region_code).in_({k[1] for k in wanted}),
@@ -120,12 +132,16 @@ def _dropped_indicators(session: Session, parsed: ParsedFile) -> list[str]:
         )
         .order_by(col(Project.id), col(Indicator.seq))
     )
-    out = []
-    for project, seq, level3 in session.exec(query):
-        key = (project.year, project.region_code, project.dept_code, project.code)
-        if key in wanted and seq not in wanted[key]:
-            out.append(f"{project.dept_code}/{project.code}：新表没有第{seq}个指标“{level3}”，导入时将删除")
-    return out
+    stored: set[tuple[object, ...]] = set()
+    dropped = []
+    for year, region, dept, code, seq, level3 in session.execute(query):
+        key = (year, region, dept, code)
+        if key not in wanted:
+            continue
+        stored.add(key)
+        if seq is not None and seq not in wanted[key]:
+            dropped.append(f"{dept}/{code}：新表没有第{seq}个指标“{level3}”，导入时将删除")
+    return stored, dropped
 
 
 def _done(s: ImportSummary) -> TargetImport:

@@ -10,7 +10,6 @@ from fastapi import APIRouter, File, Form, Query, Response, UploadFile
 from pydantic import BaseModel, Field
 from pydantic_core import to_json
 
-from tracker.config import get_settings
 from tracker.deps import PrincipalDep, ScopeDep, SessionDep
 from tracker.targets import imports, service
 from tracker.targets.corrections import Correction, correct_indicator, indicator_history
@@ -114,9 +113,7 @@ def post_target_import(
 ) -> TargetImportOut:
     """Import a published 绩效目标表 (finance bureau); with dry_run, check it and answer 200 without writing."""
     principal.require_admin()  # before the file is read: a unit is told "no", not "too large"
-    if file.size is not None:
-        imports.check_size(file.size)
-    data = file.file.read(get_settings().upload_max_bytes + 1)
+    data = imports.read_upload(file.size, file.file)
     dry = dry_run or dry_run_query
     result = imports.import_file(session=session, principal=principal, data=data, filename=file.filename or "upload",
                                  year=year, dry_run=dry)  # fmt: skip

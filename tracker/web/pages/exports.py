@@ -41,14 +41,8 @@ def _units(session: Session, scope: Scope, year: int, region: str | None) -> lis
 
 def _regions(session: Session, scope: Scope) -> list[tuple[str, str]]:
     """The regions the scope covers (code, name): the province's ~170 counties at most."""
-    query = select(Region.code, Region.name)
-    if scope.limited:
-        query = query.where(col(Region.code).in_(sorted({r for r in _scope_regions(scope)})))
-    return [(c, n) for c, n in session.exec(query.order_by(col(Region.code)))]
-
-
-def _scope_regions(scope: Scope) -> set[str]:
-    return set(scope.regions or ()) | {r for r, _ in scope.units or ()}
+    query = select(Region.code, Region.name).order_by(col(Region.code))
+    return [(c, n) for c, n in session.exec(query) if scope.allows_region(c)]
 
 
 @router.get("/exports", name="exports")

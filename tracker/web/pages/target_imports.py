@@ -13,7 +13,6 @@ from typing import Annotated
 from fastapi import APIRouter, File, Form, Request, UploadFile
 from fastapi.responses import RedirectResponse, Response
 
-from tracker.config import get_settings
 from tracker.deps import SessionDep
 from tracker.errors import DomainError
 from tracker.shared import pending
@@ -32,9 +31,7 @@ def check_file(
 ) -> Response:
     """The dry run: read and check the file, show its summary and warnings, keep it for the confirm."""
     try:
-        if file.size is not None:
-            imports.check_size(file.size)
-        data = file.file.read(get_settings().upload_max_bytes + 1)
+        data = imports.read_upload(file.size, file.file)
         filename = file.filename or "upload"
         result = imports.import_file(session=session, principal=principal, data=data, filename=filename, dry_run=True)
     except DomainError as exc:
