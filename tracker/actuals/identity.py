@@ -137,11 +137,10 @@ class Identities:
             return
         at = np.flatnonzero(unvouchered)
         part = rows.iloc[at]
-        triples = list(
-            dict.fromkeys(
-                zip(part["project_id"].tolist(), part["paid_on"].tolist(), part["amount_fen"].tolist(), strict=True)
-            )
+        keys = list(
+            zip(part["project_id"].tolist(), part["paid_on"].tolist(), part["amount_fen"].tolist(), strict=True)
         )
+        triples = list(dict.fromkeys(keys))
         found: dict[tuple[int, str, int, str], tuple[str, int, int]] = {}
         rows_found = _among(
             self.session,
@@ -155,9 +154,7 @@ class Identities:
         if not found:
             return
         notes = part["note"].tolist()
-        for i, (p, d, a) in enumerate(
-            zip(part["project_id"].tolist(), part["paid_on"].tolist(), part["amount_fen"].tolist(), strict=True)
-        ):
+        for i, (p, d, a) in enumerate(keys):
             hit = found.get((int(p), d, int(a), notes[i]))
             if hit is None:
                 continue
