@@ -7,13 +7,14 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import bindparam, update
+from sqlalchemy import update
 from sqlmodel import Session, col, func, select
 
 from tracker.access import visible_batch, visible_project
 from tracker.actuals import project_reports, superseding
 from tracker.actuals.audit import record
 from tracker.actuals.context import LOCKED, serialise
+from tracker.actuals.identity import set_payments
 from tracker.actuals.read import cumulative_paid
 from tracker.actuals.results import AUDITED, shown
 from tracker.actuals.schemas import BatchOut, PaymentOut, PeriodOut
@@ -177,7 +178,7 @@ def _restore(session: Session, updated: dict[int, dict[str, AuditEntry]]) -> Non
     """
     if not updated:
         return
-    params = []
+    params: list[dict[str, Any]] = []
     query = select(col(Payment.id), col(Payment.amount_fen), col(Payment.paid_on), col(Payment.source)).where(
         Payment.withdrawn == False  # noqa: E712
     )
@@ -187,17 +188,11 @@ def _restore(session: Session, updated: dict[int, dict[str, AuditEntry]]) -> Non
             entries = updated[pid or 0]
             if any(now[_RESTORED[f]] != _value(f, e.new) for f, e in entries.items()):
                 continue  # changed again by a later batch
-            params.append({"pid": pid, **now, **{_RESTORED[f]: _value(f, e.old) for f, e in entries.items()}})
+            old = now | {_RESTORED[f]: _value(f, e.old) for f, e in entries.items()}
+            params.append({"pid": pid, "fen": old["amount_fen"], "day": old["paid_on"], "src": old["source"]})
     if not params:
         return
-    table = Payment.__table__  # type: ignore[attr-defined]
-    stmt = (
-        update(table)
-        .where(table.c.id == bindparam("pid"))
-        .values(amount_fen=bindparam("fen"), paid_on=bindparam("day"), source=bindparam("src"))
-    )
-    rows = [{"pid": p["pid"], "fen": p["amount_fen"], "day": p["paid_on"], "src": p["source"]} for p in params]
-    session.execute(stmt, rows)
+    set_payments(session, params)
     for loaded in [o for o in session.identity_map.values() if isinstance(o, Payment)]:
         session.expire(loaded)  # stale after the bulk update
 

@@ -137,11 +137,10 @@ class Identities:
             return
         at = np.flatnonzero(unvouchered)
         part = rows.iloc[at]
-        triples = list(
-            dict.fromkeys(
-                zip(part["project_id"].tolist(), part["paid_on"].tolist(), part["amount_fen"].tolist(), strict=True)
-            )
+        keys = list(
+            zip(part["project_id"].tolist(), part["paid_on"].tolist(), part["amount_fen"].tolist(), strict=True)
         )
+        triples = list(dict.fromkeys(keys))
         found: dict[tuple[int, str, int, str], tuple[str, int, int]] = {}
         rows_found = _among(
             self.session,
@@ -155,9 +154,7 @@ class Identities:
         if not found:
             return
         notes = part["note"].tolist()
-        for i, (p, d, a) in enumerate(
-            zip(part["project_id"].tolist(), part["paid_on"].tolist(), part["amount_fen"].tolist(), strict=True)
-        ):
+        for i, (p, d, a) in enumerate(keys):
             hit = found.get((int(p), d, int(a), notes[i]))
             if hit is None:
                 continue
@@ -249,12 +246,22 @@ def update(session: Session, changed: pd.DataFrame) -> None:
     """New date and amount of recorded payments (rows with payment_id), one executemany."""
     if changed.empty:
         return
-    params = [
-        {"pid": int(p), "day": _date(d), "fen": int(a), "src": s}
-        for p, d, a, s in zip(
-            changed["payment_id"], changed["paid_on"], changed["amount_fen"], changed["source"], strict=True
-        )
-    ]
+    set_payments(
+        session,
+        [
+            {"pid": int(p), "day": _date(d), "fen": int(a), "src": s}
+            for p, d, a, s in zip(
+                changed["payment_id"], changed["paid_on"], changed["amount_fen"], changed["source"], strict=True
+            )
+        ],
+    )
+
+
+def set_payments(session: Session, params: list[dict[str, Any]]) -> None:
+    """Date, amount and 资金性质 of payments by id (`pid`, `day`, `fen`, `src` per payment), one executemany.
+
+    An upload's update writes the new values; a withdrawal of its batch (batches._restore) puts back the old.
+    """
     table = sa.table("payment", sa.column("id"), sa.column("paid_on"), sa.column("amount_fen"), sa.column("source"))
     stmt = (
         sa.update(table)

@@ -185,7 +185,8 @@ class PaymentCheck:
     def _project_of_year(self, r: _Rows) -> None:
         """The unit's project of the date's year; its region and quarter name the period written."""
         ctx = self.ctx
-        year_key = np.where(r.known, joined(r.pair, np.array([i[:4] for i in r.iso.tolist()], dtype=object)), "")
+        years = np.array([i[:4] for i in r.iso.tolist()], dtype=object)
+        year_key = np.where(r.known, joined(r.pair, years), "")
         refs = {k: ctx.project_in_year(d, c, int(y)) for k in set(year_key.tolist()) if k for d, c, y in [k.split(SEP)]}
         r.found.add(decide(year_key, lambda k: refs[k][1]), "paid_on", r.known)
         ids = {k: ref.id for k, (ref, _) in refs.items() if ref is not None}
@@ -194,7 +195,6 @@ class PaymentCheck:
         places = {k: ref.region_code for k, (ref, _) in refs.items() if ref is not None}
         region = np.array([places.get(k, "") for k in year_key.tolist()], dtype=object)
         quarter = np.array([_QUARTER.get(i[5:7], "") for i in r.iso.tolist()], dtype=object)
-        years = np.array([i[:4] for i in r.iso.tolist()], dtype=object)
         r.period = np.where(r.known, joined(joined(region, r.dept), years, quarter), "")
 
     def _refund_identity(self, r: _Rows) -> None:

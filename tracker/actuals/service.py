@@ -63,13 +63,14 @@ def upload(
     run = _check(session, source, info, principal, progress, chunk_rows, allow_duplicates, rules)
     changed = [c for c in run.changes if c.fields]
     reports = [c for c in run.report_changes if c.fields]
-    counts, extra = _counts(run, changed, reports)
+    periods = sorted(run.pay.periods | {_period(c) for c in changed} | project_reports.periods(reports))
+    counts, extra = _counts(run, changed, reports, periods)
     if not (run.pay.rows - run.pay.recorded) and not changed and not reports:
         return _summary(info, "unchanged", _nothing_new(run), dry_run, None, counts, extra)
     what = _what(run.pay, len(changed), len(reports))
     if dry_run:
         return _summary(info, "dry_run", f"检查通过（未写入）：将写入 {what}", True, None, counts, extra)
-    batch = _apply(session, source, info, run, changed, principal.username, progress, chunk_rows)
+    batch = _apply(session, source, info, run, changed, periods, principal.username, progress, chunk_rows)
     summary = _summary(info, "applied", f"已写入批次 {batch.id}：{what}", False, batch.id, counts, extra)
     batch.summary = summary.model_dump(mode="json", exclude={"warnings"})
     session.flush()
@@ -96,6 +97,7 @@ def _apply(
     info: FileInfo,
     run: _Run,
     changed: list[results.Change],
+    periods: list[tuple[str, str, int, int]],
     actor: str,
     progress: Progress | None,
     chunk_rows: int,
@@ -115,10 +117,9 @@ def _apply(
     stored = project_reports.store(session, run.report_changes, batch.id)  # the 项目 sheet
     entries += project_reports.audit_entries(stored, actor=actor, batch_id=batch.id)
     record_many(session, entries)
-    reports = project_reports.periods([c for c in run.report_changes if c.fields])
     rows = [
         {"batch_id": batch.id, "region_code": region, "dept_code": dept, "year": year, "quarter": quarter}
-        for region, dept, year, quarter in sorted(pay.periods | {_period(c) for c in changed} | reports)
+        for region, dept, year, quarter in periods
     ]
     if rows:  # one executemany: a large file touches thousands of quarters, each an ORM object otherwise
         session.execute(sa.insert(BatchPeriod), rows)
@@ -189,7 +190,10 @@ def _check(
 
 
 def _counts(
-    run: _Run, changed: list[results.Change], reports: list[project_reports.ReportChange]
+    run: _Run,
+    changed: list[results.Change],
+    reports: list[project_reports.ReportChange],
+    periods: list[tuple[str, str, int, int]],
 ) -> tuple[dict[str, object], dict[str, object]]:
     pay = run.pay
     touched = set(pay.running) | {c.row.project.id for c in changed} | {c.row.project.id for c in reports}
@@ -206,7 +210,6 @@ def _counts(
         "results_changed": sum(1 for c in changed if c.old is not None),
         "results_unchanged": len(run.changes) - len(changed),
     }
-    periods = sorted(pay.periods | {_period(c) for c in changed} | project_reports.periods(reports))
     extra: dict[str, object] = {
         "periods": [PeriodOut(region_code=r, dept_code=d, year=y, quarter=q) for r, d, y, q in periods],
         "warnings": [RowIssueOut.of(w) for w in run.ctx.warnings.sorted()],
