@@ -187,6 +187,41 @@ def _paid_at_checkpoints(
     return paid
 
 
+def _variance(
+    *,
+    project_id: int,
+    year: int,
+    region_code: str,
+    region_name: str,
+    initial_fen: int,
+    dept_code: str,
+    dept_name: str,
+    code: str,
+    name: str,
+    spend: VarianceResult,
+    lights: list[IndicatorLight],
+    key_monitoring: bool,
+) -> ProjectVariance:
+    """One project's variance from its spending and its indicator lights; both measuring paths build it here."""
+    ind_light = worst_light(i.progress.light for i in lights)  # None without lights: the overall is the spend light
+    return ProjectVariance(
+        project_id=project_id,
+        year=year,
+        region_code=region_code,
+        region_name=region_name,
+        initial_fen=initial_fen,
+        dept_code=dept_code,
+        dept_name=dept_name,
+        code=code,
+        name=name,
+        spend=spend,
+        indicators=lights,
+        indicator_light=ind_light,
+        overall_light=project_light(spend=spend.light, indicators=[ind_light]),
+        key_monitoring=key_monitoring,
+    )
+
+
 def _measure(
     session: Session,
     pairs: list[tuple[Project, ProjectData]],
@@ -227,9 +262,8 @@ def _measure(
             budget_on=data.budget_on,  # the effective budget: adjustments count from their date
         )  # fmt: skip
         lights = _indicator_lights(data, seq_to_id[p.id], history, day, i_rules, t_rules) if with_indicators else []
-        ind_light = worst_light(i.progress.light for i in lights)
         out.append(
-            ProjectVariance(
+            _variance(
                 project_id=p.id,
                 year=p.year,
                 region_code=p.region_code,
@@ -240,9 +274,7 @@ def _measure(
                 code=p.code,
                 name=p.name,
                 spend=spend,
-                indicators=lights,
-                indicator_light=ind_light,
-                overall_light=project_light(spend=spend.light, indicators=[ind_light]),
+                lights=lights,
                 key_monitoring=p.id in keyed,
             )
         )
@@ -360,9 +392,8 @@ def _measure_set(
         if with_indicators and r.project_id in datas:
             lights = _indicator_lights(datas[r.project_id], seq_to_id[r.project_id], history, r.day,
                                        indicator_rules(place), target_rules(place))  # fmt: skip
-        ind_light = worst_light(i.progress.light for i in lights) if lights else None
         out.append(
-            ProjectVariance(
+            _variance(
                 project_id=r.project_id,
                 year=r.year,
                 region_code=r.region_code,
@@ -373,9 +404,7 @@ def _measure_set(
                 code=r.code,
                 name=r.name,
                 spend=spend,
-                indicators=lights,
-                indicator_light=ind_light,
-                overall_light=project_light(spend=spend.light, indicators=[ind_light]) if lights else spend.light,
+                lights=lights,
                 key_monitoring=r.key_monitoring,
             )
         )
