@@ -8,11 +8,11 @@ from __future__ import annotations
 
 import logging
 from collections import defaultdict
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
-from functools import partial
+from functools import cache, partial
 
 from sqlmodel import Session
 
@@ -187,6 +187,17 @@ def _paid_at_checkpoints(
     return paid
 
 
+def _rules_by_place(rules: Rules) -> Callable[[str, int], tuple[LightRules, LightRules, TargetRules]]:
+    """A place's spending, indicator and target rules, read once per (region, year) for a run of many projects."""
+
+    @cache
+    def of_place(region_code: str, year: int) -> tuple[LightRules, LightRules, TargetRules]:
+        place = rules.for_place(region_code, year)
+        return spend_rules(place), indicator_rules(place), target_rules(place)
+
+    return of_place
+
+
 def _variance(
     *,
     project_id: int,
@@ -250,12 +261,12 @@ def _measure(
                 seq_to_id[v.project_id][v.seq] = v.indicator_id
     unit_forecasts = _unit_spend_forecasts(session, by_day)
     keyed = key_listed(session, days)
+    of_place = _rules_by_place(rules)
     out = []
     for p, data in pairs:
         assert p.id is not None
         day = days[p.id]
-        place = rules.for_place(p.region_code, p.year)  # the project's region and year decide its lights
-        s_rules, i_rules, t_rules = spend_rules(place), indicator_rules(place), target_rules(place)
+        s_rules, i_rules, t_rules = of_place(p.region_code, p.year)  # the project's region and year decide its lights
         spend = compute_variance(
             budget_fen=data.budget_fen, plan=data.plan, actual_fen=paid[p.id], as_of=day, year=p.year, rules=s_rules,
             actual_at_checkpoint_fen=at_checkpoint.get(p.id), unit_forecast_fen=unit_forecasts.get(p.id),
@@ -369,7 +380,7 @@ def _measure_set(
     session: Session, rows: list[SpendRow], *, with_indicators: bool, rules: Rules
 ) -> list[ProjectVariance]:
     """The rows' variances; with indicators, their published indicators and results are read for the piece."""
-    places: dict[tuple[str, int], tuple[Rules, LightRules]] = {}
+    of_place = _rules_by_place(rules)
     datas: dict[int, ProjectData] = {}
     history: dict[int, list[ResultView]] = {}
     seq_to_id: dict[int, dict[int, int]] = defaultdict(dict)
@@ -382,16 +393,11 @@ def _measure_set(
                 seq_to_id[v.project_id][v.seq] = v.indicator_id
     out = []
     for r in rows:
-        found = places.get((r.region_code, r.year))
-        if found is None:  # the project's region and year decide its lights: read once per place
-            place = rules.for_place(r.region_code, r.year)
-            found = places[(r.region_code, r.year)] = (place, spend_rules(place))
-        place, lights_of_place = found
-        spend = spend_of(r, lights_of_place)
+        s_rules, i_rules, t_rules = of_place(r.region_code, r.year)  # the project's region and year decide its lights
+        spend = spend_of(r, s_rules)
         lights: list[IndicatorLight] = []
         if with_indicators and r.project_id in datas:
-            lights = _indicator_lights(datas[r.project_id], seq_to_id[r.project_id], history, r.day,
-                                       indicator_rules(place), target_rules(place))  # fmt: skip
+            lights = _indicator_lights(datas[r.project_id], seq_to_id[r.project_id], history, r.day, i_rules, t_rules)
         out.append(
             _variance(
                 project_id=r.project_id,
