@@ -454,6 +454,7 @@ def checkpoint_variances(
     paid: dict[int, int] = {}
     for day, ids in by_day.items():
         paid.update(cumulative_paid(session=session, project_ids=ids, as_of=day))
+    of_place = _rules_by_place(rules)
     out: dict[int, VarianceResult] = {}
     for p, data in pairs:
         if p.id is not None and p.id in days:
@@ -463,7 +464,7 @@ def checkpoint_variances(
                 actual_fen=paid[p.id],
                 as_of=days[p.id],
                 year=p.year,
-                rules=spend_rules(rules.for_place(p.region_code, p.year)),
+                rules=of_place(p.region_code, p.year)[0],
                 budget_on=data.budget_on,
             )
     return out
