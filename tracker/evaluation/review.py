@@ -13,8 +13,6 @@ from tracker.rules import Rules
 from tracker.scope import Scope
 from tracker.targets.service import core_of, iter_core
 
-_RATIO_KEYS = ("budget_ratio_low", "budget_ratio_high")
-
 
 class ReviewProject(BaseModel):
     id: int
