@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from functools import cache
+
 from pydantic import BaseModel
 from sqlmodel import Session
 
@@ -12,8 +15,6 @@ from tracker.models import Project
 from tracker.rules import Rules
 from tracker.scope import Scope
 from tracker.targets.service import core_of, iter_core
-
-_RATIO_KEYS = ("budget_ratio_low", "budget_ratio_high")
 
 
 class ReviewProject(BaseModel):
@@ -53,9 +54,10 @@ def review_targets(
 ) -> list[ReviewFinding]:
     """Every finding on the tables the scope may see, table by table in published order, by each place's rules."""
     out: list[ReviewFinding] = []
+    of_place = _review_by_place(rules)
     for part in iter_core(session=session, scope=scope, year=year, dept_code=dept_code):
         for project, data in part:
-            out.extend(_findings(project, data, rules, severity))
+            out.extend(_findings(project, data, of_place, severity))
     return out
 
 
@@ -78,9 +80,10 @@ def review_findings_page(
     """
     page: list[ReviewFinding] = []
     total = 0
+    of_place = _review_by_place(rules)
     for part in iter_core(session=session, scope=scope, year=year, dept_code=dept_code, region_code=region_code):
         for project, data in part:
-            for finding in _findings(project, data, rules, severity):
+            for finding in _findings(project, data, of_place, severity):
                 if offset <= total < offset + limit:
                     page.append(finding)
                 total += 1
@@ -112,8 +115,9 @@ def review_projects_page(
         limit=limit,
         offset=offset,
     )
+    of_place = _review_by_place(rules)
     out = [
-        (_who(project), _findings(project, data, rules, None))
+        (_who(project), _findings(project, data, of_place, None))
         for project, data in core_of(session=session, project_ids=ids)
     ]
     return out, total
@@ -124,10 +128,22 @@ def _who(project: Project) -> ReviewProject:
     return ReviewProject(id=project.id, dept_code=project.dept_code, code=project.code, name=project.name)
 
 
-def _findings(project: Project, data: ProjectData, rules: Rules, severity: str | None) -> list[ReviewFinding]:
+def _review_by_place(rules: Rules) -> Callable[[str, int], ReviewRules]:
+    """A place's review rules, built once per (region, year) for a run over many tables."""
+
+    @cache
+    def of_place(region_code: str, year: int) -> ReviewRules:
+        return review_rules(rules.for_place(region_code, year))
+
+    return of_place
+
+
+def _findings(
+    project: Project, data: ProjectData, of_place: Callable[[str, int], ReviewRules], severity: str | None
+) -> list[ReviewFinding]:
     """The findings of one table by its place's rules, `severity` alone where given."""
     who = _who(project)
-    place = review_rules(rules.for_place(project.region_code, project.year))
+    place = of_place(project.region_code, project.year)
     names = {i.seq: i.level3 for i in data.indicators}
     return [
         ReviewFinding(

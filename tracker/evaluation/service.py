@@ -87,9 +87,13 @@ def evaluate(
     by_source = paid_by_source(session=session, project_ids=ids, as_of=year_end)
     reports = project_reports(session=session, project_ids=ids, as_of=year_end)  # the unit's own 实际完成情况
     out = []
+    scoring_of: dict[tuple[str, int], ScoringRules] = {}  # a place's scoring rules built once, not per project
     for project, data in loaded:
         assert project.id is not None
         budget = budgets[project.id]
+        place = (project.region_code, project.year)
+        if place not in scoring_of:
+            scoring_of[place] = scoring_rules(rules.for_place(project.region_code, project.year))
         evaluation = _evaluate_one(
             project.id,
             data,
@@ -97,7 +101,7 @@ def evaluate(
             Funds.of(budget.by_source(year_end)),
             paid.get(project.id, 0),
             results[project.id],
-            scoring_rules(rules.for_place(project.region_code, project.year)),
+            scoring_of[place],
         )
         evaluation.executed = Funds.of(by_source.get(project.id, {}))
         evaluation.region_code, evaluation.region_name = project.region_code, data.region_name

@@ -62,8 +62,12 @@ def list_key_projects(*, session: Session, as_of: date, rules: Rules) -> list[Ke
         for pair in load_core(session=session, scope=Scope.everything(), year=year)
     ]
     due: dict[date, list[tuple[int, Tier]]] = defaultdict(list)
+    tiers_of: dict[tuple[str, int], tuple[Tier, ...]] = {}  # a place's tiers parsed once, not per project
     for p, _ in pairs:
-        for tier in key_tiers(rules, region_code=p.region_code, year=p.year):
+        place = (p.region_code, p.year)
+        if place not in tiers_of:
+            tiers_of[place] = key_tiers(rules, region_code=p.region_code, year=p.year)
+        for tier in tiers_of[place]:
             day = checkpoint_date(p.year, tier.month)
             if day <= ended and p.id is not None:
                 due[day].append((p.id, tier))

@@ -8,11 +8,11 @@ from __future__ import annotations
 
 import logging
 from collections import defaultdict
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
-from functools import partial
+from functools import cache, partial
 
 from sqlmodel import Session
 
@@ -187,6 +187,52 @@ def _paid_at_checkpoints(
     return paid
 
 
+def _rules_by_place(rules: Rules) -> Callable[[str, int], tuple[LightRules, LightRules, TargetRules]]:
+    """A place's spending, indicator and target rules, read once per (region, year) for a run of many projects."""
+
+    @cache
+    def of_place(region_code: str, year: int) -> tuple[LightRules, LightRules, TargetRules]:
+        place = rules.for_place(region_code, year)
+        return spend_rules(place), indicator_rules(place), target_rules(place)
+
+    return of_place
+
+
+def _variance(
+    *,
+    project_id: int,
+    year: int,
+    region_code: str,
+    region_name: str,
+    initial_fen: int,
+    dept_code: str,
+    dept_name: str,
+    code: str,
+    name: str,
+    spend: VarianceResult,
+    lights: list[IndicatorLight],
+    key_monitoring: bool,
+) -> ProjectVariance:
+    """One project's variance from its spending and its indicator lights; both measuring paths build it here."""
+    ind_light = worst_light(i.progress.light for i in lights)  # None without lights: the overall is the spend light
+    return ProjectVariance(
+        project_id=project_id,
+        year=year,
+        region_code=region_code,
+        region_name=region_name,
+        initial_fen=initial_fen,
+        dept_code=dept_code,
+        dept_name=dept_name,
+        code=code,
+        name=name,
+        spend=spend,
+        indicators=lights,
+        indicator_light=ind_light,
+        overall_light=project_light(spend=spend.light, indicators=[ind_light]),
+        key_monitoring=key_monitoring,
+    )
+
+
 def _measure(
     session: Session,
     pairs: list[tuple[Project, ProjectData]],
@@ -215,21 +261,20 @@ def _measure(
                 seq_to_id[v.project_id][v.seq] = v.indicator_id
     unit_forecasts = _unit_spend_forecasts(session, by_day)
     keyed = key_listed(session, days)
+    of_place = _rules_by_place(rules)
     out = []
     for p, data in pairs:
         assert p.id is not None
         day = days[p.id]
-        place = rules.for_place(p.region_code, p.year)  # the project's region and year decide its lights
-        s_rules, i_rules, t_rules = spend_rules(place), indicator_rules(place), target_rules(place)
+        s_rules, i_rules, t_rules = of_place(p.region_code, p.year)  # the project's region and year decide its lights
         spend = compute_variance(
             budget_fen=data.budget_fen, plan=data.plan, actual_fen=paid[p.id], as_of=day, year=p.year, rules=s_rules,
             actual_at_checkpoint_fen=at_checkpoint.get(p.id), unit_forecast_fen=unit_forecasts.get(p.id),
             budget_on=data.budget_on,  # the effective budget: adjustments count from their date
         )  # fmt: skip
         lights = _indicator_lights(data, seq_to_id[p.id], history, day, i_rules, t_rules) if with_indicators else []
-        ind_light = worst_light(i.progress.light for i in lights)
         out.append(
-            ProjectVariance(
+            _variance(
                 project_id=p.id,
                 year=p.year,
                 region_code=p.region_code,
@@ -240,9 +285,7 @@ def _measure(
                 code=p.code,
                 name=p.name,
                 spend=spend,
-                indicators=lights,
-                indicator_light=ind_light,
-                overall_light=project_light(spend=spend.light, indicators=[ind_light]),
+                lights=lights,
                 key_monitoring=p.id in keyed,
             )
         )
@@ -337,7 +380,7 @@ def _measure_set(
     session: Session, rows: list[SpendRow], *, with_indicators: bool, rules: Rules
 ) -> list[ProjectVariance]:
     """The rows' variances; with indicators, their published indicators and results are read for the piece."""
-    places: dict[tuple[str, int], tuple[Rules, LightRules]] = {}
+    of_place = _rules_by_place(rules)
     datas: dict[int, ProjectData] = {}
     history: dict[int, list[ResultView]] = {}
     seq_to_id: dict[int, dict[int, int]] = defaultdict(dict)
@@ -350,19 +393,13 @@ def _measure_set(
                 seq_to_id[v.project_id][v.seq] = v.indicator_id
     out = []
     for r in rows:
-        found = places.get((r.region_code, r.year))
-        if found is None:  # the project's region and year decide its lights: read once per place
-            place = rules.for_place(r.region_code, r.year)
-            found = places[(r.region_code, r.year)] = (place, spend_rules(place))
-        place, lights_of_place = found
-        spend = spend_of(r, lights_of_place)
+        s_rules, i_rules, t_rules = of_place(r.region_code, r.year)  # the project's region and year decide its lights
+        spend = spend_of(r, s_rules)
         lights: list[IndicatorLight] = []
         if with_indicators and r.project_id in datas:
-            lights = _indicator_lights(datas[r.project_id], seq_to_id[r.project_id], history, r.day,
-                                       indicator_rules(place), target_rules(place))  # fmt: skip
-        ind_light = worst_light(i.progress.light for i in lights) if lights else None
+            lights = _indicator_lights(datas[r.project_id], seq_to_id[r.project_id], history, r.day, i_rules, t_rules)
         out.append(
-            ProjectVariance(
+            _variance(
                 project_id=r.project_id,
                 year=r.year,
                 region_code=r.region_code,
@@ -373,9 +410,7 @@ def _measure_set(
                 code=r.code,
                 name=r.name,
                 spend=spend,
-                indicators=lights,
-                indicator_light=ind_light,
-                overall_light=project_light(spend=spend.light, indicators=[ind_light]) if lights else spend.light,
+                lights=lights,
                 key_monitoring=r.key_monitoring,
             )
         )
@@ -419,6 +454,7 @@ def checkpoint_variances(
     paid: dict[int, int] = {}
     for day, ids in by_day.items():
         paid.update(cumulative_paid(session=session, project_ids=ids, as_of=day))
+    of_place = _rules_by_place(rules)
     out: dict[int, VarianceResult] = {}
     for p, data in pairs:
         if p.id is not None and p.id in days:
@@ -428,7 +464,7 @@ def checkpoint_variances(
                 actual_fen=paid[p.id],
                 as_of=days[p.id],
                 year=p.year,
-                rules=spend_rules(rules.for_place(p.region_code, p.year)),
+                rules=of_place(p.region_code, p.year)[0],
                 budget_on=data.budget_on,
             )
     return out
