@@ -4,6 +4,7 @@ batch brings the earlier row back, for indicator results and the 项目 sheet's 
 
 from __future__ import annotations
 
+from sqlalchemy import event
 from sqlmodel import Session, col, select
 
 from tests.actuals.helpers import ADMIN, DEPT, P1, RES_ZH, res, upload, xlsx_bytes
@@ -40,3 +41,50 @@ def test_a_later_batch_supersedes_and_its_withdrawal_brings_the_earlier_rows_bac
     assert entries and {e.project_id for e in entries} == {pid}  # the audit names the indicator's project
     actual = next(e for e in entries if e.field == "actual_text")
     assert (actual.old, actual.new) == ("1200人", "1000人")
+
+
+def results_book(*actuals: tuple[str, str]) -> bytes:
+    """(seq, actual) rows of P1 on 31 March."""
+    return xlsx_bytes({"指标": [RES_ZH, *(res(seq, actual, "2024-03-31") for seq, actual in actuals)]})
+
+
+def test_withdrawal_brings_back_the_newest_earlier_row_of_a_live_batch_only(db: Session) -> None:
+    first = upload(db, results_book(("1", "1000人")), "a.xlsx")
+    second = upload(db, results_book(("1", "1100人")), "b.xlsx")
+    third = upload(db, results_book(("1", "1200人")), "c.xlsx")
+    assert first.batch_id and second.batch_id and third.batch_id
+    withdraw_batch(session=db, principal=ADMIN, batch_id=second.batch_id, reason="重复")
+    current = db.exec(select(IndicatorResult.actual_text).where(IndicatorResult.is_current == True)).all()  # noqa: E712
+    assert current == ["1200人"]  # withdrawing a superseded batch changes nothing current
+    withdraw_batch(session=db, principal=ADMIN, batch_id=third.batch_id, reason="数字有误")
+    current = db.exec(select(IndicatorResult.actual_text).where(IndicatorResult.is_current == True)).all()  # noqa: E712
+    assert current == ["1000人"]  # the withdrawn middle batch is not live: the first comes back
+
+
+BEFORE = {"1": "1000人", "5": "部分达成年度指标并具有一定效果", "8": "90%"}
+AFTER = {"1": "1200人", "5": "达成年度指标", "8": "96%"}
+
+
+def test_withdrawing_a_batch_reads_its_rows_in_a_fixed_number_of_statements(db: Session) -> None:
+    """No statement per row: a batch of many results reverts with as many SELECTs as a batch of one."""
+
+    def selects_to_withdraw(seqs: list[str]) -> int:
+        upload(db, results_book(*((s, BEFORE[s]) for s in seqs)), "a.xlsx")
+        later = upload(db, results_book(*((s, AFTER[s]) for s in seqs)), "b.xlsx")
+        seen: list[str] = []
+
+        def count(conn: object, cursor: object, statement: str, *args: object) -> None:
+            if statement.lstrip().upper().startswith("SELECT") and "indicator_result" in statement:
+                seen.append(statement)
+
+        engine = db.get_bind()
+        event.listen(engine, "before_cursor_execute", count)
+        try:
+            withdraw_batch(session=db, principal=ADMIN, batch_id=later.batch_id or 0, reason="数字有误")
+        finally:
+            event.remove(engine, "before_cursor_execute", count)
+        return len(seen)
+
+    one = selects_to_withdraw(["1"])
+    many = selects_to_withdraw(["1", "5", "8"])
+    assert many == one

@@ -199,11 +199,7 @@ def _restore(session: Session, updated: dict[int, dict[str, AuditEntry]]) -> Non
 
 def _revert_results(session: Session, batch_id: int, actor: str, reason: str) -> None:
     """Each current result of the batch steps down; the newest earlier one from a live batch comes back."""
-
-    def same(r: IndicatorResult) -> list[Any]:
-        return [IndicatorResult.indicator_id == r.indicator_id, IndicatorResult.as_of == r.as_of]
-
-    reverted = superseding.revert(session, IndicatorResult, batch_id, same)
+    reverted = superseding.revert(session, IndicatorResult, batch_id, ("indicator_id", "as_of"))
     indicators = {r.indicator_id for r, _ in reverted}
     projects: dict[int, int] = {}
     for among in matching(session, col(Indicator.id), sorted(indicators)):

@@ -182,8 +182,4 @@ def audit_entries(
 
 def revert(session: Session, batch_id: int) -> None:
     """A withdrawn batch's reports step down; the newest earlier one of a live batch comes back."""
-
-    def same(r: ProjectReport) -> list[Any]:
-        return [ProjectReport.project_id == r.project_id, ProjectReport.as_of == r.as_of]
-
-    superseding.revert(session, ProjectReport, batch_id, same)
+    superseding.revert(session, ProjectReport, batch_id, ("project_id", "as_of"))

@@ -8,8 +8,10 @@ earlier row of a live batch.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from typing import Any, Protocol, TypeVar
+from typing import Protocol, TypeVar
 
+import sqlalchemy as sa
+from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, select
 
 from tracker.models import IndicatorResult, ProjectReport, UploadBatch
@@ -50,29 +52,40 @@ def store(session: Session, changes: list[C], build: Callable[[C], Row]) -> list
     return written
 
 
-def revert(
-    session: Session, model: type[Row], batch_id: int, same: Callable[[Row], Sequence[Any]]
-) -> list[tuple[Row, Row | None]]:
+def revert(session: Session, model: type[Row], batch_id: int, keys: Sequence[str]) -> list[tuple[Row, Row | None]]:
     """The batch's current rows step down; each one's newest earlier row of a live batch comes back.
 
-    `same(row)` gives the conditions naming the rows of the same key and date. Answers (withdrawn, restored).
+    `keys` names the columns of a row's key and date. Two statements whatever the batch's size: the batch's
+    current rows, then every earlier row of a live batch sharing a key with one of them. Answers
+    (withdrawn, restored).
     """
+    current = session.exec(
+        select(model).where(col(model.batch_id) == batch_id, col(model.is_current) == True)  # noqa: E712
+    ).all()
+    if not current:
+        return []
+    cur = aliased(model)
+    earlier = session.exec(
+        select(model, col(cur.id))
+        .join(cur, sa.and_(*(getattr(cur, k) == getattr(model, k) for k in keys), col(model.id) < col(cur.id)))
+        .join(UploadBatch, col(UploadBatch.id) == col(model.batch_id))
+        .where(
+            col(cur.batch_id) == batch_id,
+            col(cur.is_current) == True,  # noqa: E712
+            UploadBatch.status == "applied",
+            col(model.batch_id) != batch_id,
+        )
+    ).all()
+    newest: dict[int, Row] = {}
+    for row, replaced_id in earlier:
+        step = replaced_id or 0  # stored rows always have an id
+        if step not in newest or (row.id or 0) > (newest[step].id or 0):
+            newest[step] = row
     out: list[tuple[Row, Row | None]] = []
-    current = select(model).where(col(model.batch_id) == batch_id, col(model.is_current) == True)  # noqa: E712
-    for row in session.exec(current).all():
+    for row in current:
         row.is_current = False
         session.add(row)
-        previous = session.exec(
-            select(model)
-            .join(UploadBatch, col(UploadBatch.id) == col(model.batch_id))
-            .where(
-                *same(row),
-                col(model.id) < (row.id or 0),
-                UploadBatch.status == "applied",
-                col(model.batch_id) != batch_id,
-            )
-            .order_by(col(model.id).desc())
-        ).first()
+        previous = newest.get(row.id or 0)
         if previous is not None:
             previous.is_current = True
             session.add(previous)
