@@ -12,6 +12,7 @@ from dataclasses import dataclass, replace
 from datetime import date
 from decimal import Decimal
 
+import sqlalchemy as sa
 from sqlmodel import Session, col, func, select
 
 from tracker.bulk import matching
@@ -89,38 +90,23 @@ def result_history(
     out: dict[int, list[ResultView]] = defaultdict(list)
     if not ids:
         return out
-    query = (
-        select(IndicatorResult, Indicator.project_id, Indicator.seq)
-        .join(Indicator, col(Indicator.id) == col(IndicatorResult.indicator_id))
-        .where(IndicatorResult.is_current == True)  # noqa: E712
-        .order_by(col(IndicatorResult.as_of), col(IndicatorResult.id))
-    )
-    if as_of is not None:
-        query = query.where(IndicatorResult.as_of <= as_of)
-    rows = (
-        row for among in matching(session, col(Indicator.project_id), ids) for row in session.exec(query.where(among))
-    )
-    for r, project_id, seq in rows:
-        out[r.indicator_id].append(
-            ResultView(
-                indicator_id=r.indicator_id,
-                project_id=project_id,
-                seq=seq,
-                as_of=r.as_of,
-                actual_text=r.actual_text,
-                actual_value=r.actual_value,
-                baseline_text=r.baseline_text,
-                baseline_value=r.baseline_value,
-                grade=r.grade,
-                score=r.score,
-                likelihood=r.likelihood,
-                reason_category=r.reason_category,
-                reason=r.reason,
-                measures=r.measures,
-                forecast_value=r.forecast_value,
-                forecast_text=r.forecast_text,
-            )
+    r = IndicatorResult
+    query = (  # plain columns in ResultView's order: no ORM object per result
+        sa.select(
+            col(r.indicator_id), col(Indicator.project_id), col(Indicator.seq), col(r.as_of), col(r.actual_text),
+            col(r.actual_value), col(r.baseline_text), col(r.baseline_value), col(r.grade), col(r.score),
+            col(r.likelihood), col(r.reason_category), col(r.reason), col(r.measures), col(r.forecast_value),
+            col(r.forecast_text),
         )
+        .join(Indicator, col(Indicator.id) == col(r.indicator_id))
+        .where(col(r.is_current) == True)  # noqa: E712
+        .order_by(col(r.as_of), col(r.id))
+    )  # fmt: skip
+    if as_of is not None:
+        query = query.where(col(r.as_of) <= as_of)
+    for among in matching(session, col(Indicator.project_id), ids):
+        for row in session.execute(query.where(among)):
+            out[row[0]].append(ResultView(*row))
     return out
 
 
