@@ -6,8 +6,9 @@ conditional sum over its payments, the checkpoint found in SQL); one gives the p
 a shape is parsed once however many projects share it); one the recorded budget changes (only projects
 that have any: the effective budget is `core.budget.Budget.on`, its one definition); one the units'
 own forecasts and one the key list. Memory is one piece; no statement grows with the install
-(one parameter per piece: an array on PostgreSQL, a JSON text on SQLite). Python then applies the pure core
-(`core.variance.variance_on`) to each row: monitoring.service.
+(one parameter per piece: an array on PostgreSQL, a JSON text on SQLite). Each distinct plan text is laid out
+on the day once (`core.variance.day_plan`), and Python applies the pure core (`core.variance.variance_on`)
+to each row: monitoring.service.
 """
 
 from __future__ import annotations
@@ -31,6 +32,7 @@ from tracker.bulk import chunks
 from tracker.core.budget import Budget
 from tracker.core.plan import checkpoint_date
 from tracker.core.project import Checkpoint
+from tracker.core.variance import DayPlan, day_plan
 from tracker.models import BudgetChange, Dept, KeyListing, Payment, PlanCheckpoint, Project, ProjectReport, Region
 from tracker.scope import Scope
 
@@ -61,7 +63,7 @@ class SpendRow:
     code: str
     name: str
     initial_fen: int  # 年初
-    plan: tuple[Checkpoint, ...]  # usable checkpoints in month order (shared by projects of the same shape)
+    plan: DayPlan  # what its usable checkpoints say on `day` (shared by projects of the same shape)
     paid_fen: int  # paid up to and including `day`
     paid_at_last_fen: int | None  # paid by the last checkpoint on or before `day`; None without one
     budget: Budget | None  # the budget versions where changes are recorded; None: 年初 all year
@@ -188,8 +190,7 @@ def spend_rows(*, session: Session, project_ids: Sequence[int], year: int, day: 
     }
     out = []
     for pid, region, region_name, dept, dept_name, code, name, initial, fen, at_last_fen, points, _, _, keyed in found:
-        plan = plan_of(points)
-        has_last = bool(passed) and any(cp.month <= passed[-1] for cp in plan)
+        plan = plan_on(points, year, day)
         out.append(
             SpendRow(
                 project_id=pid,
@@ -204,7 +205,7 @@ def spend_rows(*, session: Session, project_ids: Sequence[int], year: int, day: 
                 initial_fen=int(initial),
                 plan=plan,
                 paid_fen=int(fen or 0),
-                paid_at_last_fen=int(at_last_fen or 0) if has_last else None,
+                paid_at_last_fen=int(at_last_fen or 0) if plan.last is not None else None,  # a checkpoint by the day
                 budget=_budget_of(int(initial), budgets.get(pid)),
                 unit_forecast_fen=forecasts.get(pid),
                 key_monitoring=bool(keyed),
@@ -214,6 +215,7 @@ def spend_rows(*, session: Session, project_ids: Sequence[int], year: int, day: 
 
 
 _SHAPES: dict[str, tuple[Checkpoint, ...]] = {}
+_DAYS: dict[tuple[str | None, int, date], DayPlan] = {}
 
 
 def _plan_text(session: Session, ids: Any) -> Any:
@@ -230,6 +232,17 @@ def _plan_text(session: Session, ids: Any) -> Any:
         .group_by(PLAN.c.project_id)
         .subquery("plan_text")
     )
+
+
+def plan_on(points: str | None, year: int, day: date) -> DayPlan:
+    """What the plan of this text says on `day` of `year`, laid out once per text and day (few shapes, one day)."""
+    key = (points, year, day)
+    found = _DAYS.get(key)
+    if found is None:
+        if len(_DAYS) > 10_000:  # bounded whatever the install
+            _DAYS.clear()
+        found = _DAYS[key] = day_plan(plan_of(points), year, day)
+    return found
 
 
 def plan_of(points: str | None) -> tuple[Checkpoint, ...]:
