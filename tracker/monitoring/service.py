@@ -36,7 +36,7 @@ from tracker.core.variance import (
     worst_light,
 )
 from tracker.models import Project
-from tracker.monitoring.spend_set import SpendRow, iter_spend_rows, key_listed, selection
+from tracker.monitoring.spend_set import SET_CHUNK, SPEND_CHUNK, SpendRow, iter_spend_rows, key_listed, selection
 from tracker.rules import Rules, target_rules
 from tracker.scope import Scope
 from tracker.targets.service import CORE_CHUNK, core_of, iter_core, load_core
@@ -344,7 +344,8 @@ def iter_variances(
     selected = selection(session=session, scope=scope, year=year, dept_code=dept_code, region_code=region_code)
     day_of = {y: effective_as_of(y, as_of) for y in {y for _, y in selected}}
     of_place, spending = _rules_by_place(rules), _spend_rules_by_place(rules)  # once per run, across pieces
-    for rows in iter_spend_rows(session=session, selected=selected, day_of=day_of):
+    size = SET_CHUNK if with_indicators else SPEND_CHUNK  # with indicators, each project's published data too
+    for rows in iter_spend_rows(session=session, selected=selected, day_of=day_of, size=size):
         yield _measure_set(session, rows, with_indicators=with_indicators, of_place=of_place, spending=spending)
 
 
