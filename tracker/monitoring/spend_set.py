@@ -1,14 +1,14 @@
 """The spending figures of many projects read as a set (issue 14 item 2): a few statements per piece.
 
-Per piece of at most `SET_CHUNK` projects of one year, measured on one day: one statement gives each
-project's row, its names, what it had paid by the day and by its last checkpoint before the day (a
-conditional sum over its payments, the checkpoint found in SQL); one gives the plans (as text, so that
-a shape is parsed once however many projects share it); one the recorded budget changes (only projects
-that have any: the effective budget is `core.budget.Budget.on`, its one definition); one the units'
-own forecasts and one the key list. Memory is one piece; no statement grows with the install
-(one parameter per piece: an array on PostgreSQL, a JSON text on SQLite). Each distinct plan text is laid out
-on the day once (`core.variance.day_plan`), and Python applies the pure core (`core.variance.variance_on`)
-to each row: monitoring.service.
+Per piece of at most `SET_CHUNK` projects (`SPEND_CHUNK` when only the spending is asked) of one year,
+measured on one day: one statement gives each project's row, its names, what it had paid by the day and
+by its last checkpoint before the day (a conditional sum over its payments, the checkpoint found in SQL);
+one gives the plans (as text, so that a shape is parsed once however many projects share it); one the
+recorded budget changes (only projects that have any: the effective budget is `core.budget.Budget.on`,
+its one definition); one the units' own forecasts and one the key list. Memory is one piece; no statement
+grows with the install (one parameter per piece: an array on PostgreSQL, a JSON text on SQLite). Each
+distinct plan text is laid out on the day once (`core.variance.day_plan`), and Python applies the pure
+core (`core.variance.variance_on`) to each row: monitoring.service.
 """
 
 from __future__ import annotations
