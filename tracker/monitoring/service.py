@@ -30,14 +30,13 @@ from tracker.core.variance import (
     LightRules,
     VarianceResult,
     compute_variance,
-    day_plan,
     indicator_progress,
     project_light,
     variance_on,
     worst_light,
 )
 from tracker.models import Project
-from tracker.monitoring.spend_set import SpendRow, iter_spend_rows, key_listed, selection
+from tracker.monitoring.spend_set import SET_CHUNK, SPEND_CHUNK, SpendRow, iter_spend_rows, key_listed, selection
 from tracker.rules import Rules, target_rules
 from tracker.scope import Scope
 from tracker.targets.service import CORE_CHUNK, core_of, iter_core, load_core
@@ -198,6 +197,16 @@ def _rules_by_place(rules: Rules) -> Callable[[str, int], tuple[LightRules, Ligh
     return of_place
 
 
+def _spend_rules_by_place(rules: Rules) -> Callable[[str, int], LightRules]:
+    """A place's spending rules alone, read once per (region, year): a run without indicators needs no more."""
+
+    @cache
+    def of_place(region_code: str, year: int) -> LightRules:
+        return spend_rules(rules.for_place(region_code, year))
+
+    return of_place
+
+
 def _variance(
     *,
     project_id: int,
@@ -214,7 +223,8 @@ def _variance(
     key_monitoring: bool,
 ) -> ProjectVariance:
     """One project's variance from its spending and its indicator lights; both measuring paths build it here."""
-    ind_light = worst_light(i.progress.light for i in lights)  # None without lights: the overall is the spend light
+    ind_light = worst_light(i.progress.light for i in lights) if lights else None
+    overall = project_light(spend=spend.light, indicators=[ind_light]) if ind_light is not None else spend.light
     return ProjectVariance(
         project_id=project_id,
         year=year,
@@ -228,7 +238,7 @@ def _variance(
         spend=spend,
         indicators=lights,
         indicator_light=ind_light,
-        overall_light=project_light(spend=spend.light, indicators=[ind_light]),
+        overall_light=overall,  # without indicator lights, the spend light
         key_monitoring=key_monitoring,
     )
 
@@ -333,8 +343,10 @@ def iter_variances(
         year = as_of.year
     selected = selection(session=session, scope=scope, year=year, dept_code=dept_code, region_code=region_code)
     day_of = {y: effective_as_of(y, as_of) for y in {y for _, y in selected}}
-    for rows in iter_spend_rows(session=session, selected=selected, day_of=day_of):
-        yield _measure_set(session, rows, with_indicators=with_indicators, rules=rules)
+    of_place, spending = _rules_by_place(rules), _spend_rules_by_place(rules)  # once per run, across pieces
+    size = SET_CHUNK if with_indicators else SPEND_CHUNK  # with indicators, each project's published data too
+    for rows in iter_spend_rows(session=session, selected=selected, day_of=day_of, size=size):
+        yield _measure_set(session, rows, with_indicators=with_indicators, of_place=of_place, spending=spending)
 
 
 def iter_variances_each(
@@ -361,7 +373,7 @@ def iter_variances_each(
 
 def spend_of(row: SpendRow, rules: LightRules) -> VarianceResult:
     """One row's spending variance: the pure core on the figures the set read (the same as compute_variance)."""
-    day = day_plan(row.plan, row.year, row.day)
+    day = row.plan  # day_plan of its checkpoints on row.day, laid out once per shape by the set
     budget, initial = row.budget, row.initial_fen
     return variance_on(
         day,
@@ -377,10 +389,18 @@ def spend_of(row: SpendRow, rules: LightRules) -> VarianceResult:
 
 
 def _measure_set(
-    session: Session, rows: list[SpendRow], *, with_indicators: bool, rules: Rules
+    session: Session,
+    rows: list[SpendRow],
+    *,
+    with_indicators: bool,
+    of_place: Callable[[str, int], tuple[LightRules, LightRules, TargetRules]],
+    spending: Callable[[str, int], LightRules],
 ) -> list[ProjectVariance]:
-    """The rows' variances; with indicators, their published indicators and results are read for the piece."""
-    of_place = _rules_by_place(rules)
+    """The rows' variances; with indicators, their published indicators and results are read for the piece.
+
+    A place's rules come from `of_place` (all three) with indicators, else from `spending` (its spending
+    rules alone): the region and year of each project decide its lights.
+    """
     datas: dict[int, ProjectData] = {}
     history: dict[int, list[ResultView]] = {}
     seq_to_id: dict[int, dict[int, int]] = defaultdict(dict)
@@ -393,11 +413,15 @@ def _measure_set(
                 seq_to_id[v.project_id][v.seq] = v.indicator_id
     out = []
     for r in rows:
-        s_rules, i_rules, t_rules = of_place(r.region_code, r.year)  # the project's region and year decide its lights
-        spend = spend_of(r, s_rules)
         lights: list[IndicatorLight] = []
-        if with_indicators and r.project_id in datas:
-            lights = _indicator_lights(datas[r.project_id], seq_to_id[r.project_id], history, r.day, i_rules, t_rules)
+        if with_indicators:
+            s_rules, i_rules, t_rules = of_place(r.region_code, r.year)
+            if r.project_id in datas:
+                data = datas[r.project_id]
+                lights = _indicator_lights(data, seq_to_id[r.project_id], history, r.day, i_rules, t_rules)
+        else:
+            s_rules = spending(r.region_code, r.year)
+        spend = spend_of(r, s_rules)
         out.append(
             _variance(
                 project_id=r.project_id,

@@ -1,13 +1,14 @@
 """The spending figures of many projects read as a set (issue 14 item 2): a few statements per piece.
 
-Per piece of at most `SET_CHUNK` projects of one year, measured on one day: one statement gives each
-project's row, its names, what it had paid by the day and by its last checkpoint before the day (a
-conditional sum over its payments, the checkpoint found in SQL); one gives the plans (as text, so that
-a shape is parsed once however many projects share it); one the recorded budget changes (only projects
-that have any: the effective budget is `core.budget.Budget.on`, its one definition); one the units'
-own forecasts and one the key list. Memory is one piece; no statement grows with the install
-(one parameter per piece: an array on PostgreSQL, a JSON text on SQLite). Python then applies the pure core
-(`core.variance.variance_on`) to each row: monitoring.service.
+Per piece of at most `SET_CHUNK` projects (`SPEND_CHUNK` when only the spending is asked) of one year,
+measured on one day: one statement gives each project's row, its names, what it had paid by the day and
+by its last checkpoint before the day (a conditional sum over its payments, the checkpoint found in SQL);
+one gives the plans (as text, so that a shape is parsed once however many projects share it); one the
+recorded budget changes (only projects that have any: the effective budget is `core.budget.Budget.on`,
+its one definition); one the units' own forecasts and one the key list. Memory is one piece; no statement
+grows with the install (one parameter per piece: an array on PostgreSQL, a JSON text on SQLite). Each
+distinct plan text is laid out on the day once (`core.variance.day_plan`), and Python applies the pure
+core (`core.variance.variance_on`) to each row: monitoring.service.
 """
 
 from __future__ import annotations
@@ -31,10 +32,14 @@ from tracker.bulk import chunks
 from tracker.core.budget import Budget
 from tracker.core.plan import checkpoint_date
 from tracker.core.project import Checkpoint
+from tracker.core.variance import DayPlan, day_plan
 from tracker.models import BudgetChange, Dept, KeyListing, Payment, PlanCheckpoint, Project, ProjectReport, Region
 from tracker.scope import Scope
 
 SET_CHUNK = 2_000  # projects per piece: a few hundred kB of rows, few round trips
+# Spending alone: a piece is a row of figures each, and every piece's statement pays a fixed cost (on
+# PostgreSQL a scan of the payments while a piece is a large share of the install), so fewer, larger pieces.
+SPEND_CHUNK = 5_000
 
 PROJECT: Table = Project.__table__  # type: ignore[attr-defined]
 PAYMENT: Table = Payment.__table__  # type: ignore[attr-defined]
@@ -61,7 +66,7 @@ class SpendRow:
     code: str
     name: str
     initial_fen: int  # 年初
-    plan: tuple[Checkpoint, ...]  # usable checkpoints in month order (shared by projects of the same shape)
+    plan: DayPlan  # what its usable checkpoints say on `day` (shared by projects of the same shape)
     paid_fen: int  # paid up to and including `day`
     paid_at_last_fen: int | None  # paid by the last checkpoint on or before `day`; None without one
     budget: Budget | None  # the budget versions where changes are recorded; None: 年初 all year
@@ -86,10 +91,11 @@ def selection(
 
 
 def iter_spend_rows(
-    *, session: Session, selected: Sequence[tuple[int, int]], day_of: Mapping[int, date]
+    *, session: Session, selected: Sequence[tuple[int, int]], day_of: Mapping[int, date], size: int = SET_CHUNK
 ) -> Iterator[list[SpendRow]]:
-    """The selected projects' rows in pieces, in the order given; `day_of[year]` is the day a year is measured on."""
-    for part in chunks(selected, SET_CHUNK):
+    """The selected projects' rows in pieces of at most `size`, in the order given; `day_of[year]` is the day a
+    year is measured on."""
+    for part in chunks(selected, size):
         by_year: dict[int, list[int]] = defaultdict(list)
         for pid, y in part:
             by_year[y].append(pid)
@@ -123,7 +129,7 @@ def _usable() -> Any:
 
 
 def spend_rows(*, session: Session, project_ids: Sequence[int], year: int, day: date) -> list[SpendRow]:
-    """These projects (all of `year`, at most SET_CHUNK) measured on `day`: their rows, in no particular order."""
+    """These projects (all of `year`, one piece) measured on `day`: their rows, in no particular order."""
     if not project_ids:
         return []
     passed = [m for m in range(1, 13) if checkpoint_date(year, m) <= day]
@@ -188,8 +194,7 @@ def spend_rows(*, session: Session, project_ids: Sequence[int], year: int, day: 
     }
     out = []
     for pid, region, region_name, dept, dept_name, code, name, initial, fen, at_last_fen, points, _, _, keyed in found:
-        plan = plan_of(points)
-        has_last = bool(passed) and any(cp.month <= passed[-1] for cp in plan)
+        plan = plan_on(points, year, day)
         out.append(
             SpendRow(
                 project_id=pid,
@@ -204,7 +209,7 @@ def spend_rows(*, session: Session, project_ids: Sequence[int], year: int, day: 
                 initial_fen=int(initial),
                 plan=plan,
                 paid_fen=int(fen or 0),
-                paid_at_last_fen=int(at_last_fen or 0) if has_last else None,
+                paid_at_last_fen=int(at_last_fen or 0) if plan.last is not None else None,  # a checkpoint by the day
                 budget=_budget_of(int(initial), budgets.get(pid)),
                 unit_forecast_fen=forecasts.get(pid),
                 key_monitoring=bool(keyed),
@@ -214,6 +219,7 @@ def spend_rows(*, session: Session, project_ids: Sequence[int], year: int, day: 
 
 
 _SHAPES: dict[str, tuple[Checkpoint, ...]] = {}
+_DAYS: dict[tuple[str | None, int, date], DayPlan] = {}
 
 
 def _plan_text(session: Session, ids: Any) -> Any:
@@ -230,6 +236,17 @@ def _plan_text(session: Session, ids: Any) -> Any:
         .group_by(PLAN.c.project_id)
         .subquery("plan_text")
     )
+
+
+def plan_on(points: str | None, year: int, day: date) -> DayPlan:
+    """What the plan of this text says on `day` of `year`, laid out once per text and day (few shapes, one day)."""
+    key = (points, year, day)
+    found = _DAYS.get(key)
+    if found is None:
+        if len(_DAYS) > 10_000:  # bounded whatever the install
+            _DAYS.clear()
+        found = _DAYS[key] = day_plan(plan_of(points), year, day)
+    return found
 
 
 def plan_of(points: str | None) -> tuple[Checkpoint, ...]:
