@@ -1,10 +1,9 @@
 """Variance of every project against one hand-written SQL aggregate of the same figures (issue 14).
 
-For each size (BENCH_SCALE: small 440 and 4,400 projects, full 4,400 and 44,000, province 4,400 and
-60,000) and each database (BENCH_KINDS): `project_variances` of all projects on 30 June (spend only, as
-the SQL computes) in a child process with its peak RSS, against one SQL statement computing each
-project's paid-to-date, planned share interpolated between checkpoints, planned fen, ratio and light,
-fetched whole. Prints both, the
+For each size (BENCH_SCALE: small 440 and 4,400 projects, full 4,400 and 44,000) and each database:
+`project_variances` of all projects on 30 June (spend only, as the SQL computes) in a child process
+with its peak RSS, against one SQL statement computing each project's paid-to-date, planned share
+interpolated between checkpoints, planned fen, ratio and light, fetched whole. Prints both, the
 ratio (goal ≤ 2) and the growth from the smaller size to the larger (goal ≤ 1.1 × the size ratio).
 """
 
