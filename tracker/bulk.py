@@ -42,7 +42,7 @@ def matching(session: Session, column: Any, values: Iterable[Any]) -> Iterator[s
     if session.get_bind().dialect.name == "postgresql":
         yield column == sa.any_(sa.bindparam(None, distinct, type_=ARRAY(column.type)))
         return
-    for part in chunks(distinct):
+    for part in chunks(distinct, CHUNK):
         yield column.in_(part)
 
 
