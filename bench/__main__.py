@@ -2,7 +2,8 @@
 
 Each module has a `main()` that prints its figures (each a ratio against its baseline, measured in
 the same run); it exits non-zero when it misses its goal. Everything printed is also written to
-docs/benchmarks.md with the machine's details. BENCH_SCALE=small (default) or full sets the sizes.
+docs/benchmarks.md with the machine's details. BENCH_SCALE=small (default), full or province sets the sizes;
+BENCH_KINDS=PostgreSQL (or SQLite) measures one database only.
 """
 
 from __future__ import annotations

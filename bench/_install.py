@@ -2,7 +2,9 @@
 
 Targets go through the real importer (as an operator would load them); the payments and results
 are the benchmark's setting, not what it measures, so they are written in bulk straight into the
-tables. Sizes come from BENCH_SCALE: `small` (the default, minutes) or `full` (the issue's sizes).
+tables. Sizes come from BENCH_SCALE: `small` (the default, minutes), `full` (the issue's sizes) or
+`province` (4,400 → 60,000 projects, a province's year); BENCH_KINDS=PostgreSQL (or SQLite) measures one
+database only.
 """
 
 from __future__ import annotations
@@ -12,7 +14,7 @@ import platform
 import tempfile
 import time
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
 from datetime import date
 from pathlib import Path
@@ -27,8 +29,13 @@ PG_URL = os.environ.get(
     "TRACKER_BENCH_PG_URL", os.environ.get("TRACKER_TEST_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 )
 AS_OF = date(2024, 6, 30)
-# (counties, projects per county): small measures 440 → 4,400 (10×); full 4,400 → 44,000 (10×)
-SIZES = {"small": [(10, 44), (100, 44)], "full": [(100, 44), (125, 352)]}[SCALE]
+# (counties, projects per county): small measures 440 → 4,400 (10×); full 4,400 → 44,000 (10×);
+# province 4,400 → 60,000 (13.6×)
+SIZES = {
+    "small": [(10, 44), (100, 44)],
+    "full": [(100, 44), (125, 352)],
+    "province": [(100, 44), (125, 480)],
+}[SCALE]
 
 
 def log(message: str) -> None:
@@ -46,7 +53,7 @@ def machine() -> str:
             f" {platform.system()} {platform.release()}")  # fmt: skip
 
 
-KINDS = ("SQLite", "PostgreSQL")
+KINDS = tuple(k for k in ("SQLite", "PostgreSQL") if k in os.environ.get("BENCH_KINDS", "SQLite,PostgreSQL").split(","))
 
 
 @contextmanager
@@ -90,13 +97,15 @@ def build(url: str, counties: int, per_county: int, *, results: bool = False, wo
     migrate.upgrade(url)
     engine = make_engine(url)
     out = workdir / f"demo-{counties}x{per_county}"
-    manifest = generate(options=Options(counties=counties, seed=1, projects=per_county, as_of=AS_OF), out=out)
+    options = Options(counties=counties, seed=1, projects=per_county, as_of=AS_OF)
+    manifest = generate(options=options, out=out, progress=_every(started, "generated", "counties"))
     listed: list[dict[str, Any]] = manifest["counties"]  # type: ignore[assignment]
+    imported = _every(time.perf_counter(), "imported", "counties (targets, through the importer)")
     for n, county in enumerate(listed, start=1):
         with session_scope(engine) as session:
             import_targets(session=session, data=(out / county["targets"]).read_bytes(), filename="t.txt")
-        if n % 25 == 0:
-            log(f"  imported {n}/{counties} counties")
+        imported(n, counties)
+    log(f"  storing payments{' and results' if results else ''} in bulk ({time.perf_counter() - started:.0f} s)")
     with engine.connect() as conn:
         ids = {(d, c): i for i, d, c in conn.execute(sa.text("SELECT id, dept_code, code FROM project"))}
     frames = [pd.read_csv(out / c["payments"], dtype=str, keep_default_na=False) for c in listed]
@@ -120,6 +129,19 @@ def build(url: str, counties: int, per_county: int, *, results: bool = False, wo
     seconds = time.perf_counter() - started
     log(f"  install: {counties * per_county:,} projects, {len(frame):,} payments ({seconds:.0f} s to build)")
     return engine
+
+
+def _every(started: float, done: str, what: str) -> Callable[[int, int], None]:
+    """Progress for long builds: a line every 25 items (or ~30 s), with the time since `started`."""
+    last = [started]
+
+    def tell(n: int, total: int) -> None:
+        now = time.perf_counter()
+        if n % 25 == 0 or n == total or now - last[0] > 30:
+            last[0] = now
+            log(f"  {done} {n}/{total} {what} ({now - started:.0f} s)")
+
+    return tell
 
 
 def analyze(engine: Engine) -> None:

@@ -40,13 +40,14 @@ def _prepare(url: str) -> None:
     from tracker.auth.service import create_user
     from tracker.db import make_engine, session_scope
     from tracker.monitoring.snapshots import take_snapshots
+    from tracker.rules import load_rules
 
     engine = make_engine(url)
     with session_scope(engine) as session:
         create_user(session=session, username="bench", password=PASSWORD, role="admin")
     started = time.perf_counter()
     with session_scope(engine) as session:
-        counts = take_snapshots(session=session, as_of=AS_OF)
+        counts = take_snapshots(session=session, as_of=AS_OF, rules=load_rules())
     log(f"  variance job (snapshots of {counts['projects']:,} projects): {time.perf_counter() - started:.1f} s")
     analyze(engine)
     engine.dispose()

@@ -1,4 +1,5 @@
-"""Statements whose size does not grow with the install: membership tests with bounded parameters.
+"""Statements whose size does not grow with the install: membership tests with bounded parameters, and
+bulk inserts that cost the rows they write (COPY on PostgreSQL).
 
 A driver allows at most 65,535 parameters per statement (PostgreSQL's wire protocol) and SQLite at most
 32,766, so `column IN (:p1, …, :pN)` over every project of a province fails. On PostgreSQL a set of any
@@ -7,7 +8,7 @@ size travels as one array parameter (`= ANY(:ids)`); elsewhere the set is split 
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from typing import Any, TypeVar
 
 import sqlalchemy as sa
@@ -41,5 +42,31 @@ def matching(session: Session, column: Any, values: Iterable[Any]) -> Iterator[s
     if session.get_bind().dialect.name == "postgresql":
         yield column == sa.any_(sa.bindparam(None, distinct, type_=ARRAY(column.type)))
         return
-    for part in chunks(distinct):
+    for part in chunks(distinct, CHUNK):
         yield column.in_(part)
+
+
+def insert_rows(session: Session, table: sa.Table, rows: Sequence[dict[str, Any]]) -> None:
+    """Insert plain rows (every row with the same keys) in the session's transaction, without the ORM.
+
+    PostgreSQL: one COPY, the values bound as the columns' types bind them; elsewhere one executemany.
+    Thousands of rows cost milliseconds, where ORM objects and multi-row VALUES cost seconds.
+    """
+    if not rows:
+        return
+    names = list(rows[0])
+    conn = session.connection()
+    if conn.dialect.name != "postgresql":
+        conn.execute(table.insert(), list(rows))
+        return
+    binders = [table.c[n].type.bind_processor(conn.dialect) for n in names]
+    quote = conn.dialect.identifier_preparer
+    sql = f"COPY {quote.format_table(table)} ({', '.join(quote.quote(n) for n in names)}) FROM STDIN"
+    raw = conn.connection.driver_connection
+    with raw.cursor() as cur, cur.copy(sql) as copy:  # type: ignore[union-attr]
+        for row in rows:
+            copy.write_row([_bound(b, row[n]) for b, n in zip(binders, names, strict=True)])
+
+
+def _bound(binder: Any, value: Any) -> Any:
+    return value if binder is None or value is None else binder(value)

@@ -25,6 +25,7 @@ from functools import partial
 from sqlmodel import Session, col, select
 
 from tracker.actuals.read import ResultView, cumulative_paid, latest_with_forecast, project_reports
+from tracker.bulk import matching
 from tracker.core.goals import Aim, Goal, TargetRules
 from tracker.core.likelihood import IMPOSSIBLE, LIKELIHOODS, LIKELY, NEEDS_REASON, POSSIBLE
 from tracker.core.plan import checkpoint_date, share_due
@@ -172,10 +173,11 @@ def _corrections(session: Session, ids: list[int], year: int) -> dict[int, tuple
     """Per project, its correction notices of the year: 是/否, the requirements, the results (with state)."""
     if not ids:
         return {}
-    query = select(CorrectionNotice).where(col(CorrectionNotice.project_id).in_(ids), CorrectionNotice.year == year)
+    query = select(CorrectionNotice).where(CorrectionNotice.year == year).order_by(col(CorrectionNotice.id))
     found: dict[int, list[CorrectionNotice]] = defaultdict(list)
-    for n in session.exec(query.order_by(col(CorrectionNotice.id))):
-        found[n.project_id].append(n)
+    for among in matching(session, col(CorrectionNotice.project_id), ids):  # a project's notices: one part
+        for n in session.exec(query.where(among)):
+            found[n.project_id].append(n)
     out = {}
     for pid, notices in found.items():
         asks = "；".join(f"第{n.id}号：{n.problem}" + (f"，{n.requirement}" if n.requirement else "") for n in notices)

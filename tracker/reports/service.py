@@ -19,6 +19,7 @@ from fractions import Fraction
 
 from sqlmodel import Session, col, select
 
+from tracker.bulk import matching
 from tracker.core.plan import time_progress
 from tracker.errors import InvalidInput
 from tracker.models import Dept, Project, Region
@@ -89,11 +90,11 @@ def _group(rows: Iterable[ProjectVariance], by: str, regions: dict[int, str | No
 
 
 def _regions(session: Session, rows: list[ProjectVariance]) -> dict[int, str | None]:
-    ids = [v.project_id for v in rows]
-    if not ids:
-        return {}
-    query = select(col(Project.id), col(Project.region_code)).where(col(Project.id).in_(ids))
-    return {pid: code for pid, code in session.exec(query) if pid is not None}
+    out: dict[int, str | None] = {}
+    for among in matching(session, col(Project.id), [v.project_id for v in rows]):  # a province: 60,000 ids
+        query = select(col(Project.id), col(Project.region_code)).where(among)
+        out.update({pid: code for pid, code in session.exec(query) if pid is not None})
+    return out
 
 
 def ranking(*, session: Session, scope: Scope, year: int, as_of: date, rules: Rules, by: str = "unit") -> Ranking:

@@ -11,8 +11,10 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlmodel import Session, col, select
+import sqlalchemy as sa
+from sqlmodel import Session, SQLModel, col, select
 
+from tracker.bulk import insert_rows, matching
 from tracker.core.project import IndicatorData, ProjectData
 from tracker.errors import InvalidInput
 from tracker.models import Dept, ImportRecord, Indicator, Objective, PlanCheckpoint, Project, Region
@@ -187,47 +189,100 @@ class _Existing:
 
 def _load_existing(session: Session, ids: list[int]) -> _Existing:
     out = _Existing({i: [] for i in ids}, {i: [] for i in ids}, {i: {} for i in ids})
-    if not ids:
-        return out
-    for c in session.exec(select(PlanCheckpoint).where(col(PlanCheckpoint.project_id).in_(ids))):
-        out.plans[c.project_id].append(c)
-    for o in session.exec(select(Objective).where(col(Objective.project_id).in_(ids))):
-        out.objectives[o.project_id].append(o)
-    for i in session.exec(select(Indicator).where(col(Indicator.project_id).in_(ids))):
-        out.indicators[i.project_id][i.seq] = i
+    for where in matching(session, col(PlanCheckpoint.project_id), ids):
+        for c in session.exec(select(PlanCheckpoint).where(where)):
+            out.plans[c.project_id].append(c)
+    for where in matching(session, col(Objective.project_id), ids):
+        for o in session.exec(select(Objective).where(where)):
+            out.objectives[o.project_id].append(o)
+    for where in matching(session, col(Indicator.project_id), ids):
+        for i in session.exec(select(Indicator).where(where)):
+            out.indicators[i.project_id][i.seq] = i
     return out
 
 
-def _upsert_projects(session: Session, parsed: ParsedFile, import_id: int, progress: Progress | None) -> dict[str, int]:
+def _defaults(model: type[SQLModel]) -> dict[str, Any]:
+    """The values a model gives the optional columns that the file does not set (weight, 适用 …)."""
+    fields = model.model_fields.items()
+    return {k: f.default for k, f in fields if k != "id" and not f.is_required() and f.default_factory is None}
+
+
+_INDICATOR_DEFAULTS = _defaults(Indicator)
+_PROJECT: sa.Table = Project.__table__  # type: ignore[attr-defined]
+_PLAN: sa.Table = PlanCheckpoint.__table__  # type: ignore[attr-defined]
+_OBJECTIVE: sa.Table = Objective.__table__  # type: ignore[attr-defined]
+_INDICATOR: sa.Table = Indicator.__table__  # type: ignore[attr-defined]
+
+
+@dataclass(slots=True)
+class _Fresh:
+    """New rows of a project's plan, objectives and indicators, written in bulk after the stale ones go."""
+
+    plans: list[dict[str, Any]] = field(default_factory=list)
+    objectives: list[dict[str, Any]] = field(default_factory=list)
+    indicators: list[dict[str, Any]] = field(default_factory=list)
+
+    def plan_and_objectives(self, project_id: int, data: ProjectData) -> None:
+        self.plans += [{"project_id": project_id, "month": c.month, "cumulative_pct": c.cumulative_pct}
+                       for c in data.plan]  # fmt: skip
+        self.objectives += [{"project_id": project_id, "seq": n, "text": t}
+                            for n, t in enumerate(data.objectives, start=1)]  # fmt: skip
+
+    def indicator(self, project_id: int, ind: IndicatorData) -> None:
+        row = {"project_id": project_id, "seq": ind.seq, "accumulation": ind.accumulation.value}
+        self.indicators.append(_INDICATOR_DEFAULTS | row | _indicator_fields(ind))
+
+    def write(self, session: Session) -> None:
+        for table, rows in ((_PLAN, self.plans), (_OBJECTIVE, self.objectives), (_INDICATOR, self.indicators)):
+            insert_rows(session, table, rows)
+
+
+def _stored(session: Session, parsed: ParsedFile) -> dict[Key, Project]:
+    """The stored projects of the file's units (never the rest of the install)."""
     years = {p.year for p in parsed.projects}
     regions = {_region(p) for p in parsed.projects}
     codes = {p.dept_code for p in parsed.projects}
     query = select(Project).where(
         col(Project.year).in_(years), col(Project.region_code).in_(regions), col(Project.dept_code).in_(codes)
     )
-    stored: dict[Key, Project] = {(p.year, p.region_code, p.dept_code, p.code): p for p in session.exec(query)}
-    old_ids = [p.id for p in stored.values() if p.id is not None]
-    new: list[Project] = []
-    for data in parsed.projects:
-        if _key(data) not in stored:
-            fields = {"year": data.year, "region_code": _region(data), "dept_code": data.dept_code, "code": data.code}
-            project = Project.model_validate(fields | {"import_id": import_id} | _project_fields(data))
-            stored[_key(data)] = project
-            new.append(project)
-    session.add_all(new)
-    session.flush()
-    new_ids = {p.id for p in new}
-    existing = _load_existing(session, old_ids)
-    counts = {"created": len(new), "updated": 0, "unchanged": 0}
+    return {(p.year, p.region_code, p.dept_code, p.code): p for p in session.exec(query)}
+
+
+def _insert_projects(session: Session, new: list[ProjectData], import_id: int) -> dict[Key, int]:
+    """Insert the file's new projects in one bulk statement; answer their ids by key."""
+    table, rows = _PROJECT, []
+    for data in new:
+        fields = {"year": data.year, "region_code": _region(data), "dept_code": data.dept_code, "code": data.code}
+        project = Project.model_validate(fields | {"import_id": import_id} | _project_fields(data))
+        rows.append({c.name: getattr(project, c.name) for c in table.columns if c.name != "id"})
+    insert_rows(session, table, rows)
+    if not new:
+        return {}
+    wanted = {_key(d) for d in new}
+    c = table.c
+    query = sa.select(c.id, c.year, c.region_code, c.dept_code, c.code).where(
+        c.year.in_({k[0] for k in wanted}), c.region_code.in_({k[1] for k in wanted}),
+        c.dept_code.in_({k[2] for k in wanted}),
+    )  # fmt: skip
+    found = {(year, region, dept, code): id_ for id_, year, region, dept, code in session.execute(query)}
+    return {key: found[key] for key in wanted}
+
+
+def _upsert_projects(session: Session, parsed: ParsedFile, import_id: int, progress: Progress | None) -> dict[str, int]:
+    stored = _stored(session, parsed)
+    new_ids = _insert_projects(session, [p for p in parsed.projects if _key(p) not in stored], import_id)
+    existing = _load_existing(session, [p.id for p in stored.values() if p.id is not None])
+    counts = {"created": len(new_ids), "updated": 0, "unchanged": 0}
     stale: list[Any] = []
-    fresh: list[Any] = []
+    fresh = _Fresh()
     for n, data in enumerate(parsed.projects, start=1):
-        project = stored[_key(data)]
-        assert project.id is not None
-        if project.id in new_ids:
-            fresh.extend(_plan_and_objectives(project.id, data))
-            fresh.extend(_new_indicator(project.id, ind) for ind in data.indicators)
-        elif _update(project, data, existing, stale, fresh, parsed.warnings):
+        if _key(data) in new_ids:
+            project_id = new_ids[_key(data)]
+            fresh.plan_and_objectives(project_id, data)
+            for ind in data.indicators:
+                fresh.indicator(project_id, ind)
+        elif _update(stored[_key(data)], data, existing, stale, fresh, parsed.warnings):
+            project = stored[_key(data)]
             project.import_id = import_id
             project.updated_at = utcnow()
             counts["updated"] += 1
@@ -238,25 +293,12 @@ def _upsert_projects(session: Session, parsed: ParsedFile, import_id: int, progr
     for row in stale:
         session.delete(row)
     session.flush()  # deletes first: new plan rows reuse (project, month)
-    session.add_all(fresh)
-    session.flush()
+    fresh.write(session)
     return counts
 
 
-def _plan_and_objectives(project_id: int, data: ProjectData) -> list[Any]:
-    rows: list[Any] = [
-        PlanCheckpoint(project_id=project_id, month=c.month, cumulative_pct=c.cumulative_pct) for c in data.plan
-    ]
-    rows += [Objective(project_id=project_id, seq=n, text=t) for n, t in enumerate(data.objectives, start=1)]
-    return rows
-
-
-def _new_indicator(project_id: int, ind: IndicatorData) -> Indicator:
-    return Indicator(project_id=project_id, seq=ind.seq, accumulation=ind.accumulation.value, **_indicator_fields(ind))
-
-
 def _update(
-    project: Project, data: ProjectData, existing: _Existing, stale: list[Any], fresh: list[Any], warnings: list[str]
+    project: Project, data: ProjectData, existing: _Existing, stale: list[Any], fresh: _Fresh, warnings: list[str]
 ) -> bool:
     """Bring a stored project in line with the table; True when anything differed."""
     assert project.id is not None
@@ -270,13 +312,13 @@ def _update(
         o.text for o in objectives
     ] != data.objectives:
         stale.extend([*plan, *objectives])
-        fresh.extend(_plan_and_objectives(project.id, data))
+        fresh.plan_and_objectives(project.id, data)
         changed = True
     rows = dict(existing.indicators[project.id])
     for ind in data.indicators:
         row = rows.pop(ind.seq, None)
         if row is None:
-            fresh.append(_new_indicator(project.id, ind))
+            fresh.indicator(project.id, ind)
             changed = True
             continue
         for k, v in _indicator_fields(ind).items():  # accumulation, weight and 不适用 set by users are kept
