@@ -94,10 +94,10 @@ class Identities:
 
     def _repeated(self, rows: pd.DataFrame, vouchered: np.ndarray, out: Resolved) -> None:
         """A voucher twice in the file (same project) names one payment twice."""
-        keys = zip(rows["project_id"].tolist(), rows["voucher"].tolist(), rows["row"].tolist(), strict=True)
-        for at, (pid, voucher, row) in enumerate(keys):
-            if not vouchered[at]:
-                continue
+        given = np.flatnonzero(vouchered)  # only these rows are looked at
+        part = rows.iloc[given]
+        keys = zip(part["project_id"].tolist(), part["voucher"].tolist(), part["row"].tolist(), strict=True)
+        for at, (pid, voucher, row) in zip(given.tolist(), keys, strict=True):
             first = self.seen.setdefault((int(pid), voucher), int(row))
             if first != row:
                 out.errors[at] = f"支付凭证号“{voucher}”与第{first}行重复：一张凭证只能是一笔支付"
@@ -137,22 +137,20 @@ class Identities:
             return
         at = np.flatnonzero(unvouchered)
         part = rows.iloc[at]
-        keys = list(
-            zip(part["project_id"].tolist(), part["paid_on"].tolist(), part["amount_fen"].tolist(), strict=True)
-        )
-        triples = list(dict.fromkeys(keys))
+        triples = part[["project_id", "paid_on", "amount_fen"]].drop_duplicates()  # in pandas, not per row
         found: dict[tuple[int, str, int, str], tuple[str, int, int]] = {}
         rows_found = _among(
             self.session,
             "p.project_id, p.paid_on, p.amount_fen, p.note, p.voucher, p.batch_id, p.row_no",
             [("project_id", "bigint"), ("paid_on", "date"), ("amount_fen", "bigint")],
-            [(int(p), d, int(a)) for p, d, a in triples],
+            list(zip(*(triples[c].tolist() for c in triples.columns), strict=True)),
             "NOT p.withdrawn",
         )
         for p, d, a, note, voucher, batch, row in rows_found:
             found.setdefault((p, _iso(d), int(a), note), (voucher, batch, row))
         if not found:
             return
+        keys = zip(part["project_id"].tolist(), part["paid_on"].tolist(), part["amount_fen"].tolist(), strict=True)
         notes = part["note"].tolist()
         for i, (p, d, a) in enumerate(keys):
             hit = found.get((int(p), d, int(a), notes[i]))
