@@ -137,13 +137,17 @@ class Identities:
             return
         at = np.flatnonzero(unvouchered)
         part = rows.iloc[at]
-        triples = part[["project_id", "paid_on", "amount_fen"]].drop_duplicates()  # in pandas, not per row
+        # the distinct (project, date, amount) keys, deduplicated on numbers: the date as its factorize code
+        day_at, days = pd.factorize(part["paid_on"].to_numpy(dtype=object))
+        pid, fen = part["project_id"].to_numpy(dtype=np.int64), part["amount_fen"].to_numpy(dtype=np.int64)
+        first = ~pd.DataFrame({"p": pid, "d": day_at, "a": fen}).duplicated().to_numpy()
+        triples = zip(pid[first].tolist(), days[day_at[first]].tolist(), fen[first].tolist(), strict=True)
         found: dict[tuple[int, str, int, str], tuple[str, int, int]] = {}
         rows_found = _among(
             self.session,
             "p.project_id, p.paid_on, p.amount_fen, p.note, p.voucher, p.batch_id, p.row_no",
             [("project_id", "bigint"), ("paid_on", "date"), ("amount_fen", "bigint")],
-            list(zip(*(triples[c].tolist() for c in triples.columns), strict=True)),
+            list(triples),
             "NOT p.withdrawn",
         )
         for p, d, a, note, voucher, batch, row in rows_found:
