@@ -1,4 +1,4 @@
-"""How an upload's payments are written in bulk (payments.insert): every row, whatever the number of
+"""How an upload's payments are written in bulk (writing.insert): every row, whatever the number of
 statements it takes, and a project's payments in the file's order although rows go in project order."""
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ from sqlmodel import Session, col, select
 
 from tests.actuals.helpers import ADMIN, DEPT, PAY_ZH, csv_bytes, pay, upload
 from tracker.actuals.batches import list_payments
-from tracker.actuals.payments import ROWS_PER_INSERT
+from tracker.actuals.writing import ROWS_PER_INSERT
 from tracker.models import Payment, Project
 
 
