@@ -10,14 +10,18 @@ from __future__ import annotations
 import re
 from collections.abc import MutableMapping
 from datetime import date
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
-from fastapi import FastAPI
-from fastapi.openapi.utils import get_openapi
 from pydantic import BeforeValidator, Field
-from starlette.routing import Match
 
 from tracker import limits
+
+if TYPE_CHECKING:
+    from fastapi import FastAPI
+
+# FastAPI itself is imported where the document is made, not here: the request types below are read by
+# every service's schemas, and a command (`tracker actuals upload`) should not pay a third of a second to
+# import a web framework it never starts.
 
 
 def _iso(value: Any) -> Any:
@@ -85,6 +89,8 @@ def document_errors(app: FastAPI) -> None:
 
     def build() -> dict[str, Any]:
         if app.openapi_schema is None:
+            from fastapi.openapi.utils import get_openapi
+
             doc = get_openapi(title=app.title, version=app.version, routes=app.routes)
             schemas = doc.setdefault("components", {}).setdefault("schemas", {})
             schemas.pop("HTTPValidationError", None)
@@ -106,6 +112,8 @@ def document_errors(app: FastAPI) -> None:
 
 def allowed_methods(app: FastAPI, scope: MutableMapping[str, Any]) -> str:
     """Every method some route of this path takes (the router names only the first route it met)."""
+    from starlette.routing import Match
+
     methods: set[str] = set()
     for route in app.router.routes:
         match, _ = route.matches({**scope, "method": "__none__"})

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -49,21 +50,26 @@ def amount_fen(text: str) -> tuple[int, str | None]:
 
 def decide(values: np.ndarray, rule: Callable[[str], str | None]) -> np.ndarray | None:
     """A rule applied once per distinct non-empty value, answered per row (None where fine; None if all are)."""
-    answers = {v: m for v in set(values.tolist()) if v and (m := rule(v)) is not None}
-    if not answers:
+    at, distinct = pd.factorize(values)
+    return answered(at, [rule(v) if v else None for v in distinct.tolist()])
+
+
+def answered(at: np.ndarray, messages: list[str | None]) -> np.ndarray | None:
+    """Per row, the message of its distinct value (`at`: pd.factorize's codes); None when every one is fine."""
+    if all(m is None for m in messages):
         return None
-    return np.array([answers.get(v) for v in values.tolist()], dtype=object)
+    out: np.ndarray = np.array(messages, dtype=object)[at]
+    return out
+
+
+def per_row(at: np.ndarray, answers: list[Any], dtype: type = object) -> np.ndarray:
+    """Per row, the answer of its distinct value (`at`: pd.factorize's codes), one C take for every row."""
+    out: np.ndarray = np.array(answers, dtype=dtype)[at]
+    return out
 
 
 def texts(frame: pd.DataFrame, name: str) -> np.ndarray:
     return np.array([v.strip() for v in frame[name].tolist()], dtype=object)
-
-
-def joined(*parts: np.ndarray) -> np.ndarray:
-    out = parts[0]
-    for part in parts[1:]:
-        out = out + SEP + part
-    return out
 
 
 class Findings:

@@ -94,10 +94,10 @@ class Identities:
 
     def _repeated(self, rows: pd.DataFrame, vouchered: np.ndarray, out: Resolved) -> None:
         """A voucher twice in the file (same project) names one payment twice."""
-        keys = zip(rows["project_id"].tolist(), rows["voucher"].tolist(), rows["row"].tolist(), strict=True)
-        for at, (pid, voucher, row) in enumerate(keys):
-            if not vouchered[at]:
-                continue
+        given = np.flatnonzero(vouchered)  # only these rows are looked at
+        part = rows.iloc[given]
+        keys = zip(part["project_id"].tolist(), part["voucher"].tolist(), part["row"].tolist(), strict=True)
+        for at, (pid, voucher, row) in zip(given.tolist(), keys, strict=True):
             first = self.seen.setdefault((int(pid), voucher), int(row))
             if first != row:
                 out.errors[at] = f"支付凭证号“{voucher}”与第{first}行重复：一张凭证只能是一笔支付"
@@ -137,22 +137,24 @@ class Identities:
             return
         at = np.flatnonzero(unvouchered)
         part = rows.iloc[at]
-        keys = list(
-            zip(part["project_id"].tolist(), part["paid_on"].tolist(), part["amount_fen"].tolist(), strict=True)
-        )
-        triples = list(dict.fromkeys(keys))
+        # the distinct (project, date, amount) keys, deduplicated on numbers: the date as its factorize code
+        day_at, days = pd.factorize(part["paid_on"].to_numpy(dtype=object))
+        pid, fen = part["project_id"].to_numpy(dtype=np.int64), part["amount_fen"].to_numpy(dtype=np.int64)
+        first = ~pd.DataFrame({"p": pid, "d": day_at, "a": fen}).duplicated().to_numpy()
+        triples = zip(pid[first].tolist(), days[day_at[first]].tolist(), fen[first].tolist(), strict=True)
         found: dict[tuple[int, str, int, str], tuple[str, int, int]] = {}
         rows_found = _among(
             self.session,
             "p.project_id, p.paid_on, p.amount_fen, p.note, p.voucher, p.batch_id, p.row_no",
             [("project_id", "bigint"), ("paid_on", "date"), ("amount_fen", "bigint")],
-            [(int(p), d, int(a)) for p, d, a in triples],
+            list(triples),
             "NOT p.withdrawn",
         )
         for p, d, a, note, voucher, batch, row in rows_found:
             found.setdefault((p, _iso(d), int(a), note), (voucher, batch, row))
         if not found:
             return
+        keys = zip(part["project_id"].tolist(), part["paid_on"].tolist(), part["amount_fen"].tolist(), strict=True)
         notes = part["note"].tolist()
         for i, (p, d, a) in enumerate(keys):
             hit = found.get((int(p), d, int(a), notes[i]))

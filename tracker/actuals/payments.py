@@ -6,20 +6,19 @@ onto the rows, so a 100,000-row file costs a few hundred Python calls plus colum
 
 from __future__ import annotations
 
-import io
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import date
 
 import numpy as np
 import pandas as pd
-from sqlmodel import Session
 
 from tracker import limits
-from tracker.actuals.cellrules import SEP, Findings, amount_fen, decide, joined, signed_fen, texts
+from tracker.actuals.cellrules import SEP, Findings, amount_fen, answered, decide, per_row, signed_fen, texts
 from tracker.actuals.chunks import Chunk
 from tracker.actuals.columns import normalise_header
-from tracker.actuals.context import Context, parse_day
+from tracker.actuals.context import Context, ProjectRef, parse_day
 from tracker.actuals.identity import (
     CHANGED,
     NEW,
@@ -32,6 +31,7 @@ from tracker.actuals.identity import (
 )
 from tracker.actuals.report import RowIssue
 from tracker.actuals.treasury import load_mapping
+from tracker.actuals.writing import insert
 from tracker.core.budget import FundingSource
 from tracker.core.money import wan_str
 
@@ -49,18 +49,17 @@ _SPLIT_AMOUNT = (
 )
 
 
-def _split_amount(amount: np.ndarray, note: np.ndarray) -> np.ndarray:
+def _split_amount(amount_at: np.ndarray, amounts: list[str], note: np.ndarray) -> np.ndarray:
     """Rows whose amount and note read as one number cut at its thousands comma (a CSV field too many).
 
-    A note not starting with a digit (almost every note) is told apart before any pattern runs.
+    The amount's pattern is tried once per distinct amount; only the notes of rows whose amount could be
+    the number's head (1 to 3 digits, nothing after) are looked at.
     """
-    return np.array(
-        [
-            bool(n[:1].isdigit() and _GROUP_HEAD.fullmatch(a) and _GROUP_TAIL.fullmatch(n))
-            for a, n in zip(amount.tolist(), note.tolist(), strict=True)
-        ],
-        dtype=bool,
-    )
+    head = per_row(amount_at, [_GROUP_HEAD.fullmatch(a) is not None for a in amounts], bool)
+    at = np.flatnonzero(head)
+    out = np.zeros(len(note), dtype=bool)
+    out[at] = [bool(n[:1].isdigit() and _GROUP_TAIL.fullmatch(n)) for n in note[at].tolist()]
+    return out
 
 
 @dataclass(slots=True)
@@ -77,7 +76,10 @@ class _Rows:
     live: np.ndarray
     found: Findings
     known: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=bool))  # no problem so far
-    pair: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=object))
+    pair: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))  # index into `pairs`
+    pairs: list[tuple[str, str]] = field(default_factory=list)  # the distinct (unit, project code)
+    day_at: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))  # index into `days`
+    days: list[date | None] = field(default_factory=list)  # the distinct dates (None: empty or bad)
     iso: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=object))
     fen: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
     project_id: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
@@ -153,9 +155,10 @@ class PaymentCheck:
         for name, values in needed:
             r.found.add("必填，不能为空", name, r.live & (values == ""))
         words = self.words
-        r.found.add(decide(r.source, lambda w: _source_problem(w, words)), "source", r.live)
-        known = {w: words.get(normalise_header(w), "") for w in set(r.source.tolist())}  # once per distinct word
-        r.source = np.array([known[w] for w in r.source.tolist()], dtype=object)
+        at, distinct = pd.factorize(r.source)  # each distinct word read once
+        problems = [_source_problem(w, words) if w else None for w in distinct.tolist()]
+        r.found.add(answered(at, problems), "source", r.live)
+        r.source = per_row(at, [words.get(normalise_header(w), "") for w in distinct.tolist()])
 
     def _project(self, r: _Rows) -> None:
         """The unit is the caller's to write to, and has a project under the code (in some year)."""
@@ -163,39 +166,46 @@ class PaymentCheck:
         dept_msg = decide(r.dept, ctx.dept_problem)
         r.found.add(dept_msg, "dept_code", r.live)
         r.known = r.live & (r.dept != "") & (r.code != "") & _fine(dept_msg)
-        r.pair = joined(r.dept, r.code)
-        pair_msg = decide(r.pair, lambda k: ctx.project_problem(*k.split(SEP)))
+        dept_at, depts = pd.factorize(r.dept)
+        code_at, codes = pd.factorize(r.code)
+        r.pair, pairs = pd.factorize(dept_at * len(codes) + code_at)  # a number per distinct (unit, code)
+        r.pairs = [(depts[k // len(codes)], codes[k % len(codes)]) for k in pairs.tolist()]
+        pair_msg = answered(r.pair, [ctx.project_problem(d, c) for d, c in r.pairs])
         r.found.add(pair_msg, "project_code", r.known)
         r.known &= _fine(pair_msg)
 
     def _date_and_amount(self, r: _Rows, chunk: Chunk) -> None:
-        days = {t: parse_day(t, self.ctx.today) for t in set(r.day.tolist()) if t}
-        r.found.add(decide(r.day, lambda t: days[t][1]), "paid_on", r.live)
-        amounts = {a: signed_fen(a, chunk.unit) for a in set(r.amount.tolist()) if a}
-        r.found.add(decide(r.amount, lambda a: amounts[a][1]), "amount_wan", r.live)
+        r.day_at, distinct = pd.factorize(r.day)  # each distinct date and amount read once
+        days = [parse_day(t, self.ctx.today) if t else (None, None) for t in distinct.tolist()]
+        r.found.add(answered(r.day_at, [m for _, m in days]), "paid_on", r.live)
+        amount_at, distinct = pd.factorize(r.amount)
+        texts = distinct.tolist()
+        amounts = [signed_fen(a, chunk.unit) if a else (0, None) for a in texts]
+        r.found.add(answered(amount_at, [m for _, m in amounts]), "amount_wan", r.live)
         if chunk.sheet is None:  # CSV: an unquoted 1,000.00 splits into amount 1 and note 000.00
-            r.found.add(_SPLIT_AMOUNT, "amount_wan", r.live & _split_amount(r.amount, r.note))
-        r.fen = np.array([amounts[a][0] if a else 0 for a in r.amount.tolist()], dtype=np.int64)
+            r.found.add(_SPLIT_AMOUNT, "amount_wan", r.live & _split_amount(amount_at, texts, r.note))
+        r.fen = per_row(amount_at, [fen for fen, _ in amounts], np.int64)
         # a negative amount is a refund: a treasury export's, or one listed with its voucher in the template
         r.found.add("金额应大于0", "amount_wan", r.live & (r.fen < 0) & (r.voucher == "") & (not chunk.export))
-        iso_of = {t: d.isoformat() for t, (d, _) in days.items() if d is not None}
-        r.iso = np.array([iso_of.get(t, "") for t in r.day.tolist()], dtype=object)
+        r.days = [d for d, _ in days]
+        r.iso = per_row(r.day_at, [d.isoformat() if d is not None else "" for d in r.days])
         r.known &= r.iso != ""
 
     def _project_of_year(self, r: _Rows) -> None:
         """The unit's project of the date's year; its region and quarter name the period written."""
         ctx = self.ctx
-        years = np.array([i[:4] for i in r.iso.tolist()], dtype=object)
-        year_key = np.where(r.known, joined(r.pair, years), "")
-        refs = {k: ctx.project_in_year(d, c, int(y)) for k in set(year_key.tolist()) if k for d, c, y in [k.split(SEP)]}
-        r.found.add(decide(year_key, lambda k: refs[k][1]), "paid_on", r.known)
-        ids = {k: ref.id for k, (ref, _) in refs.items() if ref is not None}
-        r.project_id = np.array([ids.get(k, 0) for k in year_key.tolist()], dtype=np.int64)
+        year = per_row(r.day_at, [d.year if d is not None else 0 for d in r.days], np.int64)
+        quarter = per_row(r.day_at, [(d.month - 1) // 3 if d is not None else 0 for d in r.days], np.int64)
+        # a number per distinct (unit, code, year): the year is below 10,000
+        key_at, distinct = pd.factorize(np.where(r.known, r.pair * 10_000 + year, -1))
+        keys: list[int] = distinct.tolist()
+        refs = [ctx.project_in_year(*r.pairs[k // 10_000], year=k % 10_000) if k >= 0 else (None, None) for k in keys]
+        r.found.add(answered(key_at, [m for _, m in refs]), "paid_on", r.known)
+        r.project_id = per_row(key_at, [ref.id if ref is not None else 0 for ref, _ in refs], np.int64)
         r.known &= r.project_id != 0
-        places = {k: ref.region_code for k, (ref, _) in refs.items() if ref is not None}
-        region = np.array([places.get(k, "") for k in year_key.tolist()], dtype=object)
-        quarter = np.array([_QUARTER.get(i[5:7], "") for i in r.iso.tolist()], dtype=object)
-        r.period = np.where(r.known, joined(joined(region, r.dept), years, quarter), "")
+        # the period of each known row: region, unit, year, quarter, built once per distinct one
+        period_at, periods = pd.factorize(np.where(r.known, key_at * 4 + quarter, -1))
+        r.period = per_row(period_at, [_period_key(refs[k // 4][0], k % 4) if k >= 0 else "" for k in periods.tolist()])
 
     def _refund_identity(self, r: _Rows) -> None:
         """A refund (negative amount) under a voucher is its own payment: voucher + 退回 mark (refund_identity)."""
@@ -264,8 +274,8 @@ class PaymentCheck:
         """
         ctx, where = self.ctx, r.known & writes
         if ctx.withheld:
-            pid_text = np.array([str(i) for i in r.project_id.tolist()], dtype=object)
-            r.found.add(decide(pid_text, lambda i: ctx.withheld_problem(int(i))), "project_code", where)
+            at, ids = pd.factorize(r.project_id)
+            r.found.add(answered(at, [ctx.withheld_problem(i) for i in ids.tolist()]), "project_code", where)
         r.found.add(decide(r.period, lambda k: ctx.lock_problem(*_period(k))), "paid_on", where)
 
         def old_locked(key: str) -> str | None:
@@ -357,6 +367,12 @@ def _source_problem(word: str, words: dict[str, str]) -> str | None:
 _QUARTER = {f"{m:02d}": str((m - 1) // 3 + 1) for m in range(1, 13)}
 
 
+def _period_key(ref: ProjectRef | None, quarter: int) -> str:
+    """The period key of a project's year and a quarter (0 to 3): region, unit, year, quarter."""
+    assert ref is not None
+    return SEP.join((ref.region_code, ref.dept_code, f"{ref.year:04d}", str(quarter + 1)))
+
+
 def _period(key: str) -> tuple[str, str, int, int]:
     region, dept, year, quarter = key.split(SEP)[:4]  # an old date's key carries the date after them
     return region, dept, int(year), int(quarter)
@@ -372,29 +388,3 @@ def _digest(frame: pd.DataFrame) -> np.ndarray:
         }
     )
     return pd.util.hash_pandas_object(keyed, index=False).to_numpy()
-
-
-def insert(session: Session, frame: pd.DataFrame, batch_id: int) -> None:
-    """Bulk insert of the new payments (no payment_id) in the caller's transaction: COPY on PostgreSQL.
-
-    A payment typed without a voucher gets "B{batch}-{row}", the identity the template lists it by.
-    """
-    frame = frame[frame["payment_id"] == 0]
-    if frame.empty:
-        return
-    typed = "B" + str(batch_id) + "-" + frame["row"].astype(str)
-    out = frame.assign(batch_id=batch_id, voucher=frame["voucher"].where(frame["voucher"] != "", typed))
-    names = ["project_id", "batch_id", "paid_on", "amount_fen", "note", "row", "voucher", "source"]
-    conn = session.connection()
-    columns = "project_id, batch_id, paid_on, amount_fen, note, row_no, voucher, source, withdrawn"
-    if conn.dialect.name == "postgresql":
-        buffer = io.StringIO()
-        out.assign(withdrawn="f")[[*names, "withdrawn"]].to_csv(buffer, header=False, index=False)
-        raw = conn.connection.driver_connection
-        sql = f"COPY payment ({columns}) FROM STDIN (FORMAT csv, FORCE_NOT_NULL (note))"
-        with raw.cursor() as cur, cur.copy(sql) as copy:  # type: ignore[union-attr]
-            copy.write(buffer.getvalue())
-        return
-    rows = list(zip(*(out[n].tolist() for n in names), [False] * len(out), strict=True))
-    marks = ", ".join(["?" if conn.dialect.paramstyle == "qmark" else "%s"] * (len(names) + 1))
-    conn.exec_driver_sql(f"INSERT INTO payment ({columns}) VALUES ({marks})", rows)
