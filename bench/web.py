@@ -132,7 +132,9 @@ def main() -> None:
             env = {**os.environ, "TRACKER_DATABASE_URL": url, "TRACKER_VAR_DIR": str(Path(tmp) / "var")}
             command, served = _server(kind, port)
             log(f"{kind}: server {served}; /health, the API and the dashboard all on it")
-            server = subprocess.Popen(command, cwd=ROOT, env=env)
+            server_log = Path(tmp) / "server.log"  # its request log, as in production, kept out of the report
+            sink = server_log.open("wb")
+            server = subprocess.Popen(command, cwd=ROOT, env=env, stderr=sink)
             try:
                 base = f"http://127.0.0.1:{port}"
                 deadline = time.monotonic() + 60
@@ -146,8 +148,11 @@ def main() -> None:
             finally:
                 server.terminate()
                 server.wait(timeout=30)
+                sink.close()
             log(f"{kind:<10} {counties * per:,} projects ({served}): API/health {ratio:.2f} (goal ≥ 0.25), "
                 f"dashboard p95 {p95:.0f} ms (goal < 300)")  # fmt: skip
+            if failed:
+                log("server log, last lines:\n" + "\n".join(server_log.read_text(errors="replace").splitlines()[-20:]))
             missed |= ratio < 0.25 or p95 >= 300 or failed > 0
     if missed:
         raise SystemExit(1)
