@@ -125,7 +125,7 @@ def project_rows(
 
 PAGE_SIZE = 100
 # a selection's summary per database stamp, in this process (a few KB each)
-_Key = tuple[board_memo.Stamp, board.Selection, str | None]
+_Key = tuple[board_memo.Stamp, board.Selection, str | None, int]
 _KEPT: board_memo.Memo[_Key, tuple[board.Summary, list[tuple[str, str]]]] = board_memo.Memo(256)
 
 
@@ -195,19 +195,20 @@ def overview(
     (monitoring/board_memo.py), so a view then reads three index entries and one page.
     """
     sel = board.Selection(scope, year, as_of, dept_code, region_code, query)
-    key = (board_memo.stamp(session, as_of), sel, light)
+    live_limit = get_settings().dashboard_live_limit
+    key = (board_memo.stamp(session, as_of), sel, light, live_limit)
     kept = _KEPT.get(key)
     if kept is None:
         everything = board.Selection(scope, year, as_of)
         visible = board.count(session, everything)
-        if visible <= get_settings().dashboard_live_limit:
+        if visible <= live_limit:
             return _live(session, sel, rules=rules, light=light, sort=sort, descending=descending, offset=offset,
                          limit=limit)  # fmt: skip
         whole = board.summary(session, sel, light)  # also what refresh needs to see that nothing changed
         held, selected = sum(whole.counts.values()), visible if sel == everything else None
         if board.refresh(session, sel, rules, held=held, oldest=whole.oldest, selected=selected):
             whole = board.summary(session, sel, light)
-            key = (board_memo.stamp(session, as_of), sel, light)  # the snapshots just written moved it
+            key = (board_memo.stamp(session, as_of), sel, light, live_limit)  # the snapshots just written moved it
         kept = (whole, board.units(session, sel))
         _KEPT.put(key, kept)
     whole, units = kept
