@@ -71,3 +71,16 @@ def test_the_freshness_check_reads_the_latest_audit_entry_and_import_from_indexe
     marks = [plan for sql, plan in _plans(province) if "max(audit_entry.at)" in sql]
     assert marks, "the view checks whether anything changed since the snapshots"
     assert all("ix_audit_entry_at" in p and "ix_project_updated_at" in p for p in marks), marks
+
+
+def test_the_summary_stamp_reads_the_newest_snapshot_of_the_day_from_one_index(province: Session) -> None:
+    """board_memo.stamp runs on every view: the newest snapshot of the day must come from (as_of, created_at)."""
+    from tracker.web import overview as module
+
+    module._KEPT.clear()  # a miss, as the first view after the night's run
+    # On a few rows the planner may as well read the day's snapshots through the as_of indexes; without them
+    # (dropped inside the test's transaction) a plan that scans no table must come from the new one.
+    province.execute(text("DROP INDEX ix_variance_snapshot_as_of, ix_variance_snapshot_as_of_overall_light"))
+    stamps = [plan for sql, plan in _plans(province) if "max(variance_snapshot.created_at)" in sql]
+    assert stamps, "the view asks the database whether a kept summary still holds"
+    assert all("ix_variance_snapshot_as_of_created_at" in p and "Seq Scan" not in p for p in stamps), stamps

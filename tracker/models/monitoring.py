@@ -19,6 +19,7 @@ class VarianceSnapshot(SQLModel, table=True):
     __table_args__ = (
         UniqueConstraint("project_id", "as_of", name="uq_variance_snapshot_project_as_of"),
         Index("ix_variance_snapshot_as_of_overall_light", "as_of", "overall_light"),
+        Index("ix_variance_snapshot_as_of_created_at", "as_of", "created_at"),  # the dashboard's stamp
     )
 
     id: int | None = Field(default=None, primary_key=True)

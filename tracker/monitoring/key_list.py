@@ -15,6 +15,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
+import sqlalchemy as sa
 from sqlalchemy import Table
 from sqlmodel import Session, col, select
 
@@ -29,6 +30,7 @@ from tracker.shared.sql import insert_new
 from tracker.targets.service import load_core
 
 KEY = ("project_id", "tier")
+_ORDER = (col(KeyListing.on_date), col(KeyListing.budget_fen).desc(), col(KeyListing.id))
 
 
 @dataclass(frozen=True, slots=True)
@@ -109,11 +111,37 @@ def key_listings(
     *, session: Session, scope: Scope, year: int | None = None, as_of: date | None = None
 ) -> list[tuple[KeyListing, Project]]:
     """The key list the scope may see (listed on or before `as_of`), biggest budget first."""
-    query = select(KeyListing, Project).join(Project, col(Project.id) == KeyListing.project_id)
+    query = _filtered(select(KeyListing, Project).join(Project, col(Project.id) == KeyListing.project_id),
+                      scope, year, as_of)  # fmt: skip
+    return [(k, p) for k, p in session.exec(query.order_by(*_ORDER))]
+
+
+@dataclass(frozen=True, slots=True)
+class KeyLine:
+    """One line of the dashboard's key list: only what it shows."""
+
+    project_id: int
+    project_name: str
+    tier: str
+    dept_code: str
+    budget_fen: int
+    actual_fen: int
+    rate: Decimal
+
+
+def key_lines(*, session: Session, scope: Scope, year: int, as_of: date, limit: int) -> list[KeyLine]:
+    """The first `limit` lines of `key_listings`, read as plain rows in SQL (the dashboard shows no more)."""
+    columns = (col(KeyListing.project_id), col(Project.name), col(KeyListing.tier), col(KeyListing.dept_code),
+               col(KeyListing.budget_fen), col(KeyListing.actual_fen), col(KeyListing.rate))  # fmt: skip
+    query = sa.select(*columns).join(Project, col(Project.id) == KeyListing.project_id)
+    query = _filtered(query, scope, year, as_of)
+    return [KeyLine(*row) for row in session.execute(query.order_by(*_ORDER).limit(limit))]
+
+
+def _filtered(query: Any, scope: Scope, year: int | None, as_of: date | None) -> Any:
     query = scope.filter(query, KeyListing.region_code, KeyListing.dept_code)
     if year is not None:
         query = query.where(KeyListing.year == year)
     if as_of is not None:
         query = query.where(col(KeyListing.on_date) <= as_of)
-    rows = session.exec(query.order_by(col(KeyListing.on_date), col(KeyListing.budget_fen).desc()))
-    return [(k, p) for k, p in rows]
+    return query

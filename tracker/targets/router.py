@@ -8,10 +8,9 @@ from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, File, Form, Query, Response, UploadFile
 from pydantic import BaseModel, Field
-from pydantic_core import to_json
 
 from tracker.deps import PrincipalDep, ScopeDep, SessionDep
-from tracker.targets import imports, service
+from tracker.targets import imports, listing, service
 from tracker.targets.corrections import Correction, correct_indicator, indicator_history
 from tracker.targets.schemas import IndicatorOut, ProjectOut, TargetImportOut, target_import_out
 
@@ -33,18 +32,11 @@ def list_projects(
     offset: Annotated[int, Query(ge=0)] = 0,
     region_code: str | None = None,
 ) -> Response:
-    items, total = service.list_project_dicts(
-        session=session,
-        scope=scope,
-        year=year,
-        dept_code=dept_code,
-        limit=limit,
-        offset=offset,
-        region_code=region_code,
-    )
-    # The ProjectPage's JSON values, built without a model per indicator (ProjectPage documents it) and
-    # encoded by pydantic's encoder: building, validating and dumping a thousand models was most of the request.
-    return Response(to_json({"items": items, "total": total}), media_type="application/json")
+    # ProjectPage documents the answer; it is built from table rows and encoded once (targets/listing.py):
+    # building, validating and dumping a thousand models was most of the request.
+    body = listing.project_page_json(session=session, scope=scope, year=year, dept_code=dept_code, limit=limit,
+                                     offset=offset, region_code=region_code)  # fmt: skip
+    return Response(body, media_type="application/json")
 
 
 @router.get("/projects/{project_id}", response_model=ProjectOut)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from decimal import Decimal
-from operator import itemgetter
 from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel
@@ -136,42 +135,7 @@ def _project_head(project: Project, *, dept_name: str, region_name: str, effecti
     }
 
 
-_INDICATOR_KEYS = tuple(IndicatorOut.model_fields)  # the JSON's key order
-_AT = {c.key: i for i, c in enumerate(Indicator.__table__.columns)}  # type: ignore[attr-defined]
-_PICK = itemgetter(*(_AT[key] for key in _INDICATOR_KEYS))
-_NUMBERS = tuple((key, _AT[key]) for key in ("value", "norm_value", "value_high"))
-_WEIGHT = _AT["weight"]
-
-
-def indicator_json(row: Sequence[Any]) -> dict[str, Any]:
-    """`indicator_out(...).model_dump(mode="json")` of an `indicator` table row (all its columns, table order),
-    without building the model: the list API's hot path, a thousand indicators a page."""
-    out = dict(zip(_INDICATOR_KEYS, _PICK(row), strict=True))
-    for key, at in _NUMBERS:
-        out[key] = json_number(row[at])
-    weight = row[_WEIGHT]
-    out["weight"] = float(weight) if weight is not None else None
-    return out
-
-
-def project_json(
-    project: Project,
-    *,
-    dept_name: str,
-    region_name: str = "",
-    effective_fen: int | None = None,
-    objectives: list[str],
-    plan: Sequence[PlanCheckpoint | Any],
-    indicators: Sequence[Sequence[Any]],
-) -> dict[str, Any]:
-    """`project_out(...).model_dump(mode="json")` as plain values, key for key (tests/targets pin the two equal)."""
-    return {
-        **_project_head(project, dept_name=dept_name, region_name=region_name, effective_fen=effective_fen),
-        "objectives": list(objectives),
-        "plan": [{"month": c.month, "cumulative_pct": float(c.cumulative_pct)} for c in plan],
-        "incomplete": project.incomplete,
-        "indicators": [indicator_json(i) for i in indicators],
-    }
+INDICATOR_KEYS = tuple(IndicatorOut.model_fields)  # the JSON's key order (the list API builds it from rows)
 
 
 class TargetImportOut(BaseModel):

@@ -31,7 +31,7 @@ from tracker.models import (
 )
 from tracker.scope import Scope
 from tracker.targets.importer import ImportSummary, import_targets, parse_file
-from tracker.targets.schemas import ProjectOut, project_json, project_out
+from tracker.targets.schemas import ProjectOut, project_out
 
 log = logging.getLogger(__name__)
 __all__ = [
@@ -40,7 +40,6 @@ __all__ = [
     "get_project",
     "import_targets",
     "iter_core",
-    "list_project_dicts",
     "list_projects",
     "load_core",
     "parse_file",
@@ -65,22 +64,6 @@ def list_projects(
     return _assemble(session, projects, project_out), total
 
 
-def list_project_dicts(
-    *,
-    session: Session,
-    scope: Scope,
-    year: int | None = None,
-    dept_code: str | None = None,
-    limit: int | None = None,
-    offset: int = 0,
-    region_code: str | None = None,
-) -> tuple[list[dict[str, Any]], int]:
-    """`list_projects` as the JSON values of its ProjectOut objects, built without the models (the list API)."""
-    projects, total = _page(session, scope, year=year, dept_code=dept_code, limit=limit, offset=offset,
-                            region_code=region_code)  # fmt: skip
-    return _assemble(session, projects, project_json), total
-
-
 def _page(
     session: Session,
     scope: Scope,
@@ -91,7 +74,7 @@ def _page(
     offset: int,
     region_code: str | None,
 ) -> tuple[list[Project], int]:
-    query = _where(scope, select(Project), year=year, dept_code=dept_code, region_code=region_code)
+    query = where(scope, select(Project), year=year, dept_code=dept_code, region_code=region_code)
     total = session.exec(select(func.count()).select_from(query.subquery())).one()
     query = query.order_by(*ORDER).offset(offset)
     if limit is not None:
@@ -109,7 +92,7 @@ def get_project(*, session: Session, scope: Scope, project_id: int) -> ProjectOu
 ORDER = (col(Project.year), col(Project.region_code), col(Project.heading_no), col(Project.id))
 
 
-def _where(scope: Scope, query: Any, *, year: int | None, dept_code: str | None, region_code: str | None) -> Any:
+def where(scope: Scope, query: Any, *, year: int | None, dept_code: str | None, region_code: str | None) -> Any:
     query = scope.filter(query, Project.region_code, Project.dept_code)
     for column, value in ((Project.year, year), (Project.dept_code, dept_code), (Project.region_code, region_code)):
         if value is not None:
@@ -121,7 +104,7 @@ def today() -> date:
     return datetime.now(get_settings().tz).date()
 
 
-def _clamped(day: date, year: int) -> date:
+def clamped(day: date, year: int) -> date:
     """A day moved into the project's year: before it the year's start, after it the year's end."""
     return min(max(day, date(year, 1, 1)), date(year, 12, 31))
 
@@ -196,7 +179,7 @@ def _children(
 
 
 def _assemble(session: Session, projects: Sequence[Project], shape: Callable[..., T]) -> list[T]:
-    """Each project in `shape` (project_out or project_json), its children read in one query per table."""
+    """Each project in `shape`, its children read in one query per table."""
     ch = _children(session, projects)
     on = today()
     return [
@@ -204,7 +187,7 @@ def _assemble(session: Session, projects: Sequence[Project], shape: Callable[...
             p,
             dept_name=ch.depts.get((p.region_code, p.dept_code), ""),
             region_name=ch.regions.get(p.region_code, ""),
-            effective_fen=ch.budgets[p.id].on(_clamped(on, p.year)),
+            effective_fen=ch.budgets[p.id].on(clamped(on, p.year)),
             objectives=ch.objectives[p.id],
             plan=ch.plans[p.id],
             indicators=ch.indicators[p.id],
@@ -223,7 +206,7 @@ def load_core(
     region_code: str | None = None,
 ) -> list[tuple[Project, ProjectData]]:
     """Stored projects with their plain-value form for the pure rules, budget versions included."""
-    query = _where(scope, select(Project), year=year, dept_code=dept_code, region_code=region_code)
+    query = where(scope, select(Project), year=year, dept_code=dept_code, region_code=region_code)
     projects = list(session.exec(query.order_by(*ORDER)))
     ch = _children(session, projects, among=query.with_only_columns(col(Project.id)))
     return [(p, _core(p, ch)) for p in projects if p.id is not None]
@@ -243,7 +226,7 @@ def iter_core(
 
     Only the ordered ids are held for the whole selection; each piece reads its projects and children.
     """
-    query = _where(scope, select(Project.id), year=year, dept_code=dept_code, region_code=region_code)
+    query = where(scope, select(Project.id), year=year, dept_code=dept_code, region_code=region_code)
     ordered = session.exec(query.order_by(*ORDER)).all()
     for part in chunks((i for i in ordered if i is not None), size):
         yield core_of(session=session, project_ids=part, indicators=indicators)

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime
 from decimal import Decimal
+from functools import lru_cache
+
+from markupsafe import Markup
 
 from tracker.config import get_settings
 from tracker.core.money import wan_str
@@ -60,6 +63,13 @@ def ratio_pct(value: Decimal | None) -> str:
 
 def light_name(light: str | None) -> str:
     return LIGHT_NAMES.get(light, str(light))
+
+
+@lru_cache(maxsize=64)  # a handful of lights and labels
+def lamp(light: str | None, label: str | None = None) -> Markup:
+    """A light as the `light` macro of _macros.html writes it, as a filter: the dashboard has three a row."""
+    name = light_name(light)
+    return Markup('<span class="light {}" title="{}">{}</span>').format(light or "none", name, label or name)
 
 
 ACTIONS = {

@@ -16,7 +16,7 @@ from tracker.config import get_settings
 from tracker.core.project import IndicatorData, ProjectData
 from tracker.core.variance import IndicatorProgress, VarianceResult, project_light
 from tracker.models import Project
-from tracker.monitoring import board
+from tracker.monitoring import board, board_memo
 from tracker.monitoring.board import BoardRow, RegionLine
 from tracker.monitoring.service import project_variances
 from tracker.rules import Rules
@@ -124,6 +124,9 @@ def project_rows(
 
 
 PAGE_SIZE = 100
+# a selection's summary per database stamp, in this process (a few KB each)
+_Key = tuple[board_memo.Stamp, board.Selection, str | None, int]
+_KEPT: board_memo.Memo[_Key, tuple[board.Summary, list[tuple[str, str]]]] = board_memo.Memo(256)
 
 
 @dataclass(slots=True)
@@ -188,32 +191,43 @@ def overview(
 
     A user's year of up to `dashboard_live_limit` projects is measured live; a larger one (a province)
     is read from the variance snapshots of the day, refreshed where the data changed (monitoring/board.py).
+    Its summary (counts, totals, regions, units) is kept while the database's stamp is unchanged
+    (monitoring/board_memo.py), so a view then reads three index entries and one page.
     """
     sel = board.Selection(scope, year, as_of, dept_code, region_code, query)
-    everything = board.Selection(scope, year, as_of)
-    visible = board.count(session, everything)
-    if visible > get_settings().dashboard_live_limit:
+    live_limit = get_settings().dashboard_live_limit
+    key = (board_memo.stamp(session, as_of), sel, light, live_limit)
+    kept = _KEPT.get(key)
+    if kept is None:
+        everything = board.Selection(scope, year, as_of)
+        visible = board.count(session, everything)
+        if visible <= live_limit:
+            return _live(session, sel, rules=rules, light=light, sort=sort, descending=descending, offset=offset,
+                         limit=limit)  # fmt: skip
         whole = board.summary(session, sel, light)  # also what refresh needs to see that nothing changed
         held, selected = sum(whole.counts.values()), visible if sel == everything else None
         if board.refresh(session, sel, rules, held=held, oldest=whole.oldest, selected=selected):
             whole = board.summary(session, sel, light)
-        counts = whole.counts
-        return Overview(
-            year=year,
-            as_of=as_of,
-            rows=board.page(session, sel, light=light, sort=sort, descending=descending, limit=limit, offset=offset),
-            counts={k: counts.get(k, 0) for k in LIGHT_ORDER},
-            units=board.units(session, sel),
-            budget_fen=whole.budget_fen,
-            planned_fen=whole.planned_fen,
-            actual_fen=whole.actual_fen,
-            shown=whole.shown,
-            total=sum(counts.values()),
-            offset=offset,
-            limit=limit,
-            regions=whole.regions,
-        )
-    return _live(session, sel, rules=rules, light=light, sort=sort, descending=descending, offset=offset, limit=limit)
+            key = (board_memo.stamp(session, as_of), sel, light, live_limit)  # the snapshots just written moved it
+        kept = (whole, board.units(session, sel))
+        _KEPT.put(key, kept)
+    whole, units = kept
+    counts = whole.counts
+    return Overview(
+        year=year,
+        as_of=as_of,
+        rows=board.page(session, sel, light=light, sort=sort, descending=descending, limit=limit, offset=offset),
+        counts={k: counts.get(k, 0) for k in LIGHT_ORDER},
+        units=units,
+        budget_fen=whole.budget_fen,
+        planned_fen=whole.planned_fen,
+        actual_fen=whole.actual_fen,
+        shown=whole.shown,
+        total=sum(counts.values()),
+        offset=offset,
+        limit=limit,
+        regions=whole.regions,
+    )
 
 
 def _live(

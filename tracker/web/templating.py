@@ -25,6 +25,7 @@ templates.env.filters.update(
     pct=fmt.pct,
     ratio_pct=fmt.ratio_pct,
     light_name=fmt.light_name,
+    lamp=fmt.lamp,
     action_name=fmt.action_name,
 )
 templates.env.globals.update(CSRF_FIELD=CSRF_FIELD, ROLE_NAMES=ROLE_NAMES)

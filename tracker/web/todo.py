@@ -10,7 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from sqlmodel import Session, col, select
+import sqlalchemy as sa
+from sqlmodel import Session, col, func, select
 
 from tracker.auth.principal import Principal
 from tracker.core.plan import checkpoint_date
@@ -83,20 +84,20 @@ def _unit_todos(session: Session, principal: Principal, today: date, rules: Rule
 
 
 def _bureau_todos(session: Session, today: date) -> list[Todo]:
+    waiting_on_unit = col(CorrectionNotice.state).in_(("issued", "returned"))
+    notices = select(
+        func.count().filter(col(CorrectionNotice.state) == "answered"),
+        func.count().filter(sa.and_(waiting_on_unit, col(CorrectionNotice.due_on) < today)),
+    )
+    answered, overdue = session.exec(notices).one()
+    waiting = session.exec(select(func.count()).where(Submission.status == "submitted")).one()
     out: list[Todo] = []
-    waiting = session.exec(select(Submission).where(Submission.status == "submitted")).all()
     if waiting:
-        out.append(Todo("review", f"{len(waiting)}个季度报送待审核", "/approvals"))
-    answered = session.exec(select(CorrectionNotice).where(CorrectionNotice.state == "answered")).all()
+        out.append(Todo("review", f"{waiting}个季度报送待审核", "/approvals"))
     if answered:
-        out.append(Todo("review", f"{len(answered)}份整改通知单位已报送，待审核", "/corrections?state=open"))
-    overdue = session.exec(
-        select(CorrectionNotice).where(
-            col(CorrectionNotice.state).in_(("issued", "returned")), col(CorrectionNotice.due_on) < today
-        )
-    ).all()
+        out.append(Todo("review", f"{answered}份整改通知单位已报送，待审核", "/corrections?state=open"))
     if overdue:
-        out.append(Todo("correction", f"{len(overdue)}份整改通知已逾期未报送", "/corrections?state=overdue"))
+        out.append(Todo("correction", f"{overdue}份整改通知已逾期未报送", "/corrections?state=overdue"))
     return out
 
 

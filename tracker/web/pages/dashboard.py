@@ -12,13 +12,14 @@ from fastapi.responses import HTMLResponse
 from tracker.clock import today
 from tracker.corrections.service import counts
 from tracker.deps import PrincipalDep, RulesDep, SessionDep
-from tracker.monitoring.key_list import key_listings
+from tracker.monitoring.key_list import key_lines
 from tracker.web.overview import PAGE_SIZE, SORTS, overview
 from tracker.web.pages.common import default_as_of, pick_year, take_flashes, years
 from tracker.web.templating import render
 from tracker.web.todo import todos
 
 router = APIRouter()
+KEY_LINES = 200  # the key list's first lines on the dashboard (the whole list: GET /api/v1/key-list)
 
 
 @router.get("/", name="dashboard")
@@ -79,6 +80,6 @@ def dashboard(
         link=link,
         todos=todos(session=session, principal=principal, today=today(), rules=rules),
         corrections=counts(session=session, scope=principal.scope, today=today(), year=chosen),
-        key_list=key_listings(session=session, scope=principal.scope, year=chosen, as_of=day)[:200],
+        key_list=key_lines(session=session, scope=principal.scope, year=chosen, as_of=day, limit=KEY_LINES),
         flashes=take_flashes(request),
     )
