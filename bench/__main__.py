@@ -45,7 +45,7 @@ def merge_sections(report: str, new: dict[str, str]) -> str:
     """`report` with each `## bench.NAME` section in `new` replaced (or added before the notes)."""
     parts = report.split("\n## ")
     head, rest = parts[0], ["## " + p for p in parts[1:]]
-    done = set()
+    done: set[str] = set()
     for i, part in enumerate(rest):
         name = part[len("## bench.") :].split(" ", 1)[0] if part.startswith("## bench.") else ""
         if name in new:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import os
 import platform
+import resource
 import tempfile
 import time
 import uuid
@@ -40,6 +41,16 @@ SIZES = {
 
 def log(message: str) -> None:
     print(message, flush=True)
+
+
+def peak_mb() -> float:
+    """This process's own peak RSS in MB: VmHWM on Linux. getrusage's ru_maxrss there keeps, across exec, what the
+    forking parent held (the benchmark's own process, pandas and the install built), not what the child used."""
+    with suppress(OSError), open("/proc/self/status", encoding="ascii") as status:
+        for line in status:
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
 def machine() -> str:

@@ -211,20 +211,20 @@ def pg_schema() -> Iterator[str | None]:
 
 def child(kind: str, path: str, url: str) -> None:
     """Run in a subprocess: one load of the file, then its time and peak RSS as JSON."""
+    from bench._install import peak_mb
     from tracker.db import make_engine
 
     engine = make_engine(url)
     started = time.perf_counter()
     rows = upload(engine, Path(path)) if kind == "upload" else baseline(engine, Path(path))
     seconds = time.perf_counter() - started
-    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    print(json.dumps({"rows": rows, "seconds": seconds, "peak_mb": peak_mb}))
+    print(json.dumps({"rows": rows, "seconds": seconds, "peak_mb": peak_mb()}))
 
 
 def in_child(kind: str, path: Path, url: str) -> dict[str, float]:
     code = f"from bench.upload import child; child({kind!r}, {str(path)!r}, {url!r})"
     done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True)
-    return json.loads(done.stdout.strip().splitlines()[-1])
+    return dict(json.loads(done.stdout.strip().splitlines()[-1]))
 
 
 def memory(engine: Engine, url: str, small: Path, projects: list[tuple[str, str, int]], workdir: Path) -> None:
