@@ -73,7 +73,8 @@ def test_scoring_a_few_units_at_a_time_writes_the_same_files_as_one_piece(
     )
     monkeypatch.setattr(export, "PIECE", 5)  # 13 units of 1 to 8 projects: pieces of one or a few units
     chosen = export.select_projects(session=session, scope=EVERYONE, year=2024, dept_code=None, region_code=None)
-    assert len(list(chosen.pieces())) > 5 and sorted(sum(chosen.pieces(), [])) == sorted(chosen.ids)
+    pieces = list(chosen.pieces())
+    assert len(pieces) > 5 and sorted(i for piece in pieces for i in piece) == sorted(chosen.ids)
     for workers in (1, 2):
         root = tmp_path / f"pieces{workers}"
         cut = export_self_evaluation(
