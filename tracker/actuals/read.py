@@ -92,7 +92,9 @@ def result_history(
     query = (
         select(IndicatorResult, Indicator.project_id, Indicator.seq)
         .join(Indicator, col(Indicator.id) == col(IndicatorResult.indicator_id))
-        .where(IndicatorResult.is_current == True)  # noqa: E712
+        # not `is_current = 1`: SQLite would read every current result of the install through that index
+        # (one piece of an export in 0.4 s at 61,600 projects); this way it starts from the projects' indicators
+        .where(func.coalesce(col(IndicatorResult.is_current), False) == True)  # noqa: E712
         .order_by(col(IndicatorResult.as_of), col(IndicatorResult.id))
     )
     if as_of is not None:
