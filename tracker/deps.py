@@ -8,11 +8,13 @@ without the session's CSRF token in `X-CSRF-Token`.
 
 from __future__ import annotations
 
-from typing import Annotated
+import os
+from collections.abc import Iterator
+from typing import IO, Annotated
 from urllib.parse import quote
 
 from fastapi import Depends, Request
-from fastapi.responses import Response
+from fastapi.responses import Response, StreamingResponse
 from fastapi.security import OAuth2PasswordBearer
 from sqlmodel import Session
 
@@ -40,6 +42,7 @@ __all__ = [
 ]
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+STREAM_BLOCK = 1 << 20  # bytes read and sent at a time from a file download
 # scope="function": the commit (and any error it raises) happens before the response is sent, so a
 # 2xx always means the work is stored, and a failed commit is answered as an error instead.
 SessionDep = Annotated[Session, Depends(get_session, scope="function")]
@@ -91,8 +94,28 @@ PrincipalDep = Annotated[Principal, Depends(current_principal)]
 ScopeDep = Annotated[Scope, Depends(current_scope)]
 
 
-def download(data: bytes, filename: str, media_type: str) -> Response:
-    """A file download; the Chinese name goes in filename* (RFC 6266), an ASCII one in filename."""
+def _disposition(filename: str) -> dict[str, str]:
+    """The Chinese name goes in filename* (RFC 6266), an ASCII one in filename."""
     fallback = filename.encode("ascii", "replace").decode().replace("?", "_").replace('"', "_")
-    disposition = f"attachment; filename=\"{fallback}\"; filename*=UTF-8''{quote(filename)}"
-    return Response(content=data, media_type=media_type, headers={"Content-Disposition": disposition})
+    return {"Content-Disposition": f"attachment; filename=\"{fallback}\"; filename*=UTF-8''{quote(filename)}"}
+
+
+def download(data: bytes, filename: str, media_type: str) -> Response:
+    """A file download held in memory (one workbook)."""
+    return Response(content=data, media_type=media_type, headers=_disposition(filename))
+
+
+def download_file(file: IO[bytes], filename: str, media_type: str) -> StreamingResponse:
+    """A file download streamed from an open (temporary) file a block at a time, closed when sent."""
+    size = file.seek(0, os.SEEK_END)
+    file.seek(0)
+
+    def blocks() -> Iterator[bytes]:
+        try:
+            while block := file.read(STREAM_BLOCK):
+                yield block
+        finally:
+            file.close()
+
+    headers = _disposition(filename) | {"Content-Length": str(size)}
+    return StreamingResponse(blocks(), media_type=media_type, headers=headers)

@@ -81,6 +81,7 @@ def test_api_self_evaluation_is_the_summary_xlsx(client: TestClient) -> None:
 def test_api_self_evaluation_bundle_zips_every_workbook(client: TestClient) -> None:
     response = client.get("/api/v1/exports/self-evaluation", params={"year": 2024, "bundle": "zip"})
     assert response.status_code == 200 and response.headers["content-type"] == "application/zip"
+    assert int(response.headers["content-length"]) == len(response.content)  # streamed from the finished file
     names = zipfile.ZipFile(io.BytesIO(response.content)).namelist()
     assert len(names) == 44 + 13 + 1 and "summary.xlsx" in names
     assert sum(1 for n in names if n.startswith("units/")) == 13

@@ -100,7 +100,9 @@ def result_history(
             col(r.forecast_text),
         )
         .join(Indicator, col(Indicator.id) == col(r.indicator_id))
-        .where(col(r.is_current) == True)  # noqa: E712
+        # not `is_current = 1`: SQLite would read every current result of the install through that index
+        # (one piece of an export in 0.4 s at 61,600 projects); this way it starts from the projects' indicators
+        .where(func.coalesce(col(r.is_current), False) == True)  # noqa: E712
         .order_by(col(r.as_of), col(r.id))
     )  # fmt: skip
     if as_of is not None:

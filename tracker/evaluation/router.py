@@ -14,7 +14,7 @@ from fastapi import APIRouter, Query
 from fastapi.responses import Response
 from pydantic import BaseModel
 
-from tracker.deps import XLSX, RulesDep, ScopeDep, SessionDep, download
+from tracker.deps import XLSX, RulesDep, ScopeDep, SessionDep, download, download_file
 from tracker.evaluation import export
 from tracker.evaluation.review import ReviewFinding, review_findings_page
 from tracker.shared.export import ZipSink
@@ -43,7 +43,7 @@ def self_evaluation(
     export.export_self_evaluation(
         session=session, scope=scope, year=year, dept_code=dept_code, region_code=region_code, sink=sink, rules=rules
     )
-    return download(sink.close(), f"{year}年度绩效自评表.zip", "application/zip")
+    return download_file(sink.close(), f"{year}年度绩效自评表.zip", "application/zip")
 
 
 @router.get("/exports/self-evaluation/projects/{project_id}", response_class=Response)

@@ -13,7 +13,7 @@ from fastapi.responses import Response
 from pydantic import BaseModel
 
 from tracker.core.money import wan_str
-from tracker.deps import XLSX, PrincipalDep, RulesDep, ScopeDep, SessionDep, download
+from tracker.deps import XLSX, PrincipalDep, RulesDep, ScopeDep, SessionDep, download, download_file
 from tracker.monitoring import export, runs, snapshots
 from tracker.monitoring.key_list import key_listings
 from tracker.monitoring.schemas import (
@@ -149,7 +149,7 @@ def monitoring(
         region_code=region_code,
         rules=rules,
     )
-    return download(sink.close(), f"{year}年1-{done.through_month}月绩效运行监控表.zip", "application/zip")
+    return download_file(sink.close(), f"{year}年1-{done.through_month}月绩效运行监控表.zip", "application/zip")
 
 
 @router.get("/exports/monitoring/projects/{project_id}", response_class=Response)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import io
 import os
+import tempfile
 import zipfile
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -64,20 +65,27 @@ class DirSink:
 
 
 class ZipSink:
-    """Members of a zip held in memory (workbooks are already deflated: store them)."""
+    """Members of a zip written to a temporary file as they come (workbooks are already deflated: store them).
+
+    Only the workbook being added is held in memory, whatever the number of projects; `close` hands
+    back the finished file for the answer to stream (tracker/deps.py `download_file`). A sink dropped on
+    an error is deleted with its file.
+    """
 
     def __init__(self) -> None:
-        self.buffer = io.BytesIO()
-        self.zip = zipfile.ZipFile(self.buffer, "w", zipfile.ZIP_STORED)
+        self.file: IO[bytes] = tempfile.TemporaryFile()  # noqa: SIM115 - handed to the caller by close()
+        self.zip = zipfile.ZipFile(self.file, "w", zipfile.ZIP_STORED)
 
     def put(self, name: str, write: Writer) -> None:
         data = io.BytesIO()
         write(data)
         self.zip.writestr(name, data.getvalue())
 
-    def close(self) -> bytes:
+    def close(self) -> IO[bytes]:
+        """The finished zip, read from its start; closing it deletes it."""
         self.zip.close()
-        return self.buffer.getvalue()
+        self.file.seek(0)
+        return self.file
 
 
 @dataclass(slots=True)

@@ -4,7 +4,9 @@ Each worker receives plain values (a file name and a picklable writer: a module-
 to the project's row with `functools.partial`), never a session; it writes each file whole through a
 `DirSink` (write to `.name.part`, then rename), exactly as the serial path does, so the files are the
 same. Workers are started with `spawn`: they inherit no database connection, lock or thread of the
-parent. The parent reports progress as batches finish and records the names in the order given.
+parent. The caller hands over the files a piece at a time (`Writers.put`) and gathers the next piece
+while the workers write; at most AHEAD batches per worker wait, so memory stays bounded however many
+files there are. The parent reports progress as batches finish.
 """
 
 from __future__ import annotations
@@ -12,13 +14,15 @@ from __future__ import annotations
 import multiprocessing
 import os
 from collections.abc import Sequence
-from concurrent.futures import ProcessPoolExecutor, as_completed
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from pathlib import Path
+from types import TracebackType
 
-from tracker.shared.export import DirSink, Run, Writer
+from tracker.shared.export import DirSink, Run, Sink, Writer
 
 Job = tuple[str, Writer]
 BATCH_MAX = 50  # files per task: small enough for a steady progress bar, large enough to amortise pickling
+AHEAD = 3  # batches waiting per worker: keeps the workers busy while the caller gathers the next piece
 
 
 def worker_count(configured: int) -> int:
@@ -33,18 +37,53 @@ def _write_batch(root: str, jobs: Sequence[Job]) -> int:
     return len(jobs)
 
 
-def put_all(run: Run, sink: object, jobs: Sequence[Job], workers: int) -> None:
-    """Write every job into the run's sink: in `workers` processes when it is a directory, else one by one."""
-    if workers <= 1 or not isinstance(sink, DirSink) or len(jobs) < 2:
-        for name, write in jobs:
-            run.put(name, write)
-        return
-    size = max(1, min(BATCH_MAX, len(jobs) // (workers * 4) or 1))
-    batches = [jobs[i : i + size] for i in range(0, len(jobs), size)]
-    context = multiprocessing.get_context("spawn")
-    with ProcessPoolExecutor(max_workers=min(workers, len(batches)), mp_context=context) as pool:
-        futures = {pool.submit(_write_batch, str(sink.root), batch): batch for batch in batches}
-        for future in as_completed(futures):
+class Writers:
+    """Write jobs into the run's sink: in `workers` processes when it is a directory, else one by one, here.
+
+    Use as a context manager; leaving it waits for every file (or, on an error, cancels what has not started).
+    """
+
+    def __init__(self, run: Run, sink: Sink, workers: int) -> None:
+        self.run, self.sink, self.workers = run, sink, workers
+        self.pool: ProcessPoolExecutor | None = None
+        self.pending: dict[Future[int], list[str]] = {}
+
+    def put(self, jobs: Sequence[Job]) -> None:
+        if self.workers <= 1 or not isinstance(self.sink, DirSink):
+            for name, write in jobs:
+                self.run.put(name, write)
+            return
+        root = str(self.sink.root)
+        size = max(1, min(BATCH_MAX, len(jobs) // (self.workers * 4) or 1))
+        for start in range(0, len(jobs), size):
+            batch = jobs[start : start + size]
+            while len(self.pending) >= self.workers * AHEAD:
+                self._collect(FIRST_COMPLETED)
+            self.pending[self._pool().submit(_write_batch, root, batch)] = [name for name, _ in batch]
+
+    def _pool(self) -> ProcessPoolExecutor:
+        if self.pool is None:
+            context = multiprocessing.get_context("spawn")
+            self.pool = ProcessPoolExecutor(max_workers=self.workers, mp_context=context)
+        return self.pool
+
+    def _collect(self, when: str) -> None:
+        done, _ = wait(self.pending, return_when=when)
+        for future in done:
+            names = self.pending.pop(future)
             future.result()  # a worker's error stops the export, as it would the serial one
-            run.done([name for name, _ in futures[future]])
-    run.order([name for name, _ in jobs])
+            self.run.done(names)
+
+    def __enter__(self) -> Writers:
+        return self
+
+    def __exit__(
+        self, kind: type[BaseException] | None, error: BaseException | None, trace: TracebackType | None
+    ) -> None:
+        try:
+            if kind is None:
+                while self.pending:
+                    self._collect(FIRST_COMPLETED)
+        finally:
+            if self.pool is not None:
+                self.pool.shutdown(wait=True, cancel_futures=True)

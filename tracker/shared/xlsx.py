@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import unicodedata
 from decimal import Decimal
+from functools import lru_cache
 from typing import IO, Any
 
 from xlsxwriter import Workbook
@@ -131,9 +132,21 @@ def add_sheet(book: Workbook, formats: Formats, name: str) -> Sheet:
     return Sheet(book, book.add_worksheet(name), formats)
 
 
+class _CharWidths(dict[str, int]):
+    """Columns per character, looked up once per distinct character (a few thousand at most)."""
+
+    def __missing__(self, ch: str) -> int:
+        width = self[ch] = 2 if unicodedata.east_asian_width(ch) in "WF" else 1
+        return width
+
+
+_WIDTHS = _CharWidths()
+
+
+@lru_cache(maxsize=1 << 16)  # a project's texts are measured again in its unit's workbook
 def display_width(text: str) -> int:
     """Columns a line takes on screen: CJK and full-width characters count double."""
-    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+    return len(text) if text.isascii() else sum(map(_WIDTHS.__getitem__, text))
 
 
 def fit_width(values: list[str], *, low: float = 6, high: float = 40) -> float:

@@ -43,6 +43,7 @@ __all__ = [
     "list_projects",
     "load_core",
     "parse_file",
+    "project_keys",
 ]
 T = TypeVar("T")
 CORE_CHUNK = 2_000  # projects per piece of iter_core: a few MB of objects, few round trips
@@ -230,6 +231,23 @@ def iter_core(
     ordered = session.exec(query.order_by(*ORDER)).all()
     for part in chunks((i for i in ordered if i is not None), size):
         yield core_of(session=session, project_ids=part, indicators=indicators)
+
+
+def project_keys(
+    *, session: Session, scope: Scope, year: int, dept_code: str | None = None, region_code: str | None = None
+) -> list[tuple[int, str, str]]:
+    """(id, region, unit code) of the year's projects the scope may see, in table order (that of `load_core`).
+
+    Small rows, so that an export can plan its pieces by unit before reading any project whole.
+    """
+    query = where(
+        scope,
+        select(Project.id, Project.region_code, Project.dept_code),
+        year=year,
+        dept_code=dept_code,
+        region_code=region_code,
+    )
+    return [(i, region, dept) for i, region, dept in session.exec(query.order_by(*ORDER)) if i is not None]
 
 
 def core_of(
