@@ -50,8 +50,9 @@ SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 oauth2_scheme = OAuth2PasswordBearer(tokenUrl="/api/v1/auth/token", auto_error=False)
 
 
-def current_rules(request: Request) -> Rules:
-    """The rules the app loaded at its start (tracker/main.py create_app)."""
+async def current_rules(request: Request) -> Rules:
+    """The rules the app loaded at its start (tracker/main.py create_app); on the event loop, as it reads
+    no database (a plain `def` dependency is a thread hand-off per request)."""
     rules: Rules = request.app.state.rules
     return rules
 
@@ -86,8 +87,8 @@ def client_ip(request: Request) -> str:
     return request.client.host if request.client else "unknown"
 
 
-def current_scope(principal: Annotated[Principal, Depends(current_principal)]) -> Scope:
-    return principal.scope
+async def current_scope(principal: Annotated[Principal, Depends(current_principal)]) -> Scope:
+    return principal.scope  # on the event loop: no thread hand-off for an attribute
 
 
 PrincipalDep = Annotated[Principal, Depends(current_principal)]

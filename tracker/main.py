@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import inspect
-from collections.abc import Awaitable, Callable
 from typing import Any
 
 from fastapi import Depends, FastAPI, Request
@@ -18,10 +17,9 @@ from tracker.alerts.router import router as alerts_router
 from tracker.auth.router import router as auth_router
 from tracker.auth.users_router import router as users_router
 from tracker.budget.router import router as budget_router
-from tracker.config import get_settings
 from tracker.corrections.router import router as corrections_router
 from tracker.db import database_problem
-from tracker.edge import request_limits
+from tracker.edge import BodyLimit, request_limits
 from tracker.errors import DomainError
 from tracker.evaluation.router import router as evaluation_router
 from tracker.health import router as health_router
@@ -32,8 +30,6 @@ from tracker.reports.router import router as reports_router
 from tracker.rules import Rules, load_rules
 from tracker.targets.router import router as targets_router
 from tracker.web import install as install_pages
-
-BODY_SLACK = 1024 * 1024  # multipart headers and form fields around the file
 
 
 def create_app(*, rules: Rules | None = None) -> FastAPI:
@@ -80,15 +76,7 @@ def create_app(*, rules: Rules | None = None) -> FastAPI:
             headers["Allow"] = allowed_methods(app, request.scope)
         return JSONResponse({"error": name, "detail": str(exc.detail)}, status_code=exc.status_code, headers=headers)
 
-    @app.middleware("http")
-    async def body_limit(request: Request, call_next: Callable[[Request], Awaitable[Response]]) -> Response:
-        """A body declared larger than an upload may be is refused before a byte of it is read."""
-        declared = request.headers.get("content-length", "")
-        limit = get_settings().upload_max_bytes + BODY_SLACK
-        if declared.isdigit() and len(declared) < 19 and int(declared) > limit:
-            detail = f"文件大小超过上限 {get_settings().upload_max_bytes / 1024 / 1024:.1f} MB"
-            return JSONResponse({"error": "TooLarge", "detail": detail}, status_code=413)
-        return await call_next(request)
+    app.add_middleware(BodyLimit)
 
     app.include_router(health_router)
     app.include_router(auth_router, prefix="/api/v1")

@@ -12,8 +12,9 @@ from sqlmodel import Session, col, delete, func, select
 
 from tracker.actuals.audit import record
 from tracker.auth.passwords import generate_password, hash_password, verify_password, waste_time_like_a_check
-from tracker.auth.principal import Principal, principal_for
+from tracker.auth.principal import Principal
 from tracker.auth.rules import AuthRules
+from tracker.auth.signed_in import load_principal as load_principal  # where every caller has found it
 from tracker.errors import Conflict, InvalidInput, NotFound
 from tracker.models import Dept, LoginAttempt, User, UserRegion, UserUnit, utcnow
 from tracker.models.auth import ROLES
@@ -240,19 +241,6 @@ def page_users(
     total = session.exec(select(func.count()).select_from(query.subquery())).one()
     users = session.exec(query.order_by(col(User.username)).offset(offset).limit(limit))
     return [_view(session, u) for u in users], int(total)
-
-
-def load_principal(*, session: Session, username: str, token_version: int) -> Principal | None:
-    """The principal of an active user whose sign-in is still valid (same token version), else None."""
-    user = session.exec(select(User).where(User.username == username)).first()
-    if user is None or not user.active or user.token_version != token_version or user.id is None:
-        return None
-    return principal_for(
-        username=user.username,
-        role=user.role,
-        units=frozenset(_unit_keys(session, user.id)),
-        regions=frozenset(_regions(session, user.id)),
-    )
 
 
 def revoke_sign_ins(*, session: Session, username: str) -> None:

@@ -10,7 +10,7 @@ from fastapi import APIRouter, File, Form, Query, Response, UploadFile
 from pydantic import BaseModel, Field
 
 from tracker.deps import PrincipalDep, ScopeDep, SessionDep
-from tracker.targets import imports, listing, service
+from tracker.targets import imports, list_memo, listing, service
 from tracker.targets.corrections import Correction, correct_indicator, indicator_history
 from tracker.targets.schemas import IndicatorOut, ProjectOut, TargetImportOut, target_import_out
 
@@ -33,9 +33,12 @@ def list_projects(
     region_code: str | None = None,
 ) -> Response:
     # ProjectPage documents the answer; it is built from table rows and encoded once (targets/listing.py):
-    # building, validating and dumping a thousand models was most of the request.
-    body = listing.project_page_json(session=session, scope=scope, year=year, dept_code=dept_code, limit=limit,
-                                     offset=offset, region_code=region_code)  # fmt: skip
+    # building, validating and dumping a thousand models was most of the request. The encoded page is
+    # kept while the data behind it is unchanged (targets/list_memo.py).
+    query = {"year": year, "dept_code": dept_code, "limit": limit, "offset": offset, "region_code": region_code}
+    key = (scope, tuple(query.items()))
+    body = list_memo.kept_page(session, key, service.today(),
+                               lambda: listing.project_page_json(session=session, scope=scope, **query))  # fmt: skip
     return Response(body, media_type="application/json")
 
 
