@@ -125,9 +125,26 @@ class PlanLine:
         return self.checkpoints[i - 1] if i <= len(self.checkpoints) else None
 
 
-@lru_cache(maxsize=4096)
+def written(plan: tuple[Checkpoint, ...]) -> tuple[str, ...]:
+    """Each checkpoint's percentage as written: part of every cache key that holds a plan's checkpoints.
+
+    Decimal("25") == Decimal("25.00") and they hash alike, so a cache keyed on the checkpoints alone
+    would hand a plan written 25.00 the checkpoint objects of one written 25, shown as 25.
+    """
+    return tuple(str(cp.cumulative_pct) for cp in plan)
+
+
 def plan_line(plan: tuple[Checkpoint, ...], year: int) -> PlanLine:
-    """A plan's `PlanLine` for a year; projects sharing a plan share one (the cache holds a few thousand)."""
+    """A plan's `PlanLine` for a year; projects sharing a plan share one (the cache holds a few thousand).
+
+    Plans equal but written with other decimals get their own (`written`): the line carries the checkpoints.
+    """
+    return plan_line_of(plan, written(plan), year)
+
+
+@lru_cache(maxsize=4096)
+def plan_line_of(plan: tuple[Checkpoint, ...], texts: tuple[str, ...], year: int) -> PlanLine:
+    """`plan_line` where the caller already has `written(plan)` as `texts` (the cache key)."""
     ordered = tuple(sorted_plan(plan))
     exact = [_ratio_of(cp.cumulative_pct) for cp in ordered]  # (numerator, denominator) in lowest terms
     scale = lcm(1, *(den for _, den in exact))
