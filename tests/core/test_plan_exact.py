@@ -47,12 +47,20 @@ def test_plan_line_share_and_planned_fen_are_the_exact_interpolation(
     assert line.next(day) == next((cp for cp in plan if checkpoint_date(2024, cp.month) > day), None)
 
 
+def reference_round(value: Fraction) -> int:
+    """The definition of round half up: the magnitude plus one half, floored, with the sign put back."""
+    rounded = int(abs(value) + Fraction(1, 2))
+    return rounded if value >= 0 else -rounded
+
+
 @settings(max_examples=300, deadline=None)
 @given(numerator=fen, denominator=st.integers(1, 10**12), places=st.sampled_from([0, 2, 4]))
 def test_integer_rounding_is_round_half_up_of_the_exact_ratio(numerator: int, denominator: int, places: int) -> None:
-    assert div_half_up(numerator, denominator) == round_half_up(Fraction(numerator, denominator))
-    exact = to_decimal(Fraction(numerator, denominator), places)
-    assert str(Decimal(div_half_up(numerator * 10**places, denominator)).scaleb(-places)) == str(exact)
+    exact = Fraction(numerator, denominator)
+    assert div_half_up(numerator, denominator) == round_half_up(exact) == reference_round(exact)
+    shown = str(Decimal(reference_round(exact * 10**places)).scaleb(-places))
+    assert str(Decimal(div_half_up(numerator * 10**places, denominator)).scaleb(-places)) == shown
+    assert str(to_decimal(exact, places)) == shown
 
 
 @settings(max_examples=300, deadline=None)

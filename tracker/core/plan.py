@@ -196,15 +196,13 @@ def time_progress_by_day(as_of: date, *, year: int | None = None) -> Fraction:
 
 
 def round_half_up(value: Fraction | int) -> int:
-    """Nearest integer, halves away from zero (the usual 四舍五入)."""
-    magnitude = abs(Fraction(value))
-    rounded = int(magnitude + Fraction(1, 2))  # int() truncates, i.e. floors a non-negative value
-    return rounded if value >= 0 else -rounded
+    """Nearest integer, halves away from zero (the usual 四舍五入), in integers: a Fraction's terms."""
+    return div_half_up(value.numerator, value.denominator)
 
 
 def to_decimal(value: Fraction, places: int) -> Decimal:
-    """A Fraction as a Decimal with `places` decimals, rounded half up."""
-    return Decimal(round_half_up(value * 10**places)).scaleb(-places)
+    """A Fraction as a Decimal with `places` decimals, rounded half up (one integer division, no Fraction made)."""
+    return decimal_of(value.numerator, value.denominator, places)
 
 
 def to_pct(share: Fraction, places: int = 2) -> Decimal:
