@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import logging
-from collections import defaultdict
+from collections import defaultdict, namedtuple
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 import sqlalchemy as sa
 from sqlalchemy import Table
@@ -128,7 +128,7 @@ def _clamped(day: date, year: int) -> date:
 
 @dataclass(slots=True)
 class _Children:
-    """Each table's rows for a set of projects, as plain rows (attribute access like the ORM objects)."""
+    """Each table's rows for a set of projects, as named tuples (attribute access like the ORM objects)."""
 
     depts: dict[tuple[str, str], str]
     regions: dict[str, str]
@@ -144,6 +144,16 @@ INDICATOR: Table = Indicator.__table__  # type: ignore[attr-defined]
 
 
 _ZERO, _HUNDRED = Decimal(0), Decimal(100)
+
+
+def _named(table: Table) -> Callable[[Any], Any]:
+    """A table's rows as named tuples: a column by name is then a tuple index (~10 ns), where a SQLAlchemy
+    Row looks the name up each time (~300 ns); an indicator's target and data read some twenty columns."""
+    row: Any = namedtuple(f"{table.name}_row", [c.key for c in table.c])  # type: ignore[misc]
+    return cast(Callable[[Any], Any], row._make)
+
+
+_plan_row, _indicator_row = _named(PLAN), _named(INDICATOR)
 
 
 def usable_checkpoint(c: Any) -> bool:
@@ -177,7 +187,7 @@ def _children(
     out.regions = {c: n for c, n in session.execute(sa.select(col(Region.code), col(Region.name)))}
     out.budgets = load_budgets(session=session, projects=projects)
     for among_ids in of(PLAN.c.project_id):
-        for c in session.execute(sa.select(PLAN).where(among_ids).order_by(PLAN.c.month)).all():
+        for c in map(_plan_row, session.execute(sa.select(PLAN).where(among_ids).order_by(PLAN.c.month))):
             if usable_checkpoint(c):
                 out.plans[c.project_id].append(c)
             else:  # stored before the reader refused it: one bad cell must not stop every reader of the county
@@ -190,7 +200,8 @@ def _children(
         for pid, text in session.execute(query).all():
             out.objectives[pid].append(text)
     for among_ids in of(INDICATOR.c.project_id):
-        for i in session.execute(sa.select(INDICATOR).where(among_ids).order_by(INDICATOR.c.seq)).all():
+        query = sa.select(INDICATOR).where(among_ids).order_by(INDICATOR.c.seq)
+        for i in map(_indicator_row, session.execute(query)):
             out.indicators[i.project_id].append(i)
     return out
 
