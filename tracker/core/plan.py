@@ -119,6 +119,20 @@ class PlanLine:
         i = bisect_right(self.days, day.toordinal(), lo=1)
         return self.checkpoints[i - 2] if i > 1 else None
 
+    def due(self, on: date) -> Fraction:
+        """The share of the year's plan due by `on` (`share_due`): this plan's share on `on` over its share
+        on 31 December, at most 1, and 1 from 31 December; linear time progress where the plan never rises
+        above 0."""
+        year = date.fromordinal(self.days[0]).year
+        end = date(year, 12, 31)
+        if on >= end:
+            return Fraction(1)
+        final, final_den = self.share(end)
+        if final <= 0:
+            return time_progress(on, year=year)
+        now, now_den = self.share(on)
+        return min(Fraction(now * final_den, now_den * final), Fraction(1))
+
     def next(self, day: date) -> Checkpoint | None:
         """The first checkpoint strictly after `day` (the same as `next_checkpoint`)."""
         i = bisect_right(self.days, day.toordinal(), lo=1)
@@ -214,12 +228,6 @@ def share_due(plan: Sequence[Checkpoint], on: date, *, year: int) -> Fraction:
     """Share of the year's plan due by `on` (DOMAIN.md §4), 1 from 31 December.
 
     The project's own spending plan there over its plan at 31 December; linear time progress where
-    the project has no plan (or one that never rises above 0).
+    the project has no plan (or one that never rises above 0). `PlanLine.due` of the plan laid out once.
     """
-    end = date(year, 12, 31)
-    if on >= end:
-        return Fraction(1)
-    final = planned_share(plan, end, year=year) if plan else Fraction(0)
-    if final <= 0:
-        return time_progress(on, year=year)
-    return min(planned_share(plan, on, year=year) / final, Fraction(1))
+    return plan_line(tuple(plan), year).due(on)
