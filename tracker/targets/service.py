@@ -8,6 +8,7 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
+from enum import Enum
 from typing import Any, TypeVar, cast
 
 import sqlalchemy as sa
@@ -46,6 +47,7 @@ __all__ = [
     "parse_file",
 ]
 T = TypeVar("T")
+E = TypeVar("E", bound=Enum)
 CORE_CHUNK = 2_000  # projects per piece of iter_core: a few MB of objects, few round trips
 
 
@@ -275,17 +277,37 @@ def core_of(
     return [(p, _core(p, ch)) for p in projects]
 
 
+def _member(kind: type[E]) -> Callable[[Any], E]:
+    """`kind(value)` through a dict of its members by value: an Enum call costs ~1 µs and every indicator
+    read makes four; a value that is no member still raises as the call does."""
+    members: dict[Any, E] = {m.value: m for m in kind}
+
+    def of(value: Any) -> E:
+        found = members.get(value)
+        return found if found is not None else kind(value)
+
+    return of
+
+
+_kind, _comparator, _direction, _accumulation = (
+    _member(Kind),
+    _member(Comparator),
+    _member(Direction),
+    _member(Accumulation),
+)
+
+
 def indicator_target(i: Any) -> TargetValue:
     """A stored indicator's target (an `Indicator` or its table row) as the pure TargetValue."""
     return TargetValue(
         text=i.target_text,
-        kind=Kind(i.kind),
-        comparator=Comparator(i.comparator) if i.comparator else None,
+        kind=_kind(i.kind),
+        comparator=_comparator(i.comparator) if i.comparator else None,
         value=i.value,
         unit=i.unit,
         norm_value=i.norm_value,
         norm_unit=i.norm_unit,
-        direction=Direction(i.direction),
+        direction=_direction(i.direction),
         high=i.value_high,
         approximate=i.approximate,
     )
@@ -317,7 +339,7 @@ def _core(p: Project, ch: _Children) -> ProjectData:
                 description=i.description,
                 target=indicator_target(i),
                 basis=i.basis,
-                accumulation=Accumulation(i.accumulation),
+                accumulation=_accumulation(i.accumulation),
                 weight=i.weight,
                 applicable=i.applicable,
             )
