@@ -92,8 +92,11 @@ def database(kind: str) -> Iterator[str | None]:
         admin.dispose()
 
 
-def build(url: str, counties: int, per_county: int, *, results: bool = False, workdir: Path) -> Engine:
-    """A migrated database holding `counties` × `per_county` projects of 2024 and their payments to AS_OF."""
+def build(
+    url: str, counties: int, per_county: int, *, results: bool = False, oversight: bool = False, workdir: Path
+) -> Engine:
+    """A migrated database holding `counties` × `per_county` projects of 2024 and their payments to AS_OF;
+    `oversight`: also budget changes, the units' forecasts and key listings (`_oversight`)."""
     from sqlmodel import Session
 
     from tracker import migrate
@@ -134,8 +137,11 @@ def build(url: str, counties: int, per_county: int, *, results: bool = False, wo
         assert batch.id is not None
         insert(session, frame, batch.id)
         session.commit()
+        batch_id = batch.id
     if results:
         _results(engine, out, manifest, ids)
+    if oversight:
+        _oversight(engine, batch_id)
     analyze(engine)
     seconds = time.perf_counter() - started
     log(f"  install: {counties * per_county:,} projects, {len(frame):,} payments ({seconds:.0f} s to build)")
@@ -176,3 +182,51 @@ def _results(engine: Engine, out: Path, manifest: dict[str, object], ids: dict[t
             service.upload(
                 session=session, source=out / county["results"], filename="r.csv", principal=admin, rules=rules
             )
+
+
+def _oversight(engine: Engine, batch_id: int) -> None:
+    """Budget changes, project reports (全年预计执行数) and key listings on a fixed share of the projects, some
+    of each dated after AS_OF (so that the measuring day decides), written in bulk like the payments.
+
+    By the n-th project in id order: n % 6 == 0 raised 10% on 15 April, n % 6 == 3 cut 5% on 30 September,
+    n % 9 == 1 a carry-over of 50万 (there all year); n % 5 == 0 a forecast of 90% on 31 March, n % 10 == 0 a
+    later report on 31 May without one (the earlier forecast stands), n % 15 == 0 a superseded report on 30 June,
+    n % 5 == 2 a forecast dated 31 July; n % 8 == 0 listed on 31 May, n % 8 == 4 listed on 31 August.
+    """
+    from tracker.models import BudgetChange, KeyListing, ProjectReport
+
+    now = sa.func.current_timestamp()
+    with engine.begin() as conn:
+        rows = conn.execute(sa.text("SELECT id, year, dept_code, region_code, budget_fen FROM project ORDER BY id"))
+        projects = list(rows)
+        changes, reports, keys = [], [], []
+        for n, (pid, year, dept, region, budget) in enumerate(projects):
+            budget = int(budget)
+            change = {"project_id": pid, "doc": "", "reason": "bench", "source": "本年财政拨款", "recorded_by": None}
+            for due, kind, on, amount in (
+                (n % 6 == 0, "adjustment", date(year, 4, 15), budget // 10),
+                (n % 6 == 3, "adjustment", date(year, 9, 30), -(budget // 20)),
+                (n % 9 == 1, "carryover", date(year, 8, 1), 50_000_000),  # 50万, there all year
+            ):
+                if due:
+                    changes.append({**change, "kind": kind, "effective_on": on, "amount_fen": amount})
+            report = {"project_id": pid, "batch_id": batch_id, "narrative": "", "is_current": True, "row_no": 0}
+            if n % 5 == 0:
+                reports.append({**report, "as_of": date(year, 3, 31), "forecast_fen": budget * 9 // 10})
+            if n % 10 == 0:
+                reports.append({**report, "as_of": date(year, 5, 31), "forecast_fen": None, "narrative": "进展顺利"})
+            if n % 15 == 0:
+                reports.append({**report, "as_of": date(year, 6, 30), "forecast_fen": budget, "is_current": False})
+            if n % 5 == 2:
+                reports.append({**report, "as_of": date(year, 7, 31), "forecast_fen": budget // 2})
+            key = {"project_id": pid, "year": year, "dept_code": dept, "region_code": region, "budget_fen": budget,
+                   "actual_fen": 0, "rate": None}  # fmt: skip
+            if n % 8 == 0:
+                keys.append({**key, "tier": "5月底", "on_date": date(year, 5, 31)})
+            if n % 8 == 4:
+                keys.append({**key, "tier": "8月底", "on_date": date(year, 8, 31)})
+        for model, values in ((BudgetChange, changes), (ProjectReport, reports), (KeyListing, keys)):
+            table: sa.Table = model.__table__  # type: ignore[attr-defined]
+            if values:
+                conn.execute(table.insert().values(created_at=now), values)
+    log(f"  oversight: {len(changes):,} budget changes, {len(reports):,} project reports, {len(keys):,} key listings")

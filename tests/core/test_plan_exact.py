@@ -14,7 +14,16 @@ from fractions import Fraction
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from tracker.core.plan import _interpolate, checkpoint_date, div_half_up, plan_line, round_half_up, to_decimal
+from tracker.core.plan import (
+    _interpolate,
+    checkpoint_date,
+    div_half_up,
+    plan_line,
+    round_half_up,
+    share_due,
+    time_progress,
+    to_decimal,
+)
 from tracker.core.project import Checkpoint
 from tracker.core.variance import LightRules, ratio_light, spend_light
 
@@ -47,12 +56,20 @@ def test_plan_line_share_and_planned_fen_are_the_exact_interpolation(
     assert line.next(day) == next((cp for cp in plan if checkpoint_date(2024, cp.month) > day), None)
 
 
+def reference_round(value: Fraction) -> int:
+    """The definition of round half up: the magnitude plus one half, floored, with the sign put back."""
+    rounded = int(abs(value) + Fraction(1, 2))
+    return rounded if value >= 0 else -rounded
+
+
 @settings(max_examples=300, deadline=None)
 @given(numerator=fen, denominator=st.integers(1, 10**12), places=st.sampled_from([0, 2, 4]))
 def test_integer_rounding_is_round_half_up_of_the_exact_ratio(numerator: int, denominator: int, places: int) -> None:
-    assert div_half_up(numerator, denominator) == round_half_up(Fraction(numerator, denominator))
-    exact = to_decimal(Fraction(numerator, denominator), places)
-    assert str(Decimal(div_half_up(numerator * 10**places, denominator)).scaleb(-places)) == str(exact)
+    exact = Fraction(numerator, denominator)
+    assert div_half_up(numerator, denominator) == round_half_up(exact) == reference_round(exact)
+    shown = str(Decimal(reference_round(exact * 10**places)).scaleb(-places))
+    assert str(Decimal(div_half_up(numerator * 10**places, denominator)).scaleb(-places)) == shown
+    assert str(to_decimal(exact, places)) == shown
 
 
 @settings(max_examples=300, deadline=None)
@@ -62,3 +79,18 @@ def test_spend_light_compares_the_exact_ratio_with_the_thresholds(planned: int, 
     # with no minimum gap, the light is that of the exact ratio (above 1 is green either way)
     exact = ratio_light(Fraction(actual, planned), rules)
     assert spend_light(planned_fen=planned, actual_fen=actual, rules=rules) == exact
+
+
+@settings(max_examples=300, deadline=None)
+@given(plan=plans, day=days)
+def test_share_due_is_the_plans_share_over_its_year_end_share(plan: list[Checkpoint], day: date) -> None:
+    """DOMAIN.md §4: the plan's share on the day over its share on 31 December, at most 1, 1 from 31 December;
+    time progress where the plan never rises above 0."""
+    final = reference_share(plan, date(2024, 12, 31), 2024)
+    if day >= date(2024, 12, 31):
+        expected = Fraction(1)
+    elif final <= 0:
+        expected = time_progress(day, year=2024)
+    else:
+        expected = min(reference_share(plan, day, 2024) / final, Fraction(1))
+    assert share_due(plan, day, year=2024) == expected

@@ -160,21 +160,22 @@ def project_reports(
     out: dict[int, ReportView] = {}
     if not ids:
         return out
-    query = (
-        select(ProjectReport)
-        .where(ProjectReport.is_current == True)  # noqa: E712
-        .order_by(col(ProjectReport.as_of), col(ProjectReport.id))
+    r = ProjectReport
+    query = (  # plain columns: no ORM object per report (a province's spending reads tens of thousands)
+        sa.select(col(r.project_id), col(r.forecast_fen), col(r.as_of), col(r.narrative))
+        .where(col(r.is_current) == True)  # noqa: E712
+        .order_by(col(r.as_of), col(r.id))
     )
     if as_of is not None:
-        query = query.where(ProjectReport.as_of <= as_of)
-    for among in matching(session, col(ProjectReport.project_id), ids):
-        for r in session.exec(query.where(among)):  # oldest first: a later one replaces what it gives
-            seen = out.get(r.project_id) or ReportView(r.project_id, None, None, "", None)
-            out[r.project_id] = ReportView(
-                project_id=r.project_id,
-                forecast_fen=r.forecast_fen if r.forecast_fen is not None else seen.forecast_fen,
-                forecast_as_of=r.as_of if r.forecast_fen is not None else seen.forecast_as_of,
-                narrative=r.narrative or seen.narrative,
-                narrative_as_of=r.as_of if r.narrative else seen.narrative_as_of,
+        query = query.where(col(r.as_of) <= as_of)
+    for among in matching(session, col(r.project_id), ids):
+        for pid, forecast, on, narrative in session.execute(query.where(among)):  # oldest first: later replaces
+            seen = out.get(pid) or ReportView(pid, None, None, "", None)
+            out[pid] = ReportView(
+                project_id=pid,
+                forecast_fen=forecast if forecast is not None else seen.forecast_fen,
+                forecast_as_of=on if forecast is not None else seen.forecast_as_of,
+                narrative=narrative or seen.narrative,
+                narrative_as_of=on if narrative else seen.narrative_as_of,
             )
     return out

@@ -119,15 +119,46 @@ class PlanLine:
         i = bisect_right(self.days, day.toordinal(), lo=1)
         return self.checkpoints[i - 2] if i > 1 else None
 
+    def due(self, on: date) -> Fraction:
+        """The share of the year's plan due by `on` (`share_due`): this plan's share on `on` over its share
+        on 31 December, at most 1, and 1 from 31 December; linear time progress where the plan never rises
+        above 0."""
+        year = date.fromordinal(self.days[0]).year
+        end = date(year, 12, 31)
+        if on >= end:
+            return Fraction(1)
+        final, final_den = self.share(end)
+        if final <= 0:
+            return time_progress(on, year=year)
+        now, now_den = self.share(on)
+        return min(Fraction(now * final_den, now_den * final), Fraction(1))
+
     def next(self, day: date) -> Checkpoint | None:
         """The first checkpoint strictly after `day` (the same as `next_checkpoint`)."""
         i = bisect_right(self.days, day.toordinal(), lo=1)
         return self.checkpoints[i - 1] if i <= len(self.checkpoints) else None
 
 
-@lru_cache(maxsize=4096)
+def written(plan: tuple[Checkpoint, ...]) -> tuple[str, ...]:
+    """Each checkpoint's percentage as written: part of every cache key that holds a plan's checkpoints.
+
+    Decimal("25") == Decimal("25.00") and they hash alike, so a cache keyed on the checkpoints alone
+    would hand a plan written 25.00 the checkpoint objects of one written 25, shown as 25.
+    """
+    return tuple(str(cp.cumulative_pct) for cp in plan)
+
+
 def plan_line(plan: tuple[Checkpoint, ...], year: int) -> PlanLine:
-    """A plan's `PlanLine` for a year; projects sharing a plan share one (the cache holds a few thousand)."""
+    """A plan's `PlanLine` for a year; projects sharing a plan share one (the cache holds a few thousand).
+
+    Plans equal but written with other decimals get their own (`written`): the line carries the checkpoints.
+    """
+    return plan_line_of(plan, written(plan), year)
+
+
+@lru_cache(maxsize=4096)
+def plan_line_of(plan: tuple[Checkpoint, ...], texts: tuple[str, ...], year: int) -> PlanLine:
+    """`plan_line` where the caller already has `written(plan)` as `texts` (the cache key)."""
     ordered = tuple(sorted_plan(plan))
     exact = [_ratio_of(cp.cumulative_pct) for cp in ordered]  # (numerator, denominator) in lowest terms
     scale = lcm(1, *(den for _, den in exact))
@@ -179,15 +210,13 @@ def time_progress_by_day(as_of: date, *, year: int | None = None) -> Fraction:
 
 
 def round_half_up(value: Fraction | int) -> int:
-    """Nearest integer, halves away from zero (the usual 四舍五入)."""
-    magnitude = abs(Fraction(value))
-    rounded = int(magnitude + Fraction(1, 2))  # int() truncates, i.e. floors a non-negative value
-    return rounded if value >= 0 else -rounded
+    """Nearest integer, halves away from zero (the usual 四舍五入), in integers: a Fraction's terms."""
+    return div_half_up(value.numerator, value.denominator)
 
 
 def to_decimal(value: Fraction, places: int) -> Decimal:
-    """A Fraction as a Decimal with `places` decimals, rounded half up."""
-    return Decimal(round_half_up(value * 10**places)).scaleb(-places)
+    """A Fraction as a Decimal with `places` decimals, rounded half up (one integer division, no Fraction made)."""
+    return decimal_of(value.numerator, value.denominator, places)
 
 
 def to_pct(share: Fraction, places: int = 2) -> Decimal:
@@ -199,12 +228,6 @@ def share_due(plan: Sequence[Checkpoint], on: date, *, year: int) -> Fraction:
     """Share of the year's plan due by `on` (DOMAIN.md §4), 1 from 31 December.
 
     The project's own spending plan there over its plan at 31 December; linear time progress where
-    the project has no plan (or one that never rises above 0).
+    the project has no plan (or one that never rises above 0). `PlanLine.due` of the plan laid out once.
     """
-    end = date(year, 12, 31)
-    if on >= end:
-        return Fraction(1)
-    final = planned_share(plan, end, year=year) if plan else Fraction(0)
-    if final <= 0:
-        return time_progress(on, year=year)
-    return min(planned_share(plan, on, year=year) / final, Fraction(1))
+    return plan_line(tuple(plan), year).due(on)

@@ -21,10 +21,11 @@ from tracker.core.plan import (
     checkpoint_date,
     decimal_of,
     div_half_up,
-    plan_line,
+    plan_line_of,
     time_progress,
     to_decimal,
     to_pct,
+    written,
 )
 from tracker.core.project import Accumulation, Checkpoint
 from tracker.core.values import Grade, Kind, TargetValue
@@ -203,10 +204,17 @@ class DayPlan:
     end_share: tuple[int, int]  # planned share on 31 December
 
 
-@lru_cache(maxsize=8192)
 def day_plan(plan: tuple[Checkpoint, ...], year: int, as_of: date) -> DayPlan:
-    """A plan's `DayPlan` on `as_of` (checkpoints in any order; a bad month is a ValueError, as in plan_line)."""
-    line = plan_line(plan, year)
+    """A plan's `DayPlan` on `as_of` (checkpoints in any order; a bad month is a ValueError, as in plan_line).
+
+    Cached per plan as written (core.plan.written): a DayPlan carries the plan's own checkpoints.
+    """
+    return _day_plan(plan, written(plan), year, as_of)
+
+
+@lru_cache(maxsize=8192)
+def _day_plan(plan: tuple[Checkpoint, ...], texts: tuple[str, ...], year: int, as_of: date) -> DayPlan:
+    line = plan_line_of(plan, texts, year)
     share = line.share(as_of)
     last, nxt = line.last(as_of), line.next(as_of)
     last_day = checkpoint_date(year, last.month) if last is not None else None

@@ -27,9 +27,10 @@ from sqlalchemy.dialects.postgresql import ARRAY
 from sqlmodel import Session, col, select
 
 from tracker.actuals.read import project_reports
-from tracker.budget.service import change_of, change_rows
+from tracker.budget.service import core_changes
 from tracker.bulk import chunks
 from tracker.core.budget import Budget
+from tracker.core.budget import BudgetChange as Change
 from tracker.core.plan import checkpoint_date
 from tracker.core.project import Checkpoint
 from tracker.core.variance import DayPlan, day_plan
@@ -187,7 +188,7 @@ def spend_rows(*, session: Session, project_ids: Sequence[int], year: int, day: 
     )
     found = session.execute(query).all()
     changed = [r[0] for r in found if r[11]]
-    budgets = _budgets(session, changed) if changed else {}
+    budgets = core_changes(session=session, project_ids=changed) if changed else {}
     reported = [r[0] for r in found if r[12]]
     forecasts = {
         pid: r.forecast_fen for pid, r in project_reports(session=session, project_ids=reported, as_of=day).items()
@@ -263,14 +264,8 @@ def plan_of(points: str | None) -> tuple[Checkpoint, ...]:
     return shape
 
 
-def _budgets(session: Session, project_ids: Sequence[int]) -> dict[int, list[Any]]:
-    return dict(change_rows(session=session, project_ids=project_ids))
-
-
-def _budget_of(initial_fen: int, changes: list[Any] | None) -> Budget | None:
-    if not changes:
-        return None
-    return Budget.of(initial_fen=initial_fen, changes=[change_of(c) for c in changes])
+def _budget_of(initial_fen: int, changes: list[Change] | None) -> Budget | None:
+    return Budget.of(initial_fen=initial_fen, changes=changes) if changes else None
 
 
 def key_listed(session: Session, days: Mapping[int, date]) -> set[int]:
