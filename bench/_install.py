@@ -225,8 +225,8 @@ def _oversight(engine: Engine, batch_id: int) -> None:
                 keys.append({**key, "tier": "5月底", "on_date": date(year, 5, 31)})
             if n % 8 == 4:
                 keys.append({**key, "tier": "8月底", "on_date": date(year, 8, 31)})
-        for model, values in ((BudgetChange, changes), (ProjectReport, reports), (KeyListing, keys)):
-            table: sa.Table = model.__table__  # type: ignore[attr-defined]
+        tables: list[Any] = [BudgetChange.__table__, ProjectReport.__table__, KeyListing.__table__]  # type: ignore[attr-defined]
+        for table, values in zip(tables, (changes, reports, keys), strict=True):
             if values:
                 conn.execute(table.insert().values(created_at=now), values)
     log(f"  oversight: {len(changes):,} budget changes, {len(reports):,} project reports, {len(keys):,} key listings")

@@ -29,12 +29,11 @@ from __future__ import annotations
 import calendar
 import gc
 import json
-import resource
 import subprocess
 import sys
 import tempfile
 import time
-from contextlib import suppress
+from collections.abc import Sequence
 from datetime import date, timedelta
 from decimal import Decimal
 from pathlib import Path
@@ -42,7 +41,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from bench._install import AS_OF, KINDS, SIZES, build, database, log
+from bench._install import AS_OF, KINDS, SIZES, build, database, log, peak_mb
 
 ROOT = Path(__file__).resolve().parent.parent
 TARGET = 2.0
@@ -221,7 +220,7 @@ def ours_sums(rows: list[Any]) -> dict[str, int]:
 LIGHTS = ("green", "yellow", "red", "none")
 
 
-def full_sums(got: list[Any]) -> dict[str, int]:
+def full_sums(got: Sequence[Any]) -> dict[str, int]:
     """The same sums from the full aggregate's rows (percentages already in hundredths, ratios in 1/10,000)."""
     return {
         "count": len(got),
@@ -234,30 +233,20 @@ def full_sums(got: list[Any]) -> dict[str, int]:
     }  # fmt: skip
 
 
-def aggregate_sums(got: list[Any]) -> dict[str, int]:
+def aggregate_sums(got: Sequence[Any]) -> dict[str, int]:
     """The spending-only aggregate's count and paid to date (its planned fen is on the 年初 budget)."""
     return {"count": len(got), "actual": sum(int(r[2]) for r in got)}
 
 
-def peak_mb() -> float:
-    """This process's own peak RSS: VmHWM on Linux. getrusage's ru_maxrss there keeps, across exec, what the
-    forking parent held (the benchmark's own process, pandas and the install built), not what the child used."""
-    with suppress(OSError), open("/proc/self/status", encoding="ascii") as status:
-        for line in status:
-            if line.startswith("VmHWM:"):
-                return int(line.split()[1]) / 1024
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-
-
-def in_child(kind: str, url: str) -> dict[str, object]:
+def in_child(kind: str, url: str) -> dict[str, Any]:
     code = f"from bench.variance import child; child({kind!r}, {url!r})"
     done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True)
-    return json.loads(done.stdout.strip().splitlines()[-1])
+    return dict(json.loads(done.stdout.strip().splitlines()[-1]))
 
 
-def best_of(kind: str, url: str) -> dict[str, object]:
+def best_of(kind: str, url: str) -> dict[str, Any]:
     """The fastest of RUNS fresh children (each side gets the same N)."""
-    return min((in_child(kind, url) for _ in range(RUNS)), key=lambda r: float(r["seconds"]))  # type: ignore[arg-type]
+    return min((in_child(kind, url) for _ in range(RUNS)), key=lambda r: float(r["seconds"]))
 
 
 def _same(ours: dict[str, int], other: dict[str, int]) -> str:
@@ -277,15 +266,15 @@ def main() -> None:
                 log(f"{kind}: building {counties * per:,} projects …")
                 build(url, counties, per, oversight=True, workdir=Path(tmp)).dispose()
                 full, sql, ours = best_of("full", url), best_of("sql", url), best_of("ours", url)
-                ours_s, n = float(ours["seconds"]), counties * per  # type: ignore[arg-type]
-                ratio = ours_s / float(full["seconds"])  # type: ignore[arg-type]
+                ours_s, n = float(ours["seconds"]), counties * per
+                ratio = ours_s / float(full["seconds"])
                 log(f"{kind:<10} {n:>7,} projects  variance {ours_s:7.2f} s (peak {ours['peak_mb']:5.0f} MB)  "
                     f"full-figure SQL aggregate {full['seconds']:6.2f} s (peak {full['peak_mb']:4.0f} MB)  "
                     f"ratio {ratio:5.1f} (goal ≤ {TARGET}: {'met' if ratio <= TARGET else 'MISSED'}) "
-                    f"[{_same(ours['sums'], full['sums'])}]")  # type: ignore[arg-type]  # fmt: skip
+                    f"[{_same(ours['sums'], full['sums'])}]")  # fmt: skip
                 log(f"{kind:<10} {n:>7,} projects  spending-only SQL aggregate {sql['seconds']:6.2f} s "
                     f"(peak {sql['peak_mb']:4.0f} MB)  ratio {ours_s / float(sql['seconds']):5.1f} (a subset of the "
-                    f"figures, no goal) [{_same(ours['sums'], sql['sums'])}]")  # type: ignore[arg-type]  # fmt: skip
+                    f"figures, no goal) [{_same(ours['sums'], sql['sums'])}]")  # fmt: skip
                 missed |= ratio > TARGET
                 times.append((n, ours_s))
         if len(times) == 2:
