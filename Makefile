@@ -54,7 +54,8 @@ screenshots: install-dev browser-deps
 	@fc-list :lang=zh | grep -q . || { $(SUDO) apt-get update && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y fonts-wqy-microhei; }
 	$(BIN)/python -m tests.browser.screenshots docs
 
-# BENCH_SCALE=small (440 and 4,400 projects, minutes) or full (4,400 and 44,000); writes docs/benchmarks.md
+# BENCH_SCALE=small (440 and 4,400 projects, minutes), full (4,400 and 44,000) or province (4,400 and 60,000);
+# BENCH_KINDS=PostgreSQL (or SQLite) for one database; writes docs/benchmarks.md
 BENCH_SCALE ?= small
 bench: install-dev
 	BENCH_SCALE=$(BENCH_SCALE) $(BIN)/python -m bench
