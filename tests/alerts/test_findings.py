@@ -148,3 +148,26 @@ def test_last_years_december_checkpoint_is_alerted_in_early_january(session: Ses
     found = lagging(session, date(2025, 1, 2))
     assert found[LOW_INCOME] == "red"  # 400万 paid of 1400万 planned by 31 December
     assert lagging(session, date(2025, 2, 15)) == {}
+
+
+@pytest.mark.parametrize("day", [date(2024, 4, 1), date(2024, 6, 20), date(2024, 7, 5)])
+def test_findings_read_a_piece_at_a_time_are_those_of_the_whole_install(
+    q1: Session, day: date, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The alerts and reminders jobs hold one piece of projects, not a province's two years: the findings of
+    pieces of 3 projects are those of one piece, in the same order."""
+    from tracker.alerts import findings as module
+
+    whole = spending_findings(session=q1, as_of=day, rules=RULES), reminder_findings(session=q1, as_of=day, rules=RULES)
+    pieces: list[int] = []
+    real = module.iter_core
+
+    def small(**kwargs: object) -> object:
+        for part in real(**kwargs, size=3):  # type: ignore[arg-type]
+            pieces.append(len(part))
+            yield part
+
+    monkeypatch.setattr(module, "iter_core", small)
+    cut = spending_findings(session=q1, as_of=day, rules=RULES), reminder_findings(session=q1, as_of=day, rules=RULES)
+    assert len(pieces) > 10 and max(pieces) == 3
+    assert whole[0] and cut == whole

@@ -14,6 +14,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from decimal import Decimal
@@ -31,7 +32,7 @@ from tracker.models import Alert, Project, Submission
 from tracker.monitoring.service import checkpoint_variances
 from tracker.rules import Rules
 from tracker.scope import Scope
-from tracker.targets.service import load_core
+from tracker.targets.service import iter_core
 
 # A quarter counts as reported once submitted; an approved one reopened by an admin was reported too.
 # A returned quarter was sent back for corrections: the unit is reminded again.
@@ -55,12 +56,12 @@ class Finding:
     due_on: date | None = None  # reminders: when the report is due
 
 
-def _pairs(session: Session, as_of: date) -> list[tuple[Project, ProjectData]]:
-    """This year's projects, and last year's while its December checkpoint may still be alerted."""
-    scope = Scope.everything()
-    return load_core(session=session, scope=scope, year=as_of.year - 1) + load_core(
-        session=session, scope=scope, year=as_of.year
-    )
+def _pieces(session: Session, as_of: date) -> Iterator[list[tuple[Project, ProjectData]]]:
+    """This year's projects, and last year's while its December checkpoint may still be alerted, a piece at a
+    time and without their indicators (the spending and reminder rules read plans and budgets only), so that
+    a province's alerts job holds one piece, not every project and indicator of two years."""
+    for year in (as_of.year - 1, as_of.year):
+        yield from iter_core(session=session, scope=Scope.everything(), year=year, indicators=False)
 
 
 def spending_findings(*, session: Session, as_of: date, rules: Rules) -> list[Finding]:
@@ -68,15 +69,21 @@ def spending_findings(*, session: Session, as_of: date, rules: Rules) -> list[Fi
 
     Lights, days and escalations are those of each project's region and year (`rules.for_place`).
     """
-    pairs = _pairs(session, as_of)
     ended = as_of - timedelta(days=1)  # a checkpoint's own day may still bring payments
-    out = _lagging(session=session, pairs=pairs, as_of=as_of, rules=rules)
-    current = [(p, d) for p, d in pairs if p.year == as_of.year]
-    days = {p.id: as_of for p, _ in current if p.id is not None}
-    today = checkpoint_variances(session=session, pairs=current, days=days, rules=rules)
-    out += _still_lagging(session=session, current=current, today=today, ended=ended, rules=rules, as_of=as_of)
-    found = (_early_warning(p, today[p.id], rules) for p, _ in current if p.id is not None)
-    return out + [f for f in found if f is not None]
+    lagging: list[Finding] = []
+    still: list[Finding] = []
+    early: list[Finding] = []
+    for pairs in _pieces(session, as_of):
+        lagging += _lagging(session=session, pairs=pairs, as_of=as_of, rules=rules)
+        current = [(p, d) for p, d in pairs if p.year == as_of.year]
+        if not current:
+            continue
+        days = {p.id: as_of for p, _ in current if p.id is not None}
+        today = checkpoint_variances(session=session, pairs=current, days=days, rules=rules)
+        still += _still_lagging(session=session, current=current, today=today, ended=ended, rules=rules, as_of=as_of)
+        found = (_early_warning(p, today[p.id], rules) for p, _ in current if p.id is not None)
+        early += [f for f in found if f is not None]
+    return lagging + still + early
 
 
 def _due_checkpoints(pairs: list[tuple[Project, ProjectData]], as_of: date, rules: Rules) -> dict[int, date]:
@@ -211,10 +218,9 @@ def reminder_findings(*, session: Session, as_of: date, rules: Rules) -> list[Fi
 
     The days (report due, reminders before, overdue after) are those of each project's region and year.
     """
-    pairs = _pairs(session, as_of)
     reported = _reported(session, {as_of.year - 1, as_of.year})
     out: list[Finding] = []
-    for p, data in pairs:
+    for p, data in (pair for pairs in _pieces(session, as_of) for pair in pairs):
         assert p.id is not None
         alerts = rules.for_place(p.region_code, p.year).alerts
         shift = timedelta(days=alerts.report_due_days)
