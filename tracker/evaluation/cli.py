@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from tracker.console import emit_json, fail, load_rules, run, stderr
+from tracker.console import emit_json_array, fail, load_rules, run, stderr
 
 
 def export_self_evaluation(
@@ -59,14 +59,12 @@ def targets_review(
 ) -> None:
     """The target review (DOMAIN.md §6): every finding as a JSON array."""
     from tracker.db import session_scope
-    from tracker.evaluation.review import review_targets
+    from tracker.evaluation.review import iter_review
     from tracker.scope import Scope
 
     if fmt != "json":
         fail(f"不支持的格式：{fmt}（可用：json）", 2)
     rules = load_rules()
-    with session_scope() as session:
-        findings = run(
-            lambda: review_targets(session=session, scope=Scope.everything(), year=year, dept_code=dept, rules=rules)
-        )
-    emit_json([f.model_dump() for f in findings])
+    with session_scope() as session:  # printed as found: a province's findings are never all in memory
+        found = iter_review(session=session, scope=Scope.everything(), year=year, dept_code=dept, rules=rules)
+        run(lambda: emit_json_array(f.model_dump() for f in found))

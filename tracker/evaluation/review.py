@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from functools import cache
 
 from pydantic import BaseModel
@@ -53,12 +53,25 @@ def review_targets(
     rules: Rules,
 ) -> list[ReviewFinding]:
     """Every finding on the tables the scope may see, table by table in published order, by each place's rules."""
-    out: list[ReviewFinding] = []
+    return list(
+        iter_review(session=session, scope=scope, year=year, dept_code=dept_code, severity=severity, rules=rules)
+    )
+
+
+def iter_review(
+    *,
+    session: Session,
+    scope: Scope,
+    year: int | None = None,
+    dept_code: str | None = None,
+    severity: str | None = None,
+    rules: Rules,
+) -> Iterator[ReviewFinding]:
+    """`review_targets` one finding at a time, holding one piece of tables (`tracker targets review`)."""
     of_place = _review_by_place(rules)
     for part in iter_core(session=session, scope=scope, year=year, dept_code=dept_code):
         for project, data in part:
-            out.extend(_findings(project, data, of_place, severity))
-    return out
+            yield from _findings(project, data, of_place, severity)
 
 
 def review_findings_page(

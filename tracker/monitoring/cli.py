@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import json
-import sys
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
-from tracker.console import fail, load_rules, parse_day, stderr
+from tracker.console import emit_json_array, fail, load_rules, parse_day, stderr
 
 variance_app = typer.Typer(help="预算执行进度", no_args_is_help=True)
 
@@ -32,19 +30,14 @@ def variance_show(
         fail("目前只支持 --format json", 2)
     day = parse_day(as_of)
     rules = load_rules()
-    with session_scope() as session:
-        # printed piece by piece, the same text as one json.dumps(indent=2), so memory stays flat
-        out, first = sys.stdout, True
-        for piece in iter_variances(
+    with session_scope() as session:  # printed piece by piece: memory stays flat
+        pieces = iter_variances(
             session=session, scope=Scope.everything(), year=year, dept_code=dept, as_of=day, region_code=region,
             rules=rules,
-        ):  # fmt: skip
-            for v in piece:
-                row = json.dumps(variance_out(v).model_dump(mode="json", exclude={"indicators"}), ensure_ascii=False,
-                                 indent=2, default=str)  # fmt: skip
-                out.write(("[\n" if first else ",\n") + "\n".join("  " + line for line in row.split("\n")))
-                first = False
-        out.write("[]\n" if first else "\n]\n")
+        )  # fmt: skip
+        emit_json_array(
+            variance_out(v).model_dump(mode="json", exclude={"indicators"}) for piece in pieces for v in piece
+        )
 
 
 def export_monitoring(
