@@ -17,13 +17,12 @@ from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
 
-from sqlmodel import Session, col, select
+from sqlmodel import Session, select
 
-from tracker.bulk import matching
 from tracker.core.plan import time_progress
 from tracker.errors import InvalidInput
-from tracker.models import Dept, Project, Region
-from tracker.monitoring.service import ProjectVariance, project_variances
+from tracker.models import Dept, Region
+from tracker.monitoring.service import ProjectVariance, iter_variances
 from tracker.rules import Rules
 from tracker.scope import Scope
 
@@ -77,23 +76,16 @@ class _Sum:
     actual: int = 0
 
 
-def _group(rows: Iterable[ProjectVariance], by: str, regions: dict[int, str | None]) -> dict[str, _Sum]:
+def _group(pieces: Iterable[list[ProjectVariance]], by: str) -> dict[str, _Sum]:
+    """Sums per unit or region, a piece of projects at a time (a province's variances are never all held)."""
     out: dict[str, _Sum] = {}
-    for v in rows:
-        key = v.dept_code if by == "unit" else (regions.get(v.project_id) or "")
+    for v in (v for piece in pieces for v in piece):
+        key = v.dept_code if by == "unit" else (v.region_code or "")
         s = out.setdefault(key, _Sum())
         s.projects += 1
         s.budget += v.spend.budget_fen
         s.planned += v.spend.planned_fen
         s.actual += v.spend.actual_fen
-    return out
-
-
-def _regions(session: Session, rows: list[ProjectVariance]) -> dict[int, str | None]:
-    out: dict[int, str | None] = {}
-    for among in matching(session, col(Project.id), [v.project_id for v in rows]):  # a province: 60,000 ids
-        query = select(col(Project.id), col(Project.region_code)).where(among)
-        out.update({pid: code for pid, code in session.exec(query) if pid is not None})
     return out
 
 
@@ -103,13 +95,11 @@ def ranking(*, session: Session, scope: Scope, year: int, as_of: date, rules: Ru
         raise InvalidInput(f"--by 应为 unit（单位）或 region（地区）：{by}")
     if as_of.year != year:
         raise InvalidInput(f"截至日期 {as_of.isoformat()} 不在 {year} 年内")
-    now = project_variances(session=session, scope=scope, year=year, as_of=as_of, with_indicators=False, rules=rules)
-    before_day = same_day_last_year(as_of)
-    before = project_variances(
-        session=session, scope=scope, year=year - 1, as_of=before_day, with_indicators=False, rules=rules
+    now = iter_variances(session=session, scope=scope, year=year, as_of=as_of, with_indicators=False, rules=rules)
+    before = iter_variances(
+        session=session, scope=scope, year=year - 1, as_of=same_day_last_year(as_of), with_indicators=False, rules=rules
     )
-    groups = _group(now, by, _regions(session, now))
-    previous = _group(before, by, _regions(session, before))
+    groups, previous = _group(now, by), _group(before, by)
     if by == "unit":
         names = dict(session.exec(select(Dept.code, Dept.name)).all())
     else:
@@ -154,4 +144,4 @@ def ranking(*, session: Session, scope: Scope, year: int, as_of: date, rules: Ru
         )
     pct = _dec(tp * 100, 2)
     assert pct is not None
-    return Ranking(year=year, as_of=as_of, by=by, time_progress_pct=pct, rows=rows, has_last_year=bool(before))
+    return Ranking(year=year, as_of=as_of, by=by, time_progress_pct=pct, rows=rows, has_last_year=bool(previous))
