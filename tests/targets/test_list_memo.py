@@ -22,6 +22,7 @@ from tests.support import LOW_INCOME
 from tracker.cli import app
 from tracker.db import session_scope
 from tracker.models import Project
+from tracker.shared.memo import Memo
 from tracker.targets import list_memo
 from tracker.targets.service import import_targets
 
@@ -57,10 +58,10 @@ def test_a_second_request_is_answered_from_the_kept_page(committed_db: Engine) -
     client = api_client()
     list_memo.PAGES.clear()
     first = client.get(LIST, params={"limit": 100}).content
-    kept = list_memo.PAGES.size
+    kept = list_memo.PAGES.weight
     assert kept == len(first)  # one page kept, counted in bytes
     assert client.get(LIST, params={"limit": 100}).content == first
-    assert list_memo.PAGES.size == kept  # a hit keeps nothing new
+    assert list_memo.PAGES.weight == kept  # a hit keeps nothing new
     assert _page(client, limit=5)["items"] != _page(client)["items"][:4]  # every parameter is part of the key
 
 
@@ -140,17 +141,17 @@ def test_an_import_renaming_only_the_county_changes_the_next_answer(committed_db
 
 
 def test_the_kept_pages_stay_within_their_byte_budget() -> None:
-    memo = list_memo.ByteMemo(max_bytes=10, max_entry=6)
+    memo: Memo[str, bytes] = Memo(weigh=len, max_weight=10, max_entry=6)
     memo.put("a", b"1234")
     memo.put("b", b"1234")
     memo.put("big", b"1234567")  # larger than an entry may be: answered, not kept
-    assert memo.get("big") is None and memo.size == 8
+    assert memo.get("big") is None and memo.weight == 8
     assert memo.get("a") == b"1234"  # a is now the most recently used
     memo.put("c", b"1234")  # 12 bytes: the least recently used (b) goes
-    assert memo.get("b") is None and memo.get("a") == b"1234" and memo.get("c") == b"1234" and memo.size == 8
+    assert memo.get("b") is None and memo.get("a") == b"1234" and memo.get("c") == b"1234" and memo.weight == 8
 
 
 def test_a_kept_page_older_than_its_age_limit_is_not_used() -> None:
-    memo = list_memo.ByteMemo(max_age=-1.0)
+    memo: Memo[str, bytes] = Memo(max_age=-1.0)
     memo.put("a", b"1")
-    assert memo.get("a") is None and memo.size == 0
+    assert memo.get("a") is None and memo.weight == 0

@@ -20,6 +20,7 @@ from tracker.monitoring import board_memo
 from tracker.monitoring.snapshots import take_snapshots
 from tracker.rules import load_rules
 from tracker.scope import Scope
+from tracker.shared.memo import Memo
 from tracker.web import overview as module
 from tracker.web.overview import Overview, overview
 
@@ -88,7 +89,7 @@ def test_an_audited_change_moves_the_stamp(province: Session) -> None:
 
 
 def test_the_memo_keeps_only_its_size() -> None:
-    memo: board_memo.Memo[int, str] = board_memo.Memo(2)
+    memo: Memo[int, str] = Memo(2)
     memo.put(1, "a")
     memo.put(2, "b")
     assert memo.get(1) == "a"  # 1 is now the most recent

@@ -12,19 +12,14 @@ and the summary is computed again (board.py) and kept under the new stamp.
 
 from __future__ import annotations
 
-import threading
-from collections import OrderedDict
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Generic, TypeVar
 
 import sqlalchemy as sa
 from sqlmodel import Session, col, func
 
 from tracker.models import AuditEntry, Project, VarianceSnapshot
 
-K = TypeVar("K")
-V = TypeVar("V")
 _S = VarianceSnapshot.__table__.c  # type: ignore[attr-defined]
 
 
@@ -41,30 +36,3 @@ def stamp(session: Session, as_of: date) -> Stamp:
     audit = sa.select(func.max(col(AuditEntry.at))).scalar_subquery()
     imported = sa.select(func.max(col(Project.updated_at))).scalar_subquery()
     return Stamp(*session.execute(sa.select(newest, audit, imported)).one())
-
-
-class Memo(Generic[K, V]):
-    """A small least-recently-used map shared by the threads of one process."""
-
-    def __init__(self, size: int) -> None:
-        self._size = size
-        self._items: OrderedDict[K, V] = OrderedDict()
-        self._lock = threading.Lock()
-
-    def get(self, key: K) -> V | None:
-        with self._lock:
-            value = self._items.get(key)
-            if value is not None:
-                self._items.move_to_end(key)
-            return value
-
-    def put(self, key: K, value: V) -> None:
-        with self._lock:
-            self._items[key] = value
-            self._items.move_to_end(key)
-            while len(self._items) > self._size:
-                self._items.popitem(last=False)
-
-    def clear(self) -> None:
-        with self._lock:
-            self._items.clear()

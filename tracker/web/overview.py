@@ -21,6 +21,7 @@ from tracker.monitoring.board import BoardRow, RegionLine
 from tracker.monitoring.service import project_variances
 from tracker.rules import Rules
 from tracker.scope import Scope
+from tracker.shared.memo import Memo
 from tracker.targets.service import load_core
 from tracker.web.format import LIGHT_ORDER
 
@@ -126,7 +127,7 @@ def project_rows(
 PAGE_SIZE = 100
 # a selection's summary per database stamp, in this process (a few KB each)
 _Key = tuple[board_memo.Stamp, board.Selection, str | None, int]
-_KEPT: board_memo.Memo[_Key, tuple[board.Summary, list[tuple[str, str]]]] = board_memo.Memo(256)
+_KEPT: Memo[_Key, tuple[board.Summary, list[tuple[str, str]]]] = Memo(256)
 
 
 @dataclass(slots=True)
