@@ -17,8 +17,9 @@ from tracker.evaluation.schemas import Funds
 from tracker.evaluation.selfeval import write_project_workbook
 from tracker.evaluation.service import evaluate
 from tracker.models import Payment
+from tracker.monitoring.measured import ProjectVariance
 from tracker.monitoring.schemas import variance_out
-from tracker.monitoring.service import ProjectVariance, project_variances
+from tracker.monitoring.service import project_variances
 from tracker.rules import load_rules
 from tracker.scope import Scope
 from tracker.targets.service import load_core

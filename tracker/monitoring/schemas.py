@@ -11,7 +11,7 @@ from pydantic import BaseModel
 from tracker.core.money import wan_str
 from tracker.models import JobRun, VarianceSnapshot
 from tracker.models.targets import IndicatorIdentity
-from tracker.monitoring.service import IndicatorLight, ProjectVariance
+from tracker.monitoring.measured import IndicatorLight, ProjectVariance
 
 
 def num(value: Decimal | None) -> float | None:

@@ -9,7 +9,6 @@ from __future__ import annotations
 import logging
 from collections import defaultdict
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from functools import cache, partial
@@ -22,21 +21,21 @@ from tracker.bulk import chunks
 from tracker.clock import today
 from tracker.core.goals import Goal, TargetRules, goal_of
 from tracker.core.plan import checkpoint_date, plan_line, share_due
-from tracker.core.project import IndicatorData, IndicatorRef, ProjectData
+from tracker.core.project import IndicatorData, ProjectData
 from tracker.core.values import Grade, Kind
 from tracker.core.variance import (
     IndicatorProgress,
-    Light,
     LightRules,
     VarianceResult,
     compute_variance,
     indicator_progress,
     project_light,
-    variance_on,
     worst_light,
 )
 from tracker.models import Project
-from tracker.monitoring.spend_set import SET_CHUNK, SPEND_CHUNK, SpendRow, iter_spend_rows, key_listed, selection
+from tracker.monitoring.measured import IndicatorLight, ProjectVariance
+from tracker.monitoring.spend_set import SET_CHUNK, SPEND_CHUNK, key_listed, spend_of, spend_rows, years_of
+from tracker.monitoring.spend_sql import Selection, iter_lines
 from tracker.rules import Rules, target_rules
 from tracker.scope import Scope
 from tracker.targets.service import CORE_CHUNK, core_of, iter_core, load_core
@@ -57,35 +56,6 @@ def indicator_rules(rules: Rules) -> LightRules:
 def effective_as_of(year: int, as_of: date | None) -> date:
     """The date a project of `year` is measured on: as given, else today, but never after 31 December."""
     return as_of if as_of is not None else min(today(), date(year, 12, 31))
-
-
-@dataclass(frozen=True, slots=True)
-class IndicatorLight(IndicatorRef):
-    """An indicator's progress towards its target on a day, and its light."""
-
-    target_text: str
-    accumulation: str
-    progress: IndicatorProgress
-    actual_text: str | None
-    problem: str | None  # a stored report the rules cannot read
-
-
-@dataclass(frozen=True, slots=True)
-class ProjectVariance:
-    project_id: int
-    year: int
-    region_code: str
-    region_name: str
-    initial_fen: int  # 年初; the effective budget on the day is spend.budget_fen
-    dept_code: str
-    dept_name: str
-    code: str
-    name: str
-    spend: VarianceResult
-    indicators: list[IndicatorLight]
-    indicator_light: Light | None
-    overall_light: Light | None
-    key_monitoring: bool = False  # on the key list (重点监控) on the measuring date
 
 
 def _reported(ind: IndicatorData, history: list[ResultView]) -> list[tuple[date, Decimal | Grade | str]]:
@@ -338,15 +308,33 @@ def iter_variances(
     rules: Rules,
     region_code: str | None = None,
 ) -> Iterator[list[ProjectVariance]]:
-    """`project_variances` in pieces of a few thousand projects: memory stays flat whatever the install."""
+    """`project_variances` in pieces of a few thousand projects: memory stays flat whatever the install.
+
+    The spending figures of each year come from one streamed statement (monitoring.spend_sql); with
+    indicators, each piece's published indicators and results are read and measured by the core.
+    """
     if year is None and as_of is not None:
         year = as_of.year
-    selected = selection(session=session, scope=scope, year=year, dept_code=dept_code, region_code=region_code)
-    day_of = {y: effective_as_of(y, as_of) for y in {y for _, y in selected}}
     of_place, spending = _rules_by_place(rules), _spend_rules_by_place(rules)  # once per run, across pieces
     size = SET_CHUNK if with_indicators else SPEND_CHUNK  # with indicators, each project's published data too
-    for rows in iter_spend_rows(session=session, selected=selected, day_of=day_of, size=size):
-        yield _measure_set(session, rows, with_indicators=with_indicators, of_place=of_place, spending=spending)
+    years = [year] if year is not None else years_of(session=session, scope=scope, dept_code=dept_code,
+                                                       region_code=region_code)  # fmt: skip
+    for y in years:
+        sel = Selection(scope=scope, year=y, day=effective_as_of(y, as_of), dept_code=dept_code,
+                        region_code=region_code)  # fmt: skip
+        base = spending("", y)
+        overrides = {code: lr for code in rules.regions if (lr := spending(code, y)) != base}
+        measure = partial(_by_core, session, sel, spending)
+        for lines in iter_lines(session=session, sel=sel, base=base, overrides=overrides, size=size, measure=measure):
+            yield _measure_set(session, lines, with_indicators=with_indicators, of_place=of_place)
+
+
+def _by_core(
+    session: Session, sel: Selection, spending: Callable[[str, int], LightRules], project_ids: list[int]
+) -> dict[int, VarianceResult]:
+    """These projects' spending measured by the pure core (what the statement leaves to it)."""
+    rows = spend_rows(session=session, project_ids=project_ids, year=sel.year, day=sel.day)
+    return {r.project_id: spend_of(r, spending(r.region_code, r.year)) for r in rows}
 
 
 def iter_variances_each(
@@ -371,71 +359,44 @@ def iter_variances_each(
         yield _measure(session, pairs, as_of, with_indicators=with_indicators, rules=rules)
 
 
-def spend_of(row: SpendRow, rules: LightRules) -> VarianceResult:
-    """One row's spending variance: the pure core on the figures the set read (the same as compute_variance)."""
-    day = row.plan  # day_plan of its checkpoints on row.day, laid out once per shape by the set
-    budget, initial = row.budget, row.initial_fen
-    return variance_on(
-        day,
-        budget_fen=budget.on(row.day) if budget else initial,
-        budget_at_last_fen=(budget.on(day.last_day) if budget else initial) if day.last_day is not None else None,
-        budget_at_next_fen=(budget.on(day.next_day) if budget else initial) if day.next_day is not None else None,
-        budget_at_end_fen=budget.on(date(row.year, 12, 31)) if budget else initial,
-        actual_fen=row.paid_fen,
-        rules=rules,
-        actual_at_checkpoint_fen=row.paid_at_last_fen,
-        unit_forecast_fen=row.unit_forecast_fen,
-    )
-
-
 def _measure_set(
     session: Session,
-    rows: list[SpendRow],
+    measured: list[ProjectVariance],
     *,
     with_indicators: bool,
     of_place: Callable[[str, int], tuple[LightRules, LightRules, TargetRules]],
-    spending: Callable[[str, int], LightRules],
 ) -> list[ProjectVariance]:
-    """The rows' variances; with indicators, their published indicators and results are read for the piece.
-
-    A place's rules come from `of_place` (all three) with indicators, else from `spending` (its spending
-    rules alone): the region and year of each project decide its lights.
-    """
-    datas: dict[int, ProjectData] = {}
-    history: dict[int, list[ResultView]] = {}
+    """The projects measured without indicators (spend_sql), with them where asked: their published indicators
+    and results read for the piece and lit by the rules of each project's region and year (`of_place`)."""
+    if not with_indicators or not measured:
+        return measured
+    ids = [v.project_id for v in measured]
+    datas = {p.id: d for p, d in core_of(session=session, project_ids=ids) if p.id is not None}
+    history = result_history(session=session, project_ids=ids, as_of=max(v.spend.as_of for v in measured))
     seq_to_id: dict[int, dict[int, int]] = defaultdict(dict)
-    if with_indicators and rows:
-        ids = [r.project_id for r in rows]
-        datas = {p.id: d for p, d in core_of(session=session, project_ids=ids) if p.id is not None}
-        history = result_history(session=session, project_ids=ids, as_of=max(r.day for r in rows))
-        for views in history.values():
-            for v in views:
-                seq_to_id[v.project_id][v.seq] = v.indicator_id
+    for views in history.values():
+        for view in views:
+            seq_to_id[view.project_id][view.seq] = view.indicator_id
     out = []
-    for r in rows:
-        lights: list[IndicatorLight] = []
-        if with_indicators:
-            s_rules, i_rules, t_rules = of_place(r.region_code, r.year)
-            if r.project_id in datas:
-                data = datas[r.project_id]
-                lights = _indicator_lights(data, seq_to_id[r.project_id], history, r.day, i_rules, t_rules)
-        else:
-            s_rules = spending(r.region_code, r.year)
-        spend = spend_of(r, s_rules)
+    for v in measured:
+        _, i_rules, t_rules = of_place(v.region_code, v.year)
+        data = datas.get(v.project_id)
+        lights = [] if data is None else _indicator_lights(data, seq_to_id[v.project_id], history, v.spend.as_of,
+                                                           i_rules, t_rules)  # fmt: skip
         out.append(
             _variance(
-                project_id=r.project_id,
-                year=r.year,
-                region_code=r.region_code,
-                region_name=r.region_name,
-                initial_fen=r.initial_fen,
-                dept_code=r.dept_code,
-                dept_name=r.dept_name,
-                code=r.code,
-                name=r.name,
-                spend=spend,
+                project_id=v.project_id,
+                year=v.year,
+                region_code=v.region_code,
+                region_name=v.region_name,
+                initial_fen=v.initial_fen,
+                dept_code=v.dept_code,
+                dept_name=v.dept_name,
+                code=v.code,
+                name=v.name,
+                spend=v.spend,
                 lights=lights,
-                key_monitoring=r.key_monitoring,
+                key_monitoring=v.key_monitoring,
             )
         )
     return out

@@ -13,7 +13,8 @@ from tracker.access import visible_project
 from tracker.core.variance import Light
 from tracker.models import VarianceSnapshot
 from tracker.models.base import utcnow
-from tracker.monitoring.service import ProjectVariance, iter_variances
+from tracker.monitoring.measured import ProjectVariance
+from tracker.monitoring.service import iter_variances
 from tracker.rules import Rules
 from tracker.scope import Scope
 from tracker.shared.sql import upsert

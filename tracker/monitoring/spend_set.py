@@ -14,8 +14,7 @@ core (`core.variance.variance_on`) to each row: monitoring.service.
 from __future__ import annotations
 
 import json
-from collections import defaultdict
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -33,7 +32,7 @@ from tracker.core.budget import Budget
 from tracker.core.budget import BudgetChange as Change
 from tracker.core.plan import checkpoint_date
 from tracker.core.project import Checkpoint
-from tracker.core.variance import DayPlan, day_plan
+from tracker.core.variance import DayPlan, LightRules, VarianceResult, day_plan, variance_on
 from tracker.models import BudgetChange, Dept, KeyListing, Payment, PlanCheckpoint, Project, ProjectReport, Region
 from tracker.scope import Scope
 
@@ -75,35 +74,13 @@ class SpendRow:
     key_monitoring: bool
 
 
-def selection(
-    *, session: Session, scope: Scope, year: int | None, dept_code: str | None, region_code: str | None
-) -> list[tuple[int, int]]:
-    """(id, year) of every project the scope may see, in table order (the order of `targets.service.iter_core`)."""
-    query = scope.filter(sa.select(PROJECT.c.id, PROJECT.c.year), PROJECT.c.region_code, PROJECT.c.dept_code)
-    for column, value in (
-        (PROJECT.c.year, year),
-        (PROJECT.c.dept_code, dept_code),
-        (PROJECT.c.region_code, region_code),
-    ):
+def years_of(*, session: Session, scope: Scope, dept_code: str | None, region_code: str | None) -> list[int]:
+    """The years of the projects the scope may see (of that unit and region where given), in order."""
+    query = scope.filter(sa.select(PROJECT.c.year).distinct(), PROJECT.c.region_code, PROJECT.c.dept_code)
+    for column, value in ((PROJECT.c.dept_code, dept_code), (PROJECT.c.region_code, region_code)):
         if value is not None:
             query = query.where(column == value)
-    order = (PROJECT.c.year, PROJECT.c.region_code, PROJECT.c.heading_no, PROJECT.c.id)  # targets.service.ORDER
-    return [(pid, y) for pid, y in session.execute(query.order_by(*order))]  # Core rows: no ORM per row
-
-
-def iter_spend_rows(
-    *, session: Session, selected: Sequence[tuple[int, int]], day_of: Mapping[int, date], size: int = SET_CHUNK
-) -> Iterator[list[SpendRow]]:
-    """The selected projects' rows in pieces of at most `size`, in the order given; `day_of[year]` is the day a
-    year is measured on."""
-    for part in chunks(selected, size):
-        by_year: dict[int, list[int]] = defaultdict(list)
-        for pid, y in part:
-            by_year[y].append(pid)
-        found: dict[int, SpendRow] = {}
-        for y, ids in by_year.items():
-            found.update((r.project_id, r) for r in spend_rows(session=session, project_ids=ids, year=y, day=day_of[y]))
-        yield [found[pid] for pid, _ in part if pid in found]
+    return sorted(y for (y,) in session.execute(query))
 
 
 def _ids(session: Session, ids: Sequence[int]) -> Any:
@@ -262,6 +239,23 @@ def plan_of(points: str | None) -> tuple[Checkpoint, ...]:
         parsed = (Checkpoint(int(m), Decimal(pct).quantize(_CENT)) for m, pct in pairs)
         shape = _SHAPES[points] = tuple(sorted(parsed, key=lambda c: c.month))
     return shape
+
+
+def spend_of(row: SpendRow, rules: LightRules) -> VarianceResult:
+    """One row's spending variance: the pure core on the figures the set read (the same as compute_variance)."""
+    day = row.plan  # day_plan of its checkpoints on row.day, laid out once per shape
+    budget, initial = row.budget, row.initial_fen
+    return variance_on(
+        day,
+        budget_fen=budget.on(row.day) if budget else initial,
+        budget_at_last_fen=(budget.on(day.last_day) if budget else initial) if day.last_day is not None else None,
+        budget_at_next_fen=(budget.on(day.next_day) if budget else initial) if day.next_day is not None else None,
+        budget_at_end_fen=budget.on(date(row.year, 12, 31)) if budget else initial,
+        actual_fen=row.paid_fen,
+        rules=rules,
+        actual_at_checkpoint_fen=row.paid_at_last_fen,
+        unit_forecast_fen=row.unit_forecast_fen,
+    )
 
 
 def _budget_of(initial_fen: int, changes: list[Change] | None) -> Budget | None:

@@ -22,7 +22,8 @@ from sqlmodel import Session, select
 from tracker.core.plan import time_progress
 from tracker.errors import InvalidInput
 from tracker.models import Dept, Region
-from tracker.monitoring.service import ProjectVariance, iter_variances
+from tracker.monitoring.measured import ProjectVariance
+from tracker.monitoring.service import iter_variances
 from tracker.rules import Rules
 from tracker.scope import Scope
 
