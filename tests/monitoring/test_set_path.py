@@ -18,7 +18,7 @@ from tests.budget.test_budget_versions import P1, adjust
 from tests.support import WAN, batch, load_changli, project
 from tracker.core.budget import ChangeKind
 from tracker.models import KeyListing, ProjectReport
-from tracker.monitoring.service import iter_variances, iter_variances_each
+from tracker.monitoring.service import iter_variances, iter_variances_each, variance_page
 from tracker.rules import load_rules
 from tracker.scope import Scope
 
@@ -97,3 +97,24 @@ def test_small_pieces_give_the_same_projects_in_the_same_order(
     assert [len(p) for p in pieces] == [5] * 8 + [4]
     assert (repr([v for p in pieces for v in p]), n) == (whole, 44)
     assert whole == each
+
+
+@pytest.mark.parametrize(("limit", "offset"), [(10, 0), (10, 40), (7, 13), (100, 0), (5, 44)])
+def test_a_page_of_variances_is_that_slice_of_the_whole_measured_alone(
+    session: Session, limit: int, offset: int
+) -> None:
+    # GET /api/v1/variance pages in SQL: the page holds the same projects, figures and indicator lights as the
+    # slice of the whole list, and the total counts the whole selection, whatever the page
+    load_changli(session)
+    add_demo(session)
+    session.flush()
+    rules = load_rules()
+    kwargs: dict[str, object] = {"scope": Scope.everything(), "as_of": date(2024, 6, 30), "rules": rules}
+    whole = [v for piece in iter_variances(session=session, **kwargs) for v in piece]  # type: ignore[arg-type]
+    page, total = variance_page(session=session, limit=limit, offset=offset, **kwargs)  # type: ignore[arg-type]
+    assert total == len(whole) == 44
+    assert repr(page) == repr(whole[offset : offset + limit])
+    mine = Scope.of_units({("130322", "314001")})
+    page, total = variance_page(session=session, scope=mine, rules=rules, limit=2, offset=1, year=2024)
+    theirs = [v for piece in iter_variances(session=session, scope=mine, rules=rules, year=2024) for v in piece]
+    assert (repr(page), total) == (repr(theirs[1:3]), len(theirs))

@@ -25,7 +25,7 @@ from tracker.monitoring.schemas import (
     snapshot_out,
     variance_out,
 )
-from tracker.monitoring.service import project_variance, project_variances
+from tracker.monitoring.service import project_variance, variance_page
 from tracker.openapi import IsoDate
 from tracker.shared.export import ZipSink
 
@@ -48,11 +48,11 @@ def list_variance(
     offset: Offset = 0,
     region_code: str | None = None,
 ) -> VariancePage:
-    rows = project_variances(
+    rows, total = variance_page(
         session=session, scope=scope, year=year, dept_code=dept_code, as_of=as_of, region_code=region_code,
-        rules=rules,
+        rules=rules, limit=limit, offset=offset,
     )  # fmt: skip
-    return VariancePage(items=[variance_out(v) for v in rows[offset : offset + limit]], total=len(rows))
+    return VariancePage(items=[variance_out(v) for v in rows], total=total)
 
 
 @router.get("/projects/{project_id}/variance", response_model=VarianceOut)

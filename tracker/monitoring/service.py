@@ -9,6 +9,7 @@ from __future__ import annotations
 import logging
 from collections import defaultdict
 from collections.abc import Callable, Iterator, Mapping, Sequence
+from dataclasses import replace
 from datetime import date
 from decimal import Decimal
 from functools import cache, partial
@@ -35,7 +36,7 @@ from tracker.core.variance import (
 from tracker.models import Project
 from tracker.monitoring.measured import IndicatorLight, ProjectVariance
 from tracker.monitoring.spend_set import SET_CHUNK, SPEND_CHUNK, key_listed, spend_of, spend_rows, years_of
-from tracker.monitoring.spend_sql import Selection, iter_lines
+from tracker.monitoring.spend_sql import Selection, count, iter_lines
 from tracker.rules import Rules, target_rules
 from tracker.scope import Scope
 from tracker.targets.service import CORE_CHUNK, core_of, iter_core, load_core
@@ -327,6 +328,44 @@ def iter_variances(
         measure = partial(_by_core, session, sel, spending)
         for lines in iter_lines(session=session, sel=sel, base=base, overrides=overrides, size=size, measure=measure):
             yield _measure_set(session, lines, with_indicators=with_indicators, of_place=of_place)
+
+
+def variance_page(
+    *,
+    session: Session,
+    scope: Scope,
+    rules: Rules,
+    limit: int,
+    offset: int = 0,
+    year: int | None = None,
+    dept_code: str | None = None,
+    as_of: date | None = None,
+    region_code: str | None = None,
+) -> tuple[list[ProjectVariance], int]:
+    """One page of `project_variances` (with indicators, table order) and how many there are in all: the
+    statement pages in SQL and only the page's projects are measured, however large the selection."""
+    if year is None and as_of is not None:
+        year = as_of.year
+    years = [year] if year is not None else years_of(session=session, scope=scope, dept_code=dept_code,
+                                                       region_code=region_code)  # fmt: skip
+    of_place, spending = _rules_by_place(rules), _spend_rules_by_place(rules)
+    out: list[ProjectVariance] = []
+    total = 0
+    for y in years:
+        sel = Selection(scope=scope, year=y, day=effective_as_of(y, as_of), dept_code=dept_code,
+                        region_code=region_code)  # fmt: skip
+        found = count(session, sel)
+        start, take = max(offset - total, 0), limit - len(out)
+        total += found
+        if take <= 0 or start >= found:
+            continue
+        base = spending("", y)
+        overrides = {code: lr for code in rules.regions if (lr := spending(code, y)) != base}
+        page = replace(sel, limit=take, offset=start)
+        for measured in iter_lines(session=session, sel=page, base=base, overrides=overrides, size=SET_CHUNK,
+                                   measure=partial(_by_core, session, page, spending)):  # fmt: skip
+            out += _measure_set(session, measured, with_indicators=True, of_place=of_place)
+    return out, total
 
 
 def _by_core(

@@ -50,6 +50,8 @@ class Selection:
     day: date
     dept_code: str | None = None
     region_code: str | None = None
+    limit: int | None = None  # one page of the selection in table order: this many from `offset`
+    offset: int = 0
 
 
 def _int(value: Any) -> ColumnElement[int]:
@@ -101,6 +103,11 @@ def chosen(sel: Selection, query: sa.Select[Any]) -> sa.Select[Any]:
     if sel.region_code is not None:
         query = query.where(PROJECT.c.region_code == sel.region_code)
     return query
+
+
+def count(session: Session, sel: Selection) -> int:
+    """How many projects the selection holds (whatever its page)."""
+    return int(session.execute(chosen(sel, sa.select(sa.func.count()).select_from(PROJECT))).scalar_one())
 
 
 def selected(sel: Selection) -> sa.Select[Any]:
@@ -270,7 +277,8 @@ def statement(
     if fc is not None:
         query = query.outerjoin(fc, fc.c.project_id == p.id)
     m = query.offset(0).subquery("base")  # a fence: each column computed once a row, not wherever later ones name it
-    return _figures(_share(m.c, t=t), t=t, dend=dend)
+    figures = _figures(_share(m.c, t=t), t=t, dend=dend)
+    return figures if sel.limit is None else figures.limit(sel.limit).offset(sel.offset)
 
 
 def _share(m: Any, *, t: int) -> Any:
