@@ -14,6 +14,11 @@ the full aggregate ("[same sums]"); the spending-only one is checked on count an
 carries budget changes, the units' forecasts and key listings (`bench._install._oversight`). Also the
 growth from the smaller size to the larger (goal ≤ 1.1 × the size ratio).
 
+Ours is `project_variances(with_indicators=False)` as the product runs it: one statement computing the
+figures (tracker/monitoring/spend_sql.py, the core's rules in SQL, held equal to the pure core by
+tests/monitoring/test_spend_sql.py) and Python building every `ProjectVariance` from its rows; the
+aggregate here is written separately, by hand, and only fetched.
+
 What is timed: each side runs in its own fresh child process, RUNS times, and the best run counts
 (the same N for all three). The clock covers opening a session, the statements, fetching every row and,
 for ours, building every `ProjectVariance`; it starts after the imports, the engine and the rules
