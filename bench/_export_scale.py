@@ -30,8 +30,9 @@ BASE = 4_400
 
 def family() -> list[sa.Table]:
     """region, dept, project and every table below a project, parents first."""
-    import tracker.models  # noqa: F401 - every table in the metadata
+    import tracker.models
 
+    tracker.models.load_all()  # every table in the metadata
     names = {"region", "dept", "project"}
     for table in SQLModel.metadata.sorted_tables:
         if any(fk.column.table.name in names - {"region", "dept"} for fk in table.foreign_keys):

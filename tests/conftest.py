@@ -20,11 +20,12 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, SQLModel
 
-import tracker.models  # noqa: F401
+import tracker.models
 from tracker import migrate
 from tracker.config import ROOT, get_settings
 from tracker.db import get_engine, make_engine
 
+tracker.models.load_all()  # every table in the metadata: the tests empty them all
 PG_URL = os.environ.get("TRACKER_TEST_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 DATA = Path(__file__).resolve().parent.parent / "data" / "changli-2024-targets.txt"
 BACKENDS = ["sqlite", "pg"]

@@ -86,3 +86,45 @@ def test_a_command_that_prints_no_message_imports_no_rich_console() -> None:
     modules = loaded_modules("targets", "parse-value", "≥95%")
     assert "tracker.core.values" in modules  # the command did run
     assert "rich.console" not in modules
+
+
+def _migrated_sqlite(tmp_path: Path) -> dict[str, str]:
+    from tracker import migrate
+
+    url = f"sqlite:///{tmp_path / 'tracker.db'}"
+    migrate.upgrade(url)
+    return {**os.environ, "TRACKER_DATABASE_URL": url, "TRACKER_VAR_DIR": str(tmp_path)}
+
+
+def test_a_scripted_upload_loads_no_progress_bar_and_only_the_tables_it_uses(tmp_path: Path) -> None:
+    """`tracker actuals upload` from a script (stderr not a terminal) draws no bar, so rich.progress is never
+    imported even for a large file; and naming a table builds its module's tables only, never the alert, user,
+    job-run or pending-file tables (issue 14: the whole process is measured against a bare pandas load)."""
+    from tracker.actuals.cli import PROGRESS_FROM_BYTES
+
+    env = _migrated_sqlite(tmp_path)
+    path = tmp_path / "q1.csv"
+    rows = "".join(f"999,X{n:05d},2024-01-01,1.5,第{n}笔\n" for n in range(50_000))  # unknown unit: refused
+    path.write_text("单位编码,项目编码,支付日期,金额（万元）,备注\n" + rows, encoding="utf-8")
+    assert path.stat().st_size >= PROGRESS_FROM_BYTES  # a terminal would have shown the bar
+    modules = loaded_modules("actuals", "upload", str(path), env=env)
+    assert {"tracker.actuals.service", "tracker.models.actuals"} <= modules  # the upload did run
+    assert "rich.progress" not in modules
+    unused = {"tracker.models.alerts", "tracker.models.auth", "tracker.models.monitoring", "tracker.models.pending"}
+    assert not modules & unused, sorted(modules & unused)
+
+
+def test_load_all_registers_every_table_the_migrations_create(tmp_path: Path) -> None:
+    """tracker.models imports a module on first use; load_all() (Alembic's env, the tests) must still give the
+    whole schema: run in a fresh interpreter, where nothing else has imported a table module."""
+    env = _migrated_sqlite(tmp_path)
+    code = (
+        "import json, os, sqlalchemy as sa, tracker.models\n"
+        "tables = set(tracker.models.load_all().tables)\n"
+        "stored = set(sa.inspect(sa.create_engine(os.environ['TRACKER_DATABASE_URL'])).get_table_names())\n"
+        "print(json.dumps([sorted(tables), sorted(stored - {'alembic_version'})]))\n"
+    )
+    command = [sys.executable, "-c", code]
+    done = subprocess.run(command, capture_output=True, text=True, timeout=120, check=True, env=env)
+    tables, stored = json.loads(done.stdout)
+    assert tables == stored

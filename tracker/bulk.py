@@ -49,21 +49,26 @@ def matching(session: Session, column: Any, values: Iterable[Any]) -> Iterator[s
 def insert_rows(session: Session, table: sa.Table, rows: Sequence[dict[str, Any]]) -> None:
     """Insert plain rows (every row with the same keys) in the session's transaction, without the ORM.
 
-    PostgreSQL: one COPY, the values bound as the columns' types bind them; elsewhere one executemany.
-    Thousands of rows cost milliseconds, where ORM objects and multi-row VALUES cost seconds.
+    PostgreSQL: one COPY; elsewhere one driver executemany of a prepared INSERT. Either way the values are
+    bound as the columns' types bind them, and a column missing from the rows gets its server default (no
+    Python-side default is applied). Thousands of rows cost milliseconds, where ORM objects and multi-row
+    VALUES cost seconds.
     """
     if not rows:
         return
     names = list(rows[0])
     conn = session.connection()
-    if conn.dialect.name != "postgresql":
-        conn.execute(table.insert(), list(rows))
+    quote = conn.dialect.identifier_preparer
+    columns = f"{quote.format_table(table)} ({', '.join(quote.quote(n) for n in names)})"
+    if conn.dialect.name != "postgresql":  # one prepared statement, each value bound as SQLAlchemy would
+        binders = [table.c[n].type._cached_bind_processor(conn.dialect) for n in names]
+        marks = ", ".join(["?" if conn.dialect.paramstyle == "qmark" else "%s"] * len(names))
+        bound = [tuple([_bound(b, row[n]) for b, n in zip(binders, names, strict=True)]) for row in rows]
+        conn.exec_driver_sql(f"INSERT INTO {columns} VALUES ({marks})", bound)
         return
     binders = [table.c[n].type.bind_processor(conn.dialect) for n in names]
-    quote = conn.dialect.identifier_preparer
-    sql = f"COPY {quote.format_table(table)} ({', '.join(quote.quote(n) for n in names)}) FROM STDIN"
     raw = conn.connection.driver_connection
-    with raw.cursor() as cur, cur.copy(sql) as copy:  # type: ignore[union-attr]
+    with raw.cursor() as cur, cur.copy(f"COPY {columns} FROM STDIN") as copy:  # type: ignore[union-attr]
         for row in rows:
             copy.write_row([_bound(b, row[n]) for b, n in zip(binders, names, strict=True)])
 

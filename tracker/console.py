@@ -7,9 +7,11 @@ each command imports the services it calls inside its own function.
 from __future__ import annotations
 
 import functools
+import gc
 import json
 import sys
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from datetime import date
 from typing import TYPE_CHECKING, Any, NoReturn, TypeVar
 
@@ -55,6 +57,19 @@ def emit_json_array(items: Iterable[Any]) -> None:
         out.write(("[\n" if first else ",\n") + "\n".join("  " + line for line in text.split("\n")))
         first = False
     out.write("[]\n" if first else "\n]\n")
+
+
+@contextmanager
+def loading() -> Iterator[None]:
+    """A one-shot command's imports and settings: no collector passes while they load (modules and classes
+    are no garbage, yet each full pass walks all of them), and what they loaded is frozen out of the passes
+    the command's work triggers later (gc.freeze: it lives until exit anyway)."""
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.freeze()
+        gc.enable()
 
 
 def fail(message: str, code: int) -> NoReturn:

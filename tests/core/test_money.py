@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 import pytest
 
@@ -23,6 +23,15 @@ from tracker.core.money import FEN_PER_WAN, MoneyError, fen_to_wan, parse_wan, w
 )
 def test_wan_is_shown_with_two_decimals_rounded_half_up(fen: int, shown: str) -> None:
     assert wan_str(fen) == shown
+
+
+def test_wan_text_is_decimals_half_up_quantize_for_every_amount() -> None:
+    """wan_str rounds in integers; it says exactly what Decimal's ROUND_HALF_UP quantize says, signs included
+    (a negative fen under half a 分 of 万元 is "-0.00", as Decimal writes it)."""
+    amounts = [*range(-30_000, 30_001), *(k * 10_000 + d for k in range(-500, 500) for d in (4_999, 5_000, 5_001))]
+    amounts += [10**15 + 5_000, -(10**15) - 5_000, 999_999_999_999_999_999]
+    for fen in amounts:
+        assert wan_str(fen) == str(fen_to_wan(fen).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)), fen
 
 
 @pytest.mark.parametrize(

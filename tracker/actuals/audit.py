@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
-import sqlalchemy as sa
 from sqlmodel import Session, col, func, select
 
 from tracker.access import visible_batch, visible_project, visible_submission
 from tracker.actuals.schemas import AuditOut
+from tracker.bulk import insert_rows
 from tracker.errors import InvalidInput
 from tracker.models import AuditEntry
 from tracker.models.base import utcnow
@@ -57,8 +57,8 @@ def record_many(session: Session, entries: list[dict[str, Any]]) -> None:
         for e in entries
         if not (e.get("field") and e.get("old") == e.get("new"))
     ]  # fmt: skip
-    if rows:  # Core, not the ORM's bulk insert: one executemany without building a mapping per row
-        session.connection().execute(sa.insert(AuditEntry.__table__), rows)  # type: ignore[attr-defined]
+    # plain rows, not the ORM's bulk insert: COPY on PostgreSQL, one prepared executemany elsewhere
+    insert_rows(session, AuditEntry.__table__, rows)  # type: ignore[attr-defined]
 
 
 def audit_out(e: AuditEntry) -> AuditOut:

@@ -69,7 +69,7 @@ def per_row(at: np.ndarray, answers: list[Any], dtype: type = object) -> np.ndar
 
 
 def texts(frame: pd.DataFrame, name: str) -> np.ndarray:
-    return np.array([v.strip() for v in frame[name].tolist()], dtype=object)
+    return np.array(list(map(str.strip, frame[name].tolist())), dtype=object)
 
 
 class Findings:

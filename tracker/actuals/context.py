@@ -19,7 +19,7 @@ from sqlmodel import Session, col, select
 
 from tracker.actuals.report import Issues
 from tracker.auth.principal import Principal
-from tracker.budget.service import load_budgets_by_id
+from tracker.budget.service import budgets_of_columns
 from tracker.bulk import matching
 from tracker.clock import today
 from tracker.config import get_settings
@@ -142,20 +142,18 @@ def parse_day(raw: str, now: date) -> tuple[date | None, str | None]:
 def _read_projects(ctx: Context, codes: list[str]) -> None:
     """Every year's visible project under each code; another place's project does not exist for this upload."""
     session = ctx.session
-    query = sa.select(
-        col(Project.id),
-        col(Project.region_code),
-        col(Project.dept_code),
-        col(Project.code),
-        col(Project.year),
-        col(Project.budget_fen),
-    ).order_by(col(Project.year))
-    found: list[tuple[int, str, str, str, int, int]] = []
-    for among in matching(session, col(Project.code), codes):
-        found += [r for r in session.execute(query.where(among)).tuples() if ctx.principal.scope.allows(r[1], r[2])]
+    table: sa.Table = Project.__table__  # type: ignore[attr-defined]
+    c = table.c
+    # Core columns through the connection: plain rows, no ORM result processing per project
+    columns = (c.id, c.region_code, c.dept_code, c.code, c.year, c.budget_fen, c.fiscal_fen, c.other_fen)
+    query = sa.select(*columns).order_by(c.year)
+    found: list[tuple[int, str, str, str, int, int, int, int]] = []
+    conn, allows = session.connection(), ctx.principal.scope.allows
+    for among in matching(session, c.code, codes):
+        found += [r for r in conn.execute(query.where(among)).tuples() if allows(r[1], r[2])]
     # Payments may reach the effective budget with every recorded change (DOMAIN.md §3), at year end.
-    budgets = load_budgets_by_id(session=session, project_ids=[row[0] for row in found])
-    for pid, region, dept, code, year, _published in sorted(found, key=lambda row: row[4]):
+    budgets = budgets_of_columns(session=session, initial=[(r[0], r[5], r[6], r[7]) for r in found])
+    for pid, region, dept, code, year, *_published in sorted(found, key=lambda row: row[4]):
         effective = budgets[pid].year_end(year)
         ctx.projects[(dept, code, year)] = ProjectRef(pid, region, dept, code, year, effective)
         ctx.budgets[pid] = effective

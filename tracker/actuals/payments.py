@@ -260,8 +260,9 @@ class PaymentCheck:
         if resolved is None:
             return out
         at = np.flatnonzero(r.cand)
-        for i, old_iso in zip(at.tolist(), resolved.old_paid_on.tolist(), strict=True):
-            if status[i] == CHANGED and r.period[i] and old_iso:
+        changed = np.flatnonzero(status[at] == CHANGED)  # only these rows are looked at
+        for i, old_iso in zip(at[changed].tolist(), resolved.old_paid_on[changed].tolist(), strict=True):
+            if r.period[i] and old_iso:
                 region, dept, _year, _quarter = r.period[i].split(SEP)
                 out[i] = SEP.join((region, dept, old_iso[:4], _QUARTER[old_iso[5:7]], old_iso))
         return out

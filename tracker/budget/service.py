@@ -104,6 +104,12 @@ def load_budgets_by_id(*, session: Session, project_ids: Collection[int]) -> dic
     initial: list[tuple[int, int, int, int]] = []
     for chunk in _chunks(project_ids):
         initial += session.execute(sa.select(*columns).where(col(Project.id).in_(chunk))).tuples().all()
+    return budgets_of_columns(session=session, initial=initial)
+
+
+def budgets_of_columns(*, session: Session, initial: Collection[tuple[int, int, int, int]]) -> dict[int, Budget]:
+    """The same, for callers that read the 年初 columns themselves (id, budget_fen, fiscal_fen, other_fen)
+    along with the rest of the project: only the stored changes are read here."""
     rows = change_rows(session=session, project_ids=[pid for pid, *_ in initial])
     return {pid: _budget(budget, fiscal, other, rows.get(pid, [])) for pid, budget, fiscal, other in initial}
 

@@ -123,6 +123,8 @@ class Budget:
 
     def on(self, day: date) -> int:
         """The effective budget on `day` in fen."""
+        if not self.changes:  # most projects: an upload asks thousands of them
+            return self.initial_fen
         return self.initial_fen + sum(c.amount_fen for c in self.changes if c.in_force(day))
 
     def year_end(self, year: int) -> int:

@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import re
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import Decimal, InvalidOperation
 
 from tracker.limits import AMOUNT_DECIMALS, AMOUNT_WAN_DIGITS, MAX_NUMBER_CHARS, digits_problem, shorten
 
 FEN_PER_WAN = 1_000_000  # 1 万元 = 10,000 元 = 1,000,000 分
-_TWO = Decimal("0.01")
 
 
 class MoneyError(ValueError):
@@ -44,5 +43,8 @@ def fen_to_wan(fen: int) -> Decimal:
 
 
 def wan_str(fen: int) -> str:
-    """万元 with two decimals, rounded half up (display and API)."""
-    return str(fen_to_wan(fen).quantize(_TWO, rounding=ROUND_HALF_UP))
+    """万元 with two decimals, rounded half up (display and API): Decimal's quantize done in integers (an
+    upload writes two for each project it touches), the same text, "-0.00" for a fen below zero too."""
+    cents = (abs(fen) + 5_000) // 10_000  # hundredths of 万元, half away from zero
+    text = f"{cents // 100}.{cents % 100:02d}"
+    return "-" + text if fen < 0 else text

@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 from alembic import context
-from sqlmodel import SQLModel
 
-import tracker.models  # noqa: F401  (registers every table)
+import tracker.models
 from tracker.config import get_settings
 from tracker.db import make_engine
 
 config = context.config
-target_metadata = SQLModel.metadata
+target_metadata = tracker.models.load_all()
 
 
 def run_migrations_online() -> None:

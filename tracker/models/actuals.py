@@ -9,6 +9,7 @@ from typing import Any
 from sqlalchemy import JSON, Column, ForeignKey, ForeignKeyConstraint, Index, Integer, UniqueConstraint, text
 from sqlmodel import Field, SQLModel
 
+import tracker.models.targets  # noqa: F401  (tables its foreign keys name, registered with it)
 from tracker.models.base import decimal_column, money_column, parent_column, timestamp_column, utcnow
 
 

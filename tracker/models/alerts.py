@@ -9,6 +9,9 @@ from typing import Any
 from sqlalchemy import JSON, Column, ForeignKey, Index, Integer, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
+# the tables its foreign keys name, registered with it
+import tracker.models.monitoring
+import tracker.models.targets  # noqa: F401
 from tracker.models.base import decimal_column, money_column, parent_column, timestamp_column, utcnow
 
 

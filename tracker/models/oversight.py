@@ -8,6 +8,7 @@ from decimal import Decimal
 from sqlalchemy import UniqueConstraint
 from sqlmodel import Field, SQLModel
 
+import tracker.models.targets  # noqa: F401  (tables its foreign keys name, registered with it)
 from tracker.models.base import decimal_column, money_column, parent_column, timestamp_column, utcnow
 
 
