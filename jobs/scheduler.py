@@ -8,11 +8,10 @@ runs missed while the process was up but busy. Every run is recorded in job_run 
 
 from __future__ import annotations
 
-import contextlib
 import logging
 import signal
 import sys
-import time
+import threading
 from datetime import datetime, timedelta
 from types import FrameType
 from zoneinfo import ZoneInfo
@@ -84,35 +83,48 @@ def build(engine: Engine, rules: Rules, opts: Options, leader: Leadership) -> Bl
     return scheduler
 
 
+_stopping = threading.Event()  # set by SIGTERM or SIGINT: stop at once, whatever the process is doing
+
+
 def serve(*, rules: Rules, engine: Engine | None = None) -> None:
     """Wait until this process may act, then run the schedule with `rules`; stop on SIGINT or SIGTERM."""
     engine = engine or get_engine()
     opts = options(rules)
     leader = leadership(engine, owner=sender_id(), lease_seconds=opts.lease_seconds)
     waiting_logged = False
-    while True:
+    while not _stopping.is_set():
         if not leader.acquire():
             if not waiting_logged:
                 log.info("另一个调度器正在运行，本进程待命（每%s秒检查一次）", opts.standby_poll_seconds)
                 waiting_logged = True
-            time.sleep(opts.standby_poll_seconds)
+            _stopping.wait(opts.standby_poll_seconds)
             continue
         waiting_logged = False
         log.info("本进程成为执行调度器")
         scheduler = build(engine, rules, opts, leader)
+        scheduler.add_job(_stop_if_asked, IntervalTrigger(seconds=1), args=[scheduler], id="stop", name="stop")
         try:
-            scheduler.start()
-        except (KeyboardInterrupt, SystemExit):
-            log.info("调度器停止")
+            if not _stopping.is_set():
+                scheduler.start()  # returns once shut down: on a signal, or by keep() when the lease is lost
+        finally:
             if scheduler.running:
                 scheduler.shutdown(wait=False)
-            raise
-        finally:
             leader.release()
+    log.info("调度器停止")
+
+
+def _stop_if_asked(scheduler: BlockingScheduler) -> None:
+    """Shut the scheduler down once a signal has asked (a running job finishes first, at the process's exit).
+
+    The signal only sets a flag: raising in the main thread could land inside APScheduler while it hands
+    a job to a worker, where every exception is caught and logged, and the scheduler would run on.
+    """
+    if _stopping.is_set() and scheduler.running:
+        scheduler.shutdown(wait=False)
 
 
 def _terminate(_signum: int, _frame: FrameType | None) -> None:
-    raise SystemExit(0)
+    _stopping.set()
 
 
 def main() -> None:
@@ -127,5 +139,5 @@ def main() -> None:
         log.error("%s", exc.detail)
         sys.exit(2)
     signal.signal(signal.SIGTERM, _terminate)
-    with contextlib.suppress(KeyboardInterrupt, SystemExit):
-        serve(rules=rules)
+    signal.signal(signal.SIGINT, _terminate)
+    serve(rules=rules)

@@ -89,6 +89,17 @@ def test_the_scheduler_command_starts_and_stops_on_sigterm(empty_url: str, tmp_p
         if line.startswith(b"{"):
             lines.append(json.loads(line))
     os.killpg(proc.pid, signal.SIGTERM)
-    proc.wait(timeout=120)  # a job running at the signal finishes first; a loaded CI machine is slow
+    try:
+        # stderr is read to its end while waiting: a job running at the signal finishes first and logs, and a
+        # pipe nobody reads fills (64 kB) and blocks the scheduler's last lines, so it would never exit
+        _, rest = proc.communicate(timeout=120)  # a loaded CI machine is slow
+    except subprocess.TimeoutExpired:
+        os.killpg(proc.pid, signal.SIGKILL)  # never left running
+        _, rest = proc.communicate()
+        pytest.fail("the scheduler did not stop within 120 s of SIGTERM; it printed:\n" + _tail(rest))
     assert any("scheduler" in str(r.get("logger")) for r in lines), lines
-    assert proc.returncode == 0
+    assert proc.returncode == 0, _tail(rest)
+
+
+def _tail(printed: bytes) -> str:
+    return printed.decode(errors="replace")[-12000:]
