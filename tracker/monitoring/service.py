@@ -315,19 +315,10 @@ def iter_variances(
     The spending figures of each year come from one streamed statement (monitoring.spend_sql); with
     indicators, each piece's published indicators and results are read and measured by the core.
     """
-    if year is None and as_of is not None:
-        year = as_of.year
     of_place, spending = _rules_by_place(rules), _spend_rules_by_place(rules)  # once per run, across pieces
     size = SET_CHUNK if with_indicators else SPEND_CHUNK  # with indicators, each project's published data too
-    years = [year] if year is not None else years_of(session=session, scope=scope, dept_code=dept_code,
-                                                       region_code=region_code)  # fmt: skip
-    for y in years:
-        sel = Selection(scope=scope, year=y, day=effective_as_of(y, as_of), dept_code=dept_code,
-                        region_code=region_code)  # fmt: skip
-        base = spending("", y)
-        overrides = {code: lr for code in rules.regions if (lr := spending(code, y)) != base}
-        measure = partial(_by_core, session, sel, spending)
-        for lines in iter_lines(session=session, sel=sel, base=base, overrides=overrides, size=size, measure=measure):
+    for sel in _selections(session, scope, year, dept_code, region_code, as_of):
+        for lines in _spending(session, sel, rules, spending, size):
             yield _measure_set(session, lines, with_indicators=with_indicators, of_place=of_place)
 
 
@@ -345,28 +336,44 @@ def variance_page(
 ) -> tuple[list[ProjectVariance], int]:
     """One page of `project_variances` (with indicators, table order) and how many there are in all: the
     statement pages in SQL and only the page's projects are measured, however large the selection."""
+    of_place, spending = _rules_by_place(rules), _spend_rules_by_place(rules)
+    out: list[ProjectVariance] = []
+    total = 0
+    for sel in _selections(session, scope, year, dept_code, region_code, as_of):
+        found = count(session, sel)
+        start, take = max(offset - total, 0), limit - len(out)
+        total += found
+        if take > 0 and start < found:
+            for measured in _spending(session, replace(sel, limit=take, offset=start), rules, spending, SET_CHUNK):
+                out += _measure_set(session, measured, with_indicators=True, of_place=of_place)
+    return out, total
+
+
+def _selections(
+    session: Session,
+    scope: Scope,
+    year: int | None,
+    dept_code: str | None,
+    region_code: str | None,
+    as_of: date | None,
+) -> list[Selection]:
+    """One selection a year (as_of's year, else every year the scope holds), each measured on its own day."""
     if year is None and as_of is not None:
         year = as_of.year
     years = [year] if year is not None else years_of(session=session, scope=scope, dept_code=dept_code,
                                                        region_code=region_code)  # fmt: skip
-    of_place, spending = _rules_by_place(rules), _spend_rules_by_place(rules)
-    out: list[ProjectVariance] = []
-    total = 0
-    for y in years:
-        sel = Selection(scope=scope, year=y, day=effective_as_of(y, as_of), dept_code=dept_code,
-                        region_code=region_code)  # fmt: skip
-        found = count(session, sel)
-        start, take = max(offset - total, 0), limit - len(out)
-        total += found
-        if take <= 0 or start >= found:
-            continue
-        base = spending("", y)
-        overrides = {code: lr for code in rules.regions if (lr := spending(code, y)) != base}
-        page = replace(sel, limit=take, offset=start)
-        for measured in iter_lines(session=session, sel=page, base=base, overrides=overrides, size=SET_CHUNK,
-                                   measure=partial(_by_core, session, page, spending)):  # fmt: skip
-            out += _measure_set(session, measured, with_indicators=True, of_place=of_place)
-    return out, total
+    return [Selection(scope=scope, year=y, day=effective_as_of(y, as_of), dept_code=dept_code,
+                      region_code=region_code) for y in years]  # fmt: skip
+
+
+def _spending(
+    session: Session, sel: Selection, rules: Rules, spending: Callable[[str, int], LightRules], size: int
+) -> Iterator[list[ProjectVariance]]:
+    """The selection's spending from the statement, by the year's rules and those of regions with their own."""
+    base = spending("", sel.year)
+    overrides = {code: lr for code in rules.regions if (lr := spending(code, sel.year)) != base}
+    measure = partial(_by_core, session, sel, spending)
+    return iter_lines(session=session, sel=sel, base=base, overrides=overrides, size=size, measure=measure)
 
 
 def _by_core(
