@@ -17,6 +17,8 @@ from typing import TYPE_CHECKING, Any, NoReturn, TypeVar
 
 import typer
 
+from tracker.shared.collector import collector_paused
+
 if TYPE_CHECKING:
     from rich.console import Console
 
@@ -64,12 +66,11 @@ def loading() -> Iterator[None]:
     """A one-shot command's imports and settings: no collector passes while they load (modules and classes
     are no garbage, yet each full pass walks all of them), and what they loaded is frozen out of the passes
     the command's work triggers later (gc.freeze: it lives until exit anyway)."""
-    gc.disable()
-    try:
-        yield
-    finally:
-        gc.freeze()
-        gc.enable()
+    with collector_paused():
+        try:
+            yield
+        finally:
+            gc.freeze()
 
 
 def fail(message: str, code: int) -> NoReturn:

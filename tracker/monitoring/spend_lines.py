@@ -6,9 +6,7 @@ service adds those); a row the statement leaves unmeasured (money beyond SAFE_FE
 
 from __future__ import annotations
 
-import gc
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from contextlib import contextmanager
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -21,6 +19,7 @@ from tracker.core.project import Checkpoint
 from tracker.core.variance import Light, LightRules, VarianceResult
 from tracker.monitoring.measured import ProjectVariance
 from tracker.monitoring.spend_sql import Selection, statement
+from tracker.shared.collector import collector_paused
 
 _LIGHTS = (Light.GREEN, Light.YELLOW, Light.RED)
 _POINTS: dict[tuple[int, int], Checkpoint] = {}
@@ -37,20 +36,6 @@ def _checkpoint(month: int | None, hundredths: int | None) -> Checkpoint | None:
             _POINTS.clear()
         found = _POINTS[key] = Checkpoint(month, Decimal(hundredths).scaleb(-2))
     return found
-
-
-@contextmanager
-def collector_paused() -> Iterator[None]:
-    """Python's cycle collector off while a block makes many objects without cycles (each full pass would
-    walk every object alive, and the block makes thousands); back on after it, as it was. Nothing leaks:
-    the objects are collected by reference counting, and the collector sees them at its next pass."""
-    was = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was:
-            gc.enable()
 
 
 def iter_lines(
