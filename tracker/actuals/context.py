@@ -19,10 +19,11 @@ from sqlmodel import Session, col, select
 
 from tracker.actuals.report import Issues
 from tracker.auth.principal import Principal
-from tracker.budget.service import budgets_of_columns
+from tracker.budget.service import budgets_where
 from tracker.bulk import matching
 from tracker.clock import today
 from tracker.config import get_settings
+from tracker.core.budget import Budget
 from tracker.corrections.withhold import withheld
 from tracker.models import Dept, Project, Submission
 from tracker.rules import Rules
@@ -149,10 +150,13 @@ def _read_projects(ctx: Context, codes: list[str]) -> None:
     query = sa.select(*columns).order_by(c.year)
     found: list[tuple[int, str, str, str, int, int, int, int]] = []
     conn, allows = session.connection(), ctx.principal.scope.allows
+    budgets: dict[int, Budget] = {}
     for among in matching(session, c.code, codes):
-        found += [r for r in conn.execute(query.where(among)).tuples() if allows(r[1], r[2])]
-    # Payments may reach the effective budget with every recorded change (DOMAIN.md §3), at year end.
-    budgets = budgets_of_columns(session=session, initial=[(r[0], r[5], r[6], r[7]) for r in found])
+        found_here = [r for r in conn.execute(query.where(among)).tuples() if allows(r[1], r[2])]
+        # Payments may reach the effective budget with every recorded change (DOMAIN.md §3), at year end.
+        initial = [(r[0], r[5], r[6], r[7]) for r in found_here]
+        budgets.update(budgets_where(session=session, initial=initial, selected=among))
+        found += found_here
     for pid, region, dept, code, year, *_published in sorted(found, key=lambda row: row[4]):
         effective = budgets[pid].year_end(year)
         ctx.projects[(dept, code, year)] = ProjectRef(pid, region, dept, code, year, effective)
