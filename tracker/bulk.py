@@ -12,7 +12,6 @@ from collections.abc import Iterable, Iterator, Sequence
 from typing import Any, TypeVar
 
 import sqlalchemy as sa
-from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.orm import Session
 
 T = TypeVar("T")
@@ -40,6 +39,8 @@ def matching(session: Session, column: Any, values: Iterable[Any]) -> Iterator[s
     if not distinct:
         return
     if session.get_bind().dialect.name == "postgresql":
+        from sqlalchemy.dialects.postgresql import ARRAY  # here: SQLite's commands never load PostgreSQL's dialect
+
         yield column == sa.any_(sa.bindparam(None, distinct, type_=ARRAY(column.type)))
         return
     for part in chunks(distinct, CHUNK):

@@ -16,7 +16,6 @@ from typing import Literal
 
 import numpy as np
 import pandas as pd
-import yaml
 from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
 
 from tracker.actuals.chunks import finish_frame, read_header
@@ -24,6 +23,7 @@ from tracker.actuals.columns import Kind, detect_kind, normalise_header
 from tracker.config import ROOT, get_settings
 from tracker.core.budget import FundingSource
 from tracker.errors import InvalidInput
+from tracker.shared.config_file import YAMLError, load_yaml
 
 FILENAME = "treasury.yaml"
 REQUIRED = ("voucher", "dept_code", "project_code", "amount", "paid_on")
@@ -95,8 +95,8 @@ def load_mapping(path: Path | None = None) -> Mapping:
 @lru_cache(maxsize=8)
 def _load(where: str, _stamp: int) -> Mapping:
     try:
-        data = yaml.safe_load(Path(where).read_text(encoding="utf-8")) or {}
-    except yaml.YAMLError as exc:
+        data = load_yaml(Path(where).read_text(encoding="utf-8")) or {}
+    except YAMLError as exc:
         raise InvalidInput(f"{Path(where).name} 不是有效的 YAML：{exc}") from None
     try:
         return Mapping.model_validate(data)

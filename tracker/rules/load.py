@@ -10,12 +10,12 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-import yaml
 from pydantic import ValidationError
 
 from tracker.config import Settings, get_settings
 from tracker.errors import InvalidInput
 from tracker.rules.model import PLACE_ALERT_KEYS, PLACE_SECTIONS, Rules, deep_merge, merged, place_layers
+from tracker.shared.config_file import YAMLError, load_yaml
 
 MESSAGES = {"extra_forbidden": "未知配置项", "missing": "缺少此项"}
 
@@ -28,8 +28,8 @@ def load_rules(settings: Settings | None = None, *, name: str = "rules.yaml") ->
     """The rules file under the configured config directory, read and checked (call once per start)."""
     path = Path((settings or get_settings()).config_dir) / name
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-    except (OSError, yaml.YAMLError) as exc:
+        data = load_yaml(path.read_text(encoding="utf-8")) or {}
+    except (OSError, YAMLError) as exc:
         raise RulesError(f"规则文件 {path} 无法读取：{exc}") from exc
     if not isinstance(data, Mapping):
         raise RulesError(f"规则文件 {path} 有误：顶层应为映射")

@@ -6,13 +6,14 @@ from collections.abc import Sequence
 from typing import Any
 
 from sqlalchemy import Row, Table
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session
 
 _CHUNK = 500  # keeps a statement well under SQLite's limit on bound parameters
 
 
 def _insert(session: Session, table: Table) -> Any:
+    from sqlalchemy.dialects import postgresql, sqlite  # here: a command loads only its own database's dialect
+
     name = session.get_bind().dialect.name
     if name == "postgresql":
         return postgresql.insert(table)
