@@ -204,9 +204,11 @@ def _among(
     """Payments (as `p`) whose key columns equal one of `values`, in statements of bounded size.
 
     PostgreSQL: one statement per call, the keys as arrays joined through unnest (`_among_pg`); SQLite: the
-    keys as a `WITH k(…) AS (VALUES …)` joined on the index, in parts of TUPLES, in payment id order (row
-    values `IN (VALUES …)` made SQLite scan the whole payment table once per part). Plain SQL: building
-    thousands of bound tuples through the ORM compiler cost more than the lookup itself.
+    keys as a `WITH k(…) AS (VALUES …)`, in parts of TUPLES, in payment id order, each key's payments found by
+    a correlated `p.id IN (SELECT …)` on the index. Not a plain join: with statistics (ANALYZE) SQLite 3.38+
+    builds a Bloom filter over the whole payment table for every part (0.13 s per part at 2 M payments, 6 s
+    for a 100,000-row file); nor row values `IN (VALUES …)`, which scanned the table once per part. Plain
+    SQL: building thousands of bound tuples through the ORM compiler cost more than the lookup itself.
     """
     if not values:
         return
@@ -221,7 +223,8 @@ def _among(
         some = values[start : start + TUPLES]
         sql = (
             f"WITH k({', '.join(names)}) AS (VALUES {', '.join([one] * len(some))}) "
-            f"SELECT {columns} FROM k JOIN payment p ON {on} WHERE {where} ORDER BY p.id"
+            f"SELECT {columns} FROM k JOIN payment p ON p.id IN (SELECT p.id FROM payment p WHERE {on} AND {where}) "
+            "ORDER BY p.id"
         )
         yield from conn.exec_driver_sql(sql, tuple(chain.from_iterable(some))).tuples()
 
