@@ -12,7 +12,6 @@ from typing import Any
 
 import pandas as pd
 import pytest
-import sqlalchemy as sa
 from sqlalchemy import event
 from sqlmodel import Session
 
@@ -58,7 +57,7 @@ def _statements(db: Session, rows: pd.DataFrame) -> list[tuple[str, Any]]:
 
 def test_duplicate_and_voucher_lookups_read_the_indexes_only_at_province_size(province_stats: Session) -> None:
     db = province_stats
-    project_id = db.exec(sa.select(sa.func.min(sa.column("id"))).select_from(sa.table("project"))).one()[0]
+    project_id = db.connection().exec_driver_sql("SELECT min(id) FROM project").scalar_one()
     n = TUPLES  # a whole part of keys: with a few keys SQLite would not think of a Bloom filter
     days = pd.date_range("2024-01-01", periods=n, freq="h").strftime("%Y-%m-%d")
     rows = pd.DataFrame(

@@ -40,7 +40,7 @@ def test_the_migrated_index_is_partial_on_the_models_condition(db: Session) -> N
 
 
 def _payment(db: Session, batch_id: int, voucher: str, *, withdrawn: bool = False) -> Payment:
-    project_id = db.exec(sa.select(sa.func.min(sa.column("id"))).select_from(sa.table("project"))).one()[0]
+    project_id = db.connection().exec_driver_sql("SELECT min(id) FROM project").scalar_one()
     return Payment(
         project_id=project_id, batch_id=batch_id, paid_on=date(2024, 3, 1), amount_fen=100, row_no=2, voucher=voucher,
         withdrawn=withdrawn,
