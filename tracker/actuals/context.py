@@ -147,7 +147,9 @@ def _read_projects(ctx: Context, codes: list[str]) -> None:
     c = table.c
     # Core columns through the connection: plain rows, no ORM result processing per project
     columns = (c.id, c.region_code, c.dept_code, c.code, c.year, c.budget_fen, c.fiscal_fen, c.other_fen)
-    query = sa.select(*columns).order_by(c.year)
+    # no ORDER BY: SQLite would walk every project of the install in year order rather than look the codes
+    # up by index (0.04 s a part at 60,000 projects); the rows are sorted by year below
+    query = sa.select(*columns)
     found: list[tuple[int, str, str, str, int, int, int, int]] = []
     conn, allows = session.connection(), ctx.principal.scope.allows
     budgets: dict[int, Budget] = {}
