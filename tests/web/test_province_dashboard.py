@@ -16,7 +16,7 @@ from tracker.actuals import service as actuals
 from tracker.config import get_settings
 from tracker.db import session_scope
 from tracker.demo.generate import Options, generate
-from tracker.monitoring import board
+from tracker.monitoring import board, selection
 from tracker.rules import load_rules
 from tracker.scope import Scope
 from tracker.targets.service import import_targets
@@ -121,7 +121,7 @@ def test_the_page_query_can_use_the_snapshot_index_on_postgresql(session: Sessio
     from sqlalchemy import text
     from sqlalchemy.dialects import postgresql
 
-    sel = board.Selection(Scope.everything(), 2024, date(2024, 6, 30))
+    sel = selection.Selection(Scope.everything(), 2024, date(2024, 6, 30))
     session.execute(text("SET LOCAL enable_seqscan = off"))  # the tables are tiny here: ask which plan is possible
     page = board._light(board._joined(sel, board.P.id, board.S.overall_light), "red").limit(100)
     sql = str(page.compile(dialect=postgresql.dialect(), compile_kwargs={"literal_binds": True}))

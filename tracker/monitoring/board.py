@@ -11,7 +11,7 @@ region and pages with SQL. A change that leaves no audit entry (rules.yaml) show
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
@@ -21,10 +21,10 @@ from sqlmodel import Session, col, func, select
 
 from tracker.bulk import chunks
 from tracker.models import AuditEntry, Dept, Project, VarianceSnapshot
+from tracker.monitoring.selection import Selection, chosen, count
 from tracker.monitoring.service import variances_of
 from tracker.monitoring.snapshots import snapshot_row
 from tracker.rules import Rules
-from tracker.scope import Scope
 from tracker.shared.sql import upsert
 
 SNAPSHOT: Table = VarianceSnapshot.__table__  # type: ignore[attr-defined]
@@ -40,16 +40,6 @@ SORTS: dict[str, list[Any]] = {
     "light": [_SEVERITY, P.heading_no],
     "name": [P.name],
 }
-
-
-@dataclass(frozen=True, slots=True)
-class Selection:
-    scope: Scope
-    year: int
-    as_of: date
-    dept_code: str | None = None
-    region_code: str | None = None
-    query: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,34 +78,9 @@ class RegionLine:
     actual_fen: int
 
 
-def _where(sel: Selection, query: Any) -> Any:
-    query = sel.scope.filter(query.where(P.year == sel.year), P.region_code, P.dept_code)
-    if sel.dept_code:
-        query = query.where(P.dept_code == sel.dept_code)
-    if sel.region_code:
-        query = query.where(P.region_code == sel.region_code)
-    if sel.query and sel.query.strip():
-        q = sel.query.strip().lower()
-        names = sa.select(D.code).where(func.lower(D.name).contains(q, autoescape=True))
-        query = query.where(
-            sa.or_(
-                func.lower(P.name).contains(q, autoescape=True),
-                func.lower(P.code).contains(q, autoescape=True),
-                P.dept_code.contains(q, autoescape=True),
-                P.dept_code.in_(names),
-            )
-        )
-    return query
-
-
 def _joined(sel: Selection, *columns: Any) -> Any:
-    on = sa.and_(S.project_id == P.id, S.as_of == sel.as_of)
-    return _where(sel, sa.select(*columns).select_from(PROJECT.join(SNAPSHOT, on)))
-
-
-def count(session: Session, sel: Selection) -> int:
-    """How many projects the selection holds (before any light filter)."""
-    return int(session.execute(_where(sel, sa.select(func.count()).select_from(PROJECT))).scalar_one())
+    on = sa.and_(S.project_id == P.id, S.as_of == sel.day)
+    return chosen(sel, sa.select(*columns).select_from(PROJECT.join(SNAPSHOT, on)))
 
 
 def refresh(
@@ -143,8 +108,8 @@ def refresh(
     ):
         return 0  # the common case: nothing changed since the night's run, two index reads
     touched = sa.select(func.max(AuditEntry.at)).where(col(AuditEntry.project_id) == P.id).scalar_subquery()
-    on = sa.and_(S.project_id == P.id, S.as_of == sel.as_of)
-    stale = _where(
+    on = sa.and_(S.project_id == P.id, S.as_of == sel.day)
+    stale = chosen(
         sel,
         sa.select(P.id)
         .select_from(PROJECT.outerjoin(SNAPSHOT, on))
@@ -152,8 +117,8 @@ def refresh(
     )
     ids = [int(i) for i in session.execute(stale.order_by(P.id)).scalars()]
     for part in chunks(ids, 2_000):
-        for measured in variances_of(session=session, project_ids=part, as_of=sel.as_of, rules=rules):
-            upsert(session, SNAPSHOT, [snapshot_row(v, sel.as_of) for v in measured], key=("project_id", "as_of"))
+        for measured in variances_of(session=session, project_ids=part, as_of=sel.day, rules=rules):
+            upsert(session, SNAPSHOT, [snapshot_row(v, sel.day) for v in measured], key=("project_id", "as_of"))
     return len(ids)
 
 
@@ -229,8 +194,8 @@ def page(
 
 def units(session: Session, sel: Selection, limit: int = 500) -> list[tuple[str, str]]:
     """The units of the selection for the unit filter; none listed past `limit` (pick a region first)."""
-    wide = Selection(sel.scope, sel.year, sel.as_of, region_code=sel.region_code)
-    query = _where(wide, sa.select(P.dept_code).select_from(PROJECT)).distinct().limit(limit + 1)
+    wide = Selection(sel.scope, sel.year, sel.day, region_code=sel.region_code)
+    query = chosen(wide, sa.select(P.dept_code).select_from(PROJECT)).distinct().limit(limit + 1)
     codes = sorted(session.execute(query).scalars())
     if len(codes) > limit:
         return []

@@ -35,9 +35,9 @@ from tracker.core.variance import (
 )
 from tracker.models import Project
 from tracker.monitoring.measured import IndicatorLight, ProjectVariance
+from tracker.monitoring.selection import Selection, count
 from tracker.monitoring.spend_lines import iter_lines
 from tracker.monitoring.spend_set import SET_CHUNK, SPEND_CHUNK, key_listed, spend_of, spend_rows, years_of
-from tracker.monitoring.spend_sql import Selection, count
 from tracker.rules import Rules, target_rules
 from tracker.scope import Scope
 from tracker.targets.service import CORE_CHUNK, core_of, iter_core, load_core

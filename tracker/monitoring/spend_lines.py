@@ -18,7 +18,8 @@ from tracker.core.plan import time_progress, to_pct
 from tracker.core.project import Checkpoint
 from tracker.core.variance import Light, LightRules, VarianceResult
 from tracker.monitoring.measured import ProjectVariance
-from tracker.monitoring.spend_sql import Selection, statement
+from tracker.monitoring.selection import Selection
+from tracker.monitoring.spend_sql import statement
 from tracker.shared.collector import collector_paused
 
 _LIGHTS = (Light.GREEN, Light.YELLOW, Light.RED)

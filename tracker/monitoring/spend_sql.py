@@ -16,37 +16,22 @@ Rows whose money is too large for exact 64-bit products (|amount| > SAFE_FEN, 10
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy import ColumnElement
-from sqlmodel import Session
 
 from tracker.core.budget import ChangeKind
 from tracker.core.plan import checkpoint_date
 from tracker.core.variance import LightRules
+from tracker.monitoring.selection import Selection, chosen
 from tracker.monitoring.spend_figures import BIG, as_int, figures, lit, null, rules_columns, share
 from tracker.monitoring.spend_set import CHANGE, DEPT, KEY, PAYMENT, PLAN, PROJECT, REGION, REPORT
-from tracker.scope import Scope
 
 SAFE_FEN = 10**12  # 2 × budget × share numerator (≤ 10,000 × 366) stays below 2⁶³
 
 _CODE = 100_000  # a checkpoint coded as month × _CODE + hundredths of a percent
-
-
-@dataclass(frozen=True, slots=True)
-class Selection:
-    """Which projects of one year, measured on which day."""
-
-    scope: Scope
-    year: int
-    day: date
-    dept_code: str | None = None
-    region_code: str | None = None
-    limit: int | None = None  # one page of the selection in table order: this many from `offset`
-    offset: int = 0
 
 
 def _by_month(value: Callable[[int], Any], month: Any, type_: Any) -> ColumnElement[Any]:
@@ -67,21 +52,6 @@ def _usable() -> ColumnElement[bool]:
     """A stored checkpoint the rules can use (targets.service.usable_checkpoint): month 1–12, 0–100%."""
     c = PLAN.c
     return sa.and_(c.month >= 1, c.month <= 12, c.cumulative_pct >= 0, c.cumulative_pct <= 100)
-
-
-def chosen(sel: Selection, query: sa.Select[Any]) -> sa.Select[Any]:
-    """A query over the project table limited to the selection (year, scope, unit, region)."""
-    query = sel.scope.filter(query, PROJECT.c.region_code, PROJECT.c.dept_code).where(PROJECT.c.year == sel.year)
-    if sel.dept_code is not None:
-        query = query.where(PROJECT.c.dept_code == sel.dept_code)
-    if sel.region_code is not None:
-        query = query.where(PROJECT.c.region_code == sel.region_code)
-    return query
-
-
-def count(session: Session, sel: Selection) -> int:
-    """How many projects the selection holds (whatever its page)."""
-    return int(session.execute(chosen(sel, sa.select(sa.func.count()).select_from(PROJECT))).scalar_one())
 
 
 def selected(sel: Selection) -> sa.Select[Any]:

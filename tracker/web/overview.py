@@ -16,7 +16,7 @@ from tracker.config import get_settings
 from tracker.core.project import IndicatorData, ProjectData
 from tracker.core.variance import IndicatorProgress, VarianceResult, project_light
 from tracker.models import Project
-from tracker.monitoring import board, board_memo
+from tracker.monitoring import board, board_memo, selection
 from tracker.monitoring.board import BoardRow, RegionLine
 from tracker.monitoring.service import project_variances
 from tracker.rules import Rules
@@ -126,7 +126,7 @@ def project_rows(
 
 PAGE_SIZE = 100
 # a selection's summary per database stamp, in this process (a few KB each)
-_Key = tuple[board_memo.Stamp, board.Selection, str | None, int]
+_Key = tuple[board_memo.Stamp, selection.Selection, str | None, int]
 _KEPT: Memo[_Key, tuple[board.Summary, list[tuple[str, str]]]] = Memo(256)
 
 
@@ -195,13 +195,13 @@ def overview(
     Its summary (counts, totals, regions, units) is kept while the database's stamp is unchanged
     (monitoring/board_memo.py), so a view then reads three index entries and one page.
     """
-    sel = board.Selection(scope, year, as_of, dept_code, region_code, query)
+    sel = selection.Selection(scope, year, as_of, dept_code, region_code, query)
     live_limit = get_settings().dashboard_live_limit
     key = (board_memo.stamp(session, as_of), sel, light, live_limit)
     kept = _KEPT.get(key)
     if kept is None:
-        everything = board.Selection(scope, year, as_of)
-        visible = board.count(session, everything)
+        everything = selection.Selection(scope, year, as_of)
+        visible = selection.count(session, everything)
         if visible <= live_limit:
             return _live(session, sel, rules=rules, light=light, sort=sort, descending=descending, offset=offset,
                          limit=limit)  # fmt: skip
@@ -233,7 +233,7 @@ def overview(
 
 def _live(
     session: Session,
-    sel: board.Selection,
+    sel: selection.Selection,
     *,
     rules: Rules,
     light: str | None,
@@ -242,7 +242,7 @@ def _live(
     offset: int,
     limit: int,
 ) -> Overview:
-    measured = project_rows(session=session, scope=sel.scope, year=sel.year, as_of=sel.as_of, rules=rules)
+    measured = project_rows(session=session, scope=sel.scope, year=sel.year, as_of=sel.day, rules=rules)
     units = sorted({(r.data.dept_code, r.data.dept_name) for r in measured})
     places = sel.scope.filter(select(Project.id, Project.region_code), Project.region_code, Project.dept_code)
     region_of = dict(session.exec(places.where(Project.year == sel.year)).all())
@@ -263,7 +263,7 @@ def _live(
     rows = sorted(rows, key=_sort_key(sort), reverse=descending)
     return Overview(
         year=sel.year,
-        as_of=sel.as_of,
+        as_of=sel.day,
         rows=rows[offset : offset + limit],
         counts={k: counts.get(k, 0) for k in LIGHT_ORDER},
         units=units,
