@@ -64,14 +64,28 @@ def insert_rows(session: Session, table: sa.Table, rows: Sequence[dict[str, Any]
     if conn.dialect.name != "postgresql":  # one prepared statement, each value bound as SQLAlchemy would
         binders = [table.c[n].type._cached_bind_processor(conn.dialect) for n in names]
         marks = ", ".join(["?" if conn.dialect.paramstyle == "qmark" else "%s"] * len(names))
-        bound = [tuple([_bound(b, row[n]) for b, n in zip(binders, names, strict=True)]) for row in rows]
-        conn.exec_driver_sql(f"INSERT INTO {columns} VALUES ({marks})", bound)
+        # column by column: most columns bind as they are, and a value the rows share is bound once
+        values = [[row[n] for row in rows] for n in names]
+        values = [v if b is None else _bound_all(b, v) for b, v in zip(binders, values, strict=True)]
+        conn.exec_driver_sql(f"INSERT INTO {columns} VALUES ({marks})", list(zip(*values, strict=True)))
         return
     binders = [table.c[n].type.bind_processor(conn.dialect) for n in names]
     raw = conn.connection.driver_connection
     with raw.cursor() as cur, cur.copy(f"COPY {columns} FROM STDIN") as copy:  # type: ignore[union-attr]
         for row in rows:
             copy.write_row([_bound(b, row[n]) for b, n in zip(binders, names, strict=True)])
+
+
+def _bound_all(binder: Any, values: list[Any]) -> list[Any]:
+    """The values bound; a run of the very same object is bound once (an upload's audit rows share their time)."""
+    out: list[Any] = []
+    last: Any = object()
+    done: Any = None
+    for value in values:
+        if value is not last:
+            last, done = value, _bound(binder, value)
+        out.append(done)
+    return out
 
 
 def _bound(binder: Any, value: Any) -> Any:
