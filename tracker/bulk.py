@@ -61,19 +61,19 @@ def insert_rows(session: Session, table: sa.Table, rows: Sequence[dict[str, Any]
     conn = session.connection()
     quote = conn.dialect.identifier_preparer
     columns = f"{quote.format_table(table)} ({', '.join(quote.quote(n) for n in names)})"
-    if conn.dialect.name != "postgresql":  # one prepared statement, each value bound as SQLAlchemy would
-        binders = [table.c[n].type._cached_bind_processor(conn.dialect) for n in names]
+    # bound as SQLAlchemy binds each column's type, column by column: most columns bind as they are, and a
+    # value the rows share is bound once
+    binders = [table.c[n].type._cached_bind_processor(conn.dialect) for n in names]
+    values = [[row[n] for row in rows] for n in names]
+    values = [v if b is None else _bound_all(b, v) for b, v in zip(binders, values, strict=True)]
+    if conn.dialect.name != "postgresql":  # one prepared statement
         marks = ", ".join(["?" if conn.dialect.paramstyle == "qmark" else "%s"] * len(names))
-        # column by column: most columns bind as they are, and a value the rows share is bound once
-        values = [[row[n] for row in rows] for n in names]
-        values = [v if b is None else _bound_all(b, v) for b, v in zip(binders, values, strict=True)]
         conn.exec_driver_sql(f"INSERT INTO {columns} VALUES ({marks})", list(zip(*values, strict=True)))
         return
-    binders = [table.c[n].type.bind_processor(conn.dialect) for n in names]
     raw = conn.connection.driver_connection
     with raw.cursor() as cur, cur.copy(f"COPY {columns} FROM STDIN") as copy:  # type: ignore[union-attr]
-        for row in rows:
-            copy.write_row([_bound(b, row[n]) for b, n in zip(binders, names, strict=True)])
+        for row in zip(*values, strict=True):
+            copy.write_row(row)
 
 
 def _bound_all(binder: Any, values: list[Any]) -> list[Any]:
