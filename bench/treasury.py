@@ -22,7 +22,8 @@ import pandas as pd
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
-from bench.upload import DATA, REPEAT, pg_schema
+from bench._install import database
+from bench.upload import DATA, REPEAT
 
 ROWS = int(os.environ.get("BENCH_TREASURY_ROWS", "100000"))
 TARGET = 2.0
@@ -176,7 +177,7 @@ def main() -> None:
             print(f"files: {ROWS:,} payments over {len(projects)} projects ({sizes}); best of {REPEAT}", flush=True)
 
         ratios = run("SQLite", f"sqlite:///{workdir / 'bench.db'}", files, make)
-        with pg_schema() as pg_url:
+        with database("PostgreSQL") as pg_url:  # a throwaway schema, or None when unreachable
             if pg_url is not None:
                 ratios += run("PostgreSQL", pg_url, files, make)
     if max(ratios) > TARGET:

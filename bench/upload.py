@@ -33,9 +33,6 @@ import subprocess
 import sys
 import tempfile
 import time
-import uuid
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -50,9 +47,6 @@ SCALE = os.environ.get("BENCH_SCALE", "small")
 _FULL = SCALE == "full"
 BIG_ROWS = int(os.environ.get("BENCH_BIG_ROWS", "1000000" if SCALE in ("full", "province") else "0"))
 REPEAT = int(os.environ.get("BENCH_REPEAT", "3" if _FULL else "1"))
-PG_URL = os.environ.get(
-    "TRACKER_BENCH_PG_URL", os.environ.get("TRACKER_TEST_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
-)
 TARGET = 1.5
 FILE_PROJECTS = int(os.environ.get("BENCH_FILE_PROJECTS", "4400"))
 STORED = int(os.environ.get("BENCH_STORED_PAYMENTS", "2000000" if SCALE == "province" else "0"))
@@ -242,29 +236,6 @@ def whole_process(label: str, engine: Engine, url: str, path: Path) -> float:
     return wall
 
 
-@contextmanager
-def pg_schema() -> Iterator[str | None]:
-    """A throwaway schema on the PostgreSQL server, or None when it cannot be reached."""
-    try:
-        admin = sa.create_engine(PG_URL, isolation_level="AUTOCOMMIT")
-        with admin.connect() as conn:
-            conn.execute(sa.text("select 1"))
-    except Exception as exc:  # unreachable: report and go on with SQLite only
-        print(f"PostgreSQL     skipped: {PG_URL} unreachable ({type(exc).__name__})", flush=True)
-        yield None
-        return
-    schema = f"bench_{uuid.uuid4().hex[:10]}"
-    with admin.connect() as conn:
-        conn.execute(sa.text(f'CREATE SCHEMA "{schema}"'))
-    sep = "&" if "?" in PG_URL else "?"
-    try:
-        yield f"{PG_URL}{sep}options=-csearch_path%3D{schema}"
-    finally:
-        with admin.connect() as conn:
-            conn.execute(sa.text(f'DROP SCHEMA "{schema}" CASCADE'))
-        admin.dispose()
-
-
 def child(kind: str, path: str, url: str) -> None:
     """Run in a subprocess: one load of the file, then its time and peak RSS as JSON."""
     from bench._install import peak_mb
@@ -336,18 +307,14 @@ def measure(kind: str, url: str, workdir: Path) -> list[float]:
 
 
 def main() -> None:
-    from bench._install import KINDS
+    from bench._install import KINDS, database
 
     ratios: list[float] = []
     with tempfile.TemporaryDirectory(prefix="tracker-bench-") as tmp:
-        workdir = Path(tmp)
         for kind in KINDS:
-            if kind == "SQLite":
-                ratios += measure(kind, f"sqlite:///{workdir / 'bench.db'}", workdir)
-                continue
-            with pg_schema() as pg_url:
-                if pg_url is not None:
-                    ratios += measure(kind, pg_url, workdir)
+            with database(kind) as url:  # a temporary SQLite file, a throwaway PostgreSQL schema
+                if url is not None:
+                    ratios += measure(kind, url, Path(tmp))
     if max(ratios, default=0) > TARGET:
         raise SystemExit(1)
 
