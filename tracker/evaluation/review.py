@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from functools import cache
+from typing import Any
 
 from pydantic import BaseModel
 from sqlmodel import Session
 
 from tracker.core.project import ProjectData
 from tracker.core.review import ReviewRules, review_project
+from tracker.evaluation import review_store as store
 from tracker.evaluation.service import page_of_projects
 from tracker.models import Project
 from tracker.rules import Rules
@@ -86,21 +88,59 @@ def review_findings_page(
     offset: int = 0,
     rules: Rules,
 ) -> tuple[list[ReviewFinding], int]:
-    """Findings [offset, offset + limit) and how many there are, holding one piece of projects at a time.
+    """Findings [offset, offset + limit) and how many there are, from the stored findings (review_store.py).
 
-    Findings are computed, not stored: the count needs every table of the selection reviewed, but
-    memory stays at one `iter_core` piece plus the page whatever the size of the install.
+    The tables of the selection changed since their last review are reviewed first; the page and the
+    count are then read in SQL, in the order `review_targets` lists them.
     """
-    page: list[ReviewFinding] = []
-    total = 0
-    of_place = _review_by_place(rules)
-    for part in iter_core(session=session, scope=scope, year=year, dept_code=dept_code, region_code=region_code):
-        for project, data in part:
-            for finding in _findings(project, data, of_place, severity):
-                if offset <= total < offset + limit:
-                    page.append(finding)
-                total += 1
-    return page, total
+    refresh_findings(session=session, scope=scope, year=year, dept_code=dept_code, region_code=region_code, rules=rules)
+    rows, total = store.page(
+        session=session,
+        scope=scope,
+        year=year,
+        dept_code=dept_code,
+        region_code=region_code,
+        severity=severity,
+        limit=limit,
+        offset=offset,
+    )
+    return [_stored(r) for r in rows], total
+
+
+def refresh_findings(
+    *,
+    session: Session,
+    scope: Scope,
+    year: int | None = None,
+    dept_code: str | None = None,
+    region_code: str | None = None,
+    rules: Rules,
+) -> int:
+    """Store anew the findings of the selected tables changed since their last review; how many were reviewed."""
+    return store.refresh(
+        session=session,
+        scope=scope,
+        year=year,
+        dept_code=dept_code,
+        region_code=region_code,
+        of_place=_review_by_place(rules),
+    )
+
+
+def _stored(r: Any) -> ReviewFinding:
+    """A stored finding as the API shows it."""
+    who = ReviewProject(id=r.project_id, dept_code=r.dept_code, code=r.project_code, name=r.project_name)
+    return ReviewFinding(
+        project=who,
+        seq=r.seq,
+        indicator=r.indicator,
+        severity=r.severity,
+        rule=r.rule,
+        message=r.message,
+        dept_code=r.dept_code,
+        code=r.project_code,
+        suggestion=r.suggestion,
+    )
 
 
 def review_projects_page(

@@ -27,6 +27,7 @@ if TYPE_CHECKING:
     from tracker.models.monitoring import JobRun, SchedulerLease, VarianceSnapshot
     from tracker.models.oversight import CorrectionNotice, KeyListing
     from tracker.models.pending import PendingFile
+    from tracker.models.review import ReviewMark, StoredFinding
     from tracker.models.targets import (
         BudgetChange,
         Dept,
@@ -39,7 +40,7 @@ if TYPE_CHECKING:
         Region,
     )
 
-MODULES = ("actuals", "alerts", "auth", "monitoring", "oversight", "pending", "targets")
+MODULES = ("actuals", "alerts", "auth", "monitoring", "oversight", "pending", "review", "targets")
 _WHERE = {
     "Alert": "alerts",
     "AlertMessage": "alerts",
@@ -63,7 +64,9 @@ _WHERE = {
     "Project": "targets",
     "ProjectReport": "actuals",
     "Region": "targets",
+    "ReviewMark": "review",
     "SchedulerLease": "monitoring",
+    "StoredFinding": "review",
     "Submission": "actuals",
     "UploadBatch": "actuals",
     "User": "auth",
@@ -116,7 +119,9 @@ __all__ = [
     "Project",
     "ProjectReport",
     "Region",
+    "ReviewMark",
     "SchedulerLease",
+    "StoredFinding",
     "Submission",
     "UploadBatch",
     "User",
