@@ -21,6 +21,8 @@ from tracker import bulk
 from tracker.actuals.read import paid_by_source
 from tracker.budget import service as budgets
 from tracker.demo.generate import Options, generate
+from tracker.evaluation import review_store
+from tracker.evaluation.review import review_findings_page, review_targets
 from tracker.models import Project
 from tracker.monitoring.midyear import monitoring_projects
 from tracker.reports.service import ranking
@@ -38,8 +40,9 @@ def largest_statement(session: Session) -> Iterator[list[int]]:
     most = [0]
     engine = session.get_bind().engine
 
-    def before(_conn: Any, _cursor: Any, _sql: str, parameters: Any, *_: Any) -> None:
-        most[0] = max(most[0], len(parameters or ()))
+    def before(_conn: Any, _cursor: Any, _sql: str, parameters: Any, _context: Any, executemany: bool) -> None:
+        if not executemany:  # one prepared statement run per row (bulk.insert_rows): each run binds one row
+            most[0] = max(most[0], len(parameters or ()))
 
     event.listen(engine, "before_cursor_execute", before)
     try:
@@ -86,3 +89,21 @@ def test_a_whole_year_read_sends_statements_of_bounded_size_with_the_same_answer
     with largest_statement(session) as beside_five:
         READS[name](session)
     assert beside_five[0] == alone[0], f"{name}: {alone[0]} parameters for 44 projects, {beside_five[0]} for 104"
+
+
+def test_the_stored_review_is_refreshed_and_paged_with_statements_of_bounded_size(
+    session: Session, changli_bytes: bytes, five_counties: list[bytes], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """GET /review's refresh (review_store.py) reviews and writes the changed tables a piece at a time."""
+    monkeypatch.setattr(bulk, "CHUNK", CHUNK)
+    monkeypatch.setattr(review_store, "PIECE", CHUNK)
+    rules, everything = load_rules(), Scope.everything()
+    import_targets(session=session, data=changli_bytes, filename="changli.txt")
+    with largest_statement(session) as alone:
+        items, total = review_findings_page(session=session, scope=everything, limit=1000, rules=rules)
+    assert items == review_targets(session=session, scope=everything, rules=rules) and total == len(items)
+    for data in five_counties:
+        import_targets(session=session, data=data, filename="county.txt")
+    with largest_statement(session) as beside_five:
+        review_findings_page(session=session, scope=everything, limit=1000, rules=rules)
+    assert beside_five[0] == alone[0], f"{alone[0]} parameters for 44 projects, {beside_five[0]} for 104"

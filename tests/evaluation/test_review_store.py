@@ -44,7 +44,15 @@ def assert_pages_are_slices(scope: Scope, filters: dict[str, object]) -> None:
     rules = load_rules()
     expected = [f.model_dump() for f in computed(scope, rules, **filters)]
     assert expected, filters
-    for limit, offset in ((1, 0), (7, 0), (7, 7), (13, 5), (50, max(0, len(expected) - 3)), (1000, 0), (5, len(expected))):
+    for limit, offset in (
+        (1, 0),
+        (7, 0),
+        (7, 7),
+        (13, 5),
+        (50, max(0, len(expected) - 3)),
+        (1000, 0),
+        (5, len(expected)),
+    ):
         items, total = stored(scope, rules, limit=limit, offset=offset, **filters)
         assert total == len(expected), (filters, limit, offset)
         assert [f.model_dump() for f in items] == expected[offset : offset + limit], (filters, limit, offset)
@@ -144,3 +152,17 @@ def test_a_request_with_nothing_changed_reviews_no_table(committed_db: Engine) -
                           fix=Correction(reason="成本指标应使用≤", target="≤1万元"))  # fmt: skip
     assert refreshed() == 1  # the corrected table alone
     assert refreshed() == 0
+
+
+def test_the_nightly_variance_job_reviews_the_changed_tables_too(committed_db: Engine) -> None:
+    from typer.testing import CliRunner
+
+    from tracker.cli import app
+
+    load_changli()
+    first = CliRunner().invoke(app, ["jobs", "run", "variance", "--as-of", "2024-04-01"])
+    assert first.exit_code == 0 and "tables_reviewed: 44" in first.stdout, first.output
+    again = CliRunner().invoke(app, ["jobs", "run", "variance", "--as-of", "2024-04-02"])
+    assert again.exit_code == 0 and "tables_reviewed: 0" in again.stdout, again.output
+    with session_scope() as session:
+        assert refresh_findings(session=session, scope=Scope.everything(), rules=load_rules()) == 0

@@ -18,7 +18,7 @@ from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy import Table
-from sqlmodel import Session, func
+from sqlmodel import Session, col, func
 
 from tracker.bulk import chunks, insert_rows, matching
 from tracker.core.review import ReviewRules, review_project
@@ -82,7 +82,7 @@ def refresh(
     changed = max((t for t in marks if t is not None), default=None)
     if held == selected and not mismatched and (changed is None or (oldest is not None and oldest > changed)):
         return 0  # the common case: every table reviewed after the last change anywhere, one pass over marks
-    touched = sa.select(func.max(AuditEntry.at)).where(AuditEntry.project_id == P.id).scalar_subquery()  # type: ignore[arg-type]
+    touched = sa.select(func.max(AuditEntry.at)).where(col(AuditEntry.project_id) == P.id).scalar_subquery()
     stale = chosen(
         sa.select(P.id)
         .select_from(joined)
