@@ -11,6 +11,7 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 import anyio
+import anyio.from_thread
 import httpx
 import pytest
 import sqlalchemy as sa
@@ -79,7 +80,10 @@ def drive(app: Any, request: httpx.Request, at_status: Callable[[int], None]) ->
     async def main() -> None:
         await app(scope, receive, send)
 
-    anyio.run(main)
+    # an event loop of its own in a portal thread, as a server has: another test's loop may still be running in
+    # this thread (Playwright's sync API keeps one for the session), and anyio.run would refuse to start
+    with anyio.from_thread.start_blocking_portal() as portal:
+        portal.call(main)
     return status[0], b"".join(chunks)
 
 
