@@ -55,9 +55,20 @@ def _copy(conn: sa.Connection, table: sa.Table, k: int, top: dict[str, int]) -> 
             exprs.append(c + sa.literal(f"{k:02d}"))
         else:
             exprs.append(c)
-    original = table.c.id <= top[table.name] if table.name in top else sa.not_(table.c[_code(table)].like("9%"))
-    query = sa.select(*exprs).where(original)
+    query = sa.select(*exprs).where(_original(table, top))
     conn.execute(table.insert().from_select([c.name for c in table.columns], query))
+
+
+def _original(table: sa.Table, top: dict[str, int]) -> Any:
+    """The rows of the original install: by id, else by region code, else by the parent they belong to."""
+    if table.name in top:
+        return table.c.id <= top[table.name]
+    if _code(table) in table.c:
+        return sa.not_(table.c[_code(table)].like("9%"))
+    column, parent = next(
+        (c, fk.column.table.name) for c in table.columns for fk in c.foreign_keys if fk.column.table.name in top
+    )
+    return column <= top[parent]  # a table keyed by its project only (review_mark)
 
 
 def _code(table: sa.Table) -> str:
