@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import tempfile
 from pathlib import Path
+from typing import Any
 
 import pytest
 from sqlmodel import Session, select
@@ -19,9 +21,10 @@ from tests.actuals.helpers import (
     res,
     upload,
 )
-from tracker.actuals import service
+from tracker.actuals import payments, service
 from tracker.actuals.batches import list_batches, withdraw_batch
 from tracker.actuals.read import cumulative_paid, latest_results
+from tracker.actuals.report import UploadRejected
 from tracker.auth.principal import Principal
 from tracker.errors import Conflict, NotFound
 from tracker.models import Payment, Project, UploadBatch
@@ -90,19 +93,42 @@ def test_viewer_may_not_upload(db: Session) -> None:
         upload(db, csv_bytes(PAY_ZH, [pay()]), principal=viewer)
 
 
-def test_large_file_is_read_again_for_writing_and_every_row_lands(
+def test_a_large_file_waits_on_disk_checked_once_and_every_row_lands(
     db: Session, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(service, "KEEP_ROWS", 5)  # pretend 12 rows are too many to keep in memory
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))  # where the checked rows wait
     path = tmp_path / "big.csv"
     path.write_bytes(csv_bytes(PAY_ZH, [pay(day=f"2024-03-{n + 1:02d}", amount="1", code=BIG) for n in range(12)]))
     seen: list[tuple[str, int]] = []
+    chunks_checked: list[int] = []
+    check = payments.PaymentCheck.check
+
+    def counted(self: payments.PaymentCheck, chunk: Any) -> Any:
+        chunks_checked.append(len(chunk.frame))
+        return check(self, chunk)
+
+    monkeypatch.setattr(payments.PaymentCheck, "check", counted)
     summary = service.upload(session=db, source=path, filename="big.csv", principal=ADMIN, chunk_rows=4,
                              rules=load_rules(),
                              progress=lambda stage, done, _total: seen.append((stage, done)))  # fmt: skip
     assert summary.payments == 12 and counts(db)["payments"] == 12
+    assert chunks_checked == [4, 4, 4]  # each row checked once: not read and checked again for writing
     assert [s for s in seen if s[0] == "写入"] == [("写入", 4), ("写入", 8), ("写入", 12)]
     assert sorted(db.exec(select(Payment.row_no)).all()) == list(range(2, 14))
+    assert not list(tmp_path.glob("tracker-upload-*"))  # the rows on disk are gone after the upload
+
+
+def test_a_large_rejected_file_leaves_nothing_on_disk(
+    db: Session, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(service, "KEEP_ROWS", 2)
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    rows = [pay(day=f"2024-03-{n + 1:02d}", amount="1", code=BIG) for n in range(6)] + [pay(code="无此项目")]
+    with pytest.raises(UploadRejected):
+        service.upload(session=db, source=csv_bytes(PAY_ZH, rows), filename="q1.csv", principal=ADMIN,
+                       rules=load_rules(), chunk_rows=3)  # fmt: skip
+    assert not list(tmp_path.glob("tracker-upload-*")) and counts(db)["payments"] == 0
 
 
 def test_file_changed_between_checking_and_writing_writes_nothing(

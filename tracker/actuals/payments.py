@@ -93,8 +93,8 @@ class PaymentCheck:
 
     ctx: Context
     existing: dict[int, int]  # live cumulative paid per project before this file, read as projects appear
-    paid_before: Callable[[list[int]], dict[int, int]] | None = None  # reads `existing` for new projects
-    identities: Identities | None = None  # None on the second reading of a large file: decided already
+    paid_before: Callable[[list[int]], dict[int, int]]  # reads `existing` for projects met the first time
+    identities: Identities
     running: dict[int, int] = field(default_factory=dict)
     over: set[int] = field(default_factory=set)
     periods: set[tuple[str, str, int, int]] = field(default_factory=set)  # (region, unit, year, quarter)
@@ -229,7 +229,7 @@ class PaymentCheck:
         """New, recorded (by voucher) or changed; unvouchered duplicates of recorded payments refused."""
         status = np.full(len(r.live), NEW, dtype=np.int8)
         r.cand = r.known & ~r.found.bad
-        if self.identities is None or not r.cand.any():
+        if not r.cand.any():
             return status, None
         at = np.flatnonzero(r.cand)
         resolved = self.identities.resolve(
@@ -318,7 +318,7 @@ class PaymentCheck:
         budget = self.ctx.budgets
         pid = good["project_id"]
         unread = sorted(set(pid.tolist()) - self.existing.keys())
-        if unread and self.paid_before is not None:
+        if unread:
             self.existing.update(self.paid_before(unread))
         carry = {p: self.existing.get(p, 0) + self.running.get(p, 0) for p in set(pid.tolist())}
         delta = good["amount_fen"] - good["old_fen"]  # an update adds its change, a new payment its amount

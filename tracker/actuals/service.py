@@ -1,23 +1,22 @@
 """Uploading actuals: check every row first, then write everything in the caller's one transaction.
 
 A file with any bad row writes nothing. The same file again (by SHA-256) changes nothing, and so does a
-file whose results equal what is stored. Small files are checked once and kept in memory; a file of
-more than KEEP_ROWS payments is read a second time for writing, so memory stays bounded.
+file whose results equal what is stored. Every row is checked once; the good rows wait in memory, or on
+disk past KEEP_ROWS payments (checked.py), so memory stays bounded.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
-import pandas as pd
 import sqlalchemy as sa
 from sqlmodel import Session, select
 
 from tracker.actuals import payments, project_reports, results
 from tracker.actuals.audit import record_many
 from tracker.actuals.cells import cell_issues
+from tracker.actuals.checked import CheckedRows
 from tracker.actuals.chunks import Progress
 from tracker.actuals.columns import Kind
 from tracker.actuals.context import Context, load_context, serialise
@@ -61,6 +60,22 @@ def upload(
     if (prior := _prior(session, info.sha256)) is not None:
         return _summary(info, "unchanged", f"该文件已作为批次 {prior} 上传过，未做任何修改", dry_run, prior)
     run = _check(session, source, info, principal, progress, chunk_rows, allow_duplicates, rules)
+    try:
+        return _conclude(session, source, info, run, principal, dry_run, progress)
+    finally:
+        run.kept.close()
+
+
+def _conclude(
+    session: Session,
+    source: Source,
+    info: FileInfo,
+    run: _Run,
+    principal: Principal,
+    dry_run: bool,
+    progress: Progress | None,
+) -> UploadSummary:
+    """What a checked file changes: nothing, a dry run's summary, or the batch written."""
     changed = [c for c in run.changes if c.fields]
     reports = [c for c in run.report_changes if c.fields]
     periods = sorted(run.pay.periods | {_period(c) for c in changed} | project_reports.periods(reports))
@@ -70,7 +85,7 @@ def upload(
     what = _what(run.pay, len(changed), len(reports))
     if dry_run:
         return _summary(info, "dry_run", f"检查通过（未写入）：将写入 {what}", True, None, counts, extra)
-    batch = _apply(session, source, info, run, changed, periods, principal.username, progress, chunk_rows)
+    batch = _apply(session, source, info, run, changed, periods, principal.username, progress)
     summary = _summary(info, "applied", f"已写入批次 {batch.id}：{what}", False, batch.id, counts, extra)
     batch.summary = summary.model_dump(mode="json", exclude={"warnings"})
     session.flush()
@@ -100,7 +115,6 @@ def _apply(
     periods: list[tuple[str, str, int, int]],
     actor: str,
     progress: Progress | None,
-    chunk_rows: int,
 ) -> UploadBatch:
     """The batch, its payments and results, their audit entries and the quarters written into."""
     pay = run.pay
@@ -111,7 +125,7 @@ def _apply(
     session.add(batch)
     session.flush()
     assert batch.id is not None
-    entries = _write_payments(session, source, info, run, batch.id, actor, progress, chunk_rows)
+    entries = _write_payments(session, source, info, run, batch.id, actor, progress)
     entries += _payment_entries(pay, run.existing, batch.id, actor)
     entries += _result_entries(session, run.changes, batch.id, actor)
     stored = project_reports.store(session, run.report_changes, batch.id)  # the 项目 sheet
@@ -133,7 +147,7 @@ class _Run:
     ctx: Context
     pay: payments.PaymentCheck
     existing: dict[int, int]
-    kept: list[pd.DataFrame] | None
+    kept: CheckedRows
     changes: list[results.Change]
     result_rows: int
     result_skipped: int
@@ -163,29 +177,29 @@ def _check(
     pay = payments.PaymentCheck(ctx, existing, paid_before, identities)
     res = results.ResultCheck(ctx)
     rep = project_reports.ReportCheck(ctx)  # the 项目 sheet
-    kept: list[pd.DataFrame] | None = []
-    for chunk in iter_chunks(source, info, chunk_rows=chunk_rows, progress=progress):
-        ctx.errors.extend(chunk.issues)
-        ctx.errors.extend(cell_issues(chunk))  # first: a cell too long or with NUL is reported as that
-        if chunk.kind is Kind.RESULTS:
-            res.add(chunk)
-            continue
-        if chunk.kind is Kind.PROJECTS:
-            rep.add(chunk)
-            continue
-        good = pay.check(chunk)
-        if kept is not None:
-            kept.append(good)
-            kept = kept if pay.rows <= KEEP_ROWS else None
-    checked = res.check(session)
-    reported = rep.check()
-    pay.duplicates()
-    if ctx.errors:
-        detail = f"文件有 {ctx.errors.total} 处错误，未写入任何数据"
-        raise UploadRejected(detail, ctx.errors.sorted(), ctx.errors.total)
-    if pay.rows + res.rows + rep.rows == 0:
-        raise file_error("文件中没有需要上报的数据（所有数据行均未填写）")
-    changes, report_changes = results.compare(session, checked), project_reports.compare(session, reported)
+    kept = CheckedRows(KEEP_ROWS)
+    try:
+        for chunk in iter_chunks(source, info, chunk_rows=chunk_rows, progress=progress):
+            ctx.errors.extend(chunk.issues)
+            ctx.errors.extend(cell_issues(chunk))  # first: a cell too long or with NUL is reported as that
+            if chunk.kind is Kind.RESULTS:
+                res.add(chunk)
+            elif chunk.kind is Kind.PROJECTS:
+                rep.add(chunk)
+            else:
+                kept.add(pay.check(chunk))
+        checked = res.check(session)
+        reported = rep.check()
+        pay.duplicates()
+        if ctx.errors:
+            detail = f"文件有 {ctx.errors.total} 处错误，未写入任何数据"
+            raise UploadRejected(detail, ctx.errors.sorted(), ctx.errors.total)
+        if pay.rows + res.rows + rep.rows == 0:
+            raise file_error("文件中没有需要上报的数据（所有数据行均未填写）")
+        changes, report_changes = results.compare(session, checked), project_reports.compare(session, reported)
+    except BaseException:
+        kept.close()
+        raise
     return _Run(ctx, pay, existing, kept, changes, res.rows, res.skipped, report_changes, rep.rows, rep.skipped)
 
 
@@ -263,31 +277,18 @@ def _period(change: results.Change) -> tuple[str, str, int, int]:
 
 
 def _write_payments(
-    session: Session,
-    source: Source,
-    info: FileInfo,
-    run: _Run,
-    batch_id: int,
-    actor: str,
-    progress: Progress | None,
-    chunk_rows: int,
+    session: Session, source: Source, info: FileInfo, run: _Run, batch_id: int, actor: str, progress: Progress | None
 ) -> list[dict[str, Any]]:
-    """Insert the new payments and update the changed ones: from memory, or by reading the file again.
+    """Insert the new payments and update the changed ones, chunk by chunk as they were checked.
 
-    Answers the audit entries of the updated payments.
+    A file large enough to wait on disk was read over a long time: it must still be the file whose SHA-256
+    the batch records. Answers the audit entries of the updated payments.
     """
+    if run.kept.spilled and sha256_of(source) != info.sha256:
+        raise Conflict("文件在上传过程中被修改，未写入任何数据；请重新上传")
     done, total = 0, run.pay.rows - run.pay.recorded
-    frames: Iterator[pd.DataFrame]
-    if run.kept is None:
-        if sha256_of(source) != info.sha256:
-            raise Conflict("文件在上传过程中被修改，未写入任何数据；请重新上传")
-        # decided in the first reading: a row equal to one just inserted from this file is no duplicate now
-        again = payments.PaymentCheck(run.ctx, run.existing, identities=Identities(session, allow_duplicates=True))
-        frames = (again.check(c) for c in iter_chunks(source, info, chunk_rows=chunk_rows) if c.kind is Kind.PAYMENTS)
-    else:
-        frames = iter(run.kept)
     entries: list[dict[str, Any]] = []
-    for frame in frames:
+    for frame in run.kept:
         payments.insert(session, frame, batch_id)
         changed = frame[frame["payment_id"] != 0]
         update(session, changed)
