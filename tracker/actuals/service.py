@@ -10,7 +10,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-import sqlalchemy as sa
 from sqlmodel import Session, select
 
 from tracker.actuals import payments, project_reports, results
@@ -26,6 +25,7 @@ from tracker.actuals.read import cumulative_paid
 from tracker.actuals.report import UploadRejected, file_error
 from tracker.actuals.schemas import PeriodOut, RowIssueOut, UploadSummary
 from tracker.auth.principal import Principal
+from tracker.bulk import insert_rows
 from tracker.config import get_settings
 from tracker.core.money import wan_str
 from tracker.errors import Conflict
@@ -135,8 +135,8 @@ def _apply(
         {"batch_id": batch.id, "region_code": region, "dept_code": dept, "year": year, "quarter": quarter}
         for region, dept, year, quarter in periods
     ]
-    if rows:  # one executemany: a large file touches thousands of quarters, each an ORM object otherwise
-        session.execute(sa.insert(BatchPeriod), rows)
+    # plain rows (COPY on PostgreSQL): a file spread over a province touches thousands of quarters
+    insert_rows(session, BatchPeriod.__table__, rows)  # type: ignore[attr-defined]
     return batch
 
 
