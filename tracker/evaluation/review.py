@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from functools import cache
 from typing import Any
 
@@ -10,7 +10,7 @@ from pydantic import BaseModel
 from sqlmodel import Session
 
 from tracker.core.project import ProjectData
-from tracker.core.review import ReviewRules, review_project
+from tracker.core.review import ReviewRules
 from tracker.evaluation import review_store as store
 from tracker.evaluation.service import page_of_projects
 from tracker.models import Project
@@ -130,17 +130,12 @@ def refresh_findings(
 def _stored(r: Any) -> ReviewFinding:
     """A stored finding as the API shows it."""
     who = ReviewProject(id=r.project_id, dept_code=r.dept_code, code=r.project_code, name=r.project_name)
-    return ReviewFinding(
-        project=who,
-        seq=r.seq,
-        indicator=r.indicator,
-        severity=r.severity,
-        rule=r.rule,
-        message=r.message,
-        dept_code=r.dept_code,
-        code=r.project_code,
-        suggestion=r.suggestion,
-    )
+    return _finding(who, {name: getattr(r, name) for name in store.FIELDS})
+
+
+def _finding(who: ReviewProject, fields: Mapping[str, Any]) -> ReviewFinding:
+    """A finding of `who`'s table, with INTERFACE.md's flat keys (dept_code, code) beside `project`."""
+    return ReviewFinding(project=who, dept_code=who.dept_code, code=who.code, **fields)
 
 
 def review_projects_page(
@@ -196,20 +191,5 @@ def _findings(
 ) -> list[ReviewFinding]:
     """The findings of one table by its place's rules, `severity` alone where given."""
     who = _who(project)
-    place = of_place(project.region_code, project.year)
-    names = {i.seq: i.level3 for i in data.indicators}
-    return [
-        ReviewFinding(
-            project=who,
-            seq=f.seq,
-            indicator=names.get(f.seq) if f.seq is not None else None,
-            severity=f.severity.value,
-            rule=f.rule.value,
-            message=f.message,
-            dept_code=project.dept_code,
-            code=project.code,
-            suggestion=f.suggestion,
-        )
-        for f in review_project(project=data, rules=place)
-        if severity is None or f.severity.value == severity
-    ]
+    fields = store.finding_fields(data, of_place(project.region_code, project.year))
+    return [_finding(who, f) for f in fields if severity is None or f["severity"] == severity]

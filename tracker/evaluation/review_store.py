@@ -21,6 +21,7 @@ from sqlalchemy import Table
 from sqlmodel import Session, col, func
 
 from tracker.bulk import chunks, insert_rows, matching
+from tracker.core.project import ProjectData
 from tracker.core.review import ReviewRules, review_project
 from tracker.models import AuditEntry, Project, ReviewMark, StoredFinding, utcnow
 from tracker.scope import Scope
@@ -101,6 +102,20 @@ def refresh(
     return len(ids)
 
 
+FIELDS = ("seq", "indicator", "severity", "rule", "message", "suggestion")  # a finding's own, as stored and shown
+
+
+def finding_fields(data: ProjectData, rules: ReviewRules) -> list[dict[str, Any]]:
+    """One table's findings as the FIELDS, in the order `review_project` returns them: what is stored here and
+    what `review.py` lists when it reviews on the spot, so that the two cannot differ."""
+    names = {i.seq: i.level3 for i in data.indicators}
+    return [
+        {"seq": f.seq, "indicator": names.get(f.seq) if f.seq is not None else None, "severity": f.severity.value,
+         "rule": f.rule.value, "message": f.message, "suggestion": f.suggestion}
+        for f in review_project(project=data, rules=rules)
+    ]  # fmt: skip
+
+
 def _store(session: Session, ids: list[int], of_place: Callable[[str, int], ReviewRules]) -> None:
     """Review these tables and replace their findings and marks."""
     now = utcnow()  # before the read: a change committed while reviewing is newer than the mark
@@ -109,14 +124,11 @@ def _store(session: Session, ids: list[int], of_place: Callable[[str, int], Revi
     for project, data in core_of(session=session, project_ids=ids):
         place = of_place(project.region_code, project.year)
         marks.append({"project_id": project.id, "reviewed_at": now, "rules_stamp": rules_stamp(place)})
-        names = {i.seq: i.level3 for i in data.indicators}
-        for position, f in enumerate(review_project(project=data, rules=place)):
+        for position, fields in enumerate(finding_fields(data, place)):
             rows.append({
                 "project_id": project.id, "position": position, "year": project.year,
                 "region_code": project.region_code, "dept_code": project.dept_code, "heading_no": project.heading_no,
-                "seq": f.seq, "indicator": names.get(f.seq) if f.seq is not None else None,
-                "severity": f.severity.value, "rule": f.rule.value, "message": f.message,
-                "suggestion": f.suggestion, "created_at": now,
+                **fields, "created_at": now,
             })  # fmt: skip
     # The marks first: their row locks make a second request refreshing the same tables wait for this one,
     # and its delete then sees (and removes) what this one wrote, so no table's findings are doubled.
