@@ -8,7 +8,7 @@ has one definition (`Budget.on`). Services never commit.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Collection, Iterator
+from collections.abc import Collection, Iterable, Iterator
 from datetime import date
 
 import sqlalchemy as sa
@@ -82,10 +82,19 @@ def core_changes(*, session: Session, project_ids: Collection[int]) -> dict[int,
     """The stored changes of many projects as the core sees them (`change_of`), in `change_rows`' order,
     read as plain columns: no ORM object per change (a province's spending reads tens of thousands)."""
     table: sa.Table = ChangeRow.__table__  # type: ignore[attr-defined]
-    query = sa.select(table).order_by(table.c.effective_on, table.c.id)
+    return _core_changes(session, (table.c.project_id.in_(chunk) for chunk in _chunks(project_ids)))
+
+
+def _core_changes(session: Session, conditions: Iterable[sa.ColumnElement[bool]]) -> dict[int, list[BudgetChange]]:
+    """The changes each condition (on `budget_change` or on its project) selects, one statement per condition."""
+    table: sa.Table = ChangeRow.__table__  # type: ignore[attr-defined]
+    project: sa.Table = Project.__table__  # type: ignore[attr-defined]
+    query = (
+        sa.select(table).join(project, project.c.id == table.c.project_id).order_by(table.c.effective_on, table.c.id)
+    )
     out: dict[int, list[BudgetChange]] = defaultdict(list)
-    for chunk in _chunks(project_ids):
-        for row in session.execute(query.where(table.c.project_id.in_(chunk))):
+    for condition in conditions:
+        for row in session.execute(query.where(condition)):
             out[row.project_id].append(change_of(row))  # type: ignore[arg-type]  # a row of ChangeRow's columns
     return out
 
@@ -120,21 +129,9 @@ def budgets_where(
     """The same, where a condition on `project` (a unit's codes, say) selects at least the given projects:
     their changes are read through it, joined, so no list of ids travels back to the database (a file
     spread over a province names 60,000 projects, and most have no change)."""
-    table: sa.Table = ChangeRow.__table__  # type: ignore[attr-defined]
-    project: sa.Table = Project.__table__  # type: ignore[attr-defined]
-    query = (
-        sa.select(table)
-        .join(project, project.c.id == table.c.project_id)
-        .where(selected)
-        .order_by(table.c.effective_on, table.c.id)
-    )
-    changes: dict[int, list[BudgetChange]] = defaultdict(list)
-    for row in session.execute(query):
-        changes[row.project_id].append(change_of(row))  # type: ignore[arg-type]  # a row of ChangeRow's columns
+    changes = _core_changes(session, [selected])
     return {
-        pid: Budget.of(initial_fen=budget, fiscal_fen=fiscal, other_fen=other, changes=changes[pid])
-        if pid in changes or fiscal is None
-        else Budget(budget, fiscal, other)  # what Budget.of answers without changes, 60,000 times cheaper
+        pid: Budget.of(initial_fen=budget, fiscal_fen=fiscal, other_fen=other, changes=changes.get(pid, ()))
         for pid, budget, fiscal, other in initial
     }
 

@@ -118,7 +118,7 @@ class Budget:
     ) -> Budget:
         """A budget with its changes in date order (ties keep the order given)."""
         fiscal = initial_fen - other_fen if fiscal_fen is None else fiscal_fen
-        ordered = tuple(sorted(changes, key=lambda c: c.on))
+        ordered = tuple(sorted(changes, key=lambda c: c.on)) if changes else ()  # most projects have none
         return cls(initial_fen, fiscal, other_fen, ordered)
 
     def on(self, day: date) -> int:

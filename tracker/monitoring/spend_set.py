@@ -78,7 +78,7 @@ def years_of(*, session: Session, scope: Scope, dept_code: str | None, region_co
     """The years of the projects the scope may see (of that unit and region where given), in order."""
     query = scope.filter(sa.select(PROJECT.c.year).distinct(), PROJECT.c.region_code, PROJECT.c.dept_code)
     for column, value in ((PROJECT.c.dept_code, dept_code), (PROJECT.c.region_code, region_code)):
-        if value is not None:
+        if value:  # as selection.chosen: an empty code chooses nothing narrower
             query = query.where(column == value)
     return sorted(y for (y,) in session.execute(query))
 
