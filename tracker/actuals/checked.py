@@ -49,9 +49,20 @@ class CheckedRows:
         self._paths.append(path)
 
     def __iter__(self) -> Iterator[pd.DataFrame]:
+        """The rows in file order: those kept in memory, or those on disk read back in parts of up to `keep`
+        rows (no more than a file kept whole holds; fewer, larger writes touch each index page less often)."""
         yield from self._frames
+        part: list[pd.DataFrame] = []
+        rows = 0
         for path in self._paths:
-            yield pd.read_pickle(path)
+            frame = pd.read_pickle(path)
+            if part and rows + len(frame) > self.keep:
+                yield pd.concat(part, ignore_index=True)
+                part, rows = [], 0
+            part.append(frame)
+            rows += len(frame)
+        if part:
+            yield pd.concat(part, ignore_index=True)
 
     def close(self) -> None:
         """Remove the folder on disk, if any (also done at exit should a caller forget)."""

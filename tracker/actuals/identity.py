@@ -7,8 +7,8 @@ likely duplicate: refused unless the upload confirms duplicates. A refund (a row
 amount) under a voucher is a payment of its own, "{voucher}-退回" (the second refund of the voucher in one
 file "{voucher}-退回2", …): it never collides with the payment it returns, and an export read again finds it
 recorded. A refund recorded before this rule, under the bare voucher with a negative amount, is still it.
-Every lookup is SQL over the chunk's own values, in statements of bounded size (tracker/bulk.py), never a
-read of the stored payments.
+Every lookup is SQL over the chunk's own values, in statements of bounded size (tracker/bulk.py); only the
+payments of projects a large file names many times are read whole, up to a bound (known.py).
 """
 
 from __future__ import annotations
@@ -25,6 +25,7 @@ import pandas as pd
 import sqlalchemy as sa
 from sqlmodel import Session, col
 
+from tracker.actuals.known import Found, Key, KnownPayments
 from tracker.bulk import matching
 from tracker.core.money import wan_str
 from tracker.models import Payment
@@ -71,6 +72,7 @@ class Identities:
     session: Session
     allow_duplicates: bool = False
     seen: dict[tuple[int, str], int] = field(default_factory=dict)  # (project, voucher) -> first row
+    known: KnownPayments = field(default_factory=KnownPayments)  # payments read whole, for unvouchered rows
 
     def resolve(self, rows: pd.DataFrame) -> Resolved:
         """`rows`: project_id, paid_on (ISO text), amount_fen, note, voucher, row."""
@@ -132,17 +134,51 @@ class Identities:
             out.status[at] = SAME if (hit[1], hit[2]) == (days[at], int(fens[at])) else CHANGED
 
     def _equal(self, rows: pd.DataFrame, unvouchered: np.ndarray, out: Resolved) -> None:
-        """Unvouchered rows equal to a recorded payment: refused, or a warning when duplicates are confirmed."""
+        """Unvouchered rows equal to a recorded payment: refused, or a warning when duplicates are confirmed.
+
+        A project's rows are looked up by (project, date, amount) until its recorded payments are worth
+        reading whole (known.py); from then on they are matched in memory.
+        """
         if not unvouchered.any():
             return
+        self._read_known()
         at = np.flatnonzero(unvouchered)
         part = rows.iloc[at]
-        # the distinct (project, date, amount) keys, deduplicated on numbers: the date as its factorize code
-        day_at, days = pd.factorize(part["paid_on"].to_numpy(dtype=object))
         pid, fen = part["project_id"].to_numpy(dtype=np.int64), part["amount_fen"].to_numpy(dtype=np.int64)
-        first = ~pd.DataFrame({"p": pid, "d": day_at, "a": fen}).duplicated().to_numpy()
+        day, note = part["paid_on"].to_numpy(dtype=object), part["note"].to_numpy(dtype=object)
+        held = self.known.holds(pid)
+        mine = np.flatnonzero(held)
+        found_here = self.known.find(pid[mine], day[mine], fen[mine], note[mine])
+        hits: dict[int, Found] = {int(mine[i]): hit for i, hit in found_here.items()}
+        ask = np.flatnonzero(~held)
+        if ask.size:
+            self.known.looked_up(pid[ask])
+            found = self._look_up(pid[ask], day[ask], fen[ask])
+            for i in ask.tolist() if found else []:
+                hit = found.get((int(pid[i]), day[i], int(fen[i]), note[i]))
+                if hit is not None:
+                    hits[i] = hit
+        for i, (voucher, batch, row) in sorted(hits.items()):
+            same = (
+                f"与已记录的支付相同（支付凭证号 {voucher}，批次 {batch} 第{row}行："
+                f"项目、日期、金额 {wan_str(int(fen[i]))} 万元、备注均相同）"
+            )
+            if self.allow_duplicates:
+                out.warnings[at[i]] = f"{same}；已按确认的重复支付写入"
+            else:
+                out.errors[at[i]] = (
+                    f"{same}，疑似重复上传；如确为另一笔支付，请勾选“允许重复支付”（--allow-duplicates）后再上传"
+                )
+
+    def _look_up(self, pid: np.ndarray, day: np.ndarray, fen: np.ndarray) -> dict[Key, Found]:
+        """The recorded live payments of these (project, date, amount) keys, the first by id of each key."""
+        # the distinct keys, deduplicated on numbers (the date as its code in date order) and looked up in
+        # index order: SQLite then finds neighbouring keys on pages it has just read
+        day_at, days = pd.factorize(day, sort=True)
+        first = np.flatnonzero(~pd.DataFrame({"p": pid, "d": day_at, "a": fen}).duplicated().to_numpy())
+        first = first[np.lexsort((fen[first], day_at[first], pid[first]))]
         triples = zip(pid[first].tolist(), days[day_at[first]].tolist(), fen[first].tolist(), strict=True)
-        found: dict[tuple[int, str, int, str], tuple[str, int, int]] = {}
+        found: dict[Key, Found] = {}
         rows_found = _among(
             self.session,
             "p.project_id, p.paid_on, p.amount_fen, p.note, p.voucher, p.batch_id, p.row_no",
@@ -152,25 +188,21 @@ class Identities:
         )
         for p, d, a, note, voucher, batch, row in rows_found:
             found.setdefault((p, _iso(d), int(a), note), (voucher, batch, row))
-        if not found:
+        return found
+
+    def _read_known(self) -> None:
+        """Read whole the recorded payments of the projects whose lookups made that worth it (known.py)."""
+        projects = self.known.worth_reading()
+        if not projects:
             return
-        keys = zip(part["project_id"].tolist(), part["paid_on"].tolist(), part["amount_fen"].tolist(), strict=True)
-        notes = part["note"].tolist()
-        for i, (p, d, a) in enumerate(keys):
-            hit = found.get((int(p), d, int(a), notes[i]))
-            if hit is None:
-                continue
-            voucher, batch, row = hit
-            same = (
-                f"与已记录的支付相同（支付凭证号 {voucher}，批次 {batch} 第{row}行："
-                f"项目、日期、金额 {wan_str(int(a))} 万元、备注均相同）"
-            )
-            if self.allow_duplicates:
-                out.warnings[at[i]] = f"{same}；已按确认的重复支付写入"
-            else:
-                out.errors[at[i]] = (
-                    f"{same}，疑似重复上传；如确为另一笔支付，请勾选“允许重复支付”（--allow-duplicates）后再上传"
-                )
+        payments = _among(
+            self.session,
+            "p.project_id, p.paid_on, p.amount_fen, p.note, p.voucher, p.batch_id, p.row_no",
+            [("project_id", "bigint")],
+            [(p,) for p in projects],
+            "NOT p.withdrawn",
+        )
+        self.known.add(projects, (((p, _iso(d), int(a), n), (v, b, r)) for p, d, a, n, v, b, r in payments))
 
 
 @dataclass(frozen=True, slots=True)
@@ -209,6 +241,7 @@ def _among(
     builds a Bloom filter over the whole payment table for every part (0.13 s per part at 2 M payments, 6 s
     for a 100,000-row file); nor row values `IN (VALUES …)`, which scanned the table once per part. Plain
     SQL: building thousands of bound tuples through the ORM compiler cost more than the lookup itself.
+    Callers pass `values` sorted as the index is (SQLite looks them up in that order).
     """
     if not values:
         return
@@ -226,7 +259,9 @@ def _among(
             f"SELECT {columns} FROM k JOIN payment p ON p.id IN (SELECT p.id FROM payment p WHERE {on} AND {where}) "
             "ORDER BY p.id"
         )
-        yield from conn.exec_driver_sql(sql, tuple(chain.from_iterable(some))).tuples()
+        result = conn.exec_driver_sql(sql, tuple(chain.from_iterable(some)))
+        yield from result.cursor.fetchall()  # plain tuples: building SQLAlchemy's rows cost more than the lookup
+        result.close()
 
 
 def _among_pg(

@@ -39,6 +39,21 @@ def cumulative_paid(*, session: Session, project_ids: Iterable[int], as_of: date
     return {pid: paid.get(pid, 0) for pid in ids}
 
 
+def live_totals(*, session: Session, project_ids: Iterable[int]) -> dict[int, tuple[int, int]]:
+    """Fen paid and the number of live payments, per project (an upload's budget check and lookups)."""
+    ids = list(project_ids)
+    query = (
+        select(Payment.project_id, func.coalesce(func.sum(Payment.amount_fen), 0), func.count())
+        .where(Payment.withdrawn == False)  # noqa: E712
+        .group_by(col(Payment.project_id))
+    )
+    totals: dict[int, tuple[int, int]] = {}
+    conn = session.connection()
+    for among in matching(session, col(Payment.project_id), ids):
+        totals.update({pid: (int(fen), int(n)) for pid, fen, n in conn.execute(query.where(among)).tuples()})
+    return {pid: totals.get(pid, (0, 0)) for pid in ids}
+
+
 def paid_by_source(
     *, session: Session, project_ids: Iterable[int], as_of: date | None = None
 ) -> dict[int, dict[FundingSource, int]]:

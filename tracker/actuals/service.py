@@ -21,7 +21,7 @@ from tracker.actuals.columns import Kind
 from tracker.actuals.context import Context, load_context, serialise
 from tracker.actuals.identity import Identities, update, update_entries
 from tracker.actuals.parsing import FileInfo, inspect, iter_chunks
-from tracker.actuals.read import cumulative_paid
+from tracker.actuals.read import live_totals
 from tracker.actuals.report import UploadRejected, file_error
 from tracker.actuals.schemas import PeriodOut, RowIssueOut, UploadSummary
 from tracker.auth.principal import Principal
@@ -170,10 +170,13 @@ def _check(
     ctx = load_context(session=session, principal=principal, rules=rules)
     existing: dict[int, int] = {}
 
-    def paid_before(ids: list[int]) -> dict[int, int]:
-        return cumulative_paid(session=session, project_ids=ids)
-
     identities = Identities(session, allow_duplicates)
+
+    def paid_before(ids: list[int]) -> dict[int, int]:
+        totals = live_totals(session=session, project_ids=ids)
+        identities.known.counted({p: n for p, (_, n) in totals.items()})
+        return {p: fen for p, (fen, _) in totals.items()}
+
     pay = payments.PaymentCheck(ctx, existing, paid_before, identities)
     res = results.ResultCheck(ctx)
     rep = project_reports.ReportCheck(ctx)  # the 项目 sheet
