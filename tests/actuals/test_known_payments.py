@@ -1,9 +1,10 @@
-"""Unvouchered rows compared with recorded payments (DOMAIN.md §7) give the same verdicts whether they are
-looked up one by one or matched against a project's payments read whole once a file names it often
+"""Unvouchered rows compared with recorded payments (DOMAIN.md §7) give the same verdicts whether each is
+looked up or, once a file names a project often, only those on a day its recorded payments fall on
 (tracker/actuals/known.py), on SQLite and PostgreSQL."""
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 import numpy as np
@@ -53,15 +54,18 @@ def test_a_project_named_often_is_read_once_and_gives_the_verdict_a_lookup_gives
     db: Session, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     _send(db, RECORDED)
-    monkeypatch.setattr(known, "BUY_AT", float("inf"))  # never read whole: every row looked up
+    default = known.BUY_AT
+    monkeypatch.setattr(known, "BUY_AT", float("inf"))  # days never read: every row looked up
     looked_up = _refusal(db)
-    monkeypatch.setattr(known, "BUY_AT", 0.5)
+    monkeypatch.setattr(known, "BUY_AT", default)
     asked = _looked_up(monkeypatch)
     read_whole = _refusal(db)
     assert read_whole == looked_up and len(read_whole) == 1
     assert read_whole[0].startswith("row 10,") and "疑似重复" in read_whole[0] and "第4行" in read_whole[0]
-    # 4 recorded payments: after 2 rows looked up (half of them) the project's payments are read once
-    assert asked == [2]
+    # 4 recorded payments: the first chunk's 2 rows are looked up; with the second chunk's the rows reach 4,
+    # so the project's days are read, and of the 8 rows left only the one on a day with a recorded payment
+    # (2024-02-03) is looked up
+    assert asked == [2, 1]
     summary = _send(db, LATER, allow_duplicates=True)  # confirmed: written, with the same warning
     assert summary.payments == 10 and any("已按确认的重复支付写入" in w.message for w in summary.warnings)
 
@@ -72,24 +76,22 @@ def test_a_project_with_no_recorded_payment_is_not_looked_up_once_that_is_known(
     asked = _looked_up(monkeypatch)
     summary = _send(db, LATER[:8])
     assert summary.payments == 8
-    assert asked == [2]  # the first chunk, before the budget check counted the project's payments (none)
+    assert asked == []  # the project's payments are counted (none) before its first row would be looked up
 
 
 def test_payments_past_the_limit_are_looked_up_not_held(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(known, "LIMIT", 10)
     payments = KnownPayments()
     payments.counted({1: 6, 2: 6, 3: 0})
-    payments.looked_up(np.array([1, 1, 1, 2, 2, 2, 3]))
+    payments.looked_up(np.array([1] * 6 + [2] * 6 + [3]))
     assert payments.worth_reading() == [1]  # 2 would pass the limit; 3 has nothing to read
     assert payments.holds(np.array([1, 2, 3])).tolist() == [False, False, True]
 
 
-def test_a_held_payment_matches_only_its_whole_key() -> None:
+def test_only_a_day_with_a_recorded_payment_is_looked_up_whatever_the_date_type() -> None:
     payments = KnownPayments()
-    payments.add([7], [((7, "2024-03-01", 500, "甲"), ("V1", 1, 2)), ((7, "2024-03-01", 500, "甲"), ("V2", 1, 3))])
-    assert payments.size == 2 and payments.projects == {7}
-    pid, fen = np.array([7, 7, 7, 7]), np.array([500, 500, 500, 501])
-    day = np.array(["2024-03-01", "2024-03-02", "2024-03-01", "2024-03-01"], dtype=object)
-    note = np.array(["甲", "甲", "乙", "甲"], dtype=object)
-    # same project and amount is only a candidate: the date and the note must match too; the first kept
-    assert payments.find(pid, day, fen, note) == {0: ("V1", 1, 2)}
+    payments.add([7], np.array([7, 7, 8]), np.array(["2024-03-01", date(2024, 3, 5), "2024-03-02"], dtype=object))
+    assert payments.projects == {7}
+    pid = np.array([7, 7, 7, 7, 8])
+    day = np.array(["2024-03-01", "2024-03-02", "2024-03-05", "2025-03-01", "2024-03-01"], dtype=object)
+    assert payments.paid_that_day(pid, day).tolist() == [True, False, True, False, False]

@@ -8,7 +8,7 @@ amount) under a voucher is a payment of its own, "{voucher}-退回" (the second 
 file "{voucher}-退回2", …): it never collides with the payment it returns, and an export read again finds it
 recorded. A refund recorded before this rule, under the bare voucher with a negative amount, is still it.
 Every lookup is SQL over the chunk's own values, in statements of bounded size (tracker/bulk.py); only the
-payments of projects a large file names many times are read whole, up to a bound (known.py).
+days with payments of projects a large file names many times are read whole, up to a bound (known.py).
 """
 
 from __future__ import annotations
@@ -25,7 +25,7 @@ import pandas as pd
 import sqlalchemy as sa
 from sqlmodel import Session, col
 
-from tracker.actuals.known import Found, Key, KnownPayments
+from tracker.actuals.known import KnownPayments
 from tracker.bulk import matching
 from tracker.core.money import wan_str
 from tracker.models import Payment
@@ -49,6 +49,8 @@ def _bare(voucher: str) -> str:
     return voucher[: voucher.rindex(REFUND)] if is_refund_identity(voucher) else voucher
 
 
+_Key = tuple[int, str, int, str]  # project id, date (ISO), amount in fen, note
+_Found = tuple[str, int, int]  # voucher, batch, row of the recorded payment
 TUPLES = 2_000  # (project, date, amount) triples per statement: 6,000 parameters, under every driver's limit
 
 
@@ -72,7 +74,7 @@ class Identities:
     session: Session
     allow_duplicates: bool = False
     seen: dict[tuple[int, str], int] = field(default_factory=dict)  # (project, voucher) -> first row
-    known: KnownPayments = field(default_factory=KnownPayments)  # payments read whole, for unvouchered rows
+    known: KnownPayments = field(default_factory=KnownPayments)  # days with payments, for unvouchered rows
 
     def resolve(self, rows: pd.DataFrame) -> Resolved:
         """`rows`: project_id, paid_on (ISO text), amount_fen, note, voucher, row."""
@@ -136,29 +138,27 @@ class Identities:
     def _equal(self, rows: pd.DataFrame, unvouchered: np.ndarray, out: Resolved) -> None:
         """Unvouchered rows equal to a recorded payment: refused, or a warning when duplicates are confirmed.
 
-        A project's rows are looked up by (project, date, amount) until its recorded payments are worth
-        reading whole (known.py); from then on they are matched in memory.
+        Rows of a project whose days with payments are known (known.py) are looked up only on those days.
         """
         if not unvouchered.any():
             return
-        self._read_known()
         at = np.flatnonzero(unvouchered)
         part = rows.iloc[at]
         pid, fen = part["project_id"].to_numpy(dtype=np.int64), part["amount_fen"].to_numpy(dtype=np.int64)
         day, note = part["paid_on"].to_numpy(dtype=object), part["note"].to_numpy(dtype=object)
+        self.known.looked_up(pid[~self.known.holds(pid)])  # the rows to look up, unless their days are read now
+        self._read_known()
         held = self.known.holds(pid)
-        mine = np.flatnonzero(held)
-        found_here = self.known.find(pid[mine], day[mine], fen[mine], note[mine])
-        hits: dict[int, Found] = {int(mine[i]): hit for i, hit in found_here.items()}
         ask = np.flatnonzero(~held)
-        if ask.size:
-            self.known.looked_up(pid[ask])
-            found = self._look_up(pid[ask], day[ask], fen[ask])
-            for i in ask.tolist() if found else []:
-                hit = found.get((int(pid[i]), day[i], int(fen[i]), note[i]))
-                if hit is not None:
-                    hits[i] = hit
-        for i, (voucher, batch, row) in sorted(hits.items()):
+        if held.any():
+            mine = np.flatnonzero(held)
+            ask = np.sort(np.concatenate([ask, mine[self.known.paid_that_day(pid[mine], day[mine])]]))
+        found = self._look_up(pid[ask], day[ask], fen[ask]) if ask.size else {}
+        for i in ask.tolist() if found else []:
+            hit = found.get((int(pid[i]), day[i], int(fen[i]), note[i]))
+            if hit is None:
+                continue
+            voucher, batch, row = hit
             same = (
                 f"与已记录的支付相同（支付凭证号 {voucher}，批次 {batch} 第{row}行："
                 f"项目、日期、金额 {wan_str(int(fen[i]))} 万元、备注均相同）"
@@ -170,7 +170,7 @@ class Identities:
                     f"{same}，疑似重复上传；如确为另一笔支付，请勾选“允许重复支付”（--allow-duplicates）后再上传"
                 )
 
-    def _look_up(self, pid: np.ndarray, day: np.ndarray, fen: np.ndarray) -> dict[Key, Found]:
+    def _look_up(self, pid: np.ndarray, day: np.ndarray, fen: np.ndarray) -> dict[_Key, _Found]:
         """The recorded live payments of these (project, date, amount) keys, the first by id of each key."""
         # the distinct keys, deduplicated on numbers (the date as its code in date order) and looked up in
         # index order: SQLite then finds neighbouring keys on pages it has just read
@@ -178,7 +178,7 @@ class Identities:
         first = np.flatnonzero(~pd.DataFrame({"p": pid, "d": day_at, "a": fen}).duplicated().to_numpy())
         first = first[np.lexsort((fen[first], day_at[first], pid[first]))]
         triples = zip(pid[first].tolist(), days[day_at[first]].tolist(), fen[first].tolist(), strict=True)
-        found: dict[Key, Found] = {}
+        found: dict[_Key, _Found] = {}
         rows_found = _among(
             self.session,
             "p.project_id, p.paid_on, p.amount_fen, p.note, p.voucher, p.batch_id, p.row_no",
@@ -191,18 +191,20 @@ class Identities:
         return found
 
     def _read_known(self) -> None:
-        """Read whole the recorded payments of the projects whose lookups made that worth it (known.py)."""
+        """Read the days with payments of the projects whose lookups made that worth it (known.py): from
+        the (project_id, paid_on) index alone, withdrawn payments' days included."""
         projects = self.known.worth_reading()
         if not projects:
             return
-        payments = _among(
-            self.session,
-            "p.project_id, p.paid_on, p.amount_fen, p.note, p.voucher, p.batch_id, p.row_no",
-            [("project_id", "bigint")],
-            [(p,) for p in projects],
-            "NOT p.withdrawn",
-        )
-        self.known.add(projects, (((p, _iso(d), int(a), n), (v, b, r)) for p, d, a, n, v, b, r in payments))
+        paid: list[tuple[int, Any]] = []
+        query = sa.select(col(Payment.project_id), col(Payment.paid_on))
+        conn = self.session.connection()
+        for among in matching(self.session, col(Payment.project_id), projects):
+            result = conn.execute(query.where(among))
+            paid += result.cursor.fetchall()  # plain tuples: SQLAlchemy's rows would cost more than the read
+            result.close()
+        pid, day = zip(*paid, strict=True) if paid else ((), ())
+        self.known.add(projects, np.array(pid, dtype=np.int64), np.array(day, dtype=object))
 
 
 @dataclass(frozen=True, slots=True)

@@ -232,6 +232,7 @@ class PaymentCheck:
         if not r.cand.any():
             return status, None
         at = np.flatnonzero(r.cand)
+        self._read_existing(r.project_id[at])  # also tells the lookups how many payments each project has
         resolved = self.identities.resolve(
             pd.DataFrame(
                 {
@@ -311,15 +312,19 @@ class PaymentCheck:
             columns=VALID,
         )
 
+    def _read_existing(self, pid: np.ndarray) -> None:
+        """`existing` for the projects met the first time."""
+        unread = sorted(set(pid.tolist()) - self.existing.keys())
+        if unread:
+            self.existing.update(self.paid_before(unread))
+
     def _budget(self, good: pd.DataFrame, chunk: Chunk) -> None:
         """Report the first row at which a project's cumulative payments pass its budget."""
         if good.empty:
             return
         budget = self.ctx.budgets
         pid = good["project_id"]
-        unread = sorted(set(pid.tolist()) - self.existing.keys())
-        if unread:
-            self.existing.update(self.paid_before(unread))
+        self._read_existing(pid.to_numpy())
         carry = {p: self.existing.get(p, 0) + self.running.get(p, 0) for p in set(pid.tolist())}
         delta = good["amount_fen"] - good["old_fen"]  # an update adds its change, a new payment its amount
         total = delta.groupby(pid).cumsum() + pid.map(carry)
