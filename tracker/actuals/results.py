@@ -30,7 +30,7 @@ from tracker.core.units import convert
 from tracker.core.values import Direction, Grade, Kind, TargetValue, parse_actual, parse_grade, parse_value
 from tracker.models import Indicator, IndicatorResult
 from tracker.rules import Rules, reason_categories
-from tracker.targets.service import indicator_target
+from tracker.targets.stored import indicator_target
 
 Bad = Callable[[str, str], None]  # (column, message): one row message
 AUDITED = ("actual_text", "baseline_text", "score", "likelihood", "reason_category", "reason", "measures",

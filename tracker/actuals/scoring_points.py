@@ -15,7 +15,7 @@ from tracker.core.scoring import IndicatorActual, ScoringError, score_project
 from tracker.core.values import Grade
 from tracker.models import Indicator
 from tracker.rules import Rules, scoring_rules
-from tracker.targets.service import indicator_target
+from tracker.targets.stored import indicator_target
 
 
 def qualitative_bands(rules: Rules) -> Mapping[Grade, tuple[Decimal, Decimal]]:

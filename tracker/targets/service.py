@@ -8,7 +8,6 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
-from enum import Enum
 from typing import Any, TypeVar, cast
 
 import sqlalchemy as sa
@@ -20,8 +19,7 @@ from tracker.budget.service import load_budgets
 from tracker.bulk import chunks, matching
 from tracker.config import get_settings
 from tracker.core.budget import Budget
-from tracker.core.project import Accumulation, Checkpoint, IndicatorData, ProjectData
-from tracker.core.values import Comparator, Direction, Kind, TargetValue
+from tracker.core.project import Checkpoint, IndicatorData, ProjectData
 from tracker.models import (
     Dept,
     Indicator,
@@ -33,6 +31,7 @@ from tracker.models import (
 from tracker.scope import Scope
 from tracker.targets.importer import ImportSummary, import_targets, parse_file
 from tracker.targets.schemas import ProjectOut, project_out
+from tracker.targets.stored import accumulation_of, indicator_target
 
 log = logging.getLogger(__name__)
 __all__ = [
@@ -47,7 +46,6 @@ __all__ = [
     "project_keys",
 ]
 T = TypeVar("T")
-E = TypeVar("E", bound=Enum)
 CORE_CHUNK = 2_000  # projects per piece of iter_core: a few MB of objects, few round trips
 
 
@@ -278,42 +276,6 @@ def core_of(
     return [(p, _core(p, ch)) for p in projects]
 
 
-def _member(kind: type[E]) -> Callable[[Any], E]:
-    """`kind(value)` through a dict of its members by value: an Enum call costs ~1 µs and every indicator
-    read makes four; a value that is no member still raises as the call does."""
-    members: dict[Any, E] = {m.value: m for m in kind}
-
-    def of(value: Any) -> E:
-        found = members.get(value)
-        return found if found is not None else kind(value)
-
-    return of
-
-
-_kind, _comparator, _direction, _accumulation = (
-    _member(Kind),
-    _member(Comparator),
-    _member(Direction),
-    _member(Accumulation),
-)
-
-
-def indicator_target(i: Any) -> TargetValue:
-    """A stored indicator's target (an `Indicator` or its table row) as the pure TargetValue."""
-    return TargetValue(
-        text=i.target_text,
-        kind=_kind(i.kind),
-        comparator=_comparator(i.comparator) if i.comparator else None,
-        value=i.value,
-        unit=i.unit,
-        norm_value=i.norm_value,
-        norm_unit=i.norm_unit,
-        direction=_direction(i.direction),
-        high=i.value_high,
-        approximate=i.approximate,
-    )
-
-
 def _core(p: Project, ch: _Children) -> ProjectData:
     assert p.id is not None
     return ProjectData(
@@ -340,7 +302,7 @@ def _core(p: Project, ch: _Children) -> ProjectData:
                 description=i.description,
                 target=indicator_target(i),
                 basis=i.basis,
-                accumulation=_accumulation(i.accumulation),
+                accumulation=accumulation_of(i.accumulation),
                 weight=i.weight,
                 applicable=i.applicable,
             )
