@@ -3,16 +3,21 @@
 Rules checked: a stored page is, item for item and in order, the same slice of the computed review
 (`review_targets`, what `tracker targets review` prints) under every filter and scope; a table is
 reviewed again after a correction of one of its indicators (an audit entry), after a re-import (its
-`updated_at`) and under other review rules (the rules stamp), and only then: a request with nothing
-changed reviews no table.
+`updated_at`), after a budget change, and under other review rules (the rules stamp), and only then: a
+request with nothing changed, or after an upload, reviews no table.
 """
 
 from __future__ import annotations
 
+from datetime import date
+
 from sqlalchemy.engine import Engine
 from sqlmodel import select
 
+from tests.actuals.helpers import PAY_ZH, csv_bytes, pay, upload
 from tests.signin import DATA, api_client, load_changli, load_funing
+from tracker.budget.service import record_budget_change
+from tracker.core.budget import ChangeKind, FundingSource
 from tracker.db import session_scope
 from tracker.evaluation.review import ReviewFinding, refresh_findings, review_findings_page, review_targets
 from tracker.models import Project
@@ -151,6 +156,29 @@ def test_a_request_with_nothing_changed_reviews_no_table(committed_db: Engine) -
         correct_indicator(session=session, scope=Scope.everything(), actor="root", project_id=pid, seq=4,
                           fix=Correction(reason="成本指标应使用≤", target="≤1万元"))  # fmt: skip
     assert refreshed() == 1  # the corrected table alone
+    assert refreshed() == 0
+
+
+def test_an_upload_reviews_no_table_again_but_a_budget_change_does(committed_db: Engine) -> None:
+    """Uploads write an audit entry per project they touch but leave the target tables as they were."""
+    load_changli()
+    rules = load_rules()
+
+    def refreshed() -> int:
+        with session_scope() as session:
+            return refresh_findings(session=session, scope=Scope.everything(), rules=rules)
+
+    refreshed()
+    with session_scope() as session:
+        pid = session.exec(select(Project.id).where(Project.name == SOLDIERS)).one()
+        assert pid is not None
+        summary = upload(session, csv_bytes(PAY_ZH, [pay(day="2024-03-05", amount="1")]), "q1.csv")
+        assert summary.status == "applied"
+    assert refreshed() == 0  # the upload's audit entries name a project, not a change of its table
+    with session_scope() as session:
+        record_budget_change(session=session, project_id=pid, kind=ChangeKind.ADJUSTMENT, amount_fen=100_000,
+                             on=date(2024, 6, 1), reason="追加", source=FundingSource.CURRENT, by="root")  # fmt: skip
+    assert refreshed() == 1
     assert refreshed() == 0
 
 

@@ -142,7 +142,8 @@ class AuditEntry(SQLModel, table=True):
 
     __tablename__ = "audit_entry"
     # The dashboard asks for the latest entry on every view (monitoring/board.py refresh): one index read.
-    __table_args__ = (Index("ix_audit_entry_at", "at"),)
+    # The target review asks for the latest entry of the actions that change a table (review_store.py).
+    __table_args__ = (Index("ix_audit_entry_at", "at"), Index("ix_audit_entry_action_at", "action", "at"))
 
     id: int | None = Field(default=None, primary_key=True)
     at: datetime = Field(default_factory=utcnow, sa_column=timestamp_column(nullable=False))
