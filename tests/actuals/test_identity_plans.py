@@ -15,7 +15,8 @@ import pytest
 from sqlalchemy import event
 from sqlmodel import Session
 
-from tracker.actuals.identity import TUPLES, Identities, among_pg_sql
+from tracker.actuals.identity import Identities
+from tracker.actuals.lookups import TUPLES, pg_sql
 
 # what ANALYZE wrote for the province install of bench.upload (60,000 projects, 2,040,000 payments)
 PROVINCE_STATS = [
@@ -29,7 +30,7 @@ PROVINCE_STATS = [
 def province_stats(db: Session) -> Iterator[Session]:
     """SQLite's planner told that the payment table holds a province's year (the transaction is rolled back)."""
     if db.connection().dialect.name != "sqlite":
-        pytest.skip("SQLite's query plans; PostgreSQL binds the keys as arrays (identity._among_pg)")
+        pytest.skip("SQLite's query plans; PostgreSQL binds the keys as arrays (lookups._by_keys_pg)")
     conn = db.connection()
     conn.exec_driver_sql("ANALYZE")  # creates sqlite_stat1
     conn.exec_driver_sql("DELETE FROM sqlite_stat1 WHERE tbl = 'payment'")
@@ -85,7 +86,7 @@ def test_on_postgresql_each_key_is_looked_up_on_its_own_never_by_hashing_the_pay
     if db.connection().dialect.name != "postgresql":
         pytest.skip("PostgreSQL's plan; SQLite's is checked above")
     keys = [("project_id", "bigint"), ("paid_on", "date"), ("amount_fen", "bigint")]
-    sql = among_pg_sql("p.id", keys, "p.project_id = k.project_id AND p.paid_on = k.paid_on "
+    sql = pg_sql("p.id", keys, "p.project_id = k.project_id AND p.paid_on = k.paid_on "
                        "AND p.amount_fen = k.amount_fen AND NOT p.withdrawn")  # fmt: skip
     n = 50_000  # a chunk's keys
     params = [list(range(1, n + 1)), ["2024-03-01"] * n, list(range(n))]

@@ -14,10 +14,8 @@ days with payments of projects a large file names many times are read whole, up 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date
-from itertools import chain
 from typing import Any
 
 import numpy as np
@@ -26,6 +24,7 @@ import sqlalchemy as sa
 from sqlmodel import Session, col
 
 from tracker.actuals.known import KnownPayments
+from tracker.actuals.lookups import by_keys
 from tracker.bulk import matching
 from tracker.core.money import wan_str
 from tracker.models import Payment
@@ -51,7 +50,6 @@ def _bare(voucher: str) -> str:
 
 _Key = tuple[int, str, int, str]  # project id, date (ISO), amount in fen, note
 _Found = tuple[str, int, int]  # voucher, batch, row of the recorded payment
-TUPLES = 2_000  # (project, date, amount) triples per statement: 6,000 parameters, under every driver's limit
 
 
 @dataclass(slots=True)
@@ -112,7 +110,7 @@ class Identities:
         pairs = sorted(given | {(p, _bare(v)) for p, v in given if is_refund_identity(v)})  # and legacy refunds
         stored: dict[tuple[int, str], tuple[int, str, int, str]] = {}
         # the partial index's own condition, written as it is, so that SQLite and PostgreSQL use the index
-        found = _among(
+        found = by_keys(
             self.session,
             "p.id, p.project_id, p.voucher, p.paid_on, p.amount_fen, p.source",
             [("project_id", "bigint"), ("voucher", "text")],
@@ -179,7 +177,7 @@ class Identities:
         first = first[np.lexsort((fen[first], day_at[first], pid[first]))]
         triples = zip(pid[first].tolist(), days[day_at[first]].tolist(), fen[first].tolist(), strict=True)
         found: dict[_Key, _Found] = {}
-        rows_found = _among(
+        rows_found = by_keys(
             self.session,
             "p.project_id, p.paid_on, p.amount_fen, p.note, p.voucher, p.batch_id, p.row_no",
             [("project_id", "bigint"), ("paid_on", "date"), ("amount_fen", "bigint")],
@@ -230,65 +228,6 @@ def recorded(session: Session, project_ids: list[int]) -> dict[int, list[Recorde
     for payments in out.values():
         payments.sort(key=lambda p: (p.paid_on, p.voucher))
     return out
-
-
-def _among(
-    session: Session, columns: str, keys: list[tuple[str, str]], values: list[tuple[Any, ...]], where: str
-) -> Iterator[tuple[Any, ...]]:
-    """Payments (as `p`) whose key columns equal one of `values`, in statements of bounded size.
-
-    PostgreSQL: one statement per call, the keys as arrays, each looked up on its own (`_among_pg`); SQLite: the
-    keys as a `WITH k(…) AS (VALUES …)`, in parts of TUPLES, in payment id order, each key's payments found by
-    a correlated `p.id IN (SELECT …)` on the index. Not a plain join: with statistics (ANALYZE) SQLite 3.38+
-    builds a Bloom filter over the whole payment table for every part (0.13 s per part at 2 M payments, 6 s
-    for a 100,000-row file); nor row values `IN (VALUES …)`, which scanned the table once per part. Plain
-    SQL: building thousands of bound tuples through the ORM compiler cost more than the lookup itself.
-    Callers pass `values` sorted as the index is (SQLite looks them up in that order).
-    """
-    if not values:
-        return
-    names = [name for name, _ in keys]
-    on = " AND ".join(f"p.{n} = k.{n}" for n in names)
-    if session.get_bind().dialect.name == "postgresql":
-        yield from _among_pg(session, columns, keys, values, f"{on} AND {where}")
-        return
-    conn = session.connection()
-    one = "(" + ", ".join("?" * len(keys)) + ")"
-    for start in range(0, len(values), TUPLES):
-        some = values[start : start + TUPLES]
-        sql = (
-            f"WITH k({', '.join(names)}) AS (VALUES {', '.join([one] * len(some))}) "
-            f"SELECT {columns} FROM k JOIN payment p ON p.id IN (SELECT p.id FROM payment p WHERE {on} AND {where}) "
-            "ORDER BY p.id"
-        )
-        result = conn.exec_driver_sql(sql, tuple(chain.from_iterable(some)))
-        yield from result.cursor.fetchall()  # plain tuples: building SQLAlchemy's rows cost more than the lookup
-        result.close()
-
-
-def _among_pg(
-    session: Session, columns: str, keys: list[tuple[str, str]], values: list[tuple[Any, ...]], condition: str
-) -> list[tuple[Any, ...]]:
-    """`_among` on PostgreSQL: each key column one array parameter, sent in binary (a 100,000-row file's
-    keys as text cost the server more to parse than the join itself), each key's payments found by an index
-    scan of its own: a LATERAL subquery fenced by OFFSET 0, which the planner cannot turn into a join. As a
-    join, it hashed the whole payment table for every chunk once payments were many (1 s per chunk of
-    50,000 keys at 2 M payments, against 0.2 s for the keys' own index scans)."""
-    params = [[str(v[i]) if kind == "date" else v[i] for v in values] for i, (_, kind) in enumerate(keys)]
-    raw = session.connection().connection.driver_connection
-    with raw.cursor() as cur:  # type: ignore[union-attr]
-        rows: list[tuple[Any, ...]] = cur.execute(among_pg_sql(columns, keys, condition), params).fetchall()
-    return rows
-
-
-def among_pg_sql(columns: str, keys: list[tuple[str, str]], condition: str) -> str:
-    """The statement of `_among_pg` (tests/actuals/test_identity_plans.py explains it)."""
-    arrays = ", ".join(f"CAST(%b AS {kind}[])" for _, kind in keys)
-    names = ", ".join(name for name, _ in keys)
-    return (
-        f"SELECT {columns} FROM unnest({arrays}) AS k({names}) "
-        f"CROSS JOIN LATERAL (SELECT p.* FROM payment p WHERE {condition} OFFSET 0) AS p"
-    )
 
 
 def _iso(day: Any) -> str:
