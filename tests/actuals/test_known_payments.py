@@ -83,8 +83,9 @@ def test_payments_past_the_limit_are_looked_up_not_held(monkeypatch: pytest.Monk
     monkeypatch.setattr(known, "LIMIT", 10)
     payments = KnownPayments()
     payments.counted({1: 6, 2: 6, 3: 0})
-    payments.looked_up(np.array([1] * 6 + [2] * 6 + [3]))
-    assert payments.worth_reading() == [1]  # 2 would pass the limit; 3 has nothing to read
+    counted = payments.looked_up(np.array([1] * 6 + [2] * 6 + [3]))
+    assert counted == [1, 2, 3]
+    assert payments.worth_reading(counted) == [1]  # 2 would pass the limit; 3 has nothing to read
     assert payments.holds(np.array([1, 2, 3])).tolist() == [False, False, True]
 
 

@@ -144,8 +144,8 @@ class Identities:
         part = rows.iloc[at]
         pid, fen = part["project_id"].to_numpy(dtype=np.int64), part["amount_fen"].to_numpy(dtype=np.int64)
         day, note = part["paid_on"].to_numpy(dtype=object), part["note"].to_numpy(dtype=object)
-        self.known.looked_up(pid[~self.known.holds(pid)])  # the rows to look up, unless their days are read now
-        self._read_known()
+        counted = self.known.looked_up(pid[~self.known.holds(pid)])  # to look up, unless their days are read now
+        self._read_known(counted)
         held = self.known.holds(pid)
         ask = np.flatnonzero(~held)
         if held.any():
@@ -188,10 +188,10 @@ class Identities:
             found.setdefault((p, _iso(d), int(a), note), (voucher, batch, row))
         return found
 
-    def _read_known(self) -> None:
+    def _read_known(self, counted: list[int]) -> None:
         """Read the days with payments of the projects whose lookups made that worth it (known.py): from
         the (project_id, paid_on) index alone, withdrawn payments' days included."""
-        projects = self.known.worth_reading()
+        projects = self.known.worth_reading(counted)
         if not projects:
             return
         paid: list[tuple[int, Any]] = []

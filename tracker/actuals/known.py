@@ -56,17 +56,19 @@ class KnownPayments:
         at = np.searchsorted(self.days, keys).clip(max=len(self.days) - 1)
         return np.asarray(self.days[at] == keys, dtype=bool)
 
-    def looked_up(self, pid: np.ndarray) -> None:
-        """Count the rows to look up, per project (before deciding which projects' days to read)."""
+    def looked_up(self, pid: np.ndarray) -> list[int]:
+        """Count the rows to look up, per project (before deciding which projects' days to read); the projects."""
         ids, counts = np.unique(pid, return_counts=True)
         for p, n in zip(ids.tolist(), counts.tolist(), strict=True):
             self.probed[p] = self.probed.get(p, 0) + n
+        return list(ids.tolist())
 
-    def worth_reading(self) -> list[int]:
-        """Projects whose lookups reached BUY_AT of their recorded payments, as many as LIMIT leaves room for."""
+    def worth_reading(self, projects: list[int]) -> list[int]:
+        """Of `projects` (those just counted: no other one's count moved), those whose lookups reached BUY_AT of
+        their recorded payments, as many as LIMIT leaves room for."""
         out, room = [], LIMIT - len(self.days)
-        for p, n in sorted(self.probed.items()):
-            stored = self.stored.get(p)
+        for p in sorted(projects):
+            n, stored = self.probed.get(p, 0), self.stored.get(p)
             if stored is None or p in self.projects or n < BUY_AT * stored or stored > room:
                 continue
             out.append(p)
