@@ -169,7 +169,8 @@ class Identities:
                 )
 
     def _look_up(self, pid: np.ndarray, day: np.ndarray, fen: np.ndarray) -> dict[_Key, _Found]:
-        """The recorded live payments of these (project, date, amount) keys, the first by id of each key."""
+        """The recorded live payments of these (project, date, amount) keys: one per key and note (on SQLite
+        the first by id)."""
         # the distinct keys, deduplicated on numbers (the date as its code in date order) and looked up in
         # index order: SQLite then finds neighbouring keys on pages it has just read
         day_at, days = pd.factorize(day, sort=True)
