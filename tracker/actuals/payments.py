@@ -29,6 +29,7 @@ from tracker.actuals.identity import (
     is_refund_identity,
     refund_identity,
 )
+from tracker.actuals.repeats import Repeats
 from tracker.actuals.report import RowIssue
 from tracker.actuals.treasury import load_mapping
 from tracker.actuals.writing import insert
@@ -103,7 +104,7 @@ class PaymentCheck:
     skipped: int = 0
     recorded: int = 0  # rows that are payments already recorded (by voucher): booked once, not again
     updated: int = 0  # rows that change a recorded payment's date or amount
-    digests: list[pd.DataFrame] = field(default_factory=list)
+    repeats: Repeats = field(default_factory=Repeats)  # the file's rows equal to one another (warned)
     where: tuple[str | None, str] = (None, "amount_wan")  # sheet and amount header, for warnings
     words: dict[str, str] = field(default_factory=lambda: load_mapping().source_words())
 
@@ -131,7 +132,7 @@ class PaymentCheck:
         good = self._good(r, write, resolved)
         self._budget(good, chunk)
         fresh = good[(good["payment_id"] == 0) & (good["voucher"] == "")]
-        self.digests.append(pd.DataFrame({"digest": _digest(fresh), "row": fresh["row"].to_numpy()}))
+        self.repeats.add(fresh)
         return good
 
     def _read(self, chunk: Chunk) -> _Rows:
@@ -346,17 +347,8 @@ class PaymentCheck:
 
     def duplicates(self) -> None:
         """Warn (never refuse) about unvouchered payments equal to another row of the file."""
-        if not self.digests:
-            return
         sheet, header = self.where
-        seen = pd.concat(self.digests, ignore_index=True)
-        first = seen.drop_duplicates("digest").set_index("digest")["row"]
-        again = seen[seen["digest"].duplicated()]
-        messages = [
-            f"与第{first[d]}行完全相同（同一项目、日期、金额、备注）；两笔相同的支付可能属实，请核对"
-            for d in again["digest"].head(self.ctx.warnings.room())
-        ]
-        self.ctx.warnings.add_rows(again["row"].tolist(), header, messages, sheet)
+        self.repeats.warn(self.ctx.warnings, header, sheet)
 
 
 def _fine(messages: np.ndarray | None) -> np.ndarray | bool:
@@ -382,15 +374,3 @@ def _period_key(ref: ProjectRef | None, quarter: int) -> str:
 def _period(key: str) -> tuple[str, str, int, int]:
     region, dept, year, quarter = key.split(SEP)[:4]  # an old date's key carries the date after them
     return region, dept, int(year), int(quarter)
-
-
-def _digest(frame: pd.DataFrame) -> np.ndarray:
-    keyed = pd.DataFrame(
-        {
-            "project_id": frame["project_id"].astype("int64").to_numpy(),
-            "paid_on": frame["paid_on"].astype(object).to_numpy(),
-            "amount_fen": frame["amount_fen"].astype("int64").to_numpy(),
-            "note": frame["note"].astype(object).to_numpy(),
-        }
-    )
-    return pd.util.hash_pandas_object(keyed, index=False).to_numpy()
