@@ -138,14 +138,14 @@ def test_other_review_rules_for_a_place_make_its_stored_findings_stale(committed
     assert [f.model_dump() for f in items] == [f.model_dump() for f in computed(Scope.everything(), own)]
 
 
+def refreshed() -> int:
+    """The tables a review request had to review again."""
+    with session_scope() as session:
+        return refresh_findings(session=session, scope=Scope.everything(), rules=load_rules())
+
+
 def test_a_request_with_nothing_changed_reviews_no_table(committed_db: Engine) -> None:
     load_changli()
-    rules = load_rules()
-
-    def refreshed() -> int:
-        with session_scope() as session:
-            return refresh_findings(session=session, scope=Scope.everything(), rules=rules)
-
     with session_scope() as session:
         tables = len(session.exec(select(Project.id)).all())
     assert refreshed() == tables
@@ -162,12 +162,6 @@ def test_a_request_with_nothing_changed_reviews_no_table(committed_db: Engine) -
 def test_an_upload_reviews_no_table_again_but_a_budget_change_does(committed_db: Engine) -> None:
     """Uploads write an audit entry per project they touch but leave the target tables as they were."""
     load_changli()
-    rules = load_rules()
-
-    def refreshed() -> int:
-        with session_scope() as session:
-            return refresh_findings(session=session, scope=Scope.everything(), rules=rules)
-
     refreshed()
     with session_scope() as session:
         pid = session.exec(select(Project.id).where(Project.name == SOLDIERS)).one()
