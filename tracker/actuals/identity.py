@@ -24,7 +24,7 @@ import sqlalchemy as sa
 from sqlmodel import Session, col
 
 from tracker.actuals.known import KnownPayments
-from tracker.actuals.lookups import by_keys
+from tracker.actuals.lookups import by_keys, plain_rows
 from tracker.bulk import matching
 from tracker.core.money import wan_str
 from tracker.models import Payment
@@ -199,9 +199,7 @@ class Identities:
         query = sa.select(col(Payment.project_id), col(Payment.paid_on))
         conn = self.session.connection()
         for among in matching(self.session, col(Payment.project_id), projects):
-            result = conn.execute(query.where(among))
-            paid += result.cursor.fetchall()  # plain tuples: SQLAlchemy's rows would cost more than the read
-            result.close()
+            paid += plain_rows(conn.execute(query.where(among)))
         pid, day = zip(*paid, strict=True) if paid else ((), ())
         self.known.add(projects, np.array(pid, dtype=np.int64), np.array(day, dtype=object))
 

@@ -22,33 +22,24 @@ from tracker.models import Indicator, IndicatorResult, Payment, ProjectReport
 
 def cumulative_paid(*, session: Session, project_ids: Iterable[int], as_of: date | None = None) -> dict[int, int]:
     """Fen paid per project up to and including `as_of` (all of them when None)."""
-    ids = list(project_ids)
-    if not ids:
-        return {}
-    query = (
-        select(Payment.project_id, func.coalesce(func.sum(Payment.amount_fen), 0))
-        .where(Payment.withdrawn == False)  # noqa: E712
-        .group_by(col(Payment.project_id))
-    )
-    if as_of is not None:
-        query = query.where(Payment.paid_on <= as_of)
-    paid = {}
-    conn = session.connection()  # plain rows: an upload spread over a province sums 60,000 projects
-    for among in matching(session, col(Payment.project_id), ids):
-        paid.update({pid: int(total) for pid, total in conn.execute(query.where(among)).tuples()})
-    return {pid: paid.get(pid, 0) for pid in ids}
+    return {pid: fen for pid, (fen, _) in live_totals(session=session, project_ids=project_ids, as_of=as_of).items()}
 
 
-def live_totals(*, session: Session, project_ids: Iterable[int]) -> dict[int, tuple[int, int]]:
-    """Fen paid and the number of live payments, per project (an upload's budget check and lookups)."""
+def live_totals(
+    *, session: Session, project_ids: Iterable[int], as_of: date | None = None
+) -> dict[int, tuple[int, int]]:
+    """Fen paid and the number of live payments per project, up to and including `as_of` (all when None);
+    an upload's budget check reads both, its duplicate lookups the count (known.py)."""
     ids = list(project_ids)
     query = (
         select(Payment.project_id, func.coalesce(func.sum(Payment.amount_fen), 0), func.count())
         .where(Payment.withdrawn == False)  # noqa: E712
         .group_by(col(Payment.project_id))
     )
+    if as_of is not None:
+        query = query.where(Payment.paid_on <= as_of)
     totals: dict[int, tuple[int, int]] = {}
-    conn = session.connection()
+    conn = session.connection()  # plain rows: an upload spread over a province sums 60,000 projects
     for among in matching(session, col(Payment.project_id), ids):
         totals.update({pid: (int(fen), int(n)) for pid, fen, n in conn.execute(query.where(among)).tuples()})
     return {pid: totals.get(pid, (0, 0)) for pid in ids}
