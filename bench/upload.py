@@ -133,13 +133,25 @@ def settle(engine: Engine) -> None:
             conn.execute(sa.text("CHECKPOINT"))
 
 
+CLEARED = ("audit_entry", "batch_period", "indicator_result", "payment", "upload_batch")
+
+
 def clear_actuals(engine: Engine) -> None:
-    """Remove what the measured uploads wrote; the install's own payments (batch 1) stay."""
+    """Remove what the measured uploads wrote; the install's own payments (batch 1) stay.
+
+    On PostgreSQL the deleted rows are vacuumed away, so that every round measures the same install: left
+    dead, each round's 100,000 rows slow the next round's reads and index writes (a running server's
+    autovacuum would remove them in time; this machine's PostgreSQL runs with autovacuum off, and 4.2 M dead
+    payments once made the same read of 4,400 projects' totals 15× slower).
+    """
     with engine.begin() as conn:
-        for table in ("audit_entry", "batch_period", "indicator_result"):
+        for table in CLEARED[:3]:
             conn.execute(sa.text(f"DELETE FROM {table}"))
         conn.execute(sa.text("DELETE FROM payment WHERE batch_id > 1"))
         conn.execute(sa.text("DELETE FROM upload_batch WHERE id > 1"))
+    if engine.dialect.name == "postgresql":
+        with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+            conn.execute(sa.text(f"VACUUM (ANALYZE) {', '.join(CLEARED)}"))
 
 
 def upload(engine: Engine, path: Path) -> int:
