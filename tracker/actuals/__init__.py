@@ -10,6 +10,7 @@ Module anatomy (each service function is keyword-only, takes the caller's sessio
 - audit.py       `list_audit(project_id= | batch_id= | submission_id=)`, `audit_history(project_id=)`
 - read.py        what monitoring and evaluation read: `cumulative_paid`, `latest_results`, `result_history`
 - parsing.py, workbook.py, columns.py   reading CSV/XLSX into text chunks; payments.py, results.py the checks
+                 (result_cells.py reads one 指标 row's cells against its indicator)
 - superseding.py how results and the 项目 sheet's reports supersede one another, and step back on withdrawal
 - router.py (/api/v1/actuals/…), cli.py (`tracker actuals …`), schemas.py (what both return)
 """
