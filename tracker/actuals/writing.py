@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import io
-
 import numpy as np
 import pandas as pd
 from sqlalchemy.engine import Connection
@@ -30,13 +28,12 @@ def insert(session: Session, frame: pd.DataFrame, batch_id: int) -> None:
     columns = "project_id, batch_id, paid_on, amount_fen, note, row_no, voucher, source, withdrawn"
     if conn.dialect.name == "postgresql":
         names = ["project_id", "batch_id", "paid_on", "amount_fen", "note", "row", "voucher", "source", "withdrawn"]
-        buffer = io.StringIO()
-        out = frame.iloc[at].assign(batch_id=batch_id, voucher=voucher, withdrawn="f")
-        out[names].to_csv(buffer, header=False, index=False)
+        out = frame.iloc[at].assign(batch_id=batch_id, voucher=voucher, withdrawn="f")[names]
         raw = conn.connection.driver_connection
         sql = f"COPY payment ({columns}) FROM STDIN (FORMAT csv, FORCE_NOT_NULL (note))"
         with raw.cursor() as cur, cur.copy(sql) as copy:  # type: ignore[union-attr]
-            copy.write(buffer.getvalue())
+            for start in range(0, len(out), COPY_PIECE_ROWS):
+                copy.write(out.iloc[start : start + COPY_PIECE_ROWS].to_csv(header=False, index=False))
         return
     # one object array, a row per payment in the columns' order: each statement's parameters are a slice
     # of it made flat in C, not tuples zipped and chained value by value
@@ -48,6 +45,9 @@ def insert(session: Session, frame: pd.DataFrame, batch_id: int) -> None:
     _insert_rows(conn, f"INSERT INTO payment ({columns}) VALUES ", "(" + ", ".join([mark] * 9) + ")", grid)
 
 
+# The server inserts each piece as it arrives while the next is written as text: 100,000 rows formatted whole
+# and then sent took 1.28-1.52 s to write at 60,000 projects, in pieces of 5,000 1.08-1.38 s (A/B, alternating)
+COPY_PIECE_ROWS = 5_000
 ROWS_PER_INSERT = 200  # 1,800 parameters a statement, far under SQLite's 32,766 (identity.py binds 6,000)
 
 
