@@ -3,10 +3,13 @@ scanning the payment table, which a province fills with millions of rows (identi
 
 from __future__ import annotations
 
+import struct
 from collections.abc import Iterator
+from functools import cache
 from itertools import chain
 from typing import Any, cast
 
+import numpy as np
 from sqlalchemy.engine import CursorResult
 from sqlmodel import Session
 
@@ -62,11 +65,64 @@ def _by_keys_pg(
     scan of its own: a LATERAL subquery fenced by OFFSET 0, which the planner cannot turn into a join. As a
     join, it hashed the whole payment table for every chunk once payments were many (1 s per chunk of
     50,000 keys at 2 M payments, against 0.2 s for the keys' own index scans)."""
-    params = [[str(v[i]) if kind == "date" else v[i] for v in values] for i, (_, kind) in enumerate(keys)]
+    params = [pg_array(kind, [v[i] for v in values]) for i, (_, kind) in enumerate(keys)]
     raw = session.connection().connection.driver_connection
     with raw.cursor() as cur:  # type: ignore[union-attr]
+        cur.adapters.register_dumper(_Packed, _packed_dumper())
         rows: list[tuple[Any, ...]] = cur.execute(pg_sql(columns, keys, condition), params).fetchall()
     return rows
+
+
+_EPOCH_DAYS = 10_957  # 2000-01-01, PostgreSQL's day 0, counted from 1970-01-01 (numpy's)
+_PACKED = {"bigint": (20, ">i8"), "date": (1082, ">i4")}  # element type oid, binary form
+
+
+def pg_array(kind: str, column: list[Any]) -> Any:
+    """One key column as a PostgreSQL array parameter. Numbers and dates (ISO text or dates) are packed into
+    the binary array format with numpy: psycopg builds an array element by element in Python, 0.15 s for a
+    100,000-row file's three key columns, against 0.01 s. Other kinds go to psycopg as they are."""
+    if kind not in _PACKED:
+        return column
+    oid, dtype = _PACKED[kind]
+    if kind == "date":
+        texts = [str(d) for d in column]
+        try:
+            days = np.array(texts, dtype="datetime64[D]")
+        except ValueError:
+            return texts  # not a date: the server says so, as it would of any value psycopg sends
+        if np.isnat(days).any():
+            return texts
+        values = days.astype(np.int64) - _EPOCH_DAYS
+    else:
+        values = np.array(column, dtype=np.int64)
+    body = np.empty(len(values), dtype=[("size", ">i4"), ("value", dtype)])
+    body["size"], body["value"] = np.dtype(dtype).itemsize, values
+    # array_send's layout: dimensions, no NULLs, element type; the one dimension's length and lower bound
+    return _Packed(struct.pack(">iiIii", 1, 0, oid, len(values), 1) + body.tobytes())
+
+
+class _Packed:
+    """An array parameter already in PostgreSQL's binary form; its type comes from the statement's CAST."""
+
+    __slots__ = ("data",)
+
+    def __init__(self, data: bytes) -> None:
+        self.data = data
+
+
+@cache
+def _packed_dumper() -> type:
+    """psycopg's dumper of `_Packed` (psycopg is imported here, not by commands on SQLite)."""
+    from psycopg.adapt import Dumper
+    from psycopg.pq import Format
+
+    class PackedDumper(Dumper):
+        format = Format.BINARY
+
+        def dump(self, obj: Any) -> bytes:
+            return cast(_Packed, obj).data
+
+    return PackedDumper
 
 
 def pg_sql(columns: str, keys: list[tuple[str, str]], condition: str) -> str:
