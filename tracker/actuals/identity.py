@@ -114,7 +114,7 @@ class Identities:
             self.session,
             "p.id, p.project_id, p.voucher, p.paid_on, p.amount_fen, p.source",
             [("project_id", "bigint"), ("voucher", "text")],
-            pairs,
+            [[p for p, _ in pairs], [v for _, v in pairs]],
             "p.voucher <> '' AND NOT p.withdrawn",
         )
         for pid, project, voucher, day, fen, source in found:
@@ -176,13 +176,12 @@ class Identities:
         day_at, days = pd.factorize(day, sort=True)
         first = np.flatnonzero(~pd.DataFrame({"p": pid, "d": day_at, "a": fen}).duplicated().to_numpy())
         first = first[np.lexsort((fen[first], day_at[first], pid[first]))]
-        triples = zip(pid[first].tolist(), days[day_at[first]].tolist(), fen[first].tolist(), strict=True)
         found: dict[_Key, _Found] = {}
         rows_found = by_keys(
             self.session,
             "p.project_id, p.paid_on, p.amount_fen, p.note, p.voucher, p.batch_id, p.row_no",
             [("project_id", "bigint"), ("paid_on", "date"), ("amount_fen", "bigint")],
-            list(triples),
+            [pid[first], days[day_at[first]], fen[first]],
             "NOT p.withdrawn",
         )
         for p, d, a, note, voucher, batch, row in rows_found:

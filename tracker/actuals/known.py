@@ -17,6 +17,8 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from tracker.actuals.lookups import epoch_days
+
 LIMIT = 2_000_000  # (project, day) pairs held at most: 16 MB
 BUY_AT = 1.0  # rows to look up for a project, as a share of its recorded payments, before its days are read
 _DAY_BITS = 20  # a day as days since 1970 plus 2**19: 1 March 534 to 3405, far past any budget year
@@ -24,8 +26,8 @@ _DAY_BITS = 20  # a day as days since 1970 plus 2**19: 1 March 534 to 3405, far 
 
 def day_keys(pid: np.ndarray, day: np.ndarray) -> np.ndarray:
     """(project, day) as one integer each; `day` as ISO text or dates."""
-    days = np.asarray(day, dtype=object).astype("datetime64[D]").astype(np.int64) + (1 << (_DAY_BITS - 1))
-    return (np.asarray(pid, dtype=np.int64) << _DAY_BITS) | days
+    days = epoch_days(day) + (1 << (_DAY_BITS - 1))
+    return np.asarray((np.asarray(pid, dtype=np.int64) << _DAY_BITS) | days, dtype=np.int64)
 
 
 @dataclass(slots=True)

@@ -4,7 +4,7 @@ scanning the payment table, which a province fills with millions of rows (identi
 from __future__ import annotations
 
 import struct
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from functools import cache
 from itertools import chain
 from typing import Any, cast
@@ -22,13 +22,15 @@ def plain_rows(result: CursorResult[Any]) -> list[tuple[Any, ...]]:
     return rows
 
 
+Column = Sequence[Any] | np.ndarray  # one key column: a list, or a numpy array
 TUPLES = 2_000  # (project, date, amount) triples per statement: 6,000 parameters, under every driver's limit
 
 
 def by_keys(
-    session: Session, columns: str, keys: list[tuple[str, str]], values: list[tuple[Any, ...]], where: str
+    session: Session, columns: str, keys: list[tuple[str, str]], values: Sequence[Column], where: str
 ) -> Iterator[tuple[Any, ...]]:
-    """Payments (as `p`) whose key columns equal one of `values`, in statements of bounded size.
+    """Payments (as `p`) whose key columns equal one of the keys, in statements of bounded size. `values`:
+    one sequence per key column (lists or numpy arrays), the i-th key made of their i-th items.
 
     PostgreSQL: one statement per call, the keys as arrays, each looked up on its own (`_by_keys_pg`); SQLite: the
     keys as a `WITH k(…) AS (VALUES …)`, in parts of TUPLES, in payment id order, each key's payments found by
@@ -36,9 +38,9 @@ def by_keys(
     builds a Bloom filter over the whole payment table for every part (0.13 s per part at 2 M payments, 6 s
     for a 100,000-row file); nor row values `IN (VALUES …)`, which scanned the table once per part. Plain
     SQL: building thousands of bound tuples through the ORM compiler cost more than the lookup itself.
-    Callers pass `values` sorted as the index is (SQLite looks them up in that order).
+    Callers pass the keys sorted as the index is (SQLite looks them up in that order).
     """
-    if not values:
+    if not len(values[0]):
         return
     names = [name for name, _ in keys]
     on = " AND ".join(f"p.{n} = k.{n}" for n in names)
@@ -47,8 +49,10 @@ def by_keys(
         return
     conn = session.connection()
     one = "(" + ", ".join("?" * len(keys)) + ")"
-    for start in range(0, len(values), TUPLES):
-        some = values[start : start + TUPLES]
+    # plain Python values for the driver (sqlite3 binds no numpy scalars), a tuple per key
+    rows = list(zip(*(v.tolist() if isinstance(v, np.ndarray) else list(v) for v in values), strict=True))
+    for start in range(0, len(rows), TUPLES):
+        some = rows[start : start + TUPLES]
         sql = (
             f"WITH k({', '.join(names)}) AS (VALUES {', '.join([one] * len(some))}) "
             f"SELECT {columns} FROM k JOIN payment p ON p.id IN (SELECT p.id FROM payment p WHERE {on} AND {where}) "
@@ -58,14 +62,14 @@ def by_keys(
 
 
 def _by_keys_pg(
-    session: Session, columns: str, keys: list[tuple[str, str]], values: list[tuple[Any, ...]], condition: str
+    session: Session, columns: str, keys: list[tuple[str, str]], values: Sequence[Column], condition: str
 ) -> list[tuple[Any, ...]]:
     """`by_keys` on PostgreSQL: each key column one array parameter, sent in binary (a 100,000-row file's
     keys as text cost the server more to parse than the join itself), each key's payments found by an index
     scan of its own: a LATERAL subquery fenced by OFFSET 0, which the planner cannot turn into a join. As a
     join, it hashed the whole payment table for every chunk once payments were many (1 s per chunk of
     50,000 keys at 2 M payments, against 0.2 s for the keys' own index scans)."""
-    params = [pg_array(kind, [v[i] for v in values]) for i, (_, kind) in enumerate(keys)]
+    params = [pg_array(kind, column) for (_, kind), column in zip(keys, values, strict=True)]
     raw = session.connection().connection.driver_connection
     with raw.cursor() as cur:  # type: ignore[union-attr]
         cur.adapters.register_dumper(_Packed, _packed_dumper())
@@ -77,24 +81,28 @@ _EPOCH_DAYS = 10_957  # 2000-01-01, PostgreSQL's day 0, counted from 1970-01-01 
 _PACKED = {"bigint": (20, ">i8"), "date": (1082, ">i4")}  # element type oid, binary form
 
 
-def pg_array(kind: str, column: list[Any]) -> Any:
+def epoch_days(day: Column) -> np.ndarray:
+    """Dates (ISO text or `date`s) as days since 1970-01-01; ValueError for one that is no date."""
+    days = np.asarray(day, dtype=object).astype("datetime64[D]")
+    if np.isnat(days).any():
+        raise ValueError("not a date")
+    return days.astype(np.int64)
+
+
+def pg_array(kind: str, column: Column) -> Any:
     """One key column as a PostgreSQL array parameter. Numbers and dates (ISO text or dates) are packed into
     the binary array format with numpy: psycopg builds an array element by element in Python, 0.15 s for a
     100,000-row file's three key columns, against 0.01 s. Other kinds go to psycopg as they are."""
     if kind not in _PACKED:
-        return column
+        return column.tolist() if isinstance(column, np.ndarray) else list(column)
     oid, dtype = _PACKED[kind]
     if kind == "date":
-        texts = [str(d) for d in column]
         try:
-            days = np.array(texts, dtype="datetime64[D]")
+            values = epoch_days(column) - _EPOCH_DAYS
         except ValueError:
-            return texts  # not a date: the server says so, as it would of any value psycopg sends
-        if np.isnat(days).any():
-            return texts
-        values = days.astype(np.int64) - _EPOCH_DAYS
+            return [str(d) for d in column]  # not a date: the server says so, as it would of any value sent
     else:
-        values = np.array(column, dtype=np.int64)
+        values = np.asarray(column, dtype=np.int64)
     body = np.empty(len(values), dtype=[("size", ">i4"), ("value", dtype)])
     body["size"], body["value"] = np.dtype(dtype).itemsize, values
     # array_send's layout: dimensions, no NULLs, element type; the one dimension's length and lower bound
