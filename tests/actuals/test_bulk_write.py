@@ -33,6 +33,23 @@ def test_every_row_is_written_over_full_statements_and_the_last_part(db: Session
     assert stored == [(i + 2, (i + 1) * 100, f"第{i}笔") for i in range(total)]  # 0.0001 万元 = 100 fen
 
 
+def test_values_every_row_shares_are_bound_once_and_stored_in_every_row(db: Session) -> None:
+    """A value the rows share (the batch, withdrawn, one 资金性质 for the file) is bound once a statement
+    (insert_rows' ?1…); each row still stores it, and a file of mixed 资金性质 keeps each row's own, over
+    full statements and the last part alike."""
+    total = ROWS_PER_INSERT + 7
+    code = _codes(db, 1)[0]
+    header = [*PAY_ZH, "资金性质"]
+    for n, sources in enumerate((["上年结转"], ["本年财政拨款", "上年结转", "其他资金"])):
+        rows = [
+            [*pay(amount=f"0.{i + 1:04d}", note=f"{n}-{i}", code=code), sources[i % len(sources)]] for i in range(total)
+        ]
+        summary = upload(db, csv_bytes(header, rows))
+        query = select(Payment.row_no, Payment.source, Payment.withdrawn).where(Payment.batch_id == summary.batch_id)
+        stored = sorted(db.exec(query).all())
+        assert stored == [(i + 2, sources[i % len(sources)], False) for i in range(total)]
+
+
 def test_a_projects_payments_of_one_day_are_listed_in_the_files_order(db: Session) -> None:
     """Rows are inserted in project order, stably: within a project, ids (and so the listing of a day's
     payments, by date then id) follow the file's rows, however the file interleaves the projects."""
