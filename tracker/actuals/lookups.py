@@ -6,7 +6,6 @@ from __future__ import annotations
 import struct
 from collections.abc import Iterator, Sequence
 from functools import cache
-from itertools import chain
 from typing import Any, cast
 
 import numpy as np
@@ -49,16 +48,18 @@ def by_keys(
         return
     conn = session.connection()
     one = "(" + ", ".join("?" * len(keys)) + ")"
-    # plain Python values for the driver (sqlite3 binds no numpy scalars), a tuple per key
-    rows = list(zip(*(v.tolist() if isinstance(v, np.ndarray) else list(v) for v in values), strict=True))
-    for start in range(0, len(rows), TUPLES):
-        some = rows[start : start + TUPLES]
+    # a row per key, made flat in C per statement into plain Python values (sqlite3 binds no numpy scalars)
+    grid = np.empty((len(values[0]), len(keys)), dtype=object)
+    for j, column in enumerate(values):
+        grid[:, j] = column
+    for start in range(0, len(grid), TUPLES):
+        some = grid[start : start + TUPLES]
         sql = (
             f"WITH k({', '.join(names)}) AS (VALUES {', '.join([one] * len(some))}) "
             f"SELECT {columns} FROM k JOIN payment p ON p.id IN (SELECT p.id FROM payment p WHERE {on} AND {where}) "
             "ORDER BY p.id"
         )
-        yield from plain_rows(conn.exec_driver_sql(sql, tuple(chain.from_iterable(some))))
+        yield from plain_rows(conn.exec_driver_sql(sql, tuple(some.ravel().tolist())))
 
 
 def _by_keys_pg(
