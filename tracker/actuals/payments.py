@@ -99,6 +99,7 @@ class PaymentCheck:
     running: dict[int, int] = field(default_factory=dict)
     over: set[int] = field(default_factory=set)
     periods: set[tuple[str, str, int, int]] = field(default_factory=set)  # (region, unit, year, quarter)
+    period_keys: set[str] = field(default_factory=set)  # the same as keys (_period_prefix), those met so far
     refunds: dict[tuple[int, str], int] = field(default_factory=dict)  # refunds met per (project, voucher)
     rows: int = 0
     skipped: int = 0
@@ -128,7 +129,8 @@ class PaymentCheck:
         self.updated += int((write & (status == CHANGED)).sum())
         # an update writes into the quarter of its old date too: the batch's withdrawal is guarded by both locks
         touched = set(r.period[write].tolist()) | set(old_period[write].tolist())
-        self.periods.update(_period(k) for k in touched if k)
+        self.periods.update(_period(k) for k in touched - self.period_keys if k)
+        self.period_keys |= touched
         good = self._good(r, write, resolved)
         self._budget(good, chunk)
         fresh = good[(good["payment_id"] == 0) & (good["voucher"] == "")]
@@ -206,7 +208,8 @@ class PaymentCheck:
         r.known &= r.project_id != 0
         # the period of each known row: region, unit, year, quarter, built once per distinct one
         period_at, periods = pd.factorize(np.where(r.known, key_at * 4 + quarter, -1))
-        r.period = per_row(period_at, [_period_key(refs[k // 4][0], k % 4) if k >= 0 else "" for k in periods.tolist()])
+        prefix = [_period_prefix(ref) for ref, _ in refs]  # region, unit, year: once per distinct key
+        r.period = per_row(period_at, [prefix[k >> 2] + _QUARTERS[k & 3] if k >= 0 else "" for k in periods.tolist()])
 
     def _refund_identity(self, r: _Rows) -> None:
         """A refund (negative amount) under a voucher is its own payment: voucher + 退回 mark (refund_identity)."""
@@ -279,6 +282,8 @@ class PaymentCheck:
         if ctx.withheld:
             at, ids = pd.factorize(r.project_id)
             r.found.add(answered(at, [ctx.withheld_problem(i) for i in ids.tolist()]), "project_code", where)
+        if not ctx.locks:  # no quarter of the file's units is locked
+            return
         r.found.add(decide(r.period, lambda k: ctx.lock_problem(*_period(k))), "paid_on", where)
 
         def old_locked(key: str) -> str | None:
@@ -365,10 +370,12 @@ def _source_problem(word: str, words: dict[str, str]) -> str | None:
 _QUARTER = {f"{m:02d}": str((m - 1) // 3 + 1) for m in range(1, 13)}
 
 
-def _period_key(ref: ProjectRef | None, quarter: int) -> str:
-    """The period key of a project's year and a quarter (0 to 3): region, unit, year, quarter."""
-    assert ref is not None
-    return SEP.join((ref.region_code, ref.dept_code, f"{ref.year:04d}", str(quarter + 1)))
+_QUARTERS = ("1", "2", "3", "4")
+
+
+def _period_prefix(ref: ProjectRef | None) -> str:
+    """The start of the period keys of a project's year (its quarter follows): region, unit, year."""
+    return "" if ref is None else SEP.join((ref.region_code, ref.dept_code, f"{ref.year:04d}", ""))
 
 
 def _period(key: str) -> tuple[str, str, int, int]:
