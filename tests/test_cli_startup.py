@@ -128,3 +128,30 @@ def test_load_all_registers_every_table_the_migrations_create(tmp_path: Path) ->
     done = subprocess.run(command, capture_output=True, text=True, timeout=120, check=True, env=env)
     tables, stored = json.loads(done.stdout)
     assert tables == stored
+
+
+OTHER_GROUPS = ("tracker.demo.cli", "tracker.budget.cli", "tracker.reports.cli", "jobs.cli", "tracker.auth.cli")
+
+
+def test_a_run_assembles_only_the_group_it_names() -> None:
+    """`tracker actuals …` builds the actuals group alone (tracker.cli.build): no other group's module is
+    imported, where every group's commands used to be turned into click commands on each run."""
+    modules = loaded_modules("actuals", "upload", "--help")
+    assert "tracker.actuals.cli" in modules
+    assert not modules & set(OTHER_GROUPS), sorted(modules & set(OTHER_GROUPS))
+    assert set(OTHER_GROUPS) <= loaded_modules("--help")  # the listing of every group does load them
+
+
+@pytest.mark.parametrize(
+    ("args", "shown"),
+    [
+        (["serve", "--help"], "--port"),  # a lone command keeps its name (the app stays a group)
+        (["targets", "--help"], "review"),  # the target review, registered from evaluation
+        (["export", "--help"], "self-evaluation"),  # assembled from two features
+    ],
+)
+def test_a_group_assembled_alone_is_the_same_as_in_the_whole_command(args: list[str], shown: str) -> None:
+    code = f"import sys; sys.argv = ['tracker', *{args!r}]; from tracker.cli import main; main()"
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120, check=False)
+    assert done.returncode == 0, done.stderr
+    assert shown in done.stdout
