@@ -21,7 +21,7 @@ from tests.actuals.helpers import (
     res,
     upload,
 )
-from tracker.actuals import payments, service
+from tracker.actuals import checking, payments, service
 from tracker.actuals.batches import list_batches, withdraw_batch
 from tracker.actuals.read import cumulative_paid, latest_results
 from tracker.actuals.report import UploadRejected
@@ -96,7 +96,7 @@ def test_viewer_may_not_upload(db: Session) -> None:
 def test_a_large_file_waits_on_disk_checked_once_and_every_row_lands(
     db: Session, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(service, "KEEP_ROWS", 5)  # pretend 12 rows are too many to keep in memory
+    monkeypatch.setattr(checking, "KEEP_ROWS", 5)  # pretend 12 rows are too many to keep in memory
     monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))  # where the checked rows wait
     path = tmp_path / "big.csv"
     path.write_bytes(csv_bytes(PAY_ZH, [pay(day=f"2024-03-{n + 1:02d}", amount="1", code=BIG) for n in range(12)]))
@@ -122,7 +122,7 @@ def test_a_large_file_waits_on_disk_checked_once_and_every_row_lands(
 def test_a_large_rejected_file_leaves_nothing_on_disk(
     db: Session, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(service, "KEEP_ROWS", 2)
+    monkeypatch.setattr(checking, "KEEP_ROWS", 2)
     monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
     rows = [pay(day=f"2024-03-{n + 1:02d}", amount="1", code=BIG) for n in range(6)] + [pay(code="无此项目")]
     with pytest.raises(UploadRejected):
@@ -134,7 +134,7 @@ def test_a_large_rejected_file_leaves_nothing_on_disk(
 def test_file_changed_between_checking_and_writing_writes_nothing(
     db: Session, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(service, "KEEP_ROWS", 0)
+    monkeypatch.setattr(checking, "KEEP_ROWS", 0)
     path = tmp_path / "big.csv"
     path.write_bytes(csv_bytes(PAY_ZH, [pay(code=BIG)]))
 

@@ -2,27 +2,22 @@
 
 A file with any bad row writes nothing. The same file again (by SHA-256) changes nothing, and so does a
 file whose results equal what is stored. Every row is checked once; the good rows wait in memory, or on
-disk past KEEP_ROWS payments (checked.py), so memory stays bounded.
+disk past KEEP_ROWS payments (checked.py), so memory stays bounded. Checking is checking.py's; writing here.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
 
 from sqlmodel import Session, select
 
 from tracker.actuals import payments, project_reports, results
 from tracker.actuals.audit import record_many
-from tracker.actuals.cells import cell_issues
-from tracker.actuals.checked import CheckedRows
+from tracker.actuals.checking import CheckedFile, check_file
 from tracker.actuals.chunks import Progress
-from tracker.actuals.columns import Kind
-from tracker.actuals.context import Context, load_context, serialise
-from tracker.actuals.identity import Identities, update, update_entries
-from tracker.actuals.parsing import FileInfo, inspect, iter_chunks
-from tracker.actuals.read import live_totals
-from tracker.actuals.report import UploadRejected, file_error
+from tracker.actuals.context import serialise
+from tracker.actuals.identity import update, update_entries
+from tracker.actuals.parsing import FileInfo, inspect
 from tracker.actuals.schemas import PeriodOut, RowIssueOut, UploadSummary
 from tracker.auth.principal import Principal
 from tracker.bulk import insert_rows
@@ -33,7 +28,6 @@ from tracker.models import BatchPeriod, UploadBatch
 from tracker.rules import Rules
 from tracker.shared.files import Source, sha256_of
 
-KEEP_ROWS = 200_000
 CHUNK_ROWS = 50_000
 
 
@@ -59,7 +53,7 @@ def upload(
         serialise(session)
     if (prior := _prior(session, info.sha256)) is not None:
         return _summary(info, "unchanged", f"该文件已作为批次 {prior} 上传过，未做任何修改", dry_run, prior)
-    run = _check(session, source, info, principal, progress, chunk_rows, allow_duplicates, rules)
+    run = check_file(session, source, info, principal, progress, chunk_rows, allow_duplicates, rules)
     try:
         return _conclude(session, source, info, run, principal, dry_run, progress)
     finally:
@@ -70,7 +64,7 @@ def _conclude(
     session: Session,
     source: Source,
     info: FileInfo,
-    run: _Run,
+    run: CheckedFile,
     principal: Principal,
     dry_run: bool,
     progress: Progress | None,
@@ -99,7 +93,7 @@ def _prior(session: Session, sha256: str) -> int | None:
     ).first()
 
 
-def _nothing_new(run: _Run) -> str:
+def _nothing_new(run: CheckedFile) -> str:
     message = f"{len(run.changes) + len(run.report_changes)} 个指标值和项目情况与系统中已有数据相同，未做任何修改"
     if run.pay.recorded:
         message = f"{run.pay.recorded} 笔支付已记录（按支付凭证号），未重复计入；" + message
@@ -110,7 +104,7 @@ def _apply(
     session: Session,
     source: Source,
     info: FileInfo,
-    run: _Run,
+    run: CheckedFile,
     changed: list[results.Change],
     periods: list[tuple[str, str, int, int]],
     actor: str,
@@ -140,74 +134,8 @@ def _apply(
     return batch
 
 
-@dataclass(slots=True)
-class _Run:
-    """What checking a file leaves for writing it."""
-
-    ctx: Context
-    pay: payments.PaymentCheck
-    existing: dict[int, int]
-    kept: CheckedRows
-    changes: list[results.Change]
-    result_rows: int
-    result_skipped: int
-    report_changes: list[project_reports.ReportChange]  # the 项目 sheet's rows, compared with what is stored
-    report_rows: int
-    report_skipped: int
-
-
-def _check(
-    session: Session,
-    source: Source,
-    info: FileInfo,
-    principal: Principal,
-    progress: Progress | None,
-    chunk_rows: int,
-    allow_duplicates: bool,
-    rules: Rules,
-) -> _Run:
-    """Every row checked; UploadRejected (nothing written) when any is bad or none is filled."""
-    ctx = load_context(session=session, principal=principal, rules=rules)
-    existing: dict[int, int] = {}
-
-    identities = Identities(session, allow_duplicates)
-
-    def paid_before(ids: list[int]) -> dict[int, int]:
-        totals = live_totals(session=session, project_ids=ids)
-        identities.known.counted({p: n for p, (_, n) in totals.items()})
-        return {p: fen for p, (fen, _) in totals.items()}
-
-    pay = payments.PaymentCheck(ctx, existing, paid_before, identities)
-    res = results.ResultCheck(ctx)
-    rep = project_reports.ReportCheck(ctx)  # the 项目 sheet
-    kept = CheckedRows(KEEP_ROWS)
-    try:
-        for chunk in iter_chunks(source, info, chunk_rows=chunk_rows, progress=progress):
-            ctx.errors.extend(chunk.issues)
-            ctx.errors.extend(cell_issues(chunk))  # first: a cell too long or with NUL is reported as that
-            if chunk.kind is Kind.RESULTS:
-                res.add(chunk)
-            elif chunk.kind is Kind.PROJECTS:
-                rep.add(chunk)
-            else:
-                kept.add(pay.check(chunk))
-        checked = res.check(session)
-        reported = rep.check()
-        pay.duplicates()
-        if ctx.errors:
-            detail = f"文件有 {ctx.errors.total} 处错误，未写入任何数据"
-            raise UploadRejected(detail, ctx.errors.sorted(), ctx.errors.total)
-        if pay.rows + res.rows + rep.rows == 0:
-            raise file_error("文件中没有需要上报的数据（所有数据行均未填写）")
-        changes, report_changes = results.compare(session, checked), project_reports.compare(session, reported)
-    except BaseException:
-        kept.close()
-        raise
-    return _Run(ctx, pay, existing, kept, changes, res.rows, res.skipped, report_changes, rep.rows, rep.skipped)
-
-
 def _counts(
-    run: _Run,
+    run: CheckedFile,
     changed: list[results.Change],
     reports: list[project_reports.ReportChange],
     periods: list[tuple[str, str, int, int]],
@@ -280,7 +208,13 @@ def _period(change: results.Change) -> tuple[str, str, int, int]:
 
 
 def _write_payments(
-    session: Session, source: Source, info: FileInfo, run: _Run, batch_id: int, actor: str, progress: Progress | None
+    session: Session,
+    source: Source,
+    info: FileInfo,
+    run: CheckedFile,
+    batch_id: int,
+    actor: str,
+    progress: Progress | None,
 ) -> list[dict[str, Any]]:
     """Insert the new payments and update the changed ones, chunk by chunk as they were checked.
 
