@@ -10,7 +10,7 @@ from sqlmodel import Session, col, select
 
 from tests.actuals.helpers import ADMIN, DEPT, PAY_ZH, csv_bytes, pay, upload
 from tracker.actuals.batches import list_payments
-from tracker.actuals.writing import ROWS_PER_INSERT
+from tracker.bulk import ROWS_PER_INSERT
 from tracker.models import Payment, Project
 
 
@@ -35,7 +35,7 @@ def test_every_row_is_written_over_full_statements_and_the_last_part(db: Session
 
 def test_values_every_row_shares_are_bound_once_and_stored_in_every_row(db: Session) -> None:
     """A value the rows share (the batch, withdrawn, one 资金性质 for the file) is bound once a statement
-    (insert_rows' ?1…); each row still stores it, and a file of mixed 资金性质 keeps each row's own, over
+    (bulk.insert_columns: ?1…); each row still stores it, and a file of mixed 资金性质 keeps each row's own, over
     full statements and the last part alike."""
     total = ROWS_PER_INSERT + 7
     code = _codes(db, 1)[0]
