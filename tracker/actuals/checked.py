@@ -16,7 +16,7 @@ import pandas as pd
 
 
 class CheckedRows:
-    """Chunks of checked rows (payments.VALID columns) in file order."""
+    """Chunks of checked rows (payment_rows.VALID columns) in file order."""
 
     def __init__(self, keep: int) -> None:
         self.keep = keep

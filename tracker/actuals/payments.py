@@ -6,19 +6,16 @@ onto the rows, so a 100,000-row file costs a few hundred Python calls plus colum
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date
 
 import numpy as np
 import pandas as pd
 
-from tracker import limits
 from tracker.actuals.cellrules import SEP, Findings, amount_fen, answered, decide, per_row, signed_fen, texts
 from tracker.actuals.chunks import Chunk
 from tracker.actuals.columns import normalise_header
-from tracker.actuals.context import Context, ProjectRef, parse_day
+from tracker.actuals.context import Context, parse_day
 from tracker.actuals.identity import (
     CHANGED,
     NEW,
@@ -29,63 +26,26 @@ from tracker.actuals.identity import (
     is_refund_identity,
     refund_identity,
 )
+from tracker.actuals.payment_rows import (
+    QUARTERS,
+    SPLIT_AMOUNT,
+    VALID,
+    Rows,
+    fine,
+    good_rows,
+    old_periods,
+    period,
+    period_prefix,
+    source_problem,
+    split_amount,
+)
 from tracker.actuals.repeats import Repeats
 from tracker.actuals.report import RowIssue
 from tracker.actuals.treasury import load_mapping
 from tracker.actuals.writing import insert
-from tracker.core.budget import FundingSource
 from tracker.core.money import wan_str
 
-__all__ = ["VALID", "PaymentCheck", "amount_fen", "insert"]  # amount_fen: bench/_install reads 万元 with it
-
-# a checked row to write; payment_id, old_paid_on and old_fen name the recorded payment it changes (0: new)
-VALID = ["project_id", "paid_on", "amount_fen", "note", "row", "voucher", "source", "payment_id"]
-VALID += ["old_paid_on", "old_fen", "old_source"]
-
-
-_GROUP_HEAD = re.compile(r"[+-]?\d{1,3}")
-_GROUP_TAIL = re.compile(r"\d{3}(?:\.\d*)?")
-_SPLIT_AMOUNT = (
-    "金额含千分位逗号却没有加英文引号（如 1,000.00 被拆成金额“1”和备注“000.00”）：请给金额加引号，或去掉千分位逗号"
-)
-
-
-def _split_amount(amount_at: np.ndarray, amounts: list[str], note: np.ndarray) -> np.ndarray:
-    """Rows whose amount and note read as one number cut at its thousands comma (a CSV field too many).
-
-    The amount's pattern is tried once per distinct amount; only the notes of rows whose amount could be
-    the number's head (1 to 3 digits, nothing after) are looked at.
-    """
-    head = per_row(amount_at, [_GROUP_HEAD.fullmatch(a) is not None for a in amounts], bool)
-    at = np.flatnonzero(head)
-    out = np.zeros(len(note), dtype=bool)
-    out[at] = [bool(n[:1].isdigit() and _GROUP_TAIL.fullmatch(n)) for n in note[at].tolist()]
-    return out
-
-
-@dataclass(slots=True)
-class _Rows:
-    """One chunk's payment cells as arrays, and what the steps of the check learn about each row."""
-
-    dept: np.ndarray
-    code: np.ndarray
-    day: np.ndarray
-    amount: np.ndarray
-    note: np.ndarray
-    voucher: np.ndarray
-    source: np.ndarray
-    live: np.ndarray
-    found: Findings
-    known: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=bool))  # no problem so far
-    pair: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))  # index into `pairs`
-    pairs: list[tuple[str, str]] = field(default_factory=list)  # the distinct (unit, project code)
-    day_at: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))  # index into `days`
-    days: list[date | None] = field(default_factory=list)  # the distinct dates (None: empty or bad)
-    iso: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=object))
-    fen: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
-    project_id: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
-    period: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=object))  # region, unit, year, quarter
-    cand: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=bool))  # rows whose identity is decided
+__all__ = ["PaymentCheck", "amount_fen", "insert"]  # amount_fen: bench/_install reads 万元 with it
 
 
 @dataclass(slots=True)
@@ -99,7 +59,7 @@ class PaymentCheck:
     running: dict[int, int] = field(default_factory=dict)
     over: set[int] = field(default_factory=set)
     periods: set[tuple[str, str, int, int]] = field(default_factory=set)  # (region, unit, year, quarter)
-    period_keys: set[str] = field(default_factory=set)  # the same as keys (_period_prefix), those met so far
+    period_keys: set[str] = field(default_factory=set)  # the same as keys (period_prefix), those met so far
     refunds: dict[tuple[int, str], int] = field(default_factory=dict)  # refunds met per (project, voucher)
     rows: int = 0
     skipped: int = 0
@@ -121,7 +81,7 @@ class PaymentCheck:
         self._project_of_year(r)
         self._refund_identity(r)
         status, resolved = self._identity(r)
-        old_period = self._old_period(r, status, resolved)
+        old_period = old_periods(r, status, resolved)
         self._withheld_and_locked(r, status != SAME, old_period)
         ok = r.live & ~r.found.bad
         self.recorded += int((ok & (status == SAME)).sum())
@@ -129,15 +89,15 @@ class PaymentCheck:
         self.updated += int((write & (status == CHANGED)).sum())
         # an update writes into the quarter of its old date too: the batch's withdrawal is guarded by both locks
         touched = set(r.period[write].tolist()) | set(old_period[write].tolist())
-        self.periods.update(_period(k) for k in touched - self.period_keys if k)
+        self.periods.update(period(k) for k in touched - self.period_keys if k)
         self.period_keys |= touched
-        good = self._good(r, write, resolved)
+        good = good_rows(r, write, resolved)
         self._budget(good, chunk)
         fresh = good[(good["payment_id"] == 0) & (good["voucher"] == "")]
         self.repeats.add(fresh)
         return good
 
-    def _read(self, chunk: Chunk) -> _Rows:
+    def _read(self, chunk: Chunk) -> Rows:
         f = chunk.frame
         cells = {name: texts(f, name) for name in ("dept_code", "project_code", "paid_on", "amount_wan", "note")}
         blank = np.full(len(f), "", dtype=object)
@@ -149,9 +109,9 @@ class PaymentCheck:
         self.skipped += len(f) - int(live.sum())
         self.rows += int(live.sum())
         found = Findings(chunk, self.ctx.errors)
-        return _Rows(cells["dept_code"], cells["project_code"], day, amount, note, voucher, source, live, found)
+        return Rows(cells["dept_code"], cells["project_code"], day, amount, note, voucher, source, live, found)
 
-    def _required(self, r: _Rows, chunk: Chunk) -> None:
+    def _required(self, r: Rows, chunk: Chunk) -> None:
         needed = [("dept_code", r.dept), ("project_code", r.code), ("paid_on", r.day), ("amount_wan", r.amount)]
         if chunk.export:  # a treasury export: the voucher is every payment's identity
             needed.append(("voucher", r.voucher))
@@ -159,25 +119,25 @@ class PaymentCheck:
             r.found.add("必填，不能为空", name, r.live & (values == ""))
         words = self.words
         at, distinct = pd.factorize(r.source)  # each distinct word read once
-        problems = [_source_problem(w, words) if w else None for w in distinct.tolist()]
+        problems = [source_problem(w, words) if w else None for w in distinct.tolist()]
         r.found.add(answered(at, problems), "source", r.live)
         r.source = per_row(at, [words.get(normalise_header(w), "") for w in distinct.tolist()])
 
-    def _project(self, r: _Rows) -> None:
+    def _project(self, r: Rows) -> None:
         """The unit is the caller's to write to, and has a project under the code (in some year)."""
         ctx = self.ctx
         dept_msg = decide(r.dept, ctx.dept_problem)
         r.found.add(dept_msg, "dept_code", r.live)
-        r.known = r.live & (r.dept != "") & (r.code != "") & _fine(dept_msg)
+        r.known = r.live & (r.dept != "") & (r.code != "") & fine(dept_msg)
         dept_at, depts = pd.factorize(r.dept)
         code_at, codes = pd.factorize(r.code)
         r.pair, pairs = pd.factorize(dept_at * len(codes) + code_at)  # a number per distinct (unit, code)
         r.pairs = [(depts[k // len(codes)], codes[k % len(codes)]) for k in pairs.tolist()]
         pair_msg = answered(r.pair, [ctx.project_problem(d, c) for d, c in r.pairs])
         r.found.add(pair_msg, "project_code", r.known)
-        r.known &= _fine(pair_msg)
+        r.known &= fine(pair_msg)
 
-    def _date_and_amount(self, r: _Rows, chunk: Chunk) -> None:
+    def _date_and_amount(self, r: Rows, chunk: Chunk) -> None:
         r.day_at, distinct = pd.factorize(r.day)  # each distinct date and amount read once
         days = [parse_day(t, self.ctx.today) if t else (None, None) for t in distinct.tolist()]
         r.found.add(answered(r.day_at, [m for _, m in days]), "paid_on", r.live)
@@ -186,7 +146,7 @@ class PaymentCheck:
         amounts = [signed_fen(a, chunk.unit) if a else (0, None) for a in texts]
         r.found.add(answered(amount_at, [m for _, m in amounts]), "amount_wan", r.live)
         if chunk.sheet is None:  # CSV: an unquoted 1,000.00 splits into amount 1 and note 000.00
-            r.found.add(_SPLIT_AMOUNT, "amount_wan", r.live & _split_amount(amount_at, texts, r.note))
+            r.found.add(SPLIT_AMOUNT, "amount_wan", r.live & split_amount(amount_at, texts, r.note))
         r.fen = per_row(amount_at, [fen for fen, _ in amounts], np.int64)
         # a negative amount is a refund: a treasury export's, or one listed with its voucher in the template
         r.found.add("金额应大于0", "amount_wan", r.live & (r.fen < 0) & (r.voucher == "") & (not chunk.export))
@@ -194,7 +154,7 @@ class PaymentCheck:
         r.iso = per_row(r.day_at, [d.isoformat() if d is not None else "" for d in r.days])
         r.known &= r.iso != ""
 
-    def _project_of_year(self, r: _Rows) -> None:
+    def _project_of_year(self, r: Rows) -> None:
         """The unit's project of the date's year; its region and quarter name the period written."""
         ctx = self.ctx
         year = per_row(r.day_at, [d.year if d is not None else 0 for d in r.days], np.int64)
@@ -208,10 +168,10 @@ class PaymentCheck:
         r.known &= r.project_id != 0
         # the period of each known row: region, unit, year, quarter, built once per distinct one
         period_at, periods = pd.factorize(np.where(r.known, key_at * 4 + quarter, -1))
-        prefix = [_period_prefix(ref) for ref, _ in refs]  # region, unit, year: once per distinct key
-        r.period = per_row(period_at, [prefix[k >> 2] + _QUARTERS[k & 3] if k >= 0 else "" for k in periods.tolist()])
+        prefix = [period_prefix(ref) for ref, _ in refs]  # region, unit, year: once per distinct key
+        r.period = per_row(period_at, [prefix[k >> 2] + QUARTERS[k & 3] if k >= 0 else "" for k in periods.tolist()])
 
-    def _refund_identity(self, r: _Rows) -> None:
+    def _refund_identity(self, r: Rows) -> None:
         """A refund (negative amount) under a voucher is its own payment: voucher + 退回 mark (refund_identity)."""
         at = np.flatnonzero(r.known & (r.fen < 0) & (r.voucher != ""))
         if not at.size:
@@ -229,7 +189,7 @@ class PaymentCheck:
         r.found.add(too_long if pd.notna(too_long).any() else None, "voucher", r.known)
         r.known &= ~r.found.bad
 
-    def _identity(self, r: _Rows) -> tuple[np.ndarray, Resolved | None]:
+    def _identity(self, r: Rows) -> tuple[np.ndarray, Resolved | None]:
         """New, recorded (by voucher) or changed; unvouchered duplicates of recorded payments refused."""
         status = np.full(len(r.live), NEW, dtype=np.int8)
         r.cand = r.known & ~r.found.bad
@@ -259,20 +219,7 @@ class PaymentCheck:
         self.ctx.warnings.add_rows(r.found.rows[at[warned]].tolist(), header, resolved.warnings[warned].tolist(), sheet)
         return status, resolved
 
-    def _old_period(self, r: _Rows, status: np.ndarray, resolved: Resolved | None) -> np.ndarray:
-        """Per changed row, the period of the recorded payment's old date (its region, unit, year, quarter)."""
-        out = np.full(len(r.live), "", dtype=object)
-        if resolved is None:
-            return out
-        at = np.flatnonzero(r.cand)
-        changed = np.flatnonzero(status[at] == CHANGED)  # only these rows are looked at
-        for i, old_iso in zip(at[changed].tolist(), resolved.old_paid_on[changed].tolist(), strict=True):
-            if r.period[i] and old_iso:
-                region, dept, _year, _quarter = r.period[i].split(SEP)
-                out[i] = SEP.join((region, dept, old_iso[:4], _QUARTER[old_iso[5:7]], old_iso))
-        return out
-
-    def _withheld_and_locked(self, r: _Rows, writes: np.ndarray, old_period: np.ndarray) -> None:
+    def _withheld_and_locked(self, r: Rows, writes: np.ndarray, old_period: np.ndarray) -> None:
         """A project under 暂缓拨款, or a quarter locked by approval, takes no new payment (nor a change).
 
         A change of a recorded payment also changes the quarter of its old date (moving a payment out of a
@@ -284,39 +231,14 @@ class PaymentCheck:
             r.found.add(answered(at, [ctx.withheld_problem(i) for i in ids.tolist()]), "project_code", where)
         if not ctx.locks:  # no quarter of the file's units is locked
             return
-        r.found.add(decide(r.period, lambda k: ctx.lock_problem(*_period(k))), "paid_on", where)
+        r.found.add(decide(r.period, lambda k: ctx.lock_problem(*period(k))), "paid_on", where)
 
         def old_locked(key: str) -> str | None:
-            problem = ctx.lock_problem(*_period(key))
+            problem = ctx.lock_problem(*period(key))
             day = key.split(SEP)[-1]
             return None if problem is None else f"已记录的这笔支付原日期为 {day}，更改它就改动了所在季度：{problem}"
 
         r.found.add(decide(old_period, old_locked), "paid_on", where & ~r.found.bad)
-
-    def _good(self, r: _Rows, write: np.ndarray, resolved: Resolved | None) -> pd.DataFrame:
-        n = len(r.live)
-        payment_id, old_fen = np.zeros(n, dtype=np.int64), np.zeros(n, dtype=np.int64)
-        old_paid_on, old_source = np.full(n, "", dtype=object), np.full(n, "", dtype=object)
-        if resolved is not None:
-            at = np.flatnonzero(r.cand)
-            payment_id[at], old_fen[at], old_paid_on[at] = resolved.payment_id, resolved.old_fen, resolved.old_paid_on
-            old_source[at] = resolved.old_source
-        return pd.DataFrame(
-            {
-                "project_id": r.project_id[write],
-                "paid_on": r.iso[write],
-                "amount_fen": r.fen[write],
-                "note": r.note[write],
-                "row": r.found.rows[write].astype(np.int64),
-                "voucher": r.voucher[write],
-                "source": np.where(r.source[write] == "", FundingSource.CURRENT.value, r.source[write]),
-                "payment_id": payment_id[write],
-                "old_paid_on": old_paid_on[write],
-                "old_fen": old_fen[write],
-                "old_source": old_source[write],
-            },
-            columns=VALID,
-        )
 
     def _read_existing(self, pid: np.ndarray) -> None:
         """`existing` for the projects met the first time."""
@@ -354,30 +276,3 @@ class PaymentCheck:
         """Warn (never refuse) about unvouchered payments equal to another row of the file."""
         sheet, header = self.where
         self.repeats.warn(self.ctx.warnings, header, sheet)
-
-
-def _fine(messages: np.ndarray | None) -> np.ndarray | bool:
-    return pd.isna(messages) if messages is not None else True
-
-
-def _source_problem(word: str, words: dict[str, str]) -> str | None:
-    if normalise_header(word) in words:
-        return None
-    names = "、".join(FundingSource)
-    return f"资金性质“{limits.shorten(word)}”无法识别，应为 {names}（其他写法见 config/treasury.yaml 的 sources）"
-
-
-_QUARTER = {f"{m:02d}": str((m - 1) // 3 + 1) for m in range(1, 13)}
-
-
-_QUARTERS = ("1", "2", "3", "4")
-
-
-def _period_prefix(ref: ProjectRef | None) -> str:
-    """The start of the period keys of a project's year (its quarter follows): region, unit, year."""
-    return "" if ref is None else SEP.join((ref.region_code, ref.dept_code, f"{ref.year:04d}", ""))
-
-
-def _period(key: str) -> tuple[str, str, int, int]:
-    region, dept, year, quarter = key.split(SEP)[:4]  # an old date's key carries the date after them
-    return region, dept, int(year), int(quarter)
