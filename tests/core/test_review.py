@@ -13,7 +13,8 @@ from decimal import Decimal as D
 import pytest
 
 from tracker.core.project import Accumulation, Checkpoint, IndicatorData, ProjectData
-from tracker.core.review import Finding, ReviewRules, Rule, Severity, review_project
+from tracker.core.review import review_project
+from tracker.core.review_rules import Finding, ReviewRules, Rule, Severity
 from tracker.core.values import Comparator, Direction, Kind, TargetValue
 
 GE, GT, EQ, LE, LT = Comparator.GE, Comparator.GT, Comparator.EQ, Comparator.LE, Comparator.LT

@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 
 from tracker.core.project import ProjectData
-from tracker.core.review import Finding, Rule, Severity, review_project
+from tracker.core.review import review_project
+from tracker.core.review_rules import Finding, Rule, Severity
 from tracker.core.values import Comparator, written_comparator
 from tracker.targets.service import parse_file
 

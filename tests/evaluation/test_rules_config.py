@@ -10,7 +10,7 @@ from sqlmodel import Session
 
 from tests.evaluation.yearend import load, report
 from tests.support import edit
-from tracker.core.review import ReviewRules
+from tracker.core.review_rules import ReviewRules
 from tracker.core.scoring import ScoringRules
 from tracker.errors import InvalidInput
 from tracker.evaluation.review import review_rules

@@ -10,7 +10,7 @@ from pydantic import BaseModel
 from sqlmodel import Session
 
 from tracker.core.project import ProjectData
-from tracker.core.review import ReviewRules
+from tracker.core.review_rules import ReviewRules
 from tracker.evaluation import review_store as store
 from tracker.evaluation.service import page_of_projects
 from tracker.models import Project

@@ -22,7 +22,8 @@ from sqlmodel import Session, col, func
 
 from tracker.bulk import chunks, insert_rows, matching
 from tracker.core.project import ProjectData
-from tracker.core.review import ReviewRules, review_project
+from tracker.core.review import review_project
+from tracker.core.review_rules import ReviewRules
 from tracker.models import AuditEntry, Project, ReviewMark, StoredFinding, utcnow
 from tracker.scope import Scope
 from tracker.shared.sql import upsert

@@ -15,7 +15,7 @@ from pydantic_core import PydanticCustomError
 from tracker.core.goals import TargetRules
 from tracker.core.likelihood import REASON_CATEGORIES
 from tracker.core.money import parse_wan
-from tracker.core.review import ReviewRules
+from tracker.core.review_rules import ReviewRules
 from tracker.core.scoring import ScoringRules, ScoringRulesError
 from tracker.core.variance import Light, LightRules
 

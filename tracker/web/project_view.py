@@ -16,7 +16,8 @@ from tracker.budget.service import change_rows
 from tracker.core.likelihood import LIKELY
 from tracker.core.plan import checkpoint_date, planned_fen, to_decimal
 from tracker.core.project import ProjectData
-from tracker.core.review import Finding, review_project
+from tracker.core.review import review_project
+from tracker.core.review_rules import Finding
 from tracker.core.variance import LightRules, spend_light
 from tracker.evaluation.review import review_rules
 from tracker.models import BudgetChange, Indicator, IndicatorResult, Payment, UploadBatch
