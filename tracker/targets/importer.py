@@ -12,14 +12,15 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import sqlalchemy as sa
-from sqlmodel import Session, SQLModel, col, select
+from sqlmodel import Session, col, select
 
-from tracker.bulk import insert_rows, matching
-from tracker.core.project import IndicatorData, ProjectData
+from tracker.bulk import insert_rows
+from tracker.core.project import ProjectData
 from tracker.errors import InvalidInput
-from tracker.models import Dept, ImportRecord, Indicator, Objective, PlanCheckpoint, Project, Region
+from tracker.models import Dept, ImportRecord, Project, Region
 from tracker.models.base import utcnow
 from tracker.places import region_of
+from tracker.targets.import_rows import TARGET_FIELDS, Existing, Fresh, indicator_fields, load_existing, project_fields
 from tracker.targets.parsing import ParsedFile, TableFormatError, build
 from tracker.targets.reading import read_document
 
@@ -141,100 +142,7 @@ def _upsert_regions_and_depts(session: Session, parsed: ParsedFile) -> None:
     session.flush()
 
 
-def _project_fields(data: ProjectData) -> dict[str, Any]:
-    return {
-        "name": data.name,
-        "heading_no": data.heading_no,
-        "purpose": data.purpose,
-        "budget_fen": data.budget_fen,
-        "fiscal_fen": data.fiscal_fen,
-        "other_fen": data.other_fen,
-        "incomplete": data.incomplete,
-        "source_line": data.source_line,
-    }
-
-
-def _indicator_fields(ind: IndicatorData) -> dict[str, Any]:
-    t = ind.target
-    return {
-        "level1": ind.level1,
-        "level2": ind.level2,
-        "level3": ind.level3,
-        "description": ind.description,
-        "target_text": t.text,
-        "kind": t.kind.value,
-        "comparator": t.comparator.value if t.comparator else None,
-        "value": t.value,
-        "unit": t.unit,
-        "norm_value": t.norm_value,
-        "norm_unit": t.norm_unit,
-        "direction": t.direction.value,
-        "value_high": t.high,
-        "approximate": t.approximate,
-        "basis": ind.basis,
-    }
-
-
-# The fields of a target; a target the finance bureau corrected keeps them on a re-import.
-TARGET_FIELDS = ("target_text", "kind", "comparator", "value", "unit", "norm_value", "norm_unit", "direction",
-                 "value_high", "approximate")  # fmt: skip
-
-
-@dataclass(slots=True)
-class _Existing:
-    plans: dict[int, list[PlanCheckpoint]] = field(default_factory=dict)
-    objectives: dict[int, list[Objective]] = field(default_factory=dict)
-    indicators: dict[int, dict[int, Indicator]] = field(default_factory=dict)
-
-
-def _load_existing(session: Session, ids: list[int]) -> _Existing:
-    out = _Existing({i: [] for i in ids}, {i: [] for i in ids}, {i: {} for i in ids})
-    for where in matching(session, col(PlanCheckpoint.project_id), ids):
-        for c in session.exec(select(PlanCheckpoint).where(where)):
-            out.plans[c.project_id].append(c)
-    for where in matching(session, col(Objective.project_id), ids):
-        for o in session.exec(select(Objective).where(where)):
-            out.objectives[o.project_id].append(o)
-    for where in matching(session, col(Indicator.project_id), ids):
-        for i in session.exec(select(Indicator).where(where)):
-            out.indicators[i.project_id][i.seq] = i
-    return out
-
-
-def _defaults(model: type[SQLModel]) -> dict[str, Any]:
-    """The values a model gives the optional columns that the file does not set (weight, 适用 …)."""
-    fields = model.model_fields.items()
-    return {k: f.default for k, f in fields if k != "id" and not f.is_required() and f.default_factory is None}
-
-
-_INDICATOR_DEFAULTS = _defaults(Indicator)
 _PROJECT: sa.Table = Project.__table__  # type: ignore[attr-defined]
-_PLAN: sa.Table = PlanCheckpoint.__table__  # type: ignore[attr-defined]
-_OBJECTIVE: sa.Table = Objective.__table__  # type: ignore[attr-defined]
-_INDICATOR: sa.Table = Indicator.__table__  # type: ignore[attr-defined]
-
-
-@dataclass(slots=True)
-class _Fresh:
-    """New rows of a project's plan, objectives and indicators, written in bulk after the stale ones go."""
-
-    plans: list[dict[str, Any]] = field(default_factory=list)
-    objectives: list[dict[str, Any]] = field(default_factory=list)
-    indicators: list[dict[str, Any]] = field(default_factory=list)
-
-    def plan_and_objectives(self, project_id: int, data: ProjectData) -> None:
-        self.plans += [{"project_id": project_id, "month": c.month, "cumulative_pct": c.cumulative_pct}
-                       for c in data.plan]  # fmt: skip
-        self.objectives += [{"project_id": project_id, "seq": n, "text": t}
-                            for n, t in enumerate(data.objectives, start=1)]  # fmt: skip
-
-    def indicator(self, project_id: int, ind: IndicatorData) -> None:
-        row = {"project_id": project_id, "seq": ind.seq, "accumulation": ind.accumulation.value}
-        self.indicators.append(_INDICATOR_DEFAULTS | row | _indicator_fields(ind))
-
-    def write(self, session: Session) -> None:
-        for table, rows in ((_PLAN, self.plans), (_OBJECTIVE, self.objectives), (_INDICATOR, self.indicators)):
-            insert_rows(session, table, rows)
 
 
 def _stored(session: Session, parsed: ParsedFile) -> dict[Key, Project]:
@@ -253,7 +161,7 @@ def _insert_projects(session: Session, new: list[ProjectData], import_id: int) -
     table, rows = _PROJECT, []
     for data in new:
         fields = {"year": data.year, "region_code": _region(data), "dept_code": data.dept_code, "code": data.code}
-        project = Project.model_validate(fields | {"import_id": import_id} | _project_fields(data))
+        project = Project.model_validate(fields | {"import_id": import_id} | project_fields(data))
         rows.append({c.name: getattr(project, c.name) for c in table.columns if c.name != "id"})
     insert_rows(session, table, rows)
     if not new:
@@ -271,10 +179,10 @@ def _insert_projects(session: Session, new: list[ProjectData], import_id: int) -
 def _upsert_projects(session: Session, parsed: ParsedFile, import_id: int, progress: Progress | None) -> dict[str, int]:
     stored = _stored(session, parsed)
     new_ids = _insert_projects(session, [p for p in parsed.projects if _key(p) not in stored], import_id)
-    existing = _load_existing(session, [p.id for p in stored.values() if p.id is not None])
+    existing = load_existing(session, [p.id for p in stored.values() if p.id is not None])
     counts = {"created": len(new_ids), "updated": 0, "unchanged": 0}
     stale: list[Any] = []
-    fresh = _Fresh()
+    fresh = Fresh()
     for n, data in enumerate(parsed.projects, start=1):
         if _key(data) in new_ids:
             project_id = new_ids[_key(data)]
@@ -298,11 +206,11 @@ def _upsert_projects(session: Session, parsed: ParsedFile, import_id: int, progr
 
 
 def _update(
-    project: Project, data: ProjectData, existing: _Existing, stale: list[Any], fresh: _Fresh, warnings: list[str]
+    project: Project, data: ProjectData, existing: Existing, stale: list[Any], fresh: Fresh, warnings: list[str]
 ) -> bool:
     """Bring a stored project in line with the table; True when anything differed."""
     assert project.id is not None
-    fields = _project_fields(data)
+    fields = project_fields(data)
     changed = any(getattr(project, k) != v for k, v in fields.items() if k != "source_line")
     for k, v in fields.items():
         setattr(project, k, v)
@@ -321,7 +229,7 @@ def _update(
             fresh.indicator(project.id, ind)
             changed = True
             continue
-        for k, v in _indicator_fields(ind).items():  # accumulation, weight and 不适用 set by users are kept
+        for k, v in indicator_fields(ind).items():  # accumulation, weight and 不适用 set by users are kept
             if row.target_corrected and k in TARGET_FIELDS:
                 continue
             if getattr(row, k) != v:
