@@ -15,6 +15,7 @@ from tracker.core.values import Comparator, Kind, TargetValue, written_comparato
 
 
 def indicator_findings(ind: IndicatorData, rules: ReviewRules) -> list[Finding]:
+    """One indicator's own findings: its levels, its value, a cost not written with ≤, a percent over 100%."""
     findings: list[Finding] = []
     name = f"{ind.level2 or '指标'}“{ind.level3}”"
     if ind.level1 not in LEVEL1_LEVEL2:

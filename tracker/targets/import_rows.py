@@ -16,6 +16,7 @@ from tracker.models import Indicator, Objective, PlanCheckpoint
 
 
 def project_fields(data: ProjectData) -> dict[str, Any]:
+    """The project row's columns the published table sets."""
     return {
         "name": data.name,
         "heading_no": data.heading_no,
@@ -29,6 +30,7 @@ def project_fields(data: ProjectData) -> dict[str, Any]:
 
 
 def indicator_fields(ind: IndicatorData) -> dict[str, Any]:
+    """The indicator row's columns the published table sets."""
     t = ind.target
     return {
         "level1": ind.level1,
@@ -56,12 +58,15 @@ TARGET_FIELDS = ("target_text", "kind", "comparator", "value", "unit", "norm_val
 
 @dataclass(slots=True)
 class Existing:
+    """The stored plan, objectives and indicators of the projects an import updates, by project id."""
+
     plans: dict[int, list[PlanCheckpoint]] = field(default_factory=dict)
     objectives: dict[int, list[Objective]] = field(default_factory=dict)
     indicators: dict[int, dict[int, Indicator]] = field(default_factory=dict)
 
 
 def load_existing(session: Session, ids: list[int]) -> Existing:
+    """The stored rows of these projects, read in bounded statements."""
     out = Existing({i: [] for i in ids}, {i: [] for i in ids}, {i: {} for i in ids})
     for where in matching(session, col(PlanCheckpoint.project_id), ids):
         for c in session.exec(select(PlanCheckpoint).where(where)):
