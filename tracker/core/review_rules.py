@@ -9,12 +9,16 @@ from enum import StrEnum
 
 
 class Severity(StrEnum):
+    """How serious a finding is: an error, a warning or information."""
+
     ERROR = "error"
     WARNING = "warning"
     INFO = "info"
 
 
 class Rule(StrEnum):
+    """Which review rule a finding comes from (DOMAIN.md §6)."""
+
     INCOMPLETE_TABLE = "incomplete_table"
     MISSING_LEVEL1 = "missing_level1"
     UNKNOWN_LEVEL1 = "unknown_level1"
@@ -37,6 +41,8 @@ class Rule(StrEnum):
 
 @dataclass(frozen=True, slots=True)
 class Finding:
+    """One thing the review found in a table, with the correction it suggests."""
+
     rule: Rule
     severity: Severity
     seq: int | None  # the indicator's sequence number; None for the table as a whole

@@ -17,6 +17,8 @@ def sized(cell: Cell | None, text: str, limit: int, what: str, line: int) -> str
 
 
 class Cursor:
+    """The cells of one table in reading order, found by their labels."""
+
     def __init__(self, cells: list[Cell], heading_line: int) -> None:
         self.cells = cells
         self.heading_line = heading_line

@@ -31,6 +31,7 @@ COUNT_UNITS = ("人", "人次", "户", "个", "次", "场", "场次", "所", "�
 
 
 def parse_plan(cur: Cursor, label: int | None, end: int | None, where: str, is_last: bool) -> list[Checkpoint] | None:
+    """The 资金支出计划 checkpoints after `label`; None for a last table cut off before its plan."""
     if label is None:
         if is_last and end is None:
             return None
