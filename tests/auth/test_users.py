@@ -7,7 +7,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 from typer.testing import CliRunner
 
-from tracker.auth import service
+from tracker.auth import credentials, service
 from tracker.auth.rules import AuthRules
 from tracker.cli import app
 from tracker.errors import Conflict, InvalidInput
@@ -89,8 +89,8 @@ def test_failures_lock_a_username_and_address_but_not_others(session: Session) -
     rules = AuthRules(max_failures=3)
     service.create_user(session=session, username="lock", password=PW, role="viewer", rules=rules)
 
-    def attempt(password: str, ip: str = "10.0.0.1") -> service.LoginResult:
-        return service.authenticate(session=session, username="lock", password=password, ip=ip, rules=rules)
+    def attempt(password: str, ip: str = "10.0.0.1") -> credentials.LoginResult:
+        return credentials.authenticate(session=session, username="lock", password=password, ip=ip, rules=rules)
 
     for _ in range(3):
         assert attempt("wrong").principal is None
@@ -103,11 +103,11 @@ def test_a_success_clears_earlier_failures(session: Session) -> None:
     rules = AuthRules(max_failures=3)
     service.create_user(session=session, username="oops", password=PW, role="viewer", rules=rules)
     for _ in range(2):
-        service.authenticate(session=session, username="oops", password="bad", ip="1.1.1.1", rules=rules)
-    assert service.authenticate(session=session, username="oops", password=PW, ip="1.1.1.1", rules=rules).principal
+        credentials.authenticate(session=session, username="oops", password="bad", ip="1.1.1.1", rules=rules)
+    assert credentials.authenticate(session=session, username="oops", password=PW, ip="1.1.1.1", rules=rules).principal
     for _ in range(2):
-        service.authenticate(session=session, username="oops", password="bad", ip="1.1.1.1", rules=rules)
-    assert service.authenticate(session=session, username="oops", password=PW, ip="1.1.1.1", rules=rules).principal
+        credentials.authenticate(session=session, username="oops", password="bad", ip="1.1.1.1", rules=rules)
+    assert credentials.authenticate(session=session, username="oops", password=PW, ip="1.1.1.1", rules=rules).principal
 
 
 def test_cli_users_add_reads_the_password_from_stdin_and_takes_several_units(committed_db: Engine) -> None:
@@ -135,7 +135,7 @@ def test_ensure_admin_prints_a_generated_password_once(committed_db: Engine) -> 
     second = runner.invoke(app, ["users", "ensure-admin"])
     assert second.exit_code == 0 and password not in second.output and "已存在" in second.output
     with Session(committed_db) as s:
-        ok = service.authenticate(session=s, username="admin", password=password, ip="x", rules=AuthRules())
+        ok = credentials.authenticate(session=s, username="admin", password=password, ip="x", rules=AuthRules())
     assert ok.principal is not None and ok.principal.is_admin
 
 
@@ -148,7 +148,7 @@ def test_ensure_admin_uses_tracker_admin_password(committed_db: Engine, monkeypa
         result = runner.invoke(app, ["users", "ensure-admin"])
         assert result.exit_code == 0 and "初始密码" not in result.output
     with Session(committed_db) as s:
-        ok = service.authenticate(
+        ok = credentials.authenticate(
             session=s, username="admin", password="from the environment", ip="x", rules=AuthRules()
         )
     assert ok.principal is not None

@@ -11,7 +11,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, func, select
 
 from tests.signin import PASSWORD, add_user, page_client
-from tracker.auth import service
+from tracker.auth import credentials
 from tracker.auth.rules import AuthRules
 from tracker.db import session_scope
 from tracker.main import create_app
@@ -34,7 +34,7 @@ def test_a_cookie_copied_before_sign_out_stops_working_after_it(committed_db: En
 def attempt(ip: str, password: str = "wrong password") -> bool:
     """One sign-in in its own transaction, as one request; True when it was refused as locked."""
     with session_scope() as session:
-        result = service.authenticate(session=session, username="target", password=password, ip=ip, rules=RULES)
+        result = credentials.authenticate(session=session, username="target", password=password, ip=ip, rules=RULES)
     return result.locked
 
 

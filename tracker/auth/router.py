@@ -9,7 +9,7 @@ from fastapi.responses import JSONResponse
 from fastapi.security import OAuth2PasswordRequestForm
 from pydantic import BaseModel
 
-from tracker.auth import service
+from tracker.auth import credentials
 from tracker.auth.rules import auth_rules
 from tracker.auth.tokens import issue_token
 from tracker.config import get_settings
@@ -49,7 +49,7 @@ def token(
     form: Annotated[OAuth2PasswordRequestForm, Depends()],
 ) -> TokenOut | JSONResponse:
     rules = auth_rules(loaded)
-    result = service.authenticate(
+    result = credentials.authenticate(
         session=session, username=form.username, password=form.password, ip=client_ip(request), rules=rules
     )
     if result.principal is None:

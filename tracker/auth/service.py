@@ -1,4 +1,4 @@
-"""Logins: create and change users, check a password with rate limiting, load the signed-in principal."""
+"""Logins: create and change users and their places, make sure `admin` exists, load the signed-in principal."""
 
 from __future__ import annotations
 
@@ -7,16 +7,15 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import or_, text
+from sqlalchemy import or_
 from sqlmodel import Session, col, delete, func, select
 
 from tracker.actuals.audit import record
-from tracker.auth.passwords import generate_password, hash_password, verify_password, waste_time_like_a_check
-from tracker.auth.principal import Principal
+from tracker.auth.passwords import generate_password, hash_password, verify_password
 from tracker.auth.rules import AuthRules
 from tracker.auth.signed_in import load_principal as load_principal  # where every caller has found it
 from tracker.errors import Conflict, InvalidInput, NotFound
-from tracker.models import Dept, LoginAttempt, User, UserRegion, UserUnit, utcnow
+from tracker.models import Dept, User, UserRegion, UserUnit
 from tracker.models.auth import ROLES
 from tracker.places import only_region
 
@@ -41,15 +40,6 @@ class UserView:
     @property
     def role_name(self) -> str:
         return ROLE_NAMES.get(self.role, self.role)
-
-
-@dataclass(frozen=True, slots=True)
-class LoginResult:
-    """A principal on success; `locked` when too many recent failures stop this attempt being checked."""
-
-    principal: Principal | None
-    locked: bool = False
-    token_version: int = 0
 
 
 def _check_fields(role: str, units: list[str], rules: AuthRules, password: str | None, regions: list[str]) -> None:
@@ -120,7 +110,7 @@ def _places_text(regions: list[str], units: list[tuple[str, str]]) -> str:
     return "；".join(parts) or "全部地区"
 
 
-def _get(session: Session, username: str) -> User:
+def get_user(session: Session, username: str) -> User:
     user = session.exec(select(User).where(User.username == username)).first()
     if user is None:
         raise NotFound(f"用户不存在：{username}")
@@ -175,7 +165,7 @@ def update_user(
     actor: str | None = None,
 ) -> UserView:
     """Change a login's role, places, active flag or password; a change of rights ends its sessions."""
-    user = _get(session, username)
+    user = get_user(session, username)
     assert user.id is not None
     new_role = role if role is not None else user.role
     new_units = sorted(set(units)) if units is not None else _units(session, user.id)
@@ -243,67 +233,6 @@ def page_users(
     return [_view(session, u) for u in users], int(total)
 
 
-def revoke_sign_ins(*, session: Session, username: str) -> None:
-    """Sign-out: every cookie and token issued to the user stops working, copies of them included.
-
-    The cookie is signed, not stored, so the only server-side way to end it is the user's token version.
-    """
-    user = session.exec(select(User).where(User.username == username)).first()
-    if user is not None:
-        user.token_version += 1
-        session.add(user)
-
-
-def token_version(*, session: Session, username: str) -> int:
-    return _get(session, username).token_version
-
-
-def authenticate(
-    *, session: Session, username: str, password: str, ip: str, rules: AuthRules, now: datetime | None = None
-) -> LoginResult:
-    """Check a password unless this username and address failed too often lately; record the attempt."""
-    now = now or utcnow()
-    since = now - rules.window
-    _one_check_at_a_time(session, username)
-    session.exec(delete(LoginAttempt).where(col(LoginAttempt.at) < now - max(rules.window * 4, rules.window)))
-    recent = select(func.count()).where(
-        LoginAttempt.username == username, ~col(LoginAttempt.ok), LoginAttempt.at >= since
-    )
-    from_here = session.exec(recent.where(LoginAttempt.ip == ip)).one()
-    if from_here >= rules.max_failures or session.exec(recent).one() >= rules.max_failures_per_user:
-        return LoginResult(principal=None, locked=True)
-    user = session.exec(select(User).where(User.username == username)).first()
-    if user is None:
-        waste_time_like_a_check(password)
-        ok = False
-    else:
-        ok = verify_password(user.password_hash, password) and user.active
-    session.add(LoginAttempt(username=username[:100], ip=ip[:64], at=now, ok=ok))
-    if ok and user is not None:
-        # a success wipes the slate for this username and address
-        session.exec(
-            delete(LoginAttempt).where(
-                col(LoginAttempt.username) == username, col(LoginAttempt.ip) == ip, ~col(LoginAttempt.ok)
-            )
-        )
-        principal = load_principal(session=session, username=username, token_version=user.token_version)
-        return LoginResult(principal=principal, token_version=user.token_version)
-    session.flush()
-    return LoginResult(principal=None)
-
-
-def _one_check_at_a_time(session: Session, username: str) -> None:
-    """Serialise the attempts on one username until the request commits, so that the count is exact.
-
-    Without it, 40 concurrent wrong passwords all read "fewer than 5 failures" and are all checked.
-    PostgreSQL: a transaction-level advisory lock per username. SQLite: the database's write lock.
-    """
-    if session.get_bind().dialect.name == "postgresql":
-        session.execute(text("SELECT pg_advisory_xact_lock(hashtext(:key))"), {"key": f"login:{username}"})
-    else:
-        session.execute(text("UPDATE login_attempt SET id = id WHERE 1 = 0"))
-
-
 def ensure_admin(*, session: Session, password: str | None, rules: AuthRules = AuthRules()) -> str | None:
     """Make sure `admin` exists; with a password given it is (re)set to it. Returns a generated password."""
     user = session.exec(select(User).where(User.username == "admin")).first()
@@ -314,20 +243,3 @@ def ensure_admin(*, session: Session, password: str | None, rules: AuthRules = A
     if password and not verify_password(user.password_hash, password):
         update_user(session=session, username="admin", password=password, active=True, rules=rules)
     return None
-
-
-def change_own_password(
-    *, session: Session, username: str, current: str, new: str, rules: AuthRules = AuthRules()
-) -> int:
-    """A user changes their own password after giving the current one; answers the new token version.
-
-    Every other session and token of the user ends (the version goes up); the caller signs the
-    current page session in again with the answered version.
-    """
-    user = _get(session, username)
-    if not verify_password(user.password_hash, current):
-        raise InvalidInput("当前密码不正确")
-    if new == current:
-        raise InvalidInput("新密码不能与当前密码相同")
-    update_user(session=session, username=username, password=new, rules=rules)
-    return token_version(session=session, username=username)

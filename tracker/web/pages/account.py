@@ -7,8 +7,8 @@ from typing import Annotated
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
+from tracker.auth.credentials import change_own_password
 from tracker.auth.rules import auth_rules
-from tracker.auth.service import change_own_password
 from tracker.auth.sessions import sign_in
 from tracker.deps import PrincipalDep, RulesDep, SessionDep
 from tracker.errors import InvalidInput

@@ -7,7 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import RedirectResponse, Response
 
-from tracker.auth import service
+from tracker.auth import credentials, service
 from tracker.auth.rules import auth_rules
 from tracker.auth.sessions import CSRF_FIELD, check_csrf, session_user, sign_in, sign_out
 from tracker.deps import RulesDep, SessionDep, client_ip
@@ -36,7 +36,7 @@ def login(
 ) -> Response:
     check_csrf(request, csrf_token)
     username = username.strip()
-    result = service.authenticate(
+    result = credentials.authenticate(
         session=session, username=username, password=password, ip=client_ip(request), rules=auth_rules(rules)
     )
     if result.principal is None:
@@ -56,6 +56,6 @@ def logout(request: Request, session: SessionDep, csrf_token: Annotated[str, For
         check_csrf(request, csrf_token)
         # only the holder of a still-valid sign-in may end it (a stale copy cannot sign others out)
         if service.load_principal(session=session, username=signed_in[0], token_version=signed_in[1]):
-            service.revoke_sign_ins(session=session, username=signed_in[0])
+            credentials.revoke_sign_ins(session=session, username=signed_in[0])
     sign_out(request)
     return RedirectResponse("/login", 303)
