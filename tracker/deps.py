@@ -20,8 +20,8 @@ from sqlmodel import Session
 
 from tracker.auth.principal import Principal
 from tracker.auth.rules import auth_rules
-from tracker.auth.service import load_principal
 from tracker.auth.sessions import CSRF_HEADER, check_csrf, session_user
+from tracker.auth.signed_in import load_principal
 from tracker.auth.tokens import read_token
 from tracker.config import get_settings
 from tracker.db import get_session

@@ -7,7 +7,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 from typer.testing import CliRunner
 
-from tracker.auth import credentials, service
+from tracker.auth import credentials, service, signed_in
 from tracker.auth.rules import AuthRules
 from tracker.cli import app
 from tracker.errors import Conflict, InvalidInput
@@ -28,7 +28,7 @@ def test_department_user_sees_only_its_units_and_can_write(session: Session) -> 
     service.create_user(
         session=session, username="d1", password=PW, role="department", units=["314001", "301001"], regions=["130322"]
     )
-    p = service.load_principal(session=session, username="d1", token_version=0)
+    p = signed_in.load_principal(session=session, username="d1", token_version=0)
     assert p is not None and p.scope == Scope.of_units({("130322", "314001"), ("130322", "301001")})
     assert p.can_write and not p.is_admin
 
@@ -38,8 +38,8 @@ def test_viewer_reads_everything_or_its_units_but_writes_nothing(session: Sessio
     service.create_user(
         session=session, username="v2", password=PW, role="viewer", units=["314001"], regions=["130322"]
     )
-    v1 = service.load_principal(session=session, username="v1", token_version=0)
-    v2 = service.load_principal(session=session, username="v2", token_version=0)
+    v1 = signed_in.load_principal(session=session, username="v1", token_version=0)
+    v2 = signed_in.load_principal(session=session, username="v2", token_version=0)
     assert v1 is not None and not v1.scope.limited and not v1.can_write
     assert v2 is not None and v2.scope.unit_codes == frozenset({"314001"}) and not v2.can_write
 
@@ -70,10 +70,10 @@ def test_password_change_and_disabling_end_existing_sign_ins(session: Session) -
         session=session, username="d2", password=PW, role="department", units=["314001"], regions=["130322"]
     )
     service.update_user(session=session, username="d2", password="another password")
-    assert service.load_principal(session=session, username="d2", token_version=0) is None
-    assert service.load_principal(session=session, username="d2", token_version=1) is not None
+    assert signed_in.load_principal(session=session, username="d2", token_version=0) is None
+    assert signed_in.load_principal(session=session, username="d2", token_version=1) is not None
     service.update_user(session=session, username="d2", active=False)
-    assert service.load_principal(session=session, username="d2", token_version=2) is None
+    assert signed_in.load_principal(session=session, username="d2", token_version=2) is None
 
 
 def test_the_last_active_admin_cannot_be_disabled_or_demoted(session: Session) -> None:
@@ -117,7 +117,7 @@ def test_cli_users_add_reads_the_password_from_stdin_and_takes_several_units(com
     assert result.exit_code == 0, result.output
     assert "已创建用户 mz" in result.output and "301001、314001" in result.output
     with Session(committed_db) as s:
-        p = service.load_principal(session=s, username="mz", token_version=0)
+        p = signed_in.load_principal(session=s, username="mz", token_version=0)
     assert p is not None and p.scope.unit_codes == frozenset({"314001", "301001"})
     again = runner.invoke(app, args, input=PW + "\n")
     assert again.exit_code == 1 and "用户名已存在" in again.output

@@ -13,7 +13,6 @@ from sqlmodel import Session, col, delete, func, select
 from tracker.actuals.audit import record
 from tracker.auth.passwords import generate_password, hash_password, verify_password
 from tracker.auth.rules import AuthRules
-from tracker.auth.signed_in import load_principal as load_principal  # where every caller has found it
 from tracker.errors import Conflict, InvalidInput, NotFound
 from tracker.models import Dept, User, UserRegion, UserUnit
 from tracker.models.auth import ROLES

@@ -11,8 +11,9 @@ from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
 
 from tracker.auth.principal import Principal
-from tracker.auth.service import ROLE_NAMES, load_principal
+from tracker.auth.service import ROLE_NAMES
 from tracker.auth.sessions import CSRF_FIELD, csrf_token, session_user
+from tracker.auth.signed_in import load_principal
 from tracker.db import session_scope
 from tracker.web import format as fmt
 

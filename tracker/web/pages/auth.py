@@ -7,9 +7,10 @@ from typing import Annotated
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import RedirectResponse, Response
 
-from tracker.auth import credentials, service
+from tracker.auth import credentials
 from tracker.auth.rules import auth_rules
 from tracker.auth.sessions import CSRF_FIELD, check_csrf, session_user, sign_in, sign_out
+from tracker.auth.signed_in import load_principal
 from tracker.deps import RulesDep, SessionDep, client_ip
 from tracker.web.pages.common import safe_next
 from tracker.web.templating import render
@@ -55,7 +56,7 @@ def logout(request: Request, session: SessionDep, csrf_token: Annotated[str, For
     if signed_in is not None:
         check_csrf(request, csrf_token)
         # only the holder of a still-valid sign-in may end it (a stale copy cannot sign others out)
-        if service.load_principal(session=session, username=signed_in[0], token_version=signed_in[1]):
+        if load_principal(session=session, username=signed_in[0], token_version=signed_in[1]):
             credentials.revoke_sign_ins(session=session, username=signed_in[0])
     sign_out(request)
     return RedirectResponse("/login", 303)
