@@ -17,7 +17,7 @@ from jobs.runner import run_job
 from tests.support import WebhookReceiver, load_changli
 from tracker.alerts import chat, compose
 from tracker.alerts.findings import Finding
-from tracker.core.variance import Light
+from tracker.core.lights import Light
 from tracker.db import session_scope
 from tracker.models import PlanCheckpoint, Project, UploadBatch
 from tracker.models.actuals import Payment

@@ -9,7 +9,7 @@ import pytest
 
 from tracker.alerts import compose
 from tracker.alerts.findings import Finding
-from tracker.core.variance import Light
+from tracker.core.lights import Light
 
 LAGGING = Finding(project_id=7, year=2024, region_code="130322", dept_code="314001", rule="lagging",
                   checkpoint_on=date(2024, 6, 30),

@@ -9,7 +9,7 @@ from sqlmodel import Session, select
 
 from tests.support import DESTITUTE, ELDERLY, LOW_INCOME, SCHOOLS, TINY, batch, lagging_first_quarter, pay, project
 from tracker.alerts.findings import Finding, reminder_findings, spending_findings
-from tracker.core.variance import Light
+from tracker.core.lights import Light
 from tracker.models import Project, Submission
 from tracker.rules import Rules, parse_rules
 

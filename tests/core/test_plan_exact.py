@@ -14,6 +14,7 @@ from fractions import Fraction
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from tracker.core.lights import LightRules, ratio_light, spend_light
 from tracker.core.plan import (
     _interpolate,
     checkpoint_date,
@@ -25,7 +26,6 @@ from tracker.core.plan import (
     to_decimal,
 )
 from tracker.core.project import Checkpoint
-from tracker.core.variance import LightRules, ratio_light, spend_light
 
 pcts = st.decimals(min_value=0, max_value=100, places=2)
 plans = st.dictionaries(st.integers(1, 12), pcts, max_size=12).map(

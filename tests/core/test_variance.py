@@ -8,19 +8,12 @@ from fractions import Fraction
 
 import pytest
 
+from tracker.core.lights import Light, LightRules, project_light, spend_light, worst_light
 from tracker.core.plan import share_due
+from tracker.core.progress import indicator_progress
 from tracker.core.project import Accumulation, Checkpoint
 from tracker.core.values import Comparator, Direction, Grade, Kind, TargetValue, parse_value
-from tracker.core.variance import (
-    Light,
-    LightRules,
-    VarianceResult,
-    compute_variance,
-    indicator_progress,
-    project_light,
-    spend_light,
-    worst_light,
-)
+from tracker.core.variance import VarianceResult, compute_variance
 
 G, Y, R = Light.GREEN, Light.YELLOW, Light.RED
 WAN = 1_000_000  # fen per 万元

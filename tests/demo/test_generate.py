@@ -13,7 +13,7 @@ from typer.testing import CliRunner
 from tests.actuals.helpers import ADMIN
 from tracker.actuals import service as actuals
 from tracker.cli import app
-from tracker.core.variance import Light
+from tracker.core.lights import Light
 from tracker.demo.generate import Options, generate, region_of
 from tracker.monitoring.service import project_variances
 from tracker.rules import load_rules

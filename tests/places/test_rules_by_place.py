@@ -13,7 +13,7 @@ from sqlmodel import Session
 
 from tests.places.test_two_counties import CHANGLI, two_counties
 from tests.support import FUNING
-from tracker.core.variance import Light
+from tracker.core.lights import Light
 from tracker.evaluation.service import evaluate
 from tracker.monitoring.key_list import list_key_projects
 from tracker.monitoring.service import project_variances

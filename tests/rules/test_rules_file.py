@@ -11,8 +11,8 @@ import pytest
 from typer.testing import CliRunner
 
 from tests.support import edit
+from tracker.core.lights import LightRules
 from tracker.core.scoring import ScoringRules
-from tracker.core.variance import LightRules
 from tracker.monitoring.key_list import DEFAULT_TIERS, key_tiers
 from tracker.rules import RulesError, load_rules, parse_rules, scoring_rules
 

@@ -25,9 +25,10 @@ from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
 from tracker.bulk import matching
+from tracker.core.lights import Light, spend_light
 from tracker.core.plan import checkpoint_date, last_checkpoint, next_checkpoint, planned_fen, to_decimal
 from tracker.core.project import ProjectData
-from tracker.core.variance import Light, VarianceResult, spend_light
+from tracker.core.variance import VarianceResult
 from tracker.models import Alert, Project, Submission
 from tracker.monitoring.service import checkpoint_variances
 from tracker.rules import Rules

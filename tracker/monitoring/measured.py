@@ -8,8 +8,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from tracker.core.lights import Light
+from tracker.core.progress import IndicatorProgress
 from tracker.core.project import IndicatorRef
-from tracker.core.variance import IndicatorProgress, Light, VarianceResult
+from tracker.core.variance import VarianceResult
 
 
 @dataclass(frozen=True, slots=True)

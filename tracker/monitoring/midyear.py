@@ -4,7 +4,7 @@ Rules of the table, stated once:
 - 1–M月执行数 = live payments up to the last day of M; 全年预计执行数 = the plan's shape applied to the
   lag so far, capped at the budget (core.variance, DOMAIN.md §3).
 - 1–M月完成值 = the latest current result dated up to the end of M.
-- 全年预计完成值 (DOMAIN.md §4, core.variance.indicator_progress): the unit's own where given (a
+- 全年预计完成值 (DOMAIN.md §4, core.progress.indicator_progress): the unit's own where given (a
   qualitative one as its words or grade; a report that left it blank keeps the unit's earlier one); else a
   level indicator keeps its latest value, a cumulative one its actual once met, and an unmet one is
   projected at the plan's shape (actual / share of the plan due), marked （测算）.
@@ -27,11 +27,13 @@ from sqlmodel import Session, col, select
 from tracker.actuals.read import ResultView, cumulative_paid, latest_with_forecast, project_reports
 from tracker.bulk import matching
 from tracker.core.goals import Aim, Goal, TargetRules
+from tracker.core.lights import Light, LightRules
 from tracker.core.likelihood import IMPOSSIBLE, LIKELIHOODS, LIKELY, NEEDS_REASON, POSSIBLE
 from tracker.core.plan import checkpoint_date, share_due
+from tracker.core.progress import indicator_progress
 from tracker.core.project import Funds, IndicatorData, IndicatorRef, ProjectData
 from tracker.core.values import Grade, Kind, parse_grade
-from tracker.core.variance import Light, LightRules, compute_variance, indicator_progress
+from tracker.core.variance import compute_variance
 from tracker.errors import InvalidInput
 from tracker.models import CorrectionNotice
 from tracker.monitoring.service import indicator_goal, indicator_rules, spend_rules

@@ -1,7 +1,8 @@
 """Variance over the database: each project's spending against plan and its indicators' lights.
 
 Reads targets through `load_core`, payments through `actuals.read.cumulative_paid` and results
-through `actuals.read.result_history`; the rules themselves are the pure `core.variance`.
+through `actuals.read.result_history`; the rules themselves are the pure `core.variance`, `core.lights`
+and `core.progress`.
 """
 
 from __future__ import annotations
@@ -21,18 +22,12 @@ from tracker.actuals.read import ResultView, cumulative_paid, forecast_of, proje
 from tracker.bulk import chunks
 from tracker.clock import today
 from tracker.core.goals import Goal, TargetRules, goal_of
+from tracker.core.lights import LightRules, project_light, worst_light
 from tracker.core.plan import checkpoint_date, plan_line, share_due
+from tracker.core.progress import IndicatorProgress, indicator_progress
 from tracker.core.project import IndicatorData, ProjectData
 from tracker.core.values import Grade, Kind
-from tracker.core.variance import (
-    IndicatorProgress,
-    LightRules,
-    VarianceResult,
-    compute_variance,
-    indicator_progress,
-    project_light,
-    worst_light,
-)
+from tracker.core.variance import VarianceResult, compute_variance
 from tracker.models import Project
 from tracker.monitoring.measured import IndicatorLight, ProjectVariance
 from tracker.monitoring.selection import Selection, count

@@ -10,7 +10,7 @@ from sqlalchemy import Table
 from sqlmodel import Session, col, func, select
 
 from tracker.access import visible_project
-from tracker.core.variance import Light
+from tracker.core.lights import Light
 from tracker.models import VarianceSnapshot
 from tracker.models.base import utcnow
 from tracker.monitoring.measured import ProjectVariance

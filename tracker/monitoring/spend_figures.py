@@ -14,7 +14,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy import ColumnElement
 
-from tracker.core.variance import LightRules
+from tracker.core.lights import LightRules
 
 BIG = sa.BigInteger
 THRESHOLDS = ("gn", "gd", "yn", "yd", "gap", "warn")  # the light rules' columns (rules_columns)
@@ -42,7 +42,7 @@ def half_up(num: Any, den: Any) -> ColumnElement[int]:
 
 
 def light(planned: Any, actual: Any, r: Mapping[str, Any]) -> ColumnElement[int]:
-    """core.variance.spend_light as a code: 0 green, 1 yellow, 2 red."""
+    """core.lights.spend_light as a code: 0 green, 1 yellow, 2 red."""
     return sa.case(
         (sa.or_(planned - actual < r["gap"], planned <= 0), 0),
         (actual * r["gd"] >= r["gn"] * planned, 0),

@@ -14,9 +14,10 @@ from typing import Any
 import sqlalchemy as sa
 from sqlmodel import Session
 
+from tracker.core.lights import Light, LightRules
 from tracker.core.plan import time_progress, to_pct
 from tracker.core.project import Checkpoint
-from tracker.core.variance import Light, LightRules, VarianceResult
+from tracker.core.variance import VarianceResult
 from tracker.monitoring.measured import ProjectVariance
 from tracker.monitoring.selection import Selection
 from tracker.monitoring.spend_sql import statement

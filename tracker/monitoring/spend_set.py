@@ -30,9 +30,10 @@ from tracker.budget.service import core_changes
 from tracker.bulk import chunks
 from tracker.core.budget import Budget
 from tracker.core.budget import BudgetChange as Change
+from tracker.core.lights import LightRules
 from tracker.core.plan import checkpoint_date
 from tracker.core.project import Checkpoint
-from tracker.core.variance import DayPlan, LightRules, VarianceResult, day_plan, variance_on
+from tracker.core.variance import DayPlan, VarianceResult, day_plan, variance_on
 from tracker.models import BudgetChange, Dept, KeyListing, Payment, PlanCheckpoint, Project, ProjectReport, Region
 from tracker.scope import Scope
 

@@ -23,8 +23,8 @@ import sqlalchemy as sa
 from sqlalchemy import ColumnElement
 
 from tracker.core.budget import ChangeKind
+from tracker.core.lights import LightRules
 from tracker.core.plan import checkpoint_date
-from tracker.core.variance import LightRules
 from tracker.monitoring.selection import Selection, chosen
 from tracker.monitoring.spend_figures import BIG, as_int, figures, lit, null, rules_columns, share
 from tracker.monitoring.spend_set import CHANGE, DEPT, KEY, PAYMENT, PLAN, PROJECT, REGION, REPORT

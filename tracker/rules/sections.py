@@ -13,11 +13,11 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 from pydantic_core import PydanticCustomError
 
 from tracker.core.goals import TargetRules
+from tracker.core.lights import Light, LightRules
 from tracker.core.likelihood import REASON_CATEGORIES
 from tracker.core.money import parse_wan
 from tracker.core.review_rules import ReviewRules
 from tracker.core.scoring import ScoringRules, ScoringRulesError
-from tracker.core.variance import Light, LightRules
 
 
 class Section(BaseModel):

@@ -13,8 +13,10 @@ from sqlmodel import Session, select
 
 from tracker.actuals.read import ResultView, result_history
 from tracker.config import get_settings
+from tracker.core.lights import project_light
+from tracker.core.progress import IndicatorProgress
 from tracker.core.project import IndicatorData, ProjectData
-from tracker.core.variance import IndicatorProgress, VarianceResult, project_light
+from tracker.core.variance import VarianceResult
 from tracker.models import Project
 from tracker.monitoring import board, board_memo, selection
 from tracker.monitoring.board import BoardRow, RegionLine

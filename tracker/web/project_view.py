@@ -13,12 +13,12 @@ from sqlmodel import Session, col, func, select
 from tracker.actuals.audit import audit_history
 from tracker.actuals.schemas import AuditOut
 from tracker.budget.service import change_rows
+from tracker.core.lights import LightRules, spend_light
 from tracker.core.likelihood import LIKELY
 from tracker.core.plan import checkpoint_date, planned_fen, to_decimal
 from tracker.core.project import ProjectData
 from tracker.core.review import review_project
 from tracker.core.review_rules import Finding
-from tracker.core.variance import LightRules, spend_light
 from tracker.evaluation.review import review_rules
 from tracker.models import BudgetChange, Indicator, IndicatorResult, Payment, UploadBatch
 from tracker.monitoring.service import spend_rules
