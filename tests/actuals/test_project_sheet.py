@@ -20,7 +20,7 @@ from tracker.actuals.batches import withdraw_batch
 from tracker.actuals.read import latest_results, project_reports
 from tracker.models import IndicatorResult, Project, ProjectReport
 from tracker.monitoring.measured import ProjectVariance
-from tracker.monitoring.service import project_variance
+from tracker.monitoring.per_project import project_variance
 from tracker.rules import load_rules
 
 PROJ_ZH = ["单位编码", "项目编码", "截至日期", "全年预计执行数（万元）", "实际完成情况"]

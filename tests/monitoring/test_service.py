@@ -11,8 +11,9 @@ from sqlmodel import Session, select
 from tests.support import DESTITUTE, LOW_INCOME, WAN, batch, lagging_first_quarter, load_changli, pay, project
 from tracker.errors import NotFound
 from tracker.models import Indicator, IndicatorResult, VarianceSnapshot
+from tracker.monitoring.per_project import project_variance
 from tracker.monitoring.schemas import variance_out
-from tracker.monitoring.service import project_variance, project_variances
+from tracker.monitoring.service import project_variances
 from tracker.monitoring.snapshots import take_snapshots
 from tracker.rules import load_rules
 from tracker.scope import Scope

@@ -18,7 +18,8 @@ from tests.budget.test_budget_versions import P1, adjust
 from tests.support import WAN, batch, load_changli, project
 from tracker.core.budget import ChangeKind
 from tracker.models import KeyListing, ProjectReport
-from tracker.monitoring.service import iter_variances, iter_variances_each, variance_page
+from tracker.monitoring.per_project import iter_variances_each
+from tracker.monitoring.service import iter_variances, variance_page
 from tracker.rules import load_rules
 from tracker.scope import Scope
 

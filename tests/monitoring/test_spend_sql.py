@@ -22,7 +22,8 @@ from sqlmodel import Session
 from tests.support import batch
 from tracker.core.plan import div_half_up
 from tracker.models import BudgetChange, Dept, KeyListing, Payment, PlanCheckpoint, Project, ProjectReport, Region
-from tracker.monitoring.service import iter_variances, iter_variances_each
+from tracker.monitoring.per_project import iter_variances_each
+from tracker.monitoring.service import iter_variances
 from tracker.monitoring.spend_sql import SAFE_FEN
 from tracker.rules import parse_rules
 from tracker.scope import Scope

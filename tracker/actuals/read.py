@@ -144,7 +144,7 @@ def latest_with_forecast(
 
 def forecast_of(history: list[ResultView], as_of: date | None = None) -> ResultView | None:
     """The report that gave the unit's latest 全年预计完成值 up to `as_of` (`history` oldest first), if any;
-    the mid-year table and the indicator lights (monitoring/service.py `_unit_forecast`) both read it here."""
+    the mid-year table and the indicator lights (monitoring/lights.py `_unit_forecast`) both read it here."""
     return next((h for h in reversed(history) if h.has_forecast and (as_of is None or h.as_of <= as_of)), None)
 
 

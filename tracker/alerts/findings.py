@@ -30,7 +30,7 @@ from tracker.core.plan import checkpoint_date, last_checkpoint, next_checkpoint,
 from tracker.core.project import ProjectData
 from tracker.core.variance import VarianceResult
 from tracker.models import Alert, Project, Submission
-from tracker.monitoring.service import checkpoint_variances
+from tracker.monitoring.per_project import checkpoint_variances
 from tracker.rules import Rules
 from tracker.scope import Scope
 from tracker.targets.service import iter_core

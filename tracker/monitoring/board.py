@@ -21,8 +21,8 @@ from sqlmodel import Session, col, func, select
 
 from tracker.bulk import chunks
 from tracker.models import AuditEntry, Dept, Project, VarianceSnapshot
+from tracker.monitoring.per_project import variances_of
 from tracker.monitoring.selection import Selection, chosen, count
-from tracker.monitoring.service import variances_of
 from tracker.monitoring.snapshots import snapshot_row
 from tracker.rules import Rules
 from tracker.shared.sql import upsert

@@ -23,7 +23,7 @@ from tracker.core.money import parse_wan, wan_str
 from tracker.core.plan import checkpoint_date
 from tracker.models import KeyListing, Project
 from tracker.models.base import utcnow
-from tracker.monitoring.service import checkpoint_variances
+from tracker.monitoring.per_project import checkpoint_variances
 from tracker.rules import Rules
 from tracker.scope import Scope
 from tracker.shared.sql import insert_new

@@ -36,7 +36,7 @@ from tracker.core.values import Grade, Kind, parse_grade
 from tracker.core.variance import compute_variance
 from tracker.errors import InvalidInput
 from tracker.models import CorrectionNotice
-from tracker.monitoring.service import indicator_goal, indicator_rules, spend_rules
+from tracker.monitoring.lights import indicator_goal, indicator_rules, spend_rules
 from tracker.rules import Rules, reason_categories, target_rules
 from tracker.scope import Scope
 from tracker.targets.service import load_core

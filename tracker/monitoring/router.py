@@ -16,6 +16,7 @@ from tracker.core.money import wan_str
 from tracker.deps import XLSX, PrincipalDep, RulesDep, ScopeDep, SessionDep, download, download_file
 from tracker.monitoring import export, runs, snapshots
 from tracker.monitoring.key_list import key_listings
+from tracker.monitoring.per_project import project_variance
 from tracker.monitoring.schemas import (
     JobRunPage,
     SnapshotPage,
@@ -25,7 +26,7 @@ from tracker.monitoring.schemas import (
     snapshot_out,
     variance_out,
 )
-from tracker.monitoring.service import project_variance, variance_page
+from tracker.monitoring.service import variance_page
 from tracker.openapi import IsoDate
 from tracker.shared.export import ZipSink
 

@@ -1,53 +1,37 @@
-"""Variance over the database: each project's spending against plan and its indicators' lights.
+"""Variance over the database: each project's spending against plan and its indicators' lights, a selection at a time.
 
-Reads targets through `load_core`, payments through `actuals.read.cumulative_paid` and results
-through `actuals.read.result_history`; the rules themselves are the pure `core.variance`, `core.lights`
-and `core.progress`.
+Spending comes from one streamed statement per year (spend_lines, spend_sql); each piece's published indicators
+and results are read through `core_of` and `actuals.read.result_history` and lit by monitoring.lights. The rules
+themselves are the pure `core.variance`, `core.lights` and `core.progress`; one project at a time from its
+published data is per_project.py.
 """
 
 from __future__ import annotations
 
 import logging
 from collections import defaultdict
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator
 from dataclasses import replace
 from datetime import date
-from decimal import Decimal
-from functools import cache, partial
+from functools import partial
 
 from sqlmodel import Session
 
-from tracker.access import visible_project
-from tracker.actuals.read import ResultView, cumulative_paid, forecast_of, project_reports, result_history
-from tracker.bulk import chunks
+from tracker.actuals.read import result_history
 from tracker.clock import today
-from tracker.core.goals import Goal, TargetRules, goal_of
+from tracker.core.goals import TargetRules
 from tracker.core.lights import LightRules, project_light, worst_light
-from tracker.core.plan import checkpoint_date, plan_line, share_due
-from tracker.core.progress import IndicatorProgress, indicator_progress
-from tracker.core.project import IndicatorData, ProjectData
-from tracker.core.values import Grade, Kind
-from tracker.core.variance import VarianceResult, compute_variance
-from tracker.models import Project
+from tracker.core.variance import VarianceResult
+from tracker.monitoring.lights import indicator_lights, rules_by_place, spend_rules_by_place
 from tracker.monitoring.measured import IndicatorLight, ProjectVariance
 from tracker.monitoring.selection import Selection, count
 from tracker.monitoring.spend_lines import iter_lines
-from tracker.monitoring.spend_set import SET_CHUNK, SPEND_CHUNK, key_listed, spend_of, spend_rows, years_of
-from tracker.rules import Rules, target_rules
+from tracker.monitoring.spend_set import SET_CHUNK, SPEND_CHUNK, spend_of, spend_rows, years_of
+from tracker.rules import Rules
 from tracker.scope import Scope
-from tracker.targets.service import CORE_CHUNK, core_of, iter_core, load_core
+from tracker.targets.service import core_of
 
 log = logging.getLogger(__name__)
-
-
-def spend_rules(rules: Rules) -> LightRules:
-    """Spending light thresholds of `variance:` (DOMAIN.md §3); pass `rules.for_place(...)` for a project."""
-    return rules.variance.lights()
-
-
-def indicator_rules(rules: Rules) -> LightRules:
-    """Indicator light thresholds of `indicators:` (DOMAIN.md §4)."""
-    return rules.indicators.lights()
 
 
 def effective_as_of(year: int, as_of: date | None) -> date:
@@ -55,126 +39,7 @@ def effective_as_of(year: int, as_of: date | None) -> date:
     return as_of if as_of is not None else min(today(), date(year, 12, 31))
 
 
-def _reported(ind: IndicatorData, history: list[ResultView]) -> list[tuple[date, Decimal | Grade | str]]:
-    out: list[tuple[date, Decimal | Grade | str]] = []
-    for r in history:
-        if ind.target.kind == Kind.QUALITATIVE:
-            if r.grade:
-                out.append((r.as_of, r.grade))
-        elif r.actual_value is not None:
-            out.append((r.as_of, r.actual_value))
-    return out
-
-
-def indicator_goal(ind: IndicatorData, rules: TargetRules) -> Goal | None:
-    """What a quantitative indicator aims at (core.goals), from its target, 二级 and words."""
-    if ind.target.kind is not Kind.QUANTITATIVE or ind.target.value is None:
-        return None
-    return goal_of(ind.target, level2=ind.level2, words=ind.level3 + ind.description, rules=rules)
-
-
-def _indicator_lights(
-    data: ProjectData,
-    ids: dict[int, int],
-    history: dict[int, list[ResultView]],
-    as_of: date,
-    rules: LightRules,
-    targets: TargetRules,
-) -> list[IndicatorLight]:
-    out = []
-    for ind in data.indicators:
-        if not ind.applicable:
-            continue
-        reports = history.get(ids.get(ind.seq, -1), [])
-        problem = None
-        try:
-            progress = indicator_progress(
-                target=ind.target,
-                reported=_reported(ind, reports),
-                accumulation=ind.accumulation,
-                as_of=as_of,
-                rules=rules,
-                goal=indicator_goal(ind, targets),
-                share_due=partial(share_due, data.plan, year=data.year),
-                unit_forecast=_unit_forecast(reports, as_of),
-            )
-        except ValueError as exc:
-            problem = str(exc)
-            progress = IndicatorProgress(actual=None, grade=None, reported_on=None, ratio=None, light=None)
-        shown = next((r.actual_text for r in reversed(reports) if r.as_of == progress.reported_on), None)
-        out.append(
-            IndicatorLight(
-                seq=ind.seq,
-                level1=ind.level1,
-                level2=ind.level2,
-                level3=ind.level3,
-                target_text=ind.target.text,
-                accumulation=ind.accumulation.value,
-                progress=progress,
-                actual_text=shown,
-                problem=problem,
-            )
-        )
-    return out
-
-
-def _unit_forecast(reports: list[ResultView], as_of: date) -> Decimal | None:
-    """The unit's latest 全年预计完成值 up to `as_of`: a later report that gives only the actual keeps it (§4)."""
-    given = forecast_of(reports, as_of)
-    return given.forecast_value if given is not None else None
-
-
-def _unit_spend_forecasts(session: Session, by_day: Mapping[date, list[int]]) -> dict[int, int]:
-    """The unit's own 全年预计执行数 (upload sheet 项目) per project: its latest as of each project's day."""
-    out: dict[int, int] = {}
-    for day, ids in by_day.items():
-        for pid, report in project_reports(session=session, project_ids=ids, as_of=day).items():
-            if report.forecast_fen is not None:
-                out[pid] = report.forecast_fen
-    return out
-
-
-def _paid_at_checkpoints(
-    session: Session, pairs: list[tuple[Project, ProjectData]], days: dict[int, date]
-) -> dict[int, int]:
-    """What each project had paid by its latest checkpoint before its measuring day.
-
-    A checkpoint on the measuring day itself is left out: compute_variance takes what is paid that day.
-    """
-    by_day: dict[date, list[int]] = defaultdict(list)
-    for p, data in pairs:
-        assert p.id is not None
-        last = plan_line(tuple(data.plan), p.year).last(days[p.id])
-        if last is not None and (day := checkpoint_date(p.year, last.month)) != days[p.id]:
-            by_day[day].append(p.id)
-    paid: dict[int, int] = {}
-    for day, ids in by_day.items():
-        paid.update(cumulative_paid(session=session, project_ids=ids, as_of=day))
-    return paid
-
-
-def _rules_by_place(rules: Rules) -> Callable[[str, int], tuple[LightRules, LightRules, TargetRules]]:
-    """A place's spending, indicator and target rules, read once per (region, year) for a run of many projects."""
-
-    @cache
-    def of_place(region_code: str, year: int) -> tuple[LightRules, LightRules, TargetRules]:
-        place = rules.for_place(region_code, year)
-        return spend_rules(place), indicator_rules(place), target_rules(place)
-
-    return of_place
-
-
-def _spend_rules_by_place(rules: Rules) -> Callable[[str, int], LightRules]:
-    """A place's spending rules alone, read once per (region, year): a run without indicators needs no more."""
-
-    @cache
-    def of_place(region_code: str, year: int) -> LightRules:
-        return spend_rules(rules.for_place(region_code, year))
-
-    return of_place
-
-
-def _variance(
+def build_variance(
     *,
     project_id: int,
     year: int,
@@ -208,65 +73,6 @@ def _variance(
         overall_light=overall,  # without indicator lights, the spend light
         key_monitoring=key_monitoring,
     )
-
-
-def _measure(
-    session: Session,
-    pairs: list[tuple[Project, ProjectData]],
-    as_of: date | None,
-    *,
-    with_indicators: bool,
-    rules: Rules,
-) -> list[ProjectVariance]:
-    by_day: dict[date, list[int]] = defaultdict(list)
-    days: dict[int, date] = {}
-    for p, _ in pairs:
-        assert p.id is not None
-        days[p.id] = effective_as_of(p.year, as_of)
-        by_day[days[p.id]].append(p.id)
-    paid: dict[int, int] = {}
-    for day, ids in by_day.items():
-        paid.update(cumulative_paid(session=session, project_ids=ids, as_of=day))
-    at_checkpoint = _paid_at_checkpoints(session, pairs, days)
-    history: dict[int, list[ResultView]] = {}
-    seq_to_id: dict[int, dict[int, int]] = defaultdict(dict)
-    if with_indicators and pairs:
-        ids = [p.id for p, _ in pairs if p.id is not None]
-        history = result_history(session=session, project_ids=ids, as_of=max(by_day))
-        for views in history.values():
-            for v in views:
-                seq_to_id[v.project_id][v.seq] = v.indicator_id
-    unit_forecasts = _unit_spend_forecasts(session, by_day)
-    keyed = key_listed(session, days)
-    of_place = _rules_by_place(rules)
-    out = []
-    for p, data in pairs:
-        assert p.id is not None
-        day = days[p.id]
-        s_rules, i_rules, t_rules = of_place(p.region_code, p.year)  # the project's region and year decide its lights
-        spend = compute_variance(
-            budget_fen=data.budget_fen, plan=data.plan, actual_fen=paid[p.id], as_of=day, year=p.year, rules=s_rules,
-            actual_at_checkpoint_fen=at_checkpoint.get(p.id), unit_forecast_fen=unit_forecasts.get(p.id),
-            budget_on=data.budget_on,  # the effective budget: adjustments count from their date
-        )  # fmt: skip
-        lights = _indicator_lights(data, seq_to_id[p.id], history, day, i_rules, t_rules) if with_indicators else []
-        out.append(
-            _variance(
-                project_id=p.id,
-                year=p.year,
-                region_code=p.region_code,
-                region_name=data.region_name,
-                initial_fen=data.budget_fen,
-                dept_code=p.dept_code,
-                dept_name=data.dept_name,
-                code=p.code,
-                name=p.name,
-                spend=spend,
-                lights=lights,
-                key_monitoring=p.id in keyed,
-            )
-        )
-    return out
 
 
 def project_variances(
@@ -310,7 +116,7 @@ def iter_variances(
     The spending figures of each year come from one streamed statement (monitoring.spend_sql); with
     indicators, each piece's published indicators and results are read and measured by the core.
     """
-    of_place, spending = _rules_by_place(rules), _spend_rules_by_place(rules)  # once per run, across pieces
+    of_place, spending = rules_by_place(rules), spend_rules_by_place(rules)  # once per run, across pieces
     size = SET_CHUNK if with_indicators else SPEND_CHUNK  # with indicators, each project's published data too
     for sel in _selections(session, scope, year, dept_code, region_code, as_of):
         for lines in _spending(session, sel, rules, spending, size):
@@ -331,7 +137,7 @@ def variance_page(
 ) -> tuple[list[ProjectVariance], int]:
     """One page of `project_variances` (with indicators, table order) and how many there are in all: the
     statement pages in SQL and only the page's projects are measured, however large the selection."""
-    of_place, spending = _rules_by_place(rules), _spend_rules_by_place(rules)
+    of_place, spending = rules_by_place(rules), spend_rules_by_place(rules)
     out: list[ProjectVariance] = []
     total = 0
     for sel in _selections(session, scope, year, dept_code, region_code, as_of):
@@ -379,28 +185,6 @@ def _by_core(
     return {r.project_id: spend_of(r, spending(r.region_code, r.year)) for r in rows}
 
 
-def iter_variances_each(
-    *,
-    session: Session,
-    scope: Scope,
-    year: int | None = None,
-    dept_code: str | None = None,
-    as_of: date | None = None,
-    with_indicators: bool = True,
-    rules: Rules,
-    region_code: str | None = None,
-) -> Iterator[list[ProjectVariance]]:
-    """`iter_variances` one project at a time from its `ProjectData`: the reference the set path is tested against."""
-    if year is None and as_of is not None:
-        year = as_of.year
-    pieces = iter_core(
-        session=session, scope=scope, year=year, dept_code=dept_code, region_code=region_code,
-        indicators=with_indicators,
-    )  # fmt: skip
-    for pairs in pieces:
-        yield _measure(session, pairs, as_of, with_indicators=with_indicators, rules=rules)
-
-
 def _measure_set(
     session: Session,
     measured: list[ProjectVariance],
@@ -423,10 +207,10 @@ def _measure_set(
     for v in measured:
         _, i_rules, t_rules = of_place(v.region_code, v.year)
         data = datas.get(v.project_id)
-        lights = [] if data is None else _indicator_lights(data, seq_to_id[v.project_id], history, v.spend.as_of,
+        lights = [] if data is None else indicator_lights(data, seq_to_id[v.project_id], history, v.spend.as_of,
                                                            i_rules, t_rules)  # fmt: skip
         out.append(
-            _variance(
+            build_variance(
                 project_id=v.project_id,
                 year=v.year,
                 region_code=v.region_code,
@@ -441,57 +225,4 @@ def _measure_set(
                 key_monitoring=v.key_monitoring,
             )
         )
-    return out
-
-
-def variances_of(
-    *, session: Session, project_ids: Sequence[int], as_of: date | None = None, rules: Rules
-) -> Iterator[list[ProjectVariance]]:
-    """These projects measured with their indicators, in pieces (the caller has checked their scope)."""
-    for part in chunks(project_ids, CORE_CHUNK):
-        yield _measure(session, core_of(session=session, project_ids=part), as_of, with_indicators=True, rules=rules)
-
-
-def project_variance(
-    *, session: Session, scope: Scope, project_id: int, rules: Rules, as_of: date | None = None
-) -> ProjectVariance:
-    """One project's variance with its indicators; another unit's project answers 404 like a missing one."""
-    project = visible_project(session=session, scope=scope, project_id=project_id)
-    pairs = [
-        pair
-        for pair in load_core(
-            session=session,
-            scope=scope,
-            year=project.year,
-            dept_code=project.dept_code,
-            region_code=project.region_code,
-        )
-        if pair[0].id == project_id
-    ]
-    return _measure(session, pairs, as_of, with_indicators=True, rules=rules)[0]
-
-
-def checkpoint_variances(
-    *, session: Session, pairs: list[tuple[Project, ProjectData]], days: Mapping[int, date], rules: Rules
-) -> dict[int, VarianceResult]:
-    """Each project's variance on its own date (e.g. its last checkpoint), paid up to then, by its place's lights."""
-    by_day: dict[date, list[int]] = defaultdict(list)
-    for pid, day in days.items():
-        by_day[day].append(pid)
-    paid: dict[int, int] = {}
-    for day, ids in by_day.items():
-        paid.update(cumulative_paid(session=session, project_ids=ids, as_of=day))
-    of_place = _rules_by_place(rules)
-    out: dict[int, VarianceResult] = {}
-    for p, data in pairs:
-        if p.id is not None and p.id in days:
-            out[p.id] = compute_variance(
-                budget_fen=data.budget_fen,
-                plan=data.plan,
-                actual_fen=paid[p.id],
-                as_of=days[p.id],
-                year=p.year,
-                rules=of_place(p.region_code, p.year)[0],
-                budget_on=data.budget_on,
-            )
     return out

@@ -21,7 +21,7 @@ from tracker.core.review import review_project
 from tracker.core.review_rules import Finding
 from tracker.evaluation.review import review_rules
 from tracker.models import BudgetChange, Indicator, IndicatorResult, Payment, UploadBatch
-from tracker.monitoring.service import spend_rules
+from tracker.monitoring.lights import spend_rules
 from tracker.rules import Rules
 from tracker.scope import Scope
 from tracker.targets.schemas import ProjectOut
