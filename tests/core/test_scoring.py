@@ -12,15 +12,9 @@ from decimal import Decimal as D
 import pytest
 
 from tracker.core.goals import TargetRules
-from tracker.core.scoring import (
-    IndicatorActual,
-    ProjectScore,
-    RowStatus,
-    ScoringError,
-    ScoringRules,
-    ScoringRulesError,
-    score_project,
-)
+from tracker.core.scoring import ProjectScore, score_project
+from tracker.core.scoring_indicators import IndicatorActual, RowStatus, ScoringError
+from tracker.core.scoring_rules import ScoringRules, ScoringRulesError
 from tracker.core.values import Comparator, Direction, Grade, Kind, TargetValue, parse_value
 
 GE, GT, EQ, LE, LT = Comparator.GE, Comparator.GT, Comparator.EQ, Comparator.LE, Comparator.LT

@@ -11,7 +11,7 @@ from sqlmodel import Session
 from tests.evaluation.yearend import load, report
 from tests.support import edit
 from tracker.core.review_rules import ReviewRules
-from tracker.core.scoring import ScoringRules
+from tracker.core.scoring_rules import ScoringRules
 from tracker.errors import InvalidInput
 from tracker.evaluation.review import review_rules
 from tracker.evaluation.service import evaluate, scoring_rules

@@ -12,7 +12,7 @@ from typer.testing import CliRunner
 
 from tests.support import edit
 from tracker.core.lights import LightRules
-from tracker.core.scoring import ScoringRules
+from tracker.core.scoring_rules import ScoringRules
 from tracker.monitoring.key_list import DEFAULT_TIERS, key_tiers
 from tracker.rules import RulesError, load_rules, parse_rules, scoring_rules
 

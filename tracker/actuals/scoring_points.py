@@ -11,7 +11,8 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from decimal import Decimal
 
-from tracker.core.scoring import IndicatorActual, ScoringError, score_project
+from tracker.core.scoring import score_project
+from tracker.core.scoring_indicators import IndicatorActual, ScoringError
 from tracker.core.values import Grade
 from tracker.models import Indicator
 from tracker.rules import Rules, scoring_rules

@@ -1,7 +1,7 @@
 """How one quantitative indicator is judged: what counts as met and which way a miss lies (DOMAIN.md §2, §5).
 
 Pure: standard library only. One decision read by the lights (core.progress), the year-end score
-(core.scoring) and the mid-year likelihood (monitoring.midyear):
+(core.scoring_indicators) and the mid-year likelihood (monitoring.midyear):
 - ≥ and > aim at least the value; ≤ and < at most the value (反向指标);
 - a target of zero (0起, 无重大安全事故, 零投诉) is met only at 0;
 - a range (10-20人) is met inside it;

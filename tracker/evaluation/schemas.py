@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from tracker.core.project import Funds, IndicatorRef
-from tracker.core.scoring import RowStatus
+from tracker.core.scoring_indicators import RowStatus
 
 
 @dataclass(frozen=True, slots=True)

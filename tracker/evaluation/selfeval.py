@@ -13,7 +13,7 @@ from typing import IO
 
 from tracker.core.money import fen_to_wan
 from tracker.core.project import Funds
-from tracker.core.scoring import RowStatus
+from tracker.core.scoring_indicators import RowStatus
 from tracker.evaluation.schemas import Evaluation, Row
 from tracker.shared.xlsx import Formats, Sheet, a4, add_sheet, display_width, fit_width, new_workbook, sheet_name
 

@@ -29,14 +29,9 @@ from tracker.access import visible_project
 from tracker.actuals.read import ResultView, cumulative_paid, latest_results, paid_by_source, project_reports
 from tracker.budget.service import load_budgets
 from tracker.core.project import Funds, IndicatorData, ProjectData
-from tracker.core.scoring import (
-    IndicatorActual,
-    ProjectScore,
-    RowStatus,
-    ScoringError,
-    ScoringRules,
-    score_project,
-)
+from tracker.core.scoring import ProjectScore, score_project
+from tracker.core.scoring_indicators import IndicatorActual, RowStatus, ScoringError
+from tracker.core.scoring_rules import ScoringRules
 from tracker.core.values import Kind, parse_grade
 from tracker.errors import InvalidInput
 from tracker.evaluation.schemas import Evaluation, Row

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from tracker.core.goals import TargetRules
-from tracker.core.scoring import ScoringRules
+from tracker.core.scoring_rules import ScoringRules
 from tracker.rules.load import RulesError, load_rules, parse_rules
 from tracker.rules.model import Rules
 

@@ -17,7 +17,7 @@ from tracker.core.lights import Light, LightRules
 from tracker.core.likelihood import REASON_CATEGORIES
 from tracker.core.money import parse_wan
 from tracker.core.review_rules import ReviewRules
-from tracker.core.scoring import ScoringRules, ScoringRulesError
+from tracker.core.scoring_rules import ScoringRules, ScoringRulesError
 
 
 class Section(BaseModel):
