@@ -14,8 +14,8 @@ from tracker.core.review_rules import ReviewRules
 from tracker.core.scoring_rules import ScoringRules
 from tracker.errors import InvalidInput
 from tracker.evaluation.review import review_rules
-from tracker.evaluation.service import evaluate, scoring_rules
-from tracker.rules import load_rules
+from tracker.evaluation.service import evaluate
+from tracker.rules import load_rules, scoring_rules
 from tracker.scope import Scope
 
 

@@ -38,7 +38,7 @@ from tracker.rules import Rules, scoring_rules
 from tracker.scope import Scope
 from tracker.targets.service import core_of, load_core
 
-__all__ = ["evaluate", "page_of_projects", "scoring_rules", "visible_project"]
+__all__ = ["evaluate", "page_of_projects"]
 
 
 def evaluate(
