@@ -84,7 +84,7 @@ def test_a_database_command_still_loads_what_it_needs(tmp_path: Path) -> None:
 def test_a_command_that_prints_no_message_imports_no_rich_console() -> None:
     """The stderr console (tracker.console.stderr) is made on first message: plain JSON out needs no rich."""
     modules = loaded_modules("targets", "parse-value", "≥95%")
-    assert "tracker.core.values" in modules  # the command did run
+    assert "tracker.core.value_parsing" in modules  # the command did run
     assert "rich.console" not in modules
 
 

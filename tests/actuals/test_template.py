@@ -12,7 +12,7 @@ from sqlmodel import Session, select
 
 from tests.actuals.helpers import DEPT, P1, one_issue, rejected, upload
 from tracker.actuals.template import template_bytes
-from tracker.core.values import Grade
+from tracker.core.grades import Grade
 from tracker.errors import NotFound
 from tracker.models import IndicatorResult, ProjectReport
 from tracker.rules import load_rules

@@ -10,7 +10,8 @@ import pytest
 from tracker.core.project import ProjectData
 from tracker.core.review import review_project
 from tracker.core.review_rules import Finding, Rule, Severity
-from tracker.core.values import Comparator, written_comparator
+from tracker.core.value_parsing import written_comparator
+from tracker.core.values import Comparator
 from tracker.targets.service import parse_file
 
 DATA = Path(__file__).resolve().parents[2] / "data" / "changli-2024-targets.txt"

@@ -12,10 +12,12 @@ from decimal import Decimal as D
 import pytest
 
 from tracker.core.goals import TargetRules
+from tracker.core.grades import Grade
 from tracker.core.scoring import ProjectScore, score_project
 from tracker.core.scoring_indicators import IndicatorActual, RowStatus, ScoringError
 from tracker.core.scoring_rules import ScoringRules, ScoringRulesError
-from tracker.core.values import Comparator, Direction, Grade, Kind, TargetValue, parse_value
+from tracker.core.value_parsing import parse_value
+from tracker.core.values import Comparator, Direction, Kind, TargetValue
 
 GE, GT, EQ, LE, LT = Comparator.GE, Comparator.GT, Comparator.EQ, Comparator.LE, Comparator.LT
 BUDGET = 180_000_000  # 180.00 万元 in fen

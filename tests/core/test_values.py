@@ -6,18 +6,10 @@ from decimal import Decimal
 
 import pytest
 
-from tracker.core.values import (
-    Comparator,
-    Direction,
-    Grade,
-    Kind,
-    TargetValue,
-    convert,
-    is_percent,
-    parse_actual,
-    parse_grade,
-    parse_value,
-)
+from tracker.core.grades import Grade, parse_actual, parse_grade
+from tracker.core.units import convert, is_percent
+from tracker.core.value_parsing import parse_value
+from tracker.core.values import Comparator, Direction, Kind, TargetValue
 
 Q, P = Kind.QUANTITATIVE, Kind.QUALITATIVE
 GE, GT, EQ, LE, LT = Comparator.GE, Comparator.GT, Comparator.EQ, Comparator.LE, Comparator.LT

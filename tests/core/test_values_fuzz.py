@@ -5,7 +5,9 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from tracker.core.values import Kind, parse_actual, parse_value
+from tracker.core.grades import parse_actual
+from tracker.core.value_parsing import parse_value
+from tracker.core.values import Kind
 from tracker.targets.parsing import TableFormatError, parse_text
 
 CHARS = "0123456789.,%％≥≤<>=＞＜＝万元人户亩年月底前 \t\n２５－-/*"

@@ -8,11 +8,13 @@ from fractions import Fraction
 
 import pytest
 
+from tracker.core.grades import Grade
 from tracker.core.lights import Light, LightRules, project_light, spend_light, worst_light
 from tracker.core.plan import share_due
 from tracker.core.progress import indicator_progress
 from tracker.core.project import Accumulation, Checkpoint
-from tracker.core.values import Comparator, Direction, Grade, Kind, TargetValue, parse_value
+from tracker.core.value_parsing import parse_value
+from tracker.core.values import Comparator, Direction, Kind, TargetValue
 from tracker.core.variance import VarianceResult, compute_variance
 
 G, Y, R = Light.GREEN, Light.YELLOW, Light.RED

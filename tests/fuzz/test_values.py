@@ -1,4 +1,4 @@
-"""Fuzzing the value parser (tracker/core/values.py) and the amount reader: an answer for any text, quickly.
+"""Fuzzing the value parser (tracker/core/value_parsing.py) and the amount reader: an answer for any text, quickly.
 
 A quantitative reading is a finite number (never NaN or Infinity, which break the variance and scoring
 maths downstream), or OutOfRange saying it is beyond the stored limits (tracker/limits.py); an amount is
@@ -17,8 +17,10 @@ from typer.testing import CliRunner
 
 from tests.fuzz.limits import bounded
 from tracker.cli import app
+from tracker.core.grades import parse_actual, parse_grade
 from tracker.core.money import MoneyError, parse_wan
-from tracker.core.values import Kind, parse_actual, parse_grade, parse_value
+from tracker.core.value_parsing import parse_value
+from tracker.core.values import Kind
 from tracker.limits import OutOfRange
 
 pytestmark = pytest.mark.fuzz

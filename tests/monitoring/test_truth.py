@@ -11,7 +11,8 @@ from sqlmodel import Session
 from tests.browser.demo import add_demo
 from tests.support import load_changli
 from tracker.core.lights import Light, LightRules, ratio_light
-from tracker.core.values import Comparator, parse_value
+from tracker.core.value_parsing import parse_value
+from tracker.core.values import Comparator
 from tracker.monitoring.service import project_variances
 from tracker.rules import load_rules
 from tracker.scope import Scope

@@ -11,9 +11,11 @@ from typing import Any
 
 from tracker import limits
 from tracker.actuals.scoring_points import qualitative_bands
+from tracker.core.grades import Grade, parse_actual, parse_grade
 from tracker.core.likelihood import LIKELIHOODS, NEEDS_REASON
 from tracker.core.units import convert
-from tracker.core.values import Direction, Grade, Kind, TargetValue, parse_actual, parse_grade, parse_value
+from tracker.core.value_parsing import parse_value
+from tracker.core.values import Direction, Kind, TargetValue
 from tracker.models import Indicator
 from tracker.rules import Rules
 

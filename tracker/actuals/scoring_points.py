@@ -11,9 +11,9 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from decimal import Decimal
 
+from tracker.core.grades import Grade
 from tracker.core.scoring import score_project
 from tracker.core.scoring_indicators import IndicatorActual, ScoringError
-from tracker.core.values import Grade
 from tracker.models import Indicator
 from tracker.rules import Rules, scoring_rules
 from tracker.targets.stored import indicator_target

@@ -14,10 +14,11 @@ from tracker.actuals.identity import recorded
 from tracker.actuals.read import cumulative_paid
 from tracker.actuals.recorded import write_recorded
 from tracker.actuals.template_projects import INSTRUCTION, PROJECT_HEADERS, PROJECT_WIDTHS, fill_project_sheet
+from tracker.core.grades import Grade
 from tracker.core.likelihood import LIKELIHOODS
 from tracker.core.money import fen_to_wan
 from tracker.core.project import ProjectData
-from tracker.core.values import Direction, Grade, Kind
+from tracker.core.values import Direction, Kind
 from tracker.errors import NotFound
 from tracker.places import resolve_unit
 from tracker.rules import Rules, reason_categories

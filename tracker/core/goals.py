@@ -18,7 +18,8 @@ from decimal import Decimal
 from enum import StrEnum
 from fractions import Fraction
 
-from tracker.core.values import Comparator, Direction, TargetValue, phrase_direction
+from tracker.core.value_parsing import phrase_direction
+from tracker.core.values import Comparator, Direction, TargetValue
 
 
 class Aim(StrEnum):

@@ -13,8 +13,8 @@ from enum import StrEnum
 from fractions import Fraction
 from functools import lru_cache
 
+from tracker.core.grades import Grade
 from tracker.core.money import FEN_PER_WAN
-from tracker.core.values import Grade
 
 
 class Light(StrEnum):

@@ -13,10 +13,11 @@ from fractions import Fraction
 from typing import TypeVar
 
 from tracker.core.goals import Aim, Goal, goal_of
+from tracker.core.grades import Grade
 from tracker.core.lights import GRADE_LIGHTS, Light, LightRules, ratio_light
 from tracker.core.plan import to_decimal
 from tracker.core.project import Accumulation
-from tracker.core.values import Grade, Kind, TargetValue
+from tracker.core.values import Kind, TargetValue
 
 V = TypeVar("V")
 
@@ -74,7 +75,7 @@ def indicator_progress(
 ) -> IndicatorProgress:
     """Light and forecast of one indicator from its reports (DOMAIN.md §4); only rules.green/yellow apply.
 
-    Quantitative reports are Decimals in the target's written unit (values.parse_actual converts
+    Quantitative reports are Decimals in the target's written unit (grades.parse_actual converts
     26000人 to 2.6 for a 2.5万人 target); qualitative ones are Grades. `goal` (core.goals, default
     from the target alone) says what counts as met; `share_due(day)` is the share of the year's plan
     due by a day (plan.share_due), against which a cumulative indicator is measured on the day of

@@ -11,7 +11,8 @@ from tracker.core.money import wan_str
 from tracker.core.project import LEVEL1_LEVEL2, IndicatorData, ProjectData
 from tracker.core.review_rules import Finding, ReviewRules, Rule, Severity
 from tracker.core.units import is_percent, tidy
-from tracker.core.values import Comparator, Kind, TargetValue, written_comparator
+from tracker.core.value_parsing import written_comparator
+from tracker.core.values import Comparator, Kind, TargetValue
 
 
 def indicator_findings(ind: IndicatorData, rules: ReviewRules) -> list[Finding]:

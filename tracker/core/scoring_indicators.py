@@ -8,10 +8,11 @@ from decimal import ROUND_HALF_UP, Decimal
 from enum import StrEnum
 
 from tracker.core.goals import Aim, Goal, goal_of
+from tracker.core.grades import Grade
 from tracker.core.project import IndicatorRef
 from tracker.core.scoring_rules import LowerForm, ScoringRules, in_band
 from tracker.core.units import tidy
-from tracker.core.values import Direction, Grade, Kind, TargetValue
+from tracker.core.values import Direction, Kind, TargetValue
 
 CENT = Decimal("0.01")
 

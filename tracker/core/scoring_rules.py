@@ -10,8 +10,8 @@ from decimal import Decimal, InvalidOperation
 from typing import Any, Literal
 
 from tracker.core.goals import TargetRules
+from tracker.core.grades import Grade
 from tracker.core.project import LEVEL1_LEVEL2
-from tracker.core.values import Grade
 
 EXECUTION = "预算执行率"
 HUNDRED = Decimal(100)

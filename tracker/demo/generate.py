@@ -267,7 +267,7 @@ def _wan6(fen: int) -> str:
 
 def _results(rng: random.Random, t: TableText, as_of: date, lagging: bool) -> list[list[str]]:
     """One result per indicator at `as_of`: targets met when on track, well short when lagging."""
-    from tracker.core.values import parse_value
+    from tracker.core.value_parsing import parse_value
 
     rows = []
     for seq, ind in enumerate(t.indicators, start=1):

@@ -7,11 +7,12 @@ from dataclasses import replace
 from decimal import Decimal
 
 from tracker.actuals.read import ResultView
+from tracker.core.grades import parse_grade
 from tracker.core.project import Funds, IndicatorData, ProjectData
 from tracker.core.scoring import ProjectScore, score_project
 from tracker.core.scoring_indicators import IndicatorActual, RowStatus, ScoringError
 from tracker.core.scoring_rules import ScoringRules
-from tracker.core.values import Kind, parse_grade
+from tracker.core.values import Kind
 from tracker.evaluation.schemas import Evaluation, Row
 
 

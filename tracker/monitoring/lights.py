@@ -14,11 +14,12 @@ from functools import cache, partial
 
 from tracker.actuals.read import ResultView, forecast_of
 from tracker.core.goals import Goal, TargetRules, goal_of
+from tracker.core.grades import Grade
 from tracker.core.lights import LightRules
 from tracker.core.plan import share_due
 from tracker.core.progress import IndicatorProgress, indicator_progress
 from tracker.core.project import IndicatorData, ProjectData
-from tracker.core.values import Grade, Kind
+from tracker.core.values import Kind
 from tracker.monitoring.measured import IndicatorLight
 from tracker.rules import Rules, target_rules
 

@@ -27,12 +27,13 @@ from sqlmodel import Session, col, select
 from tracker.actuals.read import ResultView, cumulative_paid, latest_with_forecast, project_reports
 from tracker.bulk import matching
 from tracker.core.goals import Aim, Goal, TargetRules
+from tracker.core.grades import Grade, parse_grade
 from tracker.core.lights import Light, LightRules
 from tracker.core.likelihood import IMPOSSIBLE, LIKELIHOODS, LIKELY, NEEDS_REASON, POSSIBLE
 from tracker.core.plan import checkpoint_date, share_due
 from tracker.core.progress import indicator_progress
 from tracker.core.project import Funds, IndicatorData, IndicatorRef, ProjectData
-from tracker.core.values import Grade, Kind, parse_grade
+from tracker.core.values import Kind
 from tracker.core.variance import compute_variance
 from tracker.errors import InvalidInput
 from tracker.models import CorrectionNotice

@@ -76,7 +76,7 @@ def targets_show(
 @app.command("parse-value")
 def targets_parse_value(text: str) -> None:
     """Show how a target value (指标值) is read; a number beyond the stored limits exits 2 with why."""
-    from tracker.core.values import parse_value
+    from tracker.core.value_parsing import parse_value
     from tracker.limits import OutOfRange
 
     try:

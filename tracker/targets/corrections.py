@@ -17,7 +17,8 @@ from tracker.access import can_see, visible_project
 from tracker.actuals import audit
 from tracker.core.project import Accumulation
 from tracker.core.units import tidy
-from tracker.core.values import Kind, parse_value
+from tracker.core.value_parsing import parse_value
+from tracker.core.values import Kind
 from tracker.errors import InvalidInput, NotFound
 from tracker.models import Indicator, IndicatorChange, Project
 from tracker.scope import Scope

@@ -9,7 +9,8 @@ from decimal import Decimal
 
 from tracker import limits
 from tracker.core.project import LEVEL1_LEVEL2, Accumulation, Checkpoint, IndicatorData
-from tracker.core.values import Kind, TargetValue, parse_value
+from tracker.core.value_parsing import parse_value
+from tracker.core.values import Kind, TargetValue
 from tracker.targets.cells import Cell, TableFormatError, checkpoint_month
 from tracker.targets.table_cursor import Cursor, Table, sized
 
