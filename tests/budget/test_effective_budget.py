@@ -22,7 +22,7 @@ from tracker.monitoring.schemas import variance_out
 from tracker.monitoring.service import project_variances
 from tracker.rules import load_rules
 from tracker.scope import Scope
-from tracker.targets.service import load_core
+from tracker.targets.loading import load_core
 
 
 def measured(session: Session, day: date) -> ProjectVariance:

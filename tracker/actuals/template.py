@@ -23,7 +23,7 @@ from tracker.errors import NotFound
 from tracker.places import resolve_unit
 from tracker.rules import Rules, reason_categories
 from tracker.scope import Scope
-from tracker.targets.service import load_core
+from tracker.targets.loading import load_core
 
 SPARE_ROWS = 500  # drop-downs and formats reach this far below the pre-filled rows, for copied rows
 

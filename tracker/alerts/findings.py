@@ -33,7 +33,7 @@ from tracker.models import Alert, Project, Submission
 from tracker.monitoring.per_project import checkpoint_variances
 from tracker.rules import Rules
 from tracker.scope import Scope
-from tracker.targets.service import iter_core
+from tracker.targets.loading import iter_core
 
 # A quarter counts as reported once submitted; an approved one reopened by an admin was reported too.
 # A returned quarter was sent back for corrections: the unit is reminded again.

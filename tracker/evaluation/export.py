@@ -23,7 +23,7 @@ from tracker.rules import Rules
 from tracker.scope import Scope
 from tracker.shared.export import ExportSummary, Progress, Run, Sink, Writer, by_unit, none_found, project_file
 from tracker.shared.parallel import Writers
-from tracker.targets.service import project_keys
+from tracker.targets.loading import project_keys
 
 PIECE = 500  # projects scored at once: few round trips, a few MB of rows
 

@@ -16,7 +16,7 @@ from tracker.evaluation.service import page_of_projects
 from tracker.models import Project
 from tracker.rules import Rules
 from tracker.scope import Scope
-from tracker.targets.service import core_of, iter_core
+from tracker.targets.loading import core_of, iter_core
 
 
 class ReviewProject(BaseModel):

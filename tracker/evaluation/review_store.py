@@ -27,7 +27,7 @@ from tracker.core.review_rules import ReviewRules
 from tracker.models import AuditEntry, Project, ReviewMark, StoredFinding, utcnow
 from tracker.scope import Scope
 from tracker.shared.sql import upsert
-from tracker.targets.service import ORDER, core_of, where
+from tracker.targets.loading import ORDER, core_of, where
 
 PROJECT: Table = Project.__table__  # type: ignore[attr-defined]
 MARK: Table = ReviewMark.__table__  # type: ignore[attr-defined]

@@ -36,7 +36,7 @@ from tracker.evaluation.schemas import Evaluation
 from tracker.models import Project
 from tracker.rules import Rules, scoring_rules
 from tracker.scope import Scope
-from tracker.targets.service import core_of, load_core
+from tracker.targets.loading import core_of, load_core
 
 __all__ = ["evaluate", "page_of_projects"]
 

@@ -27,7 +27,7 @@ from tracker.monitoring.per_project import checkpoint_variances
 from tracker.rules import Rules
 from tracker.scope import Scope
 from tracker.shared.sql import insert_new
-from tracker.targets.service import load_core
+from tracker.targets.loading import load_core
 
 KEY = ("project_id", "tier")
 _ORDER = (col(KeyListing.on_date), col(KeyListing.budget_fen).desc(), col(KeyListing.id))

@@ -40,7 +40,7 @@ from tracker.models import CorrectionNotice
 from tracker.monitoring.lights import indicator_goal, indicator_rules, spend_rules
 from tracker.rules import Rules, reason_categories, target_rules
 from tracker.scope import Scope
-from tracker.targets.service import load_core
+from tracker.targets.loading import load_core
 
 _GRADE_LIKELIHOOD = {Grade.ACHIEVED: LIKELY, Grade.PARTIAL: POSSIBLE, Grade.FAILED: IMPOSSIBLE}
 

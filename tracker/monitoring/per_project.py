@@ -27,7 +27,7 @@ from tracker.monitoring.service import build_variance, effective_as_of
 from tracker.monitoring.spend_set import key_listed
 from tracker.rules import Rules
 from tracker.scope import Scope
-from tracker.targets.service import CORE_CHUNK, core_of, iter_core, load_core
+from tracker.targets.loading import CORE_CHUNK, core_of, iter_core, load_core
 
 
 def _unit_spend_forecasts(session: Session, by_day: Mapping[date, list[int]]) -> dict[int, int]:

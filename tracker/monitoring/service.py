@@ -29,7 +29,7 @@ from tracker.monitoring.spend_lines import iter_lines
 from tracker.monitoring.spend_set import SET_CHUNK, SPEND_CHUNK, spend_of, spend_rows, years_of
 from tracker.rules import Rules
 from tracker.scope import Scope
-from tracker.targets.service import core_of
+from tracker.targets.loading import core_of
 
 log = logging.getLogger(__name__)
 

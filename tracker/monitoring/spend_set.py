@@ -103,7 +103,7 @@ def _among(session: Session, column: Any, ids: Any) -> Any:
 
 
 def _usable() -> Any:
-    """A stored checkpoint the rules can use (targets.service.usable_checkpoint): month 1–12, 0–100%."""
+    """A stored checkpoint the rules can use (targets.loading.usable_checkpoint): month 1–12, 0–100%."""
     return sa.and_(PLAN.c.month >= 1, PLAN.c.month <= 12, PLAN.c.cumulative_pct >= 0, PLAN.c.cumulative_pct <= 100)
 
 

@@ -49,7 +49,7 @@ def _end(year: int, month: Any) -> ColumnElement[date]:
 
 
 def _usable() -> ColumnElement[bool]:
-    """A stored checkpoint the rules can use (targets.service.usable_checkpoint): month 1–12, 0–100%."""
+    """A stored checkpoint the rules can use (targets.loading.usable_checkpoint): month 1–12, 0–100%."""
     c = PLAN.c
     return sa.and_(c.month >= 1, c.month <= 12, c.cumulative_pct >= 0, c.cumulative_pct <= 100)
 
@@ -62,7 +62,7 @@ def selected(sel: Selection) -> sa.Select[Any]:
 def statement(
     sel: Selection, base: LightRules, overrides: Mapping[str, LightRules], *, sqlite: bool = False
 ) -> sa.Select[Any]:
-    """The selected projects with every spending figure on `sel.day`, in table order (targets.service.ORDER).
+    """The selected projects with every spending figure on `sel.day`, in table order (targets.loading.ORDER).
 
     `base` are the year's spending rules, `overrides` those of regions whose rules differ.
     """

@@ -25,8 +25,9 @@ from tracker.budget.service import load_budgets_by_id
 from tracker.core.money import wan_str
 from tracker.models import BudgetChange, Dept, Project, Region
 from tracker.scope import Scope
+from tracker.targets.loading import INDICATOR, OBJECTIVE, ORDER, PLAN, usable_checkpoint, where
 from tracker.targets.schemas import INDICATOR_KEYS, json_number
-from tracker.targets.service import INDICATOR, OBJECTIVE, ORDER, PLAN, clamped, today, usable_checkpoint, where
+from tracker.targets.service import clamped, today
 
 log = logging.getLogger(__name__)
 PROJECT: Table = Project.__table__  # type: ignore[attr-defined]
@@ -105,7 +106,7 @@ def _children(
     for c in session.execute(query.where(PLAN.c.project_id.in_(ids)).order_by(PLAN.c.month)):
         if usable_checkpoint(c):
             plans[c.project_id].append({"month": c.month, "cumulative_pct": float(c.cumulative_pct)})
-        else:  # stored before the reader refused it (service._children says the same)
+        else:  # stored before the reader refused it (loading.children says the same)
             log.warning("plan checkpoint %s of project %s ignored: %r%% in month %r", c.id, c.project_id,
                         c.cumulative_pct, c.month)  # fmt: skip
     objectives: dict[int, list[str]] = defaultdict(list)

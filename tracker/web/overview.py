@@ -24,7 +24,7 @@ from tracker.monitoring.service import project_variances
 from tracker.rules import Rules
 from tracker.scope import Scope
 from tracker.shared.memo import Memo
-from tracker.targets.service import load_core
+from tracker.targets.loading import load_core
 from tracker.web.format import LIGHT_ORDER
 
 SORTS = {
