@@ -8,6 +8,7 @@ feature modules import their services inside each command, and a run assembles o
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable
 from importlib import import_module
 from typing import Any
 
@@ -15,50 +16,56 @@ import typer
 
 from tracker.console import err
 
-# Each name on the command line, where it lives: a group of commands (a Typer) or one command (a function),
-# in the order `tracker --help` lists them. Importing this module loads none of them.
-GROUPS: dict[str, str] = {
-    "db": "tracker.app_cli:db_app",
-    "targets": "tracker.targets.cli:app",
-    "actuals": "tracker.actuals.cli:app",
-    "users": "tracker.auth.cli:app",
-    "export": "",  # assembled by _export_app
-    "variance": "tracker.monitoring.cli:variance_app",
-    "units": "tracker.alerts.cli:units_app",
-    "jobs": "jobs.cli:app",
-    "alerts": "tracker.alerts.cli:alerts_app",
-    "corrections": "tracker.corrections.cli:corrections_app",
-    "report": "tracker.reports.cli:report_app",
-    "demo": "tracker.demo.cli:demo_app",
-    "indicators": "tracker.targets.corrections_cli:indicators_app",
-    "budget": "tracker.budget.cli:budget_app",
-}
-COMMANDS: dict[str, str] = {
-    "serve": "tracker.app_cli:serve",
-    "scheduler": "jobs.cli:scheduler",
-    "run-all": "jobs.cli:run_all",
-}
-
 
 def _load(where: str) -> Any:
     module, _, name = where.partition(":")
     return getattr(import_module(module), name)
 
 
+def _at(where: str) -> Callable[[], Any]:
+    """The group or command at `where` ("module:name"), imported when a run asks for it."""
+    return lambda: _load(where)
+
+
 def _export_app() -> typer.Typer:
+    """导出: the self-evaluation (evaluation) and the monitoring tables (monitoring), one group."""
     export_app = typer.Typer(help="导出自评表和监控表", no_args_is_help=True)
     export_app.command("self-evaluation")(_load("tracker.evaluation.cli:export_self_evaluation"))
     export_app.command("monitoring")(_load("tracker.monitoring.cli:export_monitoring"))
     return export_app
 
 
-def _group(name: str) -> typer.Typer:
-    if name == "export":
-        return _export_app()
-    group: typer.Typer = _load(GROUPS[name])
-    if name == "targets" and not any(c.name == "review" for c in group.registered_commands):
-        group.command("review")(_load("tracker.evaluation.cli:targets_review"))  # 目标表审核 lives in evaluation
+def _targets_app() -> typer.Typer:
+    """The targets group with 目标表审核 (`targets review`), which lives in evaluation."""
+    group: typer.Typer = _load("tracker.targets.cli:app")
+    if not any(c.name == "review" for c in group.registered_commands):  # the group is built once a process
+        group.command("review")(_load("tracker.evaluation.cli:targets_review"))
     return group
+
+
+# Each name on the command line and how its group of commands (a Typer) or its one command (a function) is
+# built, in the order `tracker --help` lists them. Importing this module builds none of them.
+GROUPS: dict[str, Callable[[], typer.Typer]] = {
+    "db": _at("tracker.app_cli:db_app"),
+    "targets": _targets_app,
+    "actuals": _at("tracker.actuals.cli:app"),
+    "users": _at("tracker.auth.cli:app"),
+    "export": _export_app,
+    "variance": _at("tracker.monitoring.cli:variance_app"),
+    "units": _at("tracker.alerts.cli:units_app"),
+    "jobs": _at("jobs.cli:app"),
+    "alerts": _at("tracker.alerts.cli:alerts_app"),
+    "corrections": _at("tracker.corrections.cli:corrections_app"),
+    "report": _at("tracker.reports.cli:report_app"),
+    "demo": _at("tracker.demo.cli:demo_app"),
+    "indicators": _at("tracker.targets.corrections_cli:indicators_app"),
+    "budget": _at("tracker.budget.cli:budget_app"),
+}
+COMMANDS: dict[str, Callable[[], Any]] = {
+    "serve": _at("tracker.app_cli:serve"),
+    "scheduler": _at("jobs.cli:scheduler"),
+    "run-all": _at("jobs.cli:run_all"),
+}
 
 
 def _top() -> None:
@@ -71,12 +78,12 @@ def build(only: str | None = None) -> typer.Typer:
     all of them, and each group's module is imported)."""
     app = typer.Typer(help="预算绩效运行监控 tracker", no_args_is_help=True, pretty_exceptions_enable=False)
     app.callback()(_top)  # a group even when it holds one command: `tracker serve` keeps its name
-    for name in GROUPS:
+    for name, group in GROUPS.items():
         if only is None or name == only:
-            app.add_typer(_group(name), name=name)
-    for name, where in COMMANDS.items():
+            app.add_typer(group(), name=name)
+    for name, command in COMMANDS.items():
         if only is None or name == only:
-            app.command(name)(_load(where))
+            app.command(name)(command())
     return app
 
 

@@ -58,8 +58,7 @@ class PaymentCheck:
     identities: Identities
     running: dict[int, int] = field(default_factory=dict)
     over: set[int] = field(default_factory=set)
-    periods: set[tuple[str, str, int, int]] = field(default_factory=set)  # (region, unit, year, quarter)
-    period_keys: set[str] = field(default_factory=set)  # the same as keys (period_prefix), those met so far
+    period_keys: set[str] = field(default_factory=set)  # the periods written (keys: period_prefix), read by `periods`
     refunds: dict[tuple[int, str], int] = field(default_factory=dict)  # refunds met per (project, voucher)
     rows: int = 0
     skipped: int = 0
@@ -68,6 +67,11 @@ class PaymentCheck:
     repeats: Repeats = field(default_factory=Repeats)  # the file's rows equal to one another (warned)
     where: tuple[str | None, str] = (None, "amount_wan")  # sheet and amount header, for warnings
     words: dict[str, str] = field(default_factory=lambda: load_mapping().source_words())
+
+    @property
+    def periods(self) -> set[tuple[str, str, int, int]]:
+        """The (region, unit, year, quarter) the checked rows write into, each distinct key read once."""
+        return {period(k) for k in self.period_keys if k}
 
     def check(self, chunk: Chunk) -> pd.DataFrame:
         """The chunk's good rows to write as VALID columns; every bad row goes to ctx.errors."""
@@ -88,9 +92,7 @@ class PaymentCheck:
         write = ok & (status != SAME)
         self.updated += int((write & (status == CHANGED)).sum())
         # an update writes into the quarter of its old date too: the batch's withdrawal is guarded by both locks
-        touched = set(r.period[write].tolist()) | set(old_period[write].tolist())
-        self.periods.update(period(k) for k in touched - self.period_keys if k)
-        self.period_keys |= touched
+        self.period_keys.update(r.period[write].tolist(), old_period[write].tolist())
         good = good_rows(r, write, resolved)
         self._budget(good, chunk)
         fresh = good[(good["payment_id"] == 0) & (good["voucher"] == "")]
